@@ -1,0 +1,1 @@
+"""Adapters around the domain: database, processors, mail; bootstrap.py builds them from settings."""

@@ -1,0 +1,36 @@
+"""The composition root: the only place that turns settings into concrete adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.db.engine import make_engine, make_sessionmaker
+from adapters.db.unit_of_work import SqlUnitOfWork
+from adapters.settings import Settings, load_settings
+from domain.clock import Clock, SystemClock
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock = field(default_factory=SystemClock)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions, clock=self.clock)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
+    settings = settings or load_settings()
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    return Container(
+        settings=settings, engine=engine, sessions=make_sessionmaker(engine), clock=clock or SystemClock()
+    )

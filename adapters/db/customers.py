@@ -1,0 +1,84 @@
+"""Customer repository."""
+
+from __future__ import annotations
+
+from sqlalchemy import TextClause, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.paging import fetch_page
+from adapters.db.tables import CustomerRow
+from domain.customers.model import BillingTerms, Contact, Customer
+from domain.errors import NotFound
+from domain.pagination import Page, PageRequest
+from domain.ports import CustomerQuery
+
+
+def _to_domain(row: CustomerRow) -> Customer:
+    return Customer(
+        id=row.id,
+        partner_id=row.partner_id,
+        name=row.name,
+        email=row.email,
+        contacts=[Contact(**c) for c in row.contacts],
+        tags=list(row.tags),
+        billing_terms=BillingTerms(row.billing_terms),
+        external_ids=dict(row.external_ids),
+        metadata=dict(row.metadata_),
+        archived=row.archived,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _fill(row: CustomerRow, c: Customer) -> None:
+    row.name = c.name
+    row.email = c.email
+    row.contacts = [{"email": x.email, "name": x.name, "phone": x.phone} for x in c.contacts]
+    row.tags = list(c.tags)
+    row.billing_terms = c.billing_terms.value
+    row.external_ids = dict(c.external_ids)
+    row.metadata_ = dict(c.metadata)
+    row.archived = c.archived
+    row.updated_at = c.updated_at
+
+
+class SqlCustomers:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, customer: Customer) -> None:
+        row = CustomerRow(id=customer.id, partner_id=customer.partner_id, created_at=customer.created_at)
+        _fill(row, customer)
+        self.session.add(row)
+
+    async def _row(self, customer_id: str) -> CustomerRow:
+        row = await self.session.scalar(select(CustomerRow).where(CustomerRow.id == customer_id))
+        if row is None:
+            raise NotFound("customer", customer_id)
+        return row
+
+    async def get(self, customer_id: str) -> Customer:
+        return _to_domain(await self._row(customer_id))
+
+    async def save(self, customer: Customer) -> None:
+        _fill(await self._row(customer.id), customer)
+
+    async def list(self, query: CustomerQuery, page: PageRequest) -> Page[Customer]:
+        stmt = select(CustomerRow)
+        if query.archived is not None:
+            stmt = stmt.where(CustomerRow.archived.is_(query.archived))
+        if query.email is not None:
+            stmt = stmt.where(CustomerRow.email == query.email)
+        if query.tag is not None:
+            stmt = stmt.where(_has_tag(self.session.bind.dialect.name, query.tag.strip().lower()))
+        rows = await fetch_page(self.session, stmt, CustomerRow.id, page)
+        return Page(items=[_to_domain(r) for r in rows.items], has_more=rows.has_more)
+
+
+def _has_tag(dialect: str, tag: str) -> TextClause:
+    """Case-insensitive membership in the JSON tag array, in each database's own JSON functions."""
+    if dialect == "postgresql":
+        sql = "EXISTS (SELECT 1 FROM jsonb_array_elements_text(customers.tags) t WHERE lower(t) = :tag)"
+    else:
+        sql = "EXISTS (SELECT 1 FROM json_each(customers.tags) t WHERE lower(t.value) = :tag)"
+    return text(sql).bindparams(tag=tag)

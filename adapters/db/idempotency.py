@@ -1,0 +1,82 @@
+"""Idempotency keys, claimed inside the request's own transaction.
+
+The first request inserts the key row and stores its response before committing, in the same transaction as
+its effects. A concurrent duplicate's insert waits on the unique index until the first commits (PostgreSQL) or
+queues behind the writer lock (SQLite), then finds the finished row and replays it. A request that fails rolls
+back its claim with everything else, so nothing is stored for it and a corrected retry works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.tables import IdempotencyKeyRow
+from domain.errors import Conflict
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    request_hash: str
+    status: int | None
+    body: str | None
+
+
+class SqlIdempotency:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(
+        self, *, partner_id: str, api_key_id: str, key: str, request_hash: str, at: datetime
+    ) -> tuple[int | None, StoredResponse | None]:
+        """Returns (row id, None) when this request owns the key, or (None, stored) for a finished earlier one."""
+        dialect = self.session.bind.dialect.name
+        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = (
+            insert_fn(IdempotencyKeyRow)
+            .values(partner_id=partner_id, api_key_id=api_key_id, key=key, request_hash=request_hash, created_at=at)
+            .on_conflict_do_nothing(index_elements=["partner_id", "api_key_id", "key"])
+            .returning(IdempotencyKeyRow.id)
+        )
+        try:
+            if dialect == "postgresql":
+                await self.session.execute(text("SET LOCAL lock_timeout = '10s'"))
+            row_id = await self.session.scalar(stmt)
+            if dialect == "postgresql":
+                await self.session.execute(text("SET LOCAL lock_timeout = 0"))
+        except DBAPIError as exc:
+            if "lock timeout" in str(exc.orig).lower() or "LockNotAvailable" in type(exc.orig).__name__:
+                raise Conflict(
+                    "A request with this idempotency key is still being processed; retry later.",
+                    code="idempotency_key_in_use",
+                ) from exc
+            raise
+        if row_id is not None:
+            return int(row_id), None
+        row = await self.session.scalar(
+            select(IdempotencyKeyRow).where(
+                IdempotencyKeyRow.partner_id == partner_id,
+                IdempotencyKeyRow.api_key_id == api_key_id,
+                IdempotencyKeyRow.key == key,
+            )
+        )
+        if row is None:  # purged between our insert and select; treat as in use rather than guess
+            raise Conflict("Idempotency key is being recycled; retry.", code="idempotency_key_in_use")
+        return None, StoredResponse(row.request_hash, row.response_status, row.response_body)
+
+    async def complete(self, row_id: int, status: int, body: str) -> None:
+        await self.session.execute(
+            update(IdempotencyKeyRow)
+            .where(IdempotencyKeyRow.id == row_id)
+            .values(response_status=status, response_body=body)
+        )
+
+    async def purge_older_than(self, cutoff: datetime) -> int:
+        result = await self.session.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < cutoff))
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,145 @@
+"""Invoice repository: rows and lines, row locks for allocation, keyset lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.paging import fetch_page
+from adapters.db.tables import InvoiceLineRow, InvoiceRow
+from domain.errors import NotFound
+from domain.ids import new_id
+from domain.invoices.model import PAYABLE, Invoice, InvoiceLine, InvoiceStatus
+from domain.pagination import Page, PageRequest
+from domain.ports import InvoiceQuery
+
+
+def _to_domain(row: InvoiceRow, lines: list[InvoiceLineRow]) -> Invoice:
+    return Invoice(
+        id=row.id,
+        partner_id=row.partner_id,
+        customer_id=row.customer_id,
+        number=row.number,
+        currency=row.currency,
+        issue_date=row.issue_date,
+        due_date=row.due_date,
+        lines=[InvoiceLine(ln.description, ln.quantity, ln.unit_amount) for ln in lines],
+        memo=row.memo,
+        metadata=dict(row.metadata_),
+        status=InvoiceStatus(row.status),
+        created_at=row.created_at,
+        finalized_at=row.finalized_at,
+        voided_at=row.voided_at,
+        archived_at=row.archived_at,
+    )
+
+
+class SqlInvoices:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, invoice: Invoice) -> None:
+        self.session.add(
+            InvoiceRow(
+                id=invoice.id,
+                partner_id=invoice.partner_id,
+                customer_id=invoice.customer_id,
+                number=invoice.number,
+                currency=invoice.currency,
+                status=invoice.status.value,
+                issue_date=invoice.issue_date,
+                due_date=invoice.due_date,
+                total=invoice.total,
+                memo=invoice.memo,
+                metadata_=dict(invoice.metadata),
+                created_at=invoice.created_at,
+                finalized_at=invoice.finalized_at,
+            )
+        )
+        self.session.add_all(
+            InvoiceLineRow(
+                id=new_id("il"),
+                partner_id=invoice.partner_id,
+                invoice_id=invoice.id,
+                position=i,
+                description=line.description,
+                quantity=line.quantity,
+                unit_amount=line.unit_amount,
+                amount=line.amount,
+            )
+            for i, line in enumerate(invoice.lines)
+        )
+        await self.session.flush()
+
+    async def _load(self, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
+        stmt = select(InvoiceRow).where(InvoiceRow.id.in_(ids)).order_by(InvoiceRow.id)
+        if lock:
+            stmt = stmt.with_for_update()
+        rows = list((await self.session.scalars(stmt)).all())
+        found = {r.id for r in rows}
+        for ident in ids:
+            if ident not in found:
+                raise NotFound("invoice", ident)
+        return await self._with_lines(rows)
+
+    async def _with_lines(self, rows: list[InvoiceRow]) -> list[Invoice]:
+        if not rows:
+            return []
+        line_rows = await self.session.scalars(
+            select(InvoiceLineRow)
+            .where(InvoiceLineRow.invoice_id.in_([r.id for r in rows]))
+            .order_by(InvoiceLineRow.invoice_id, InvoiceLineRow.position)
+        )
+        by_invoice: dict[str, list[InvoiceLineRow]] = defaultdict(list)
+        for ln in line_rows:
+            by_invoice[ln.invoice_id].append(ln)
+        return [_to_domain(r, by_invoice[r.id]) for r in rows]
+
+    async def get(self, invoice_id: str) -> Invoice:
+        return (await self._load([invoice_id], lock=False))[0]
+
+    async def lock(self, invoice_id: str) -> Invoice:
+        return (await self._load([invoice_id], lock=True))[0]
+
+    async def lock_many(self, invoice_ids: Sequence[str]) -> list[Invoice]:
+        return await self._load(sorted(invoice_ids), lock=True)
+
+    async def save(self, invoice: Invoice) -> None:
+        await self.session.execute(
+            update(InvoiceRow)
+            .where(InvoiceRow.id == invoice.id)
+            .values(
+                status=invoice.status.value,
+                finalized_at=invoice.finalized_at,
+                voided_at=invoice.voided_at,
+                archived_at=invoice.archived_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def number_taken(self, number: str) -> bool:
+        found = await self.session.scalar(select(InvoiceRow.id).where(InvoiceRow.number == number).limit(1))
+        return found is not None
+
+    async def list(self, query: InvoiceQuery, page: PageRequest) -> Page[Invoice]:
+        stmt = select(InvoiceRow)
+        if query.status is not None:
+            stmt = stmt.where(InvoiceRow.status == query.status.value)
+        if query.customer_id is not None:
+            stmt = stmt.where(InvoiceRow.customer_id == query.customer_id)
+        if query.due_before is not None:
+            stmt = stmt.where(InvoiceRow.due_date < query.due_before)
+        if query.due_after is not None:
+            stmt = stmt.where(InvoiceRow.due_date > query.due_after)
+        payable = [s.value for s in PAYABLE]
+        if query.overdue_on is not None:
+            stmt = stmt.where(InvoiceRow.status.in_(payable), InvoiceRow.due_date < query.overdue_on)
+        if query.not_overdue_on is not None:
+            stmt = stmt.where(
+                (InvoiceRow.status.not_in(payable)) | (InvoiceRow.due_date >= query.not_overdue_on)
+            )
+        rows = await fetch_page(self.session, stmt, InvoiceRow.id, page)
+        return Page(items=await self._with_lines(rows.items), has_more=rows.has_more)

@@ -1,0 +1,133 @@
+"""Ledger repository: append-only journal writes and balance aggregation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.paging import fetch_page
+from adapters.db.tables import JournalEntryRow, JournalLineRow
+from domain.errors import NotFound
+from domain.ids import new_id
+from domain.invoices.model import Invoice, InvoiceStatus
+from domain.ledger.balances import AccountSums, InvoiceBalance, balance_of
+from domain.ledger.model import Account, JournalEntry, JournalLine, Reason
+from domain.pagination import Page, PageRequest
+from domain.ports import EntryQuery
+
+_PER_INVOICE = [Account.RECEIVABLE.value, Account.PENDING.value, Account.REVENUE.value]
+
+
+class SqlLedger:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, entry: JournalEntry) -> None:
+        # Core inserts: the journal is never updated, so the ORM's change tracking would be pure overhead.
+        await self.session.execute(
+            insert(JournalEntryRow).values(
+                id=entry.id,
+                partner_id=entry.partner_id,
+                reason=entry.reason.value,
+                invoice_id=entry.invoice_id,
+                payment_id=entry.payment_id,
+                reverses_entry_id=entry.reverses_entry_id,
+                created_at=entry.created_at,
+            )
+        )
+        await self.session.execute(
+            insert(JournalLineRow),
+            [
+                {
+                    "id": new_id("jl"),
+                    "partner_id": entry.partner_id,
+                    "entry_id": entry.id,
+                    "position": i,
+                    "account": line.account.value,
+                    "invoice_id": line.invoice_id,
+                    "currency": line.currency,
+                    "amount": line.amount,
+                }
+                for i, line in enumerate(entry.lines)
+            ],
+        )
+
+    async def balances(self, invoices: Sequence[Invoice]) -> dict[str, InvoiceBalance]:
+        if not invoices:
+            return {}
+        rows = await self.session.execute(
+            select(JournalLineRow.invoice_id, JournalLineRow.account, func.sum(JournalLineRow.amount))
+            .where(
+                JournalLineRow.invoice_id.in_([i.id for i in invoices]),
+                JournalLineRow.account.in_(_PER_INVOICE),
+            )
+            .group_by(JournalLineRow.invoice_id, JournalLineRow.account)
+        )
+        sums: dict[str, dict[str, int]] = defaultdict(dict)
+        for invoice_id, account, total in rows:
+            sums[invoice_id][account] = int(total)
+        out: dict[str, InvoiceBalance] = {}
+        for inv in invoices:
+            if inv.status is InvoiceStatus.DRAFT or (inv.id not in sums and inv.status is not InvoiceStatus.VOID):
+                out[inv.id] = InvoiceBalance.unissued(inv.total)
+                continue
+            s = sums.get(inv.id, {})
+            account_sums = AccountSums(
+                receivable=s.get(Account.RECEIVABLE.value, 0),
+                pending=s.get(Account.PENDING.value, 0),
+                revenue=s.get(Account.REVENUE.value, 0),
+            )
+            out[inv.id] = balance_of(inv.total, account_sums)
+        return out
+
+    async def _entries(self, rows: list[JournalEntryRow]) -> list[JournalEntry]:
+        if not rows:
+            return []
+        line_rows = await self.session.scalars(
+            select(JournalLineRow)
+            .where(JournalLineRow.entry_id.in_([r.id for r in rows]))
+            .order_by(JournalLineRow.entry_id, JournalLineRow.position)
+        )
+        lines: dict[str, list[JournalLine]] = defaultdict(list)
+        for ln in line_rows:
+            lines[ln.entry_id].append(JournalLine(Account(ln.account), ln.amount, ln.currency, ln.invoice_id))
+        return [
+            JournalEntry(
+                id=r.id,
+                partner_id=r.partner_id,
+                reason=Reason(r.reason),
+                lines=tuple(lines[r.id]),
+                created_at=r.created_at,
+                payment_id=r.payment_id,
+                invoice_id=r.invoice_id,
+                reverses_entry_id=r.reverses_entry_id,
+            )
+            for r in rows
+        ]
+
+    async def entry_for_payment(self, payment_id: str, reason: Reason) -> JournalEntry:
+        row = await self.session.scalar(
+            select(JournalEntryRow)
+            .where(JournalEntryRow.payment_id == payment_id, JournalEntryRow.reason == reason.value)
+            .order_by(JournalEntryRow.id)
+            .limit(1)
+        )
+        if row is None:
+            raise NotFound("journal entry", f"{reason.value} for {payment_id}")
+        return (await self._entries([row]))[0]
+
+    async def list(self, query: EntryQuery, page: PageRequest) -> Page[JournalEntry]:
+        stmt = select(JournalEntryRow)
+        if query.invoice_id is not None:
+            stmt = stmt.where(
+                JournalEntryRow.id.in_(
+                    select(JournalLineRow.entry_id).where(JournalLineRow.invoice_id == query.invoice_id)
+                )
+            )
+        if query.payment_id is not None:
+            stmt = stmt.where(JournalEntryRow.payment_id == query.payment_id)
+        rows = await fetch_page(self.session, stmt, JournalEntryRow.id, page)
+        return Page(items=await self._entries(rows.items), has_more=rows.has_more)

@@ -1,0 +1,122 @@
+"""Partners and their API keys: platform-level rows, read before a tenant scope exists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.tables import ApiKeyRow, PartnerRow
+from domain.api_keys.model import ApiKey
+from domain.errors import NotFound
+from domain.partners.model import Partner
+
+
+def _partner(row: PartnerRow) -> Partner:
+    return Partner(id=row.id, name=row.name, slug=row.slug, created_at=row.created_at)
+
+
+def _key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        partner_id=row.partner_id,
+        livemode=row.livemode,
+        secret_hash=row.secret_hash,
+        display=row.display,
+        name=row.name,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )
+
+
+class SqlPartners:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, partner: Partner) -> None:
+        self.session.add(
+            PartnerRow(
+                id=partner.id, name=partner.name, slug=partner.slug, created_at=partner.created_at, invoice_sequence=0
+            )
+        )
+        await self.session.flush()
+
+    async def by_slug(self, slug: str) -> Partner:
+        row = await self.session.scalar(select(PartnerRow).where(PartnerRow.slug == slug))
+        if row is None:
+            raise NotFound("partner", slug)
+        return _partner(row)
+
+    async def find_by_slug(self, slug: str) -> Partner | None:
+        row = await self.session.scalar(select(PartnerRow).where(PartnerRow.slug == slug))
+        return None if row is None else _partner(row)
+
+    async def get(self, partner_id: str) -> Partner:
+        row = await self.session.get(PartnerRow, partner_id)
+        if row is None:
+            raise NotFound("partner", partner_id)
+        return _partner(row)
+
+
+class SqlPartnerSequences:
+    """The per-partner invoice number counter; the UPDATE row-locks the partner until commit."""
+
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
+        self.session = session
+        self.partner_id = partner_id
+
+    async def next_invoice_sequence(self) -> int:
+        value = await self.session.scalar(
+            update(PartnerRow)
+            .where(PartnerRow.id == self.partner_id)
+            .values(invoice_sequence=PartnerRow.invoice_sequence + 1)
+            .returning(PartnerRow.invoice_sequence)
+        )
+        if value is None:
+            raise NotFound("partner", self.partner_id)
+        return int(value)
+
+
+class SqlApiKeys:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, key: ApiKey) -> None:
+        self.session.add(
+            ApiKeyRow(
+                id=key.id,
+                partner_id=key.partner_id,
+                livemode=key.livemode,
+                secret_hash=key.secret_hash,
+                display=key.display,
+                name=key.name,
+                created_at=key.created_at,
+            )
+        )
+        await self.session.flush()
+
+    async def by_hash(self, secret_hash: str) -> ApiKey | None:
+        row = await self.session.scalar(select(ApiKeyRow).where(ApiKeyRow.secret_hash == secret_hash))
+        return None if row is None else _key(row)
+
+    async def get(self, key_id: str) -> ApiKey:
+        row = await self.session.get(ApiKeyRow, key_id)
+        if row is None:
+            raise NotFound("api key", key_id)
+        return _key(row)
+
+    async def for_partner(self, partner_id: str) -> list[ApiKey]:
+        rows = await self.session.scalars(
+            select(ApiKeyRow).where(ApiKeyRow.partner_id == partner_id).order_by(ApiKeyRow.created_at)
+        )
+        return [_key(r) for r in rows]
+
+    async def revoke(self, key_id: str, at: datetime) -> None:
+        await self.session.execute(
+            update(ApiKeyRow).where(ApiKeyRow.id == key_id, ApiKeyRow.revoked_at.is_(None)).values(revoked_at=at)
+        )
+
+    async def touch(self, key_id: str, at: datetime) -> None:
+        await self.session.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=at))

@@ -1,0 +1,111 @@
+"""Payment repository: payments with their allocations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.paging import fetch_page
+from adapters.db.tables import AllocationRow, PaymentRow
+from domain.errors import NotFound
+from domain.ids import new_id
+from domain.pagination import Page, PageRequest
+from domain.payments.model import Allocation, Payment, PaymentMethod, PaymentStatus
+from domain.ports import PaymentQuery
+
+
+class SqlPayments:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, payment: Payment) -> None:
+        self.session.add(
+            PaymentRow(
+                id=payment.id,
+                partner_id=payment.partner_id,
+                customer_id=payment.customer_id,
+                method=payment.method.value,
+                status=payment.status.value,
+                amount=payment.amount,
+                currency=payment.currency,
+                reference=payment.reference,
+                received_on=payment.received_on,
+                created_at=payment.created_at,
+            )
+        )
+        self.session.add_all(
+            AllocationRow(
+                id=new_id("alc"),
+                partner_id=payment.partner_id,
+                payment_id=payment.id,
+                invoice_id=a.invoice_id,
+                position=i,
+                amount=a.amount,
+            )
+            for i, a in enumerate(payment.allocations)
+        )
+        await self.session.flush()
+
+    async def _with_allocations(self, rows: list[PaymentRow]) -> list[Payment]:
+        if not rows:
+            return []
+        alloc_rows = await self.session.scalars(
+            select(AllocationRow)
+            .where(AllocationRow.payment_id.in_([r.id for r in rows]))
+            .order_by(AllocationRow.payment_id, AllocationRow.position)
+        )
+        by_payment: dict[str, list[Allocation]] = defaultdict(list)
+        for a in alloc_rows:
+            by_payment[a.payment_id].append(Allocation(a.invoice_id, a.amount))
+        return [
+            Payment(
+                id=r.id,
+                partner_id=r.partner_id,
+                customer_id=r.customer_id,
+                method=PaymentMethod(r.method),
+                status=PaymentStatus(r.status),
+                currency=r.currency,
+                allocations=by_payment[r.id],
+                reference=r.reference,
+                received_on=r.received_on,
+                created_at=r.created_at,
+                canceled_at=r.canceled_at,
+            )
+            for r in rows
+        ]
+
+    async def _one(self, payment_id: str, *, lock: bool) -> Payment:
+        stmt = select(PaymentRow).where(PaymentRow.id == payment_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = await self.session.scalar(stmt)
+        if row is None:
+            raise NotFound("payment", payment_id)
+        return (await self._with_allocations([row]))[0]
+
+    async def get(self, payment_id: str) -> Payment:
+        return await self._one(payment_id, lock=False)
+
+    async def lock(self, payment_id: str) -> Payment:
+        return await self._one(payment_id, lock=True)
+
+    async def save(self, payment: Payment) -> None:
+        await self.session.execute(
+            update(PaymentRow)
+            .where(PaymentRow.id == payment.id)
+            .values(status=payment.status.value, canceled_at=payment.canceled_at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def list(self, query: PaymentQuery, page: PageRequest) -> Page[Payment]:
+        stmt = select(PaymentRow)
+        if query.customer_id is not None:
+            stmt = stmt.where(PaymentRow.customer_id == query.customer_id)
+        if query.invoice_id is not None:
+            stmt = stmt.where(
+                PaymentRow.id.in_(select(AllocationRow.payment_id).where(AllocationRow.invoice_id == query.invoice_id))
+            )
+        rows = await fetch_page(self.session, stmt, PaymentRow.id, page)
+        return Page(items=await self._with_allocations(rows.items), has_more=rows.has_more)

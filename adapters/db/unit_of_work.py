@@ -1,0 +1,96 @@
+"""The request-scoped unit of work: one session, one transaction, committed once at the edge."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.db.customers import SqlCustomers
+from adapters.db.idempotency import SqlIdempotency
+from adapters.db.invoices import SqlInvoices
+from adapters.db.ledger import SqlLedger
+from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
+from adapters.db.payments import SqlPayments
+from adapters.db.tables import AuditLogRow, OutboxEventRow
+from domain.clock import Clock, SystemClock
+from domain.ids import new_id
+
+
+class SqlUnitOfWork:
+    """Starts unscoped (platform tables only); `scope_to(partner_id)` turns on tenant filtering for the rest."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, clock: Clock | None = None) -> None:
+        self._sessions = sessions
+        self.clock = clock or SystemClock()
+        self._events: list[tuple[str, dict[str, Any]]] = []
+        self._partner_id: str | None = None
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = self._sessions()
+        await self.session.begin()
+        self.partners = SqlPartners(self.session)
+        self.api_keys = SqlApiKeys(self.session)
+        self.idempotency = SqlIdempotency(self.session)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if self.session.in_transaction():
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def scope_to(self, partner_id: str) -> SqlUnitOfWork:
+        self._partner_id = partner_id
+        self.session.info["partner_id"] = partner_id
+        self.sequences = SqlPartnerSequences(self.session, partner_id)
+        self.customers = SqlCustomers(self.session)
+        self.invoices = SqlInvoices(self.session)
+        self.payments = SqlPayments(self.session)
+        self.ledger = SqlLedger(self.session)
+        return self
+
+    @property
+    def partner_id(self) -> str:
+        if self._partner_id is None:
+            raise RuntimeError("unit of work is not scoped to a partner")
+        return self._partner_id
+
+    def record(self, event_type: str, payload: dict[str, Any]) -> None:
+        self._events.append((event_type, payload))
+
+    async def audit(self, *, actor: str, action: str, subject: str | None, details: dict[str, Any] | None = None,
+                    partner_id: str | None = None) -> None:
+        await self.session.execute(
+            insert(AuditLogRow).values(
+                id=new_id("aud"),
+                partner_id=partner_id or self._partner_id,
+                actor=actor,
+                action=action,
+                subject=subject,
+                details=details or {},
+                created_at=self.clock.now(),
+            )
+        )
+
+    async def commit(self) -> None:
+        if self._events:
+            now = self.clock.now()
+            await self.session.execute(
+                insert(OutboxEventRow),
+                [
+                    {"id": new_id("evt"), "partner_id": self.partner_id, "type": t, "payload": p, "created_at": now}
+                    for t, p in self._events
+                ],
+            )
+            self._events.clear()
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        self._events.clear()
+        await self.session.rollback()

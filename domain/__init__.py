@@ -1,0 +1,1 @@
+"""Remit's business rules: pure Python, standard library only."""

@@ -1,0 +1,72 @@
+"""Customers: the companies that owe a partner money."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import Conflict, InvalidRequest
+from domain.ids import new_id
+
+
+class BillingTerms(StrEnum):
+    DUE_ON_RECEIPT = "due_on_receipt"
+    NET_7 = "net_7"
+    NET_10 = "net_10"
+    NET_15 = "net_15"
+    NET_30 = "net_30"
+    NET_45 = "net_45"
+    NET_60 = "net_60"
+    NET_90 = "net_90"
+
+    @property
+    def days(self) -> int:
+        return 0 if self is BillingTerms.DUE_ON_RECEIPT else int(self.value.split("_")[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    email: str
+    name: str | None = None
+    phone: str | None = None
+
+
+@dataclass(slots=True)
+class Customer:
+    partner_id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    email: str | None = None
+    contacts: list[Contact] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    billing_terms: BillingTerms = BillingTerms.NET_30
+    external_ids: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    archived: bool = False
+    id: str = field(default_factory=lambda: new_id("cus"))
+
+    def ensure_active(self) -> None:
+        if self.archived:
+            raise Conflict(f"Customer '{self.id}' is archived.", code="customer_archived", customer_id=self.id)
+
+    def emails(self) -> list[str]:
+        """Every address that belongs to this customer, primary first, without repeats."""
+        seen: list[str] = []
+        for address in [self.email, *(c.email for c in self.contacts)]:
+            if address and address.lower() not in (s.lower() for s in seen):
+                seen.append(address)
+        return seen
+
+
+def normalize_tags(tags: list[str]) -> list[str]:
+    """Trimmed, de-duplicated (case-insensitively), in the order given."""
+    out: list[str] = []
+    for raw in tags:
+        tag = raw.strip()
+        if not tag:
+            raise InvalidRequest("Tags cannot be blank.", code="invalid_tag", field="tags")
+        if tag.lower() not in (t.lower() for t in out):
+            out.append(tag)
+    return out

@@ -1,0 +1,78 @@
+"""Customer use cases: create, update, archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.clock import Clock
+from domain.customers.model import BillingTerms, Contact, Customer, normalize_tags
+from domain.ports import UnitOfWork
+
+_UNSET = object()
+
+
+@dataclass(frozen=True, slots=True)
+class CreateCustomer:
+    name: str
+    email: str | None = None
+    contacts: tuple[Contact, ...] = ()
+    tags: tuple[str, ...] = ()
+    billing_terms: BillingTerms = BillingTerms.NET_30
+    external_ids: dict[str, str] | None = None
+    metadata: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateCustomer:
+    """Only the fields named in `changes` are touched (PATCH semantics)."""
+
+    customer_id: str
+    changes: dict[str, object]
+
+
+async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, clock: Clock) -> Customer:
+    now = clock.now()
+    customer = Customer(
+        partner_id=uow.partner_id,
+        name=cmd.name.strip(),
+        email=cmd.email,
+        contacts=list(cmd.contacts),
+        tags=normalize_tags(list(cmd.tags)),
+        billing_terms=cmd.billing_terms,
+        external_ids=dict(cmd.external_ids or {}),
+        metadata=dict(cmd.metadata or {}),
+        created_at=now,
+        updated_at=now,
+    )
+    await uow.customers.add(customer)
+    uow.record("customer.created", {"customer_id": customer.id})
+    return customer
+
+
+async def update_customer(cmd: UpdateCustomer, uow: UnitOfWork, *, clock: Clock) -> Customer:
+    customer = await uow.customers.get(cmd.customer_id)
+    for name, value in cmd.changes.items():
+        if name == "tags":
+            customer.tags = normalize_tags(list(value))  # type: ignore[call-overload]
+        elif name == "contacts":
+            customer.contacts = list(value)  # type: ignore[call-overload]
+        elif name == "name":
+            customer.name = str(value).strip()
+        elif name in {"email", "billing_terms", "external_ids", "metadata"}:
+            setattr(customer, name, value)
+        else:
+            raise ValueError(f"unknown customer field {name}")
+    customer.updated_at = clock.now()
+    await uow.customers.save(customer)
+    uow.record("customer.updated", {"customer_id": customer.id, "fields": sorted(cmd.changes)})
+    return customer
+
+
+async def archive_customer(customer_id: str, uow: UnitOfWork, *, clock: Clock) -> Customer:
+    customer = await uow.customers.get(customer_id)
+    if not customer.archived:
+        customer.archived = True
+        customer.updated_at = clock.now()
+        await uow.customers.save(customer)
+        uow.record("customer.archived", {"customer_id": customer.id})
+    return customer

@@ -1,0 +1,1 @@
+"""The invoice ledger: a double-entry, append-only journal from which balances are derived."""

@@ -1,0 +1,55 @@
+"""Invoice figures derived from ledger lines: paid, pending and due are never stored on their own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from domain.ledger.model import Account, JournalLine
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceBalance:
+    total: int
+    amount_paid: int
+    amount_pending: int
+    amount_due: int
+
+    @classmethod
+    def unissued(cls, total: int) -> InvoiceBalance:
+        """A draft: nothing is owed yet, though the lines add up to `total`."""
+        return cls(total=total, amount_paid=0, amount_pending=0, amount_due=total)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSums:
+    """Per-invoice sums of the per-invoice accounts (signed: debit > 0)."""
+
+    receivable: int = 0
+    pending: int = 0
+    revenue: int = 0
+
+    @classmethod
+    def of(cls, lines: Iterable[JournalLine], invoice_id: str) -> AccountSums:
+        receivable = pending = revenue = 0
+        for line in lines:
+            if line.invoice_id != invoice_id:
+                continue
+            if line.account is Account.RECEIVABLE:
+                receivable += line.amount
+            elif line.account is Account.PENDING:
+                pending += line.amount
+            elif line.account is Account.REVENUE:
+                revenue += line.amount
+        return cls(receivable, pending, revenue)
+
+    def billed(self) -> int:
+        return -self.revenue
+
+
+def balance_of(total: int, sums: AccountSums) -> InvoiceBalance:
+    """Figures for an issued invoice. `billed` shrinks only when the invoice is voided."""
+    due = sums.receivable
+    pending = sums.pending
+    paid = sums.billed() - due - pending
+    return InvoiceBalance(total=total, amount_paid=paid, amount_pending=pending, amount_due=due)

@@ -1,0 +1,130 @@
+"""Ports: what the domain needs from the outside world, as Protocols over domain dataclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from domain.api_keys.model import ApiKey
+from domain.customers.model import Customer
+from domain.invoices.model import Invoice, InvoiceStatus
+from domain.ledger.balances import InvoiceBalance
+from domain.ledger.model import JournalEntry, Reason
+from domain.pagination import Page, PageRequest
+from domain.partners.model import Partner
+from domain.payments.model import Payment
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerQuery:
+    email: str | None = None
+    tag: str | None = None
+    archived: bool | None = False
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceQuery:
+    status: InvoiceStatus | None = None
+    customer_id: str | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+    overdue_on: date | None = None  # only invoices still payable whose due date is before this day
+    not_overdue_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentQuery:
+    customer_id: str | None = None
+    invoice_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryQuery:
+    invoice_id: str | None = None
+    payment_id: str | None = None
+
+
+class PartnerSequences(Protocol):
+    async def next_invoice_sequence(self) -> int: ...
+
+
+class CustomerRepository(Protocol):
+    async def add(self, customer: Customer) -> None: ...
+    async def get(self, customer_id: str) -> Customer: ...
+    async def save(self, customer: Customer) -> None: ...
+    async def list(self, query: CustomerQuery, page: PageRequest) -> Page[Customer]: ...
+
+
+class InvoiceRepository(Protocol):
+    async def add(self, invoice: Invoice) -> None: ...
+    async def get(self, invoice_id: str) -> Invoice: ...
+    async def lock(self, invoice_id: str) -> Invoice: ...
+    async def lock_many(self, invoice_ids: Sequence[str]) -> list[Invoice]: ...
+    async def save(self, invoice: Invoice) -> None: ...
+    async def number_taken(self, number: str) -> bool: ...
+    async def list(self, query: InvoiceQuery, page: PageRequest) -> Page[Invoice]: ...
+
+
+class PaymentRepository(Protocol):
+    async def add(self, payment: Payment) -> None: ...
+    async def get(self, payment_id: str) -> Payment: ...
+    async def lock(self, payment_id: str) -> Payment: ...
+    async def save(self, payment: Payment) -> None: ...
+    async def list(self, query: PaymentQuery, page: PageRequest) -> Page[Payment]: ...
+
+
+class LedgerRepository(Protocol):
+    async def add(self, entry: JournalEntry) -> None: ...
+    async def balances(self, invoices: Sequence[Invoice]) -> dict[str, InvoiceBalance]: ...
+    async def entry_for_payment(self, payment_id: str, reason: Reason) -> JournalEntry: ...
+    async def list(self, query: EntryQuery, page: PageRequest) -> Page[JournalEntry]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction, scoped to one partner. Use cases flush; only the edge commits."""
+
+    partner_id: str
+    sequences: PartnerSequences
+    customers: CustomerRepository
+    invoices: InvoiceRepository
+    payments: PaymentRepository
+    ledger: LedgerRepository
+
+    def record(self, event_type: str, payload: dict[str, Any]) -> None:
+        """Queue a domain event for the outbox, written in this same transaction."""
+        ...
+
+
+class PartnerRepository(Protocol):
+    async def add(self, partner: Partner) -> None: ...
+    async def by_slug(self, slug: str) -> Partner: ...
+    async def find_by_slug(self, slug: str) -> Partner | None: ...
+    async def get(self, partner_id: str) -> Partner: ...
+
+
+class ApiKeyRepository(Protocol):
+    async def add(self, key: ApiKey) -> None: ...
+    async def by_hash(self, secret_hash: str) -> ApiKey | None: ...
+    async def get(self, key_id: str) -> ApiKey: ...
+    async def for_partner(self, partner_id: str) -> list[ApiKey]: ...
+    async def revoke(self, key_id: str, at: datetime) -> None: ...
+    async def touch(self, key_id: str, at: datetime) -> None: ...
+
+
+class PlatformUnitOfWork(Protocol):
+    """Operator-level work that happens before any tenant scope: partners and their credentials."""
+
+    partners: PartnerRepository
+    api_keys: ApiKeyRepository
+
+    async def audit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        subject: str | None,
+        details: dict[str, Any] | None = None,
+        partner_id: str | None = None,
+    ) -> None: ...
