@@ -79,9 +79,10 @@ def load_settings() -> Settings:
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "configuration"
-        name = f"REMIT_{where.upper()}" if first["loc"] else "configuration"
-        raise ConfigError(f"Invalid configuration: {name}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["loc"]:
+            message = f"REMIT_{'_'.join(str(p) for p in first['loc']).upper()} {message}"
+        raise ConfigError(f"Invalid configuration: {message}") from None
     if settings.is_sqlite:
         db_path = settings.database_url.split("///", 1)[-1]
         if db_path and db_path != ":memory:":

@@ -50,6 +50,7 @@ class SqlCustomers:
         row = CustomerRow(id=customer.id, partner_id=customer.partner_id, created_at=customer.created_at)
         _fill(row, customer)
         self.session.add(row)
+        await self.session.flush()
 
     async def _row(self, customer_id: str) -> CustomerRow:
         row = await self.session.scalar(select(CustomerRow).where(CustomerRow.id == customer_id))

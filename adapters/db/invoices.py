@@ -59,6 +59,7 @@ class SqlInvoices:
                 finalized_at=invoice.finalized_at,
             )
         )
+        await self.session.flush()  # parent first: no relationship() tells the ORM the order
         self.session.add_all(
             InvoiceLineRow(
                 id=new_id("il"),

@@ -35,6 +35,7 @@ class SqlPayments:
                 created_at=payment.created_at,
             )
         )
+        await self.session.flush()  # parent first: no relationship() tells the ORM the order
         self.session.add_all(
             AllocationRow(
                 id=new_id("alc"),

@@ -1,0 +1,156 @@
+"""Whole-ledger verification: the database aggregates, domain/ledger/verify.py judges."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.tables import (
+    AllocationRow,
+    InvoiceLineRow,
+    InvoiceRow,
+    JournalEntryRow,
+    JournalLineRow,
+    PaymentRow,
+)
+from domain.invoices.model import InvoiceStatus
+from domain.ledger import verify
+from domain.ledger.balances import AccountSums
+from domain.ledger.model import Account
+from domain.payments.model import PaymentStatus
+
+BATCH = 5000
+Progress = Callable[[int], None]
+
+
+async def count_subjects(session: AsyncSession) -> int:
+    invoices = await session.scalar(select(func.count()).select_from(InvoiceRow)) or 0
+    payments = await session.scalar(select(func.count()).select_from(PaymentRow)) or 0
+    return int(invoices) + int(payments)
+
+
+async def verify_ledger(session: AsyncSession, progress: Progress | None = None) -> list[verify.Violation]:
+    advance = progress or (lambda _n: None)
+    out: list[verify.Violation] = []
+    out += await _entries(session)
+    out += await _grand_totals(session)
+    out += await _invoices(session, advance)
+    out += await _payments(session, advance)
+    return out
+
+
+async def _entries(session: AsyncSession) -> list[verify.Violation]:
+    rows = await session.execute(
+        select(JournalLineRow.entry_id, JournalLineRow.currency, func.sum(JournalLineRow.amount), func.count())
+        .group_by(JournalLineRow.entry_id, JournalLineRow.currency)
+        .having((func.sum(JournalLineRow.amount) != 0) | (func.count() < 2))
+    )
+    sums = [verify.EntrySum(e, c, int(t), int(n)) for e, c, t, n in rows]
+    empty = await session.scalars(
+        select(JournalEntryRow.id).where(
+            ~select(JournalLineRow.id).where(JournalLineRow.entry_id == JournalEntryRow.id).exists()
+        )
+    )
+    sums += [verify.EntrySum(entry_id, "-", 0, 0) for entry_id in empty]
+    return verify.check_entries(sums)
+
+
+async def _grand_totals(session: AsyncSession) -> list[verify.Violation]:
+    rows = await session.execute(
+        select(JournalLineRow.currency, func.sum(JournalLineRow.amount)).group_by(JournalLineRow.currency)
+    )
+    return verify.check_grand_totals({c: int(t) for c, t in rows})
+
+
+async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Violation]:
+    out: list[verify.Violation] = []
+    after = ""
+    while True:
+        invoices = list(
+            await session.execute(
+                select(InvoiceRow.id, InvoiceRow.status, InvoiceRow.total)
+                .where(InvoiceRow.id > after)
+                .order_by(InvoiceRow.id)
+                .limit(BATCH)
+            )
+        )
+        if not invoices:
+            return out
+        ids = [i for i, _s, _t in invoices]
+        after = ids[-1]
+        line_totals = dict(
+            (await session.execute(
+                select(InvoiceLineRow.invoice_id, func.sum(InvoiceLineRow.amount))
+                .where(InvoiceLineRow.invoice_id.in_(ids))
+                .group_by(InvoiceLineRow.invoice_id)
+            )).tuples().all()
+        )
+        sums: dict[str, dict[str, int]] = defaultdict(dict)
+        for invoice_id, account, total in await session.execute(
+            select(JournalLineRow.invoice_id, JournalLineRow.account, func.sum(JournalLineRow.amount))
+            .where(JournalLineRow.invoice_id.in_(ids))
+            .group_by(JournalLineRow.invoice_id, JournalLineRow.account)
+        ):
+            sums[invoice_id][account] = int(total)
+        for invoice_id, status, total in invoices:
+            s = sums.get(invoice_id, {})
+            out += verify.check_invoice(
+                verify.InvoiceFacts(
+                    invoice_id=invoice_id,
+                    status=InvoiceStatus(status),
+                    total=int(total),
+                    lines_total=int(line_totals.get(invoice_id, 0)),
+                    sums=AccountSums(
+                        receivable=s.get(Account.RECEIVABLE.value, 0),
+                        pending=s.get(Account.PENDING.value, 0),
+                        revenue=s.get(Account.REVENUE.value, 0),
+                    ),
+                )
+            )
+        advance(len(invoices))
+
+
+async def _payments(session: AsyncSession, advance: Progress) -> list[verify.Violation]:
+    out: list[verify.Violation] = []
+    after = ""
+    while True:
+        payments = list(
+            await session.execute(
+                select(PaymentRow.id, PaymentRow.status, PaymentRow.amount)
+                .where(PaymentRow.id > after)
+                .order_by(PaymentRow.id)
+                .limit(BATCH)
+            )
+        )
+        if not payments:
+            return out
+        ids = [p for p, _s, _a in payments]
+        after = ids[-1]
+        allocated = dict(
+            (await session.execute(
+                select(AllocationRow.payment_id, func.sum(AllocationRow.amount))
+                .where(AllocationRow.payment_id.in_(ids))
+                .group_by(AllocationRow.payment_id)
+            )).tuples().all()
+        )
+        applied = dict(
+            (await session.execute(
+                select(JournalEntryRow.payment_id, func.sum(JournalLineRow.amount))
+                .join(JournalLineRow, JournalLineRow.entry_id == JournalEntryRow.id)
+                .where(JournalEntryRow.payment_id.in_(ids), JournalLineRow.account == Account.RECEIVABLE.value)
+                .group_by(JournalEntryRow.payment_id)
+            )).tuples().all()
+        )
+        for payment_id, status, amount in payments:
+            allocations = int(allocated.get(payment_id, 0))
+            if allocations != int(amount):
+                out.append(verify.Violation("allocation_mismatch", payment_id,
+                                            f"amount {amount}, allocations {allocations}"))
+            out += verify.check_payment(
+                verify.PaymentFacts(payment_id, allocations, -int(applied.get(payment_id, 0))),
+                canceled=PaymentStatus(status) is PaymentStatus.CANCELED,
+            )
+        advance(len(payments))

@@ -1,0 +1,1 @@
+"""HTTP entry (FastAPI) and the `remit` command line."""

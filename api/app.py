@@ -1,0 +1,114 @@
+"""The FastAPI application: routers, error table, OpenAPI document, health checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import unquote
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from adapters.bootstrap import Container, build
+from api import errors
+from api.idempotency import Replay
+from api.v1 import customers, invoices, ledger, payments
+
+MAX_BODY_BYTES = 1_000_000
+
+DESCRIPTION = """
+The Remit partner API. Authenticate with a partner API key as a bearer token
+(`Authorization: Bearer rk_test_…`). Amounts are integers in minor units (cents) with an
+ISO 4217 currency. Every POST takes an `Idempotency-Key`. Lists are newest first and paged with
+`limit` and `cursor`. Errors are RFC 9457 `application/problem+json` with a stable `code`.
+"""
+
+
+class Health(BaseModel):
+    status: str
+
+
+def create_app(container: Container | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = container is None
+        app.state.container = container or build()
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.container.close()
+
+    app = FastAPI(
+        title="Remit API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "customers", "description": "Companies that owe you money."},
+            {"name": "invoices", "description": "What they owe, with figures derived from the ledger."},
+            {"name": "payments", "description": "Money received and applied to invoices."},
+            {"name": "ledger", "description": "The double-entry journal behind every figure."},
+            {"name": "health", "description": "Liveness and readiness probes."},
+        ],
+    )
+    if container is not None:
+        app.state.container = container
+    errors.install(app)
+
+    @app.exception_handler(Replay)
+    async def _replay(_: Request, exc: Replay) -> Response:
+        return exc.response()
+
+    @app.middleware("http")
+    async def _guard_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        raw = unquote(request.url.path) + unquote(request.url.query)
+        if "\x00" in raw:
+            return errors.problem(400, "invalid_characters", "The URL contains a NUL character.")
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return errors.problem(413, "payload_too_large", f"Request bodies are limited to {MAX_BODY_BYTES} bytes.")
+        return await call_next(request)
+
+    for module in (customers, invoices, payments, ledger):
+        app.include_router(module.router)
+
+    @app.get("/health", operation_id="health_live", summary="Liveness", tags=["health"], response_model=Health)
+    async def health() -> Health:
+        return Health(status="ok")
+
+    @app.get(
+        "/ready",
+        operation_id="health_ready",
+        summary="Readiness: the database answers",
+        tags=["health"],
+        response_model=Health,
+        responses={503: {"model": Health, "description": "The database is unreachable."}},
+    )
+    async def ready(request: Request) -> Any:
+        try:
+            async with request.app.state.container.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return Health(status="ok")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
+            )
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(errors.problem_schemas())
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,41 @@
+"""Bearer API-key authentication: checksum first, then a hash look-up; revocation is effective at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from adapters.db.unit_of_work import SqlUnitOfWork
+from api.errors import AuthError
+from domain.api_keys.model import hash_secret, looks_valid
+
+# last_used_at is refreshed at most this often, so reads do not all become writes.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    partner_id: str
+    api_key_id: str
+    livemode: bool
+
+
+async def authenticate(uow: SqlUnitOfWork, authorization: str | None) -> Principal:
+    if not authorization:
+        raise AuthError("Send your API key as `Authorization: Bearer rk_test_…`.")
+    scheme, _, secret = authorization.partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        raise AuthError("Use the Bearer scheme: `Authorization: Bearer rk_test_…`.", code="invalid_api_key")
+    if not looks_valid(secret):
+        raise AuthError("That is not a valid Remit API key.", code="invalid_api_key")
+    key = await uow.api_keys.by_hash(hash_secret(secret))
+    if key is None:
+        raise AuthError("That is not a valid Remit API key.", code="invalid_api_key")
+    if not key.active:
+        raise AuthError("This API key has been revoked.", code="api_key_revoked")
+    now = uow.clock.now()
+    if key.last_used_at is None or now - key.last_used_at > TOUCH_INTERVAL:
+        await uow.api_keys.touch(key.id, now)
+    uow.scope_to(key.partner_id)
+    return Principal(partner_id=key.partner_id, api_key_id=key.id, livemode=key.livemode)

@@ -1,0 +1,111 @@
+"""Idempotent demo data: one partner, customers, and invoices in every state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from adapters.bootstrap import Container
+from adapters.db.unit_of_work import SqlUnitOfWork
+from domain.api_keys.model import derived_body, hash_secret, make_secret
+from domain.customers.model import BillingTerms, Contact
+from domain.customers.use_cases import CreateCustomer, create_customer
+from domain.invoices.model import InvoiceLine
+from domain.invoices.use_cases import CreateInvoice, archive_invoice, create_invoice, void_invoice
+from domain.partners.use_cases import create_api_key, create_partner
+from domain.payments.model import Allocation, PaymentMethod
+from domain.payments.use_cases import RecordOfflinePayment, record_offline_payment
+
+DEMO_SLUG = "northwind"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    partner_slug: str
+    api_key: str
+    created: bool
+
+
+def demo_key_body(secret_key: str) -> str:
+    return derived_body(f"{secret_key}:demo-api-key".encode())
+
+
+async def load_demo(container: Container) -> DemoResult:
+    body = demo_key_body(container.settings.resolved_secret_key())
+    secret = make_secret(livemode=False, body=body)
+    async with container.uow() as uow:
+        partner = await uow.partners.find_by_slug(DEMO_SLUG)
+        created = partner is None
+        if partner is None:
+            partner = await create_partner("Northwind IT Services", DEMO_SLUG, uow, clock=container.clock)
+            await _fill(uow.scope_to(partner.id), container)
+        if await uow.api_keys.by_hash(hash_secret(secret)) is None:
+            await create_api_key(DEMO_SLUG, uow, clock=container.clock, name="demo", body=body)
+        await uow.commit()
+    return DemoResult(DEMO_SLUG, secret, created)
+
+
+async def _fill(uow: SqlUnitOfWork, container: Container) -> None:
+    clock = container.clock
+    today = clock.today()
+    customers = []
+    for name, email, tags, terms in [
+        ("Acme Dental Group", "ap@acmedental.example", ["dental", "managed-services"], BillingTerms.NET_30),
+        ("Birchwood Law LLP", "billing@birchwoodlaw.example", ["legal"], BillingTerms.NET_15),
+        ("Cobalt Logistics", "accounts@cobaltlogistics.example", ["logistics", "vip"], BillingTerms.NET_45),
+        ("Dunmore Clinic (Canada)", "comptes@dunmore.example", ["healthcare", "canada"], BillingTerms.NET_30),
+    ]:
+        customers.append(
+            await create_customer(
+                CreateCustomer(
+                    name=name,
+                    email=email,
+                    contacts=(Contact(email=email, name="Accounts payable"),),
+                    tags=tuple(tags),
+                    billing_terms=terms,
+                ),
+                uow,
+                clock=clock,
+            )
+        )
+    acme, birch, cobalt, dunmore = customers
+
+    async def invoice(customer_id: str, lines: list[tuple[str, int, int]], *, days_ago: int, due_in: int,
+                      currency: str = "USD", draft: bool = False) -> str:
+        issue = today - timedelta(days=days_ago)
+        inv = await create_invoice(
+            CreateInvoice(
+                customer_id=customer_id,
+                currency=currency,
+                lines=tuple(InvoiceLine(d, q, u) for d, q, u in lines),
+                issue_date=issue,
+                due_date=issue + timedelta(days=due_in),
+                draft=draft,
+            ),
+            uow,
+            clock=clock,
+        )
+        return inv.id
+
+    async def pay(customer_id: str, invoice_id: str, amount: int, method: PaymentMethod, ref: str) -> None:
+        await record_offline_payment(
+            RecordOfflinePayment(customer_id=customer_id, method=method, reference=ref,
+                                 allocations=(Allocation(invoice_id, amount),)),
+            uow,
+            clock=clock,
+        )
+
+    await invoice(acme.id, [("Managed services, this month", 1, 250000), ("Backup storage (TB)", 4, 4500)],
+                  days_ago=3, due_in=30)
+    overdue = await invoice(acme.id, [("Managed services, two months ago", 1, 250000)], days_ago=75, due_in=30)
+    await pay(acme.id, overdue, 100000, PaymentMethod.CHECK, "Check #1042")
+    await invoice(acme.id, [("Firewall renewal", 1, 189900)], days_ago=50, due_in=30)
+    paid = await invoice(birch.id, [("Laptop setup", 3, 15000), ("Microsoft 365 seats", 12, 2200)],
+                         days_ago=20, due_in=15)
+    await pay(birch.id, paid, 71400, PaymentMethod.BANK_TRANSFER, "Wire 2026-117")
+    await invoice(birch.id, [("Security awareness training", 1, 60000)], days_ago=0, due_in=15, draft=True)
+    voided = await invoice(cobalt.id, [("Duplicate: network audit", 1, 480000)], days_ago=10, due_in=45)
+    await void_invoice(voided, uow, clock=clock)
+    await archive_invoice(voided, uow, clock=clock)
+    await invoice(cobalt.id, [("Network audit", 1, 480000), ("Travel", 1, 32550)], days_ago=10, due_in=45)
+    await invoice(dunmore.id, [("Services gérés", 1, 180000)], days_ago=40, due_in=30, currency="CAD")

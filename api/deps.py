@@ -1,0 +1,90 @@
+"""Dependencies routes declare by type: `Read` for GETs, `Write` for changes (with idempotency)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from adapters.bootstrap import Container
+from adapters.db.unit_of_work import SqlUnitOfWork
+from api.auth import Principal, authenticate
+from api.idempotency import claim
+from domain.clock import Clock
+
+bearer = HTTPBearer(auto_error=False, description="A partner API key: `rk_live_…` or `rk_test_…`.")
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+async def _unit_of_work(request: Request) -> AsyncIterator[SqlUnitOfWork]:
+    """One transaction per request, committed after the route returns and before the response is sent."""
+    async with get_container(request).uow() as uow:
+        yield uow
+        await uow.commit()
+
+
+UoW = Annotated[SqlUnitOfWork, Depends(_unit_of_work, scope="function")]
+
+
+async def _principal(
+    uow: UoW, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    header = f"{credentials.scheme} {credentials.credentials}" if credentials else None
+    return await authenticate(uow, header)
+
+
+Partner = Annotated[Principal, Depends(_principal, scope="function")]
+
+
+@dataclass
+class ReadContext:
+    uow: SqlUnitOfWork
+    principal: Principal
+    clock: Clock
+
+
+@dataclass
+class WriteContext(ReadContext):
+    idempotency_row: int | None
+
+    async def respond(self, status: int, model: BaseModel) -> Response:
+        """Serialise once, store for replays under the idempotency key, and answer."""
+        body = model.model_dump_json()
+        if self.idempotency_row is not None:
+            await self.uow.idempotency.complete(self.idempotency_row, status, body)
+        return Response(body, status_code=status, media_type="application/json")
+
+
+async def _read(uow: UoW, principal: Partner) -> ReadContext:
+    return ReadContext(uow=uow, principal=principal, clock=uow.clock)
+
+
+async def _write(
+    request: Request,
+    uow: UoW,
+    principal: Partner,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=255,
+            description="Any unique string (a UUID is ideal). Retrying with the same key and body replays the "
+            "first response instead of acting twice; kept for at least 24 hours.",
+        ),
+    ] = None,
+) -> WriteContext:
+    row = await claim(uow, principal, idempotency_key, request)
+    return WriteContext(uow=uow, principal=principal, clock=uow.clock, idempotency_row=row)
+
+
+Read = Annotated[ReadContext, Depends(_read, scope="function")]
+Write = Annotated[WriteContext, Depends(_write, scope="function")]

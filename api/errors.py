@@ -1,0 +1,168 @@
+"""The single table from error to HTTP status, rendered as RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import Conflict, DomainError, InvalidRequest, NotFound, UnbalancedEntry
+
+log = logging.getLogger("remit.api")
+PROBLEM_JSON = "application/problem+json"
+
+STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidRequest, 400),
+    (UnbalancedEntry, 500),
+]
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where the problem is, e.g. `allocations[0].amount`.")
+    message: str
+    code: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details. `code` is stable; `title` and `detail` are for people."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "urn:remit:problem:amount_exceeds_due",
+                    "title": "Conflict",
+                    "status": 409,
+                    "code": "amount_exceeds_due",
+                    "detail": "Cannot apply 50000 to invoice 'inv_01J…': only 12000 USD (minor units) is due.",
+                }
+            ]
+        }
+    )
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    errors: list[FieldError] | None = None
+
+
+class AuthError(Exception):
+    def __init__(self, detail: str, code: str = "authentication_required") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code
+
+
+def problem(status: int, code: str, detail: str, *, errors: list[dict[str, str]] | None = None,
+            headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:remit:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def status_for(error: DomainError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(error, cls):
+            return status
+    return 400
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [p for p in loc if p not in ("body", "query", "path", "header")]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "body"
+
+
+def _json_safe(context: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in context.items() if isinstance(v, str | int | bool | type(None))}
+
+
+def _raw_body_error(error: Any) -> bool:
+    """A body that was never parsed as JSON (wrong or missing content type) arrives as bytes or text."""
+    return tuple(error.get("loc", ())) == ("body",) and isinstance(error.get("input"), bytes | str)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        status = status_for(exc)
+        if status >= 500:
+            log.error("domain invariant failed: %s", exc)
+            return problem(500, "internal_error", "Something went wrong on our side; nothing was changed.")
+        errors = None
+        if isinstance(exc, InvalidRequest) and exc.field:
+            errors = [{"field": exc.field, "message": exc.detail, "code": exc.code}]
+        return problem(status, exc.code, exc.detail, errors=errors, extra={"context": _json_safe(exc.context)})
+
+    @app.exception_handler(AuthError)
+    async def _auth(_: Request, exc: AuthError) -> JSONResponse:
+        return problem(401, exc.code, exc.detail, headers={"WWW-Authenticate": 'Bearer realm="remit"'})
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        raw = exc.errors()
+        if any(e.get("type") == "json_invalid" or _raw_body_error(e) for e in raw):
+            return problem(400, "malformed_json", "The request body must be a JSON object.")
+        errors = [
+            {"field": _field_name(tuple(e.get("loc", ()))), "message": str(e.get("msg", "")), "code": str(e.get("type"))}
+            for e in raw
+        ]
+        return problem(422, "validation_error", "The request has invalid or missing fields.", errors=errors)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("integrity error answered as 409: %s", exc.orig)
+        return problem(409, "conflict", "The request conflicts with existing data; nothing was changed.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "route_not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        code = codes.get(exc.status_code, "http_error")
+        return problem(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return problem(500, "internal_error", "Something went wrong on our side; nothing was changed.")
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error statuses a route can answer."""
+    descriptions = {
+        400: "The request breaks a business rule or is malformed.",
+        401: "Missing, invalid or revoked API key.",
+        404: "No such resource for this partner.",
+        409: "Conflicts with the resource's current state, or an idempotency key reused with another body.",
+        422: "Payload validation failed; `errors` lists each field.",
+        429: "Too many requests; retry after `Retry-After` seconds.",
+    }
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {s: {"description": descriptions[s], "content": {PROBLEM_JSON: {"schema": schema}}} for s in statuses}
+
+
+def problem_schemas() -> dict[str, Any]:
+    """Component schemas for Problem and FieldError, added to the OpenAPI document by api/app.py."""
+    schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = schema.pop("$defs", {})
+    return {"Problem": schema, **defs}

@@ -1,0 +1,65 @@
+"""Idempotency-Key handling for every POST: claim in the request's transaction, replay what was stored."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from adapters.db.unit_of_work import SqlUnitOfWork
+from api.auth import Principal
+from domain.errors import Conflict, InvalidRequest
+
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+class Replay(Exception):
+    """Raised from the dependency when an earlier identical request already answered."""
+
+    def __init__(self, status: int, body: str) -> None:
+        self.status = status
+        self.body = body
+
+    def response(self) -> Response:
+        return Response(
+            self.body, status_code=self.status, media_type="application/json", headers={REPLAY_HEADER: "true"}
+        )
+
+
+async def request_fingerprint(request: Request) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(b"\0")
+    digest.update(request.url.path.encode())
+    digest.update(b"\0")
+    digest.update(await request.body())
+    return digest.hexdigest()
+
+
+async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, request: Request) -> int | None:
+    """Returns the claimed row id (None without a key); raises Replay or Conflict for a used key."""
+    if key is None:
+        return None
+    if not key.strip() or len(key) > 255 or not key.isprintable():
+        raise InvalidRequest(
+            "Idempotency-Key must be 1 to 255 printable characters.", code="invalid_idempotency_key",
+            field="Idempotency-Key",
+        )
+    fingerprint = await request_fingerprint(request)
+    row_id, stored = await uow.idempotency.claim(
+        partner_id=principal.partner_id,
+        api_key_id=principal.api_key_id,
+        key=key,
+        request_hash=fingerprint,
+        at=uow.clock.now(),
+    )
+    if stored is None:
+        return row_id
+    if stored.request_hash != fingerprint:
+        raise Conflict(
+            "This idempotency key was already used with a different request.", code="idempotency_key_reused"
+        )
+    if stored.status is None or stored.body is None:
+        raise Conflict("A request with this idempotency key is still in progress.", code="idempotency_key_in_use")
+    raise Replay(stored.status, stored.body)

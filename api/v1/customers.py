@@ -1,0 +1,217 @@
+"""/v1/customers: create, retrieve, update, list, archive."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import Read, Write
+from api.errors import problems
+from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
+from api.v1.fields import Email, Metadata, Name, RequestModel, ShortText
+from domain.customers import use_cases
+from domain.customers.model import BillingTerms, Contact, Customer
+from domain.ports import CustomerQuery
+
+router = APIRouter(prefix="/v1/customers", tags=["customers"])
+
+Tag = Annotated[str, Field(min_length=1, max_length=50)]
+ExternalIds = Annotated[
+    dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=200)]],
+    Field(max_length=20, description="Ids of this customer in other systems, by system name."),
+]
+
+
+class ContactIn(RequestModel):
+    email: Email
+    name: ShortText | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+
+
+class ContactOut(BaseModel):
+    email: str
+    name: str | None
+    phone: str | None
+
+
+_EXAMPLE = {
+    "name": "Acme Dental Group",
+    "email": "ap@acmedental.example",
+    "contacts": [{"email": "office@acmedental.example", "name": "Dana Ortiz", "phone": "+1 555 0100"}],
+    "tags": ["managed-services", "dental"],
+    "billing_terms": "net_30",
+    "external_ids": {"connectwise": "10442"},
+    "metadata": {"region": "west"},
+}
+
+
+class CustomerCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+    name: Name
+    email: Email | None = None
+    contacts: Annotated[list[ContactIn], Field(max_length=20)] = []
+    tags: Annotated[list[Tag], Field(max_length=20)] = []
+    billing_terms: BillingTerms = BillingTerms.NET_30
+    external_ids: ExternalIds = {}
+    metadata: Metadata = {}
+
+
+class CustomerUpdate(RequestModel):
+    """Only the fields you send change; `email: null` clears the primary email."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"tags": ["vip"], "billing_terms": "net_15"}]})
+    name: Name | None = None
+    email: Email | None = None
+    contacts: Annotated[list[ContactIn], Field(max_length=20)] | None = None
+    tags: Annotated[list[Tag], Field(max_length=20)] | None = None
+    billing_terms: BillingTerms | None = None
+    external_ids: ExternalIds | None = None
+    metadata: Metadata | None = None
+
+
+class CustomerOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "cus_01JD3M5Q8Z0000000000000000",
+                    "object": "customer",
+                    **_EXAMPLE,
+                    "archived": False,
+                    "created_at": "2026-11-21T09:00:00Z",
+                    "updated_at": "2026-11-21T09:00:00Z",
+                }
+            ]
+        }
+    )
+    id: str
+    object: str = "customer"
+    name: str
+    email: str | None
+    contacts: list[ContactOut]
+    tags: list[str]
+    billing_terms: BillingTerms
+    external_ids: dict[str, str]
+    metadata: dict[str, str]
+    archived: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, c: Customer) -> CustomerOut:
+        return cls(
+            id=c.id,
+            name=c.name,
+            email=c.email,
+            contacts=[ContactOut(email=x.email, name=x.name, phone=x.phone) for x in c.contacts],
+            tags=c.tags,
+            billing_terms=c.billing_terms,
+            external_ids=c.external_ids,
+            metadata=c.metadata,
+            archived=c.archived,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+        )
+
+
+def _contacts(items: list[ContactIn]) -> list[Contact]:
+    return [Contact(email=c.email, name=c.name, phone=c.phone) for c in items]
+
+
+@router.post(
+    "",
+    operation_id="customers_create",
+    summary="Create a customer",
+    status_code=201,
+    response_model=CustomerOut,
+    responses=problems(400, 401, 409, 422),
+)
+async def create(body: CustomerCreate, ctx: Write) -> Response:
+    customer = await use_cases.create_customer(
+        use_cases.CreateCustomer(
+            name=body.name,
+            email=body.email,
+            contacts=tuple(_contacts(body.contacts)),
+            tags=tuple(body.tags),
+            billing_terms=body.billing_terms,
+            external_ids=body.external_ids,
+            metadata=body.metadata,
+        ),
+        ctx.uow,
+        clock=ctx.clock,
+    )
+    return await ctx.respond(201, CustomerOut.of(customer))
+
+
+@router.get(
+    "/{customer_id}",
+    operation_id="customers_retrieve",
+    summary="Retrieve a customer",
+    response_model=CustomerOut,
+    responses=problems(401, 404),
+)
+async def retrieve(customer_id: str, ctx: Read) -> CustomerOut:
+    return CustomerOut.of(await ctx.uow.customers.get(customer_id))
+
+
+@router.patch(
+    "/{customer_id}",
+    operation_id="customers_update",
+    summary="Update a customer",
+    description="Changes only the fields sent. Takes an `Idempotency-Key` like every write.",
+    response_model=CustomerOut,
+    responses=problems(400, 401, 404, 409, 422),
+)
+async def update(customer_id: str, body: CustomerUpdate, ctx: Write) -> Response:
+    changes: dict[str, object] = {}
+    for name in body.model_fields_set:
+        value = getattr(body, name)
+        if value is None and name != "email":
+            continue  # null means "leave as is" except for the clearable email
+        changes[name] = _contacts(value) if name == "contacts" else value
+    customer = await use_cases.update_customer(
+        use_cases.UpdateCustomer(customer_id=customer_id, changes=changes), ctx.uow, clock=ctx.clock
+    )
+    return await ctx.respond(200, CustomerOut.of(customer))
+
+
+@router.get(
+    "",
+    operation_id="customers_list",
+    summary="List customers",
+    description="Newest first. Archived customers are left out unless `archived=true`.",
+    response_model=ListOf[CustomerOut],
+    responses=problems(400, 401, 422),
+)
+async def list_customers(
+    ctx: Read,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    email: Annotated[str | None, Query(max_length=320)] = None,
+    tag: Annotated[str | None, Query(max_length=50)] = None,
+    archived: bool = False,
+) -> ListOf[CustomerOut]:
+    page = await ctx.uow.customers.list(
+        CustomerQuery(email=email, tag=tag, archived=archived), page_request(limit, cursor)
+    )
+    return ListOf[CustomerOut](
+        data=[CustomerOut.of(c) for c in page.items],
+        next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+    )
+
+
+@router.post(
+    "/{customer_id}/archive",
+    operation_id="customers_archive",
+    summary="Archive a customer",
+    description="Archived customers keep their history but take no new invoices. Archiving twice is harmless.",
+    response_model=CustomerOut,
+    responses=problems(401, 404, 409),
+)
+async def archive(customer_id: str, ctx: Write) -> Response:
+    customer = await use_cases.archive_customer(customer_id, ctx.uow, clock=ctx.clock)
+    return await ctx.respond(200, CustomerOut.of(customer))

@@ -1,0 +1,92 @@
+"""Field types shared by request models: strict integers for money, bounded strings, metadata."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from domain.money import MAX_AMOUNT
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class RequestModel(BaseModel):
+    """Unknown fields are refused, so a typo never silently does nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _storable_text(self) -> RequestModel:
+        _check_text(self.__dict__)
+        return self
+
+
+def storable(value: str) -> bool:
+    """Text a database can keep: no NUL characters and no lone surrogates."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_text(value: object) -> None:
+    if isinstance(value, str):
+        if not storable(value):
+            raise ValueError("text contains a NUL character or invalid Unicode")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_text(k)
+            _check_text(v)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_text(item)
+    elif isinstance(value, BaseModel):
+        _check_text(value.__dict__)
+
+
+def _email(value: str) -> str:
+    if not EMAIL_RE.match(value):
+        raise ValueError("not a valid email address")
+    return value
+
+
+def _metadata(value: dict[str, str]) -> dict[str, str]:
+    if len(value) > 50:
+        raise ValueError("at most 50 metadata keys")
+    for key, item in value.items():
+        if not 1 <= len(key) <= 40:
+            raise ValueError("metadata keys have 1 to 40 characters")
+        if len(item) > 500:
+            raise ValueError("metadata values have at most 500 characters")
+    return value
+
+
+Amount = Annotated[
+    int,
+    Field(strict=True, gt=0, le=MAX_AMOUNT, description="Integer minor units (cents): 1050 is $10.50.", examples=[1050]),
+]
+SignedAmount = Annotated[
+    int, Field(strict=True, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Integer minor units; negative for credits.")
+]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_email)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=5000)]
+Currency = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z]{3}$"),
+    Field(description="ISO 4217 code, case-insensitive (answered upper-case).", examples=["USD"]),
+]
+Metadata = Annotated[
+    dict[Annotated[str, StringConstraints(max_length=40)], Annotated[str, StringConstraints(max_length=500)]],
+    AfterValidator(_metadata),
+    Field(description="Up to 50 string key-value pairs for your own use."),
+]
+Day = Annotated[date, Field(strict=True, description="A calendar date, `YYYY-MM-DD`.")]
+ResourceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]

@@ -1,0 +1,1 @@
+"""Background work: job functions, the cron table, the arq worker and the in-process runner."""

@@ -1,0 +1,41 @@
+"""arq WorkerSettings: the job table and cron table on Redis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import cron, func
+from arq.connections import RedisSettings
+
+from adapters.bootstrap import build
+from adapters.settings import Settings
+from workers.jobs import CRON, JOBS
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    ctx["container"] = build(ctx.get("settings"))
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["container"].close()
+
+
+def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """Keyword arguments for `arq.worker.Worker` (or `run_worker`), built from our settings."""
+    if not settings.redis_url:
+        raise ValueError("REMIT_REDIS_URL is required to run the arq worker")
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        await _startup(ctx)
+
+    options: dict[str, Any] = {
+        "functions": [func(job, name=name) for name, job in JOBS.items()],
+        "cron_jobs": [cron(JOBS[name], name=f"cron:{name}", minute=minute, unique=True) for name, minute in CRON],
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "on_startup": startup,
+        "on_shutdown": _shutdown,
+        "handle_signals": True,
+    }
+    options.update(overrides)
+    return options
