@@ -81,12 +81,12 @@ async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Vio
             return out
         ids = [i for i, _s, _t in invoices]
         after = ids[-1]
-        line_totals = dict(
+        line_totals: dict[str, int] = dict(
             (await session.execute(
                 select(InvoiceLineRow.invoice_id, func.sum(InvoiceLineRow.amount))
                 .where(InvoiceLineRow.invoice_id.in_(ids))
                 .group_by(InvoiceLineRow.invoice_id)
-            )).tuples().all()
+            )).all()
         )
         sums: dict[str, dict[str, int]] = defaultdict(dict)
         for invoice_id, account, total in await session.execute(
@@ -129,20 +129,20 @@ async def _payments(session: AsyncSession, advance: Progress) -> list[verify.Vio
             return out
         ids = [p for p, _s, _a in payments]
         after = ids[-1]
-        allocated = dict(
+        allocated: dict[str, int] = dict(
             (await session.execute(
                 select(AllocationRow.payment_id, func.sum(AllocationRow.amount))
                 .where(AllocationRow.payment_id.in_(ids))
                 .group_by(AllocationRow.payment_id)
-            )).tuples().all()
+            )).all()
         )
-        applied = dict(
+        applied: dict[str, int] = dict(
             (await session.execute(
                 select(JournalEntryRow.payment_id, func.sum(JournalLineRow.amount))
                 .join(JournalLineRow, JournalLineRow.entry_id == JournalEntryRow.id)
                 .where(JournalEntryRow.payment_id.in_(ids), JournalLineRow.account == Account.RECEIVABLE.value)
                 .group_by(JournalEntryRow.payment_id)
-            )).tuples().all()
+            )).all()
         )
         for payment_id, status, amount in payments:
             allocations = int(allocated.get(payment_id, 0))

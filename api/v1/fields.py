@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from domain.money import MAX_AMOUNT
 
@@ -88,5 +88,17 @@ Metadata = Annotated[
     AfterValidator(_metadata),
     Field(description="Up to 50 string key-value pairs for your own use."),
 ]
-Day = Annotated[date, Field(strict=True, description="A calendar date, `YYYY-MM-DD`.")]
+def _iso_day(value: object) -> object:
+    """Only `YYYY-MM-DD` strings: no timestamps, no numbers that happen to parse."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be a calendar date written YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day), Field(description="A calendar date, `YYYY-MM-DD`.")]
 ResourceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]

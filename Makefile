@@ -1,0 +1,66 @@
+# Remit: `make run` to try it, `make test` to check it. Needs only Python 3.11+ on the PATH.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+UV_VERSION := 0.13.8
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install install-dev serve migrate demo test lint typecheck openapi lock bench clean help
+
+help:
+	@echo "make run        install, migrate the embedded SQLite database, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test       install test tools and run linters, type checks and the whole test suite"
+	@echo "make openapi    regenerate openapi/openapi.json from the app"
+	@echo "make lock       re-resolve requirements*.lock from pyproject.toml"
+	@echo "make bench      run the API benchmark against PostgreSQL (see bench/README.md)"
+
+$(UV):
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Remit needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock pyproject.toml $(VENV)/.installed
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/remit migrate
+
+demo: migrate
+	$(BIN)/remit demo
+
+run: demo
+	@echo "Serving Remit on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs, stop with Ctrl-C)"
+	$(BIN)/remit serve --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+test: install-dev lint typecheck
+	$(BIN)/python -m pytest
+
+openapi: install
+	$(BIN)/remit openapi
+
+lock: | $(UV)
+	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml -o requirements.lock
+	$(UV) pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements-dev.lock
+
+bench: install-dev
+	$(BIN)/python bench/bench_api.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
