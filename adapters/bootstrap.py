@@ -31,6 +31,4 @@ class Container:
 def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
     settings = settings or load_settings()
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    return Container(
-        settings=settings, engine=engine, sessions=make_sessionmaker(engine), clock=clock or SystemClock()
-    )
+    return Container(settings=settings, engine=engine, sessions=make_sessionmaker(engine), clock=clock or SystemClock())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from adapters.bootstrap import Container, build
 from api import errors
 from api.idempotency import Replay
 from api.v1 import customers, invoices, ledger, payments
+from workers.queue import InProcessQueue, run_cron
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -36,12 +38,23 @@ def create_app(container: Container | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = container is None
-        app.state.container = container or build()
+        current: Container = container or build()
+        app.state.container = current
+        stop = asyncio.Event()
+        cron: asyncio.Task[None] | None = None
+        if owned and current.settings.redis_url is None:
+            # Embedded default: no Redis, so the jobs run inside this process on the same job functions.
+            queue = InProcessQueue({"container": current})
+            current.extras["queue"] = queue
+            cron = asyncio.create_task(run_cron(queue, now=current.clock.now, stop=stop))
         try:
             yield
         finally:
+            stop.set()
+            if cron is not None:
+                await cron
             if owned:
-                await app.state.container.close()
+                await current.close()
 
     app = FastAPI(
         title="Remit API",

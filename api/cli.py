@@ -81,8 +81,10 @@ def worker(burst: Annotated[bool, typer.Option(help="Run the queued jobs, then e
 
     settings = _settings()
     if not settings.redis_url:
-        err.print("[red]REMIT_REDIS_URL is not set: the worker needs Redis. The embedded default runs jobs "
-                  "inside `remit serve` instead.[/red]")
+        err.print(
+            "[red]REMIT_REDIS_URL is not set: the worker needs Redis. The embedded default runs jobs "
+            "inside `remit serve` instead.[/red]"
+        )
         raise typer.Exit(2)
     Worker(**worker_settings(settings, burst=burst)).run()
 
@@ -191,8 +193,14 @@ def ledger_verify() -> None:
     async def go(c: Container) -> Any:
         async with c.sessions() as session:
             total = await count_subjects(session)
-            with Progress(TextColumn("Verifying ledger"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          console=err, transient=True) as bar:
+            with Progress(
+                TextColumn("Verifying ledger"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
                 task = bar.add_task("verify", total=total)
                 return await verify_ledger(session, lambda n: bar.advance(task, n)), total
 

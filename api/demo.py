@@ -70,8 +70,15 @@ async def _fill(uow: SqlUnitOfWork, container: Container) -> None:
         )
     acme, birch, cobalt, dunmore = customers
 
-    async def invoice(customer_id: str, lines: list[tuple[str, int, int]], *, days_ago: int, due_in: int,
-                      currency: str = "USD", draft: bool = False) -> str:
+    async def invoice(
+        customer_id: str,
+        lines: list[tuple[str, int, int]],
+        *,
+        days_ago: int,
+        due_in: int,
+        currency: str = "USD",
+        draft: bool = False,
+    ) -> str:
         issue = today - timedelta(days=days_ago)
         inv = await create_invoice(
             CreateInvoice(
@@ -89,19 +96,22 @@ async def _fill(uow: SqlUnitOfWork, container: Container) -> None:
 
     async def pay(customer_id: str, invoice_id: str, amount: int, method: PaymentMethod, ref: str) -> None:
         await record_offline_payment(
-            RecordOfflinePayment(customer_id=customer_id, method=method, reference=ref,
-                                 allocations=(Allocation(invoice_id, amount),)),
+            RecordOfflinePayment(
+                customer_id=customer_id, method=method, reference=ref, allocations=(Allocation(invoice_id, amount),)
+            ),
             uow,
             clock=clock,
         )
 
-    await invoice(acme.id, [("Managed services, this month", 1, 250000), ("Backup storage (TB)", 4, 4500)],
-                  days_ago=3, due_in=30)
+    await invoice(
+        acme.id, [("Managed services, this month", 1, 250000), ("Backup storage (TB)", 4, 4500)], days_ago=3, due_in=30
+    )
     overdue = await invoice(acme.id, [("Managed services, two months ago", 1, 250000)], days_ago=75, due_in=30)
     await pay(acme.id, overdue, 100000, PaymentMethod.CHECK, "Check #1042")
     await invoice(acme.id, [("Firewall renewal", 1, 189900)], days_ago=50, due_in=30)
-    paid = await invoice(birch.id, [("Laptop setup", 3, 15000), ("Microsoft 365 seats", 12, 2200)],
-                         days_ago=20, due_in=15)
+    paid = await invoice(
+        birch.id, [("Laptop setup", 3, 15000), ("Microsoft 365 seats", 12, 2200)], days_ago=20, due_in=15
+    )
     await pay(birch.id, paid, 71400, PaymentMethod.BANK_TRANSFER, "Wire 2026-117")
     await invoice(birch.id, [("Security awareness training", 1, 60000)], days_ago=0, due_in=15, draft=True)
     voided = await invoice(cobalt.id, [("Duplicate: network audit", 1, 480000)], days_ago=10, due_in=45)

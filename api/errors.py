@@ -63,8 +63,15 @@ class AuthError(Exception):
         self.code = code
 
 
-def problem(status: int, code: str, detail: str, *, errors: list[dict[str, str]] | None = None,
-            headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"urn:remit:problem:{code}",
         "title": HTTPStatus(status).phrase,
@@ -125,7 +132,11 @@ def install(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" or _raw_body_error(e) for e in raw):
             return problem(400, "malformed_json", "The request body must be a JSON object.")
         errors = [
-            {"field": _field_name(tuple(e.get("loc", ()))), "message": str(e.get("msg", "")), "code": str(e.get("type"))}
+            {
+                "field": _field_name(tuple(e.get("loc", ()))),
+                "message": str(e.get("msg", "")),
+                "code": str(e.get("type")),
+            }
             for e in raw
         ]
         return problem(422, "validation_error", "The request has invalid or missing fields.", errors=errors)

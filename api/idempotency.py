@@ -43,7 +43,8 @@ async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, reque
         return None
     if not key.strip() or len(key) > 255 or not key.isprintable():
         raise InvalidRequest(
-            "Idempotency-Key must be 1 to 255 printable characters.", code="invalid_idempotency_key",
+            "Idempotency-Key must be 1 to 255 printable characters.",
+            code="invalid_idempotency_key",
             field="Idempotency-Key",
         )
     fingerprint = await request_fingerprint(request)
@@ -57,9 +58,7 @@ async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, reque
     if stored is None:
         return row_id
     if stored.request_hash != fingerprint:
-        raise Conflict(
-            "This idempotency key was already used with a different request.", code="idempotency_key_reused"
-        )
+        raise Conflict("This idempotency key was already used with a different request.", code="idempotency_key_reused")
     if stored.status is None or stored.body is None:
         raise Conflict("A request with this idempotency key is still in progress.", code="idempotency_key_in_use")
     raise Replay(stored.status, stored.body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
@@ -45,5 +45,5 @@ def page_request(limit: int, cursor: str | None) -> PageRequest:
     return PageRequest(limit=limit, before_id=decode_cursor(cursor))
 
 
-def next_cursor(page: Page[object], last_id: str | None) -> str | None:
+def next_cursor(page: Page[Any], last_id: str | None) -> str | None:
     return encode_cursor(last_id) if page.has_more and last_id else None

@@ -85,12 +85,23 @@ class LedgerRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction, scoped to one partner. Use cases flush; only the edge commits."""
 
-    partner_id: str
-    sequences: PartnerSequences
-    customers: CustomerRepository
-    invoices: InvoiceRepository
-    payments: PaymentRepository
-    ledger: LedgerRepository
+    @property
+    def partner_id(self) -> str: ...
+
+    @property
+    def sequences(self) -> PartnerSequences: ...
+
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+
+    @property
+    def payments(self) -> PaymentRepository: ...
+
+    @property
+    def ledger(self) -> LedgerRepository: ...
 
     def record(self, event_type: str, payload: dict[str, Any]) -> None:
         """Queue a domain event for the outbox, written in this same transaction."""
@@ -116,8 +127,11 @@ class ApiKeyRepository(Protocol):
 class PlatformUnitOfWork(Protocol):
     """Operator-level work that happens before any tenant scope: partners and their credentials."""
 
-    partners: PartnerRepository
-    api_keys: ApiKeyRepository
+    @property
+    def partners(self) -> PartnerRepository: ...
+
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
 
     async def audit(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from arq import cron, func
 from arq.connections import RedisSettings
@@ -30,8 +30,8 @@ def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
         await _startup(ctx)
 
     options: dict[str, Any] = {
-        "functions": [func(job, name=name) for name, job in JOBS.items()],
-        "cron_jobs": [cron(JOBS[name], name=f"cron:{name}", minute=minute, unique=True) for name, minute in CRON],
+        "functions": [func(cast(Any, job), name=name) for name, job in JOBS.items()],
+        "cron_jobs": [cron(cast(Any, JOBS[name]), name=f"cron:{name}", minute=minute, unique=True) for name, minute in CRON],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,
         "on_shutdown": _shutdown,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
-from workers.jobs import JOBS
+from workers.jobs import CRON, JOBS
 
 log = logging.getLogger("remit.workers")
 
@@ -41,10 +44,27 @@ class InProcessQueue:
 
 
 class ArqQueue:
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, *, queue_name: str | None = None) -> None:
         self.pool = pool
+        self.queue_name = queue_name
 
     async def enqueue(self, name: str, /, **kwargs: Any) -> None:
         if name not in JOBS:
             raise KeyError(name)
-        await self.pool.enqueue_job(name, **kwargs)
+        options = {"_queue_name": self.queue_name} if self.queue_name else {}
+        await self.pool.enqueue_job(name, **kwargs, **options)
+
+
+async def run_cron(queue: JobQueue, *, now: Callable[[], datetime], stop: asyncio.Event) -> None:
+    """The in-process cron: once a minute, enqueue the jobs whose minute has come (arq does this on Redis)."""
+    last_minute: tuple[int, int, int, int] | None = None
+    while not stop.is_set():
+        current = now()
+        stamp = (current.day, current.month, current.hour, current.minute)
+        if stamp != last_minute:
+            last_minute = stamp
+            for name, minute in CRON:
+                if current.minute == minute:
+                    await queue.enqueue(name)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=20)

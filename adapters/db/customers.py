@@ -71,7 +71,7 @@ class SqlCustomers:
         if query.email is not None:
             stmt = stmt.where(CustomerRow.email == query.email)
         if query.tag is not None:
-            stmt = stmt.where(_has_tag(self.session.bind.dialect.name, query.tag.strip().lower()))
+            stmt = stmt.where(_has_tag(self.session.get_bind().dialect.name, query.tag.strip().lower()))
         rows = await fetch_page(self.session, stmt, CustomerRow.id, page)
         return Page(items=[_to_domain(r) for r in rows.items], has_more=rows.has_more)
 

@@ -36,7 +36,7 @@ class SqlIdempotency:
         self, *, partner_id: str, api_key_id: str, key: str, request_hash: str, at: datetime
     ) -> tuple[int | None, StoredResponse | None]:
         """Returns (row id, None) when this request owns the key, or (None, stored) for a finished earlier one."""
-        dialect = self.session.bind.dialect.name
+        dialect = self.session.get_bind().dialect.name
         insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
         stmt = (
             insert_fn(IdempotencyKeyRow)

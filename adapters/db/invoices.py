@@ -139,8 +139,6 @@ class SqlInvoices:
         if query.overdue_on is not None:
             stmt = stmt.where(InvoiceRow.status.in_(payable), InvoiceRow.due_date < query.overdue_on)
         if query.not_overdue_on is not None:
-            stmt = stmt.where(
-                (InvoiceRow.status.not_in(payable)) | (InvoiceRow.due_date >= query.not_overdue_on)
-            )
+            stmt = stmt.where((InvoiceRow.status.not_in(payable)) | (InvoiceRow.due_date >= query.not_overdue_on))
         rows = await fetch_page(self.session, stmt, InvoiceRow.id, page)
         return Page(items=await self._with_lines(rows.items), has_more=rows.has_more)

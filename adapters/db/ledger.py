@@ -68,7 +68,8 @@ class SqlLedger:
         )
         sums: dict[str, dict[str, int]] = defaultdict(dict)
         for invoice_id, account, total in rows:
-            sums[invoice_id][account] = int(total)
+            if invoice_id is not None:
+                sums[invoice_id][account] = int(total)
         out: dict[str, InvoiceBalance] = {}
         for inv in invoices:
             if inv.status is InvoiceStatus.DRAFT or (inv.id not in sums and inv.status is not InvoiceStatus.VOID):

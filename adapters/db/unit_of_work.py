@@ -64,8 +64,15 @@ class SqlUnitOfWork:
     def record(self, event_type: str, payload: dict[str, Any]) -> None:
         self._events.append((event_type, payload))
 
-    async def audit(self, *, actor: str, action: str, subject: str | None, details: dict[str, Any] | None = None,
-                    partner_id: str | None = None) -> None:
+    async def audit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        subject: str | None,
+        details: dict[str, Any] | None = None,
+        partner_id: str | None = None,
+    ) -> None:
         await self.session.execute(
             insert(AuditLogRow).values(
                 id=new_id("aud"),

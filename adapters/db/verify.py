@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,10 @@ from domain.payments.model import PaymentStatus
 
 BATCH = 5000
 Progress = Callable[[int], None]
+
+
+def _pairs(rows: Any) -> dict[str, int]:
+    return {str(key): int(value) for key, value in rows if key is not None}
 
 
 async def count_subjects(session: AsyncSession) -> int:
@@ -81,12 +86,14 @@ async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Vio
             return out
         ids = [i for i, _s, _t in invoices]
         after = ids[-1]
-        line_totals: dict[str, int] = dict(
-            (await session.execute(
-                select(InvoiceLineRow.invoice_id, func.sum(InvoiceLineRow.amount))
-                .where(InvoiceLineRow.invoice_id.in_(ids))
-                .group_by(InvoiceLineRow.invoice_id)
-            )).all()
+        line_totals: dict[str, int] = _pairs(
+            (
+                await session.execute(
+                    select(InvoiceLineRow.invoice_id, func.sum(InvoiceLineRow.amount))
+                    .where(InvoiceLineRow.invoice_id.in_(ids))
+                    .group_by(InvoiceLineRow.invoice_id)
+                )
+            ).all()
         )
         sums: dict[str, dict[str, int]] = defaultdict(dict)
         for invoice_id, account, total in await session.execute(
@@ -94,7 +101,8 @@ async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Vio
             .where(JournalLineRow.invoice_id.in_(ids))
             .group_by(JournalLineRow.invoice_id, JournalLineRow.account)
         ):
-            sums[invoice_id][account] = int(total)
+            if invoice_id is not None:
+                sums[invoice_id][account] = int(total)
         for invoice_id, status, total in invoices:
             s = sums.get(invoice_id, {})
             out += verify.check_invoice(
@@ -129,26 +137,31 @@ async def _payments(session: AsyncSession, advance: Progress) -> list[verify.Vio
             return out
         ids = [p for p, _s, _a in payments]
         after = ids[-1]
-        allocated: dict[str, int] = dict(
-            (await session.execute(
-                select(AllocationRow.payment_id, func.sum(AllocationRow.amount))
-                .where(AllocationRow.payment_id.in_(ids))
-                .group_by(AllocationRow.payment_id)
-            )).all()
+        allocated: dict[str, int] = _pairs(
+            (
+                await session.execute(
+                    select(AllocationRow.payment_id, func.sum(AllocationRow.amount))
+                    .where(AllocationRow.payment_id.in_(ids))
+                    .group_by(AllocationRow.payment_id)
+                )
+            ).all()
         )
-        applied: dict[str, int] = dict(
-            (await session.execute(
-                select(JournalEntryRow.payment_id, func.sum(JournalLineRow.amount))
-                .join(JournalLineRow, JournalLineRow.entry_id == JournalEntryRow.id)
-                .where(JournalEntryRow.payment_id.in_(ids), JournalLineRow.account == Account.RECEIVABLE.value)
-                .group_by(JournalEntryRow.payment_id)
-            )).all()
+        applied: dict[str, int] = _pairs(
+            (
+                await session.execute(
+                    select(JournalEntryRow.payment_id, func.sum(JournalLineRow.amount))
+                    .join(JournalLineRow, JournalLineRow.entry_id == JournalEntryRow.id)
+                    .where(JournalEntryRow.payment_id.in_(ids), JournalLineRow.account == Account.RECEIVABLE.value)
+                    .group_by(JournalEntryRow.payment_id)
+                )
+            ).all()
         )
         for payment_id, status, amount in payments:
             allocations = int(allocated.get(payment_id, 0))
             if allocations != int(amount):
-                out.append(verify.Violation("allocation_mismatch", payment_id,
-                                            f"amount {amount}, allocations {allocations}"))
+                out.append(
+                    verify.Violation("allocation_mismatch", payment_id, f"amount {amount}, allocations {allocations}")
+                )
             out += verify.check_payment(
                 verify.PaymentFacts(payment_id, allocations, -int(applied.get(payment_id, 0))),
                 canceled=PaymentStatus(status) is PaymentStatus.CANCELED,

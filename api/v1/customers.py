@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -38,7 +38,7 @@ class ContactOut(BaseModel):
     phone: str | None
 
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, Any] = {
     "name": "Acme Dental Group",
     "email": "ap@acmedental.example",
     "contacts": [{"email": "office@acmedental.example", "name": "Dana Ortiz", "phone": "+1 555 0100"}],

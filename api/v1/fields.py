@@ -6,7 +6,15 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from domain.money import MAX_AMOUNT
 
@@ -69,7 +77,9 @@ def _metadata(value: dict[str, str]) -> dict[str, str]:
 
 Amount = Annotated[
     int,
-    Field(strict=True, gt=0, le=MAX_AMOUNT, description="Integer minor units (cents): 1050 is $10.50.", examples=[1050]),
+    Field(
+        strict=True, gt=0, le=MAX_AMOUNT, description="Integer minor units (cents): 1050 is $10.50.", examples=[1050]
+    ),
 ]
 SignedAmount = Annotated[
     int, Field(strict=True, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Integer minor units; negative for credits.")
@@ -88,6 +98,8 @@ Metadata = Annotated[
     AfterValidator(_metadata),
     Field(description="Up to 50 string key-value pairs for your own use."),
 ]
+
+
 def _iso_day(value: object) -> object:
     """Only `YYYY-MM-DD` strings: no timestamps, no numbers that happen to parse."""
     if isinstance(value, date):

@@ -78,8 +78,9 @@ class InvoiceOut(BaseModel):
                     "overdue": False,
                     "issue_date": "2026-11-21",
                     "due_date": "2026-12-21",
-                    "lines": [{"description": "Managed services", "quantity": 1, "unit_amount": 287500,
-                               "amount": 287500}],
+                    "lines": [
+                        {"description": "Managed services", "quantity": 1, "unit_amount": 287500, "amount": 287500}
+                    ],
                     "total": 287500,
                     "amount_paid": 100000,
                     "amount_pending": 0,
@@ -107,7 +108,7 @@ class InvoiceOut(BaseModel):
     total: int = Field(description="Sum of the lines, minor units.")
     amount_paid: int = Field(description="Settled money applied, from the ledger.")
     amount_pending: int = Field(description="Money on its way (bank debits not yet settled), from the ledger.")
-    amount_due: int = Field(description="What the customer still owes: total − paid − pending.")
+    amount_due: int = Field(description="What the customer still owes: total - paid - pending.")
     memo: str | None
     metadata: dict[str, str]
     created_at: datetime
@@ -126,8 +127,10 @@ class InvoiceOut(BaseModel):
             overdue=inv.is_overdue(today),
             issue_date=inv.issue_date,
             due_date=inv.due_date,
-            lines=[LineOut(description=ln.description, quantity=ln.quantity, unit_amount=ln.unit_amount,
-                           amount=ln.amount) for ln in inv.lines],
+            lines=[
+                LineOut(description=ln.description, quantity=ln.quantity, unit_amount=ln.unit_amount, amount=ln.amount)
+                for ln in inv.lines
+            ],
             total=bal.total,
             amount_paid=bal.amount_paid,
             amount_pending=bal.amount_pending,

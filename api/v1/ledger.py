@@ -38,10 +38,20 @@ class EntryOut(BaseModel):
                     "reverses_entry_id": None,
                     "created_at": "2026-11-21T09:05:00Z",
                     "lines": [
-                        {"account": "cash", "invoice_id": None, "currency": "USD", "amount": 100000,
-                         "direction": "debit"},
-                        {"account": "receivable", "invoice_id": "inv_01JD3M7K2B0000000000000000",
-                         "currency": "USD", "amount": 100000, "direction": "credit"},
+                        {
+                            "account": "cash",
+                            "invoice_id": None,
+                            "currency": "USD",
+                            "amount": 100000,
+                            "direction": "debit",
+                        },
+                        {
+                            "account": "receivable",
+                            "invoice_id": "inv_01JD3M7K2B0000000000000000",
+                            "currency": "USD",
+                            "amount": 100000,
+                            "direction": "credit",
+                        },
                     ],
                 }
             ]
@@ -97,8 +107,9 @@ async def list_entries(
         await ctx.uow.invoices.get(invoice_id)
     if payment_id is not None:
         await ctx.uow.payments.get(payment_id)
-    page = await ctx.uow.ledger.list(EntryQuery(invoice_id=invoice_id, payment_id=payment_id),
-                                     page_request(limit, cursor))
+    page = await ctx.uow.ledger.list(
+        EntryQuery(invoice_id=invoice_id, payment_id=payment_id), page_request(limit, cursor)
+    )
     return ListOf[EntryOut](
         data=[EntryOut.of(e) for e in page.items],
         next_cursor=next_cursor(page, page.items[-1].id if page.items else None),

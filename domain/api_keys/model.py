@@ -42,7 +42,7 @@ def looks_valid(secret: str) -> bool:
     """Format and checksum only: refuses typos and random strings without a database look-up."""
     for prefix in PREFIXES.values():
         if secret.startswith(prefix):
-            rest = secret[len(prefix):]
+            rest = secret[len(prefix) :]
             if len(rest) != BODY_LENGTH + CHECKSUM_LENGTH or any(c not in _BASE62 for c in rest):
                 return False
             body, check = rest[:BODY_LENGTH], rest[BODY_LENGTH:]

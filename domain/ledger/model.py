@@ -84,9 +84,7 @@ class JournalEntry:
         return JournalEntry(
             partner_id=self.partner_id,
             reason=reason,
-            lines=tuple(
-                JournalLine(ln.account, -ln.amount, ln.currency, ln.invoice_id) for ln in self.lines
-            ),
+            lines=tuple(JournalLine(ln.account, -ln.amount, ln.currency, ln.invoice_id) for ln in self.lines),
             created_at=at,
             payment_id=self.payment_id,
             invoice_id=self.invoice_id,

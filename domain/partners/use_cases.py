@@ -33,7 +33,10 @@ async def create_api_key(
     key, secret = ApiKey.issue(partner.id, livemode=livemode, at=clock.now(), name=name, body=body)
     await uow.api_keys.add(key)
     await uow.audit(
-        actor="operator", action="api_key.created", subject=key.id, partner_id=partner.id,
+        actor="operator",
+        action="api_key.created",
+        subject=key.id,
+        partner_id=partner.id,
         details={"livemode": livemode, "display": key.display},
     )
     return key, secret

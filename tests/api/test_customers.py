@@ -46,16 +46,18 @@ async def test_archived_customer_takes_no_new_invoice(client: httpx.AsyncClient)
     await client.post(f"/v1/customers/{customer['id']}/archive")
     r = await client.post(
         "/v1/invoices",
-        json={"customer_id": customer["id"], "currency": "USD",
-              "lines": [{"description": "x", "quantity": 1, "unit_amount": 100}]},
+        json={
+            "customer_id": customer["id"],
+            "currency": "USD",
+            "lines": [{"description": "x", "quantity": 1, "unit_amount": 100}],
+        },
     )
     assert r.status_code == 409
     assert r.json()["code"] == "customer_archived"
 
 
 async def test_list_pages_with_cursor_and_filters(client: httpx.AsyncClient) -> None:
-    ids = [(await make_customer(client, name=f"C{i}", tags=["even" if i % 2 == 0 else "odd"]))["id"]
-           for i in range(7)]
+    ids = [(await make_customer(client, name=f"C{i}", tags=["even" if i % 2 == 0 else "odd"]))["id"] for i in range(7)]
     seen: list[str] = []
     cursor = None
     while True:

@@ -30,8 +30,11 @@ async def test_same_key_other_body_is_refused(client: httpx.AsyncClient) -> None
 async def test_failed_request_stores_nothing_so_a_corrected_retry_works(client: httpx.AsyncClient) -> None:
     customer = await make_customer(client)
     invoice = await make_invoice(client, customer["id"], amount=500)
-    bad = {"customer_id": customer["id"], "method": "check", "allocations": [{"invoice_id": invoice["id"],
-                                                                               "amount": 501}]}
+    bad = {
+        "customer_id": customer["id"],
+        "method": "check",
+        "allocations": [{"invoice_id": invoice["id"], "amount": 501}],
+    }
     refused = await client.post("/v1/payments", json=bad, headers={"Idempotency-Key": "pay-1"})
     assert refused.status_code == 409
     invalid = await client.post("/v1/payments", json={**bad, "method": "bitcoin"}, headers={"Idempotency-Key": "pay-1"})
@@ -54,8 +57,9 @@ async def test_keys_are_scoped_per_api_key(client: httpx.AsyncClient, container:
         await uow.commit()
     body = {"name": "Scoped"}
     a = await client.post("/v1/customers", json=body, headers={"Idempotency-Key": "same"})
-    b = await client.post("/v1/customers", json=body,
-                          headers={"Idempotency-Key": "same", "Authorization": f"Bearer {secret}"})
+    b = await client.post(
+        "/v1/customers", json=body, headers={"Idempotency-Key": "same", "Authorization": f"Bearer {secret}"}
+    )
     assert a.status_code == b.status_code == 201
     assert a.json()["id"] != b.json()["id"]
 

@@ -40,8 +40,12 @@ async def test_numbers_are_generated_in_sequence_and_unique(client: httpx.AsyncC
     assert (first["number"], second["number"]) == ("INV-000001", "INV-000002")
     taken = await client.post(
         "/v1/invoices",
-        json={"customer_id": customer["id"], "currency": "USD", "number": "INV-000002",
-              "lines": [{"description": "x", "unit_amount": 100}]},
+        json={
+            "customer_id": customer["id"],
+            "currency": "USD",
+            "number": "INV-000002",
+            "lines": [{"description": "x", "unit_amount": 100}],
+        },
     )
     assert taken.status_code == 409
     assert taken.json()["code"] == "invoice_number_taken"
@@ -55,8 +59,12 @@ async def test_due_date_defaults_from_billing_terms(client: httpx.AsyncClient) -
     customer = await make_customer(client, billing_terms="net_45")
     r = await client.post(
         "/v1/invoices",
-        json={"customer_id": customer["id"], "currency": "cad", "issue_date": "2026-01-10",
-              "lines": [{"description": "x", "unit_amount": 100}]},
+        json={
+            "customer_id": customer["id"],
+            "currency": "cad",
+            "issue_date": "2026-01-10",
+            "lines": [{"description": "x", "unit_amount": 100}],
+        },
     )
     assert r.status_code == 201, r.text
     assert r.json()["due_date"] == "2026-02-24"
@@ -86,8 +94,9 @@ async def test_draft_finalize_void_archive(client: httpx.AsyncClient) -> None:
     body = voided.json()
     assert body["status"] == "void"
     assert body["amount_due"] == 0
-    reasons = [e["reason"] for e in
-               (await client.get("/v1/ledger/entries", params={"invoice_id": draft["id"]})).json()["data"]]
+    reasons = [
+        e["reason"] for e in (await client.get("/v1/ledger/entries", params={"invoice_id": draft["id"]})).json()["data"]
+    ]
     assert reasons == ["invoice_voided", "invoice_issued"]
 
     archived = await client.post(f"/v1/invoices/{draft['id']}/archive")
@@ -111,12 +120,18 @@ async def test_list_filters(client: httpx.AsyncClient) -> None:
     today = date.today()
     a = await make_customer(client, name="A")
     b = await make_customer(client, name="B")
-    overdue = await make_invoice(client, a["id"], issue_date=str(today - timedelta(days=60)),
-                                 due_date=str(today - timedelta(days=30)))
+    overdue = await make_invoice(
+        client, a["id"], issue_date=str(today - timedelta(days=60)), due_date=str(today - timedelta(days=30))
+    )
     current = await make_invoice(client, a["id"], issue_date=str(today), due_date=str(today + timedelta(days=30)))
     other = await make_invoice(client, b["id"], issue_date=str(today), due_date=str(today + timedelta(days=10)))
-    paid = await make_invoice(client, b["id"], amount=700, issue_date=str(today - timedelta(days=60)),
-                              due_date=str(today - timedelta(days=30)))
+    paid = await make_invoice(
+        client,
+        b["id"],
+        amount=700,
+        issue_date=str(today - timedelta(days=60)),
+        due_date=str(today - timedelta(days=30)),
+    )
     assert (await pay(client, b["id"], [(paid["id"], 700)])).status_code == 201
     draft = await make_invoice(client, b["id"], draft=True)
 

@@ -54,14 +54,27 @@ async def test_upgrade_downgrade_round_trip(empty_db: str) -> None:
 
 async def _seed_entry(conn: object, entry_id: str, amounts: list[int]) -> None:
     execute = conn.execute  # type: ignore[attr-defined]
-    await execute(text("INSERT INTO partners (id, name, slug, invoice_sequence, created_at) "
-                       "VALUES ('ptr_guard', 'G', 'guard', 0, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING"))
-    await execute(text("INSERT INTO journal_entries (id, partner_id, reason, created_at) "
-                       "VALUES (:id, 'ptr_guard', 'payment_applied', CURRENT_TIMESTAMP)"), {"id": entry_id})
+    await execute(
+        text(
+            "INSERT INTO partners (id, name, slug, invoice_sequence, created_at) "
+            "VALUES ('ptr_guard', 'G', 'guard', 0, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING"
+        )
+    )
+    await execute(
+        text(
+            "INSERT INTO journal_entries (id, partner_id, reason, created_at) "
+            "VALUES (:id, 'ptr_guard', 'payment_applied', CURRENT_TIMESTAMP)"
+        ),
+        {"id": entry_id},
+    )
     for i, amount in enumerate(amounts):
-        await execute(text("INSERT INTO journal_lines (id, partner_id, entry_id, position, account, currency, amount) "
-                           "VALUES (:id, 'ptr_guard', :entry, :pos, 'cash', 'USD', :amount)"),
-                      {"id": f"{entry_id}_{i}", "entry": entry_id, "pos": i, "amount": amount})
+        await execute(
+            text(
+                "INSERT INTO journal_lines (id, partner_id, entry_id, position, account, currency, amount) "
+                "VALUES (:id, 'ptr_guard', :entry, :pos, 'cash', 'USD', :amount)"
+            ),
+            {"id": f"{entry_id}_{i}", "entry": entry_id, "pos": i, "amount": amount},
+        )
 
 
 async def test_journal_is_append_only(empty_db: str) -> None:
@@ -70,9 +83,11 @@ async def test_journal_is_append_only(empty_db: str) -> None:
     try:
         async with engine.begin() as conn:
             await _seed_entry(conn, "je_ok", [500, -500])
-        for statement in ("UPDATE journal_lines SET amount = 7 WHERE entry_id = 'je_ok'",
-                          "DELETE FROM journal_lines WHERE entry_id = 'je_ok'",
-                          "DELETE FROM journal_entries WHERE id = 'je_ok'"):
+        for statement in (
+            "UPDATE journal_lines SET amount = 7 WHERE entry_id = 'je_ok'",
+            "DELETE FROM journal_lines WHERE entry_id = 'je_ok'",
+            "DELETE FROM journal_entries WHERE id = 'je_ok'",
+        ):
             with pytest.raises(DBAPIError, match="append-only"):
                 async with engine.begin() as conn:
                     await conn.execute(text(statement))
