@@ -1,0 +1,18 @@
+# One image for the API (`remit serve`) and the worker (`remit worker`).
+FROM python:3.11-slim AS base
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY pyproject.toml README.md ./
+COPY api ./api
+COPY domain ./domain
+COPY adapters ./adapters
+COPY workers ./workers
+COPY migrations ./migrations
+COPY openapi ./openapi
+RUN pip install --no-cache-dir --no-deps -e . && useradd --create-home remit && mkdir -p var && chown remit var
+USER remit
+ENV REMIT_ENV=production
+EXPOSE 8000
+CMD ["remit", "serve", "--host", "0.0.0.0", "--port", "8000"]
