@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     idempotency_retention_hours: int = Field(default=24, ge=24, le=24 * 30)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    rate_limit_per_second: float = Field(default=100, gt=0, le=100_000)
+    rate_limit_burst: int = Field(default=200, ge=1, le=1_000_000)
+    auth_failures_per_minute: int = Field(default=30, ge=1, le=100_000)
 
     @field_validator("database_url")
     @classmethod

@@ -15,8 +15,11 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from adapters.bootstrap import Container, build
+from adapters.settings import load_settings
 from api import errors
+from api.auth import Limits, RateLimited
 from api.idempotency import Replay
+from api.rate_limit import TokenBuckets, retry_after
 from api.v1 import customers, invoices, ledger, payments
 from workers.queue import InProcessQueue, run_cron
 
@@ -71,7 +74,16 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     if container is not None:
         app.state.container = container
+    settings = container.settings if container is not None else load_settings()
+    app.state.limits = Limits(
+        per_key=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
+        failures_per_client=TokenBuckets(settings.auth_failures_per_minute / 60, settings.auth_failures_per_minute),
+    )
     errors.install(app)
+
+    @app.exception_handler(RateLimited)
+    async def _limited(_: Request, exc: RateLimited) -> Response:
+        return errors.problem(429, "rate_limited", exc.detail, headers={"Retry-After": retry_after(exc.wait_seconds)})
 
     @app.exception_handler(Replay)
     async def _replay(_: Request, exc: Replay) -> Response:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from adapters.db.unit_of_work import SqlUnitOfWork
 from api.errors import AuthError
+from api.rate_limit import TokenBuckets
 from domain.api_keys.model import hash_secret, looks_valid
 
 # last_used_at is refreshed at most this often, so reads do not all become writes.
@@ -20,7 +21,34 @@ class Principal:
     livemode: bool
 
 
-async def authenticate(uow: SqlUnitOfWork, authorization: str | None) -> Principal:
+@dataclass
+class Limits:
+    per_key: TokenBuckets
+    failures_per_client: TokenBuckets
+
+
+class RateLimited(Exception):
+    def __init__(self, wait_seconds: float, detail: str) -> None:
+        super().__init__(detail)
+        self.wait_seconds = wait_seconds
+        self.detail = detail
+
+
+async def authenticate(
+    uow: SqlUnitOfWork, authorization: str | None, *, limits: Limits | None = None, client: str = "?"
+) -> Principal:
+    try:
+        principal = await _check(uow, authorization)
+    except AuthError:
+        if limits is not None and (wait := limits.failures_per_client.take(client)):
+            raise RateLimited(wait, "Too many failed authentication attempts from this address.") from None
+        raise
+    if limits is not None and (wait := limits.per_key.take(principal.api_key_id)):
+        raise RateLimited(wait, "Too many requests for this API key.")
+    return principal
+
+
+async def _check(uow: SqlUnitOfWork, authorization: str | None) -> Principal:
     if not authorization:
         raise AuthError("Send your API key as `Authorization: Bearer rk_test_…`.")
     scheme, _, secret = authorization.partition(" ")

@@ -36,10 +36,11 @@ UoW = Annotated[SqlUnitOfWork, Depends(_unit_of_work, scope="function")]
 
 
 async def _principal(
-    uow: UoW, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request, uow: UoW, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
     header = f"{credentials.scheme} {credentials.credentials}" if credentials else None
-    return await authenticate(uow, header)
+    client = request.client.host if request.client else "?"
+    return await authenticate(uow, header, limits=request.app.state.limits, client=client)
 
 
 Partner = Annotated[Principal, Depends(_principal, scope="function")]

@@ -169,7 +169,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         429: "Too many requests; retry after `Retry-After` seconds.",
     }
     schema = {"$ref": "#/components/schemas/Problem"}
-    return {s: {"description": descriptions[s], "content": {PROBLEM_JSON: {"schema": schema}}} for s in statuses}
+    every = sorted({*statuses, 429})  # every authenticated route is rate limited
+    return {s: {"description": descriptions[s], "content": {PROBLEM_JSON: {"schema": schema}}} for s in every}
 
 
 def problem_schemas() -> dict[str, Any]:
