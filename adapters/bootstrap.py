@@ -30,5 +30,7 @@ class Container:
 
 def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
     settings = settings or load_settings()
+    if settings.env == "development":
+        settings.resolved_secret_key()  # generated into var/ on the first development run
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     return Container(settings=settings, engine=engine, sessions=make_sessionmaker(engine), clock=clock or SystemClock())
