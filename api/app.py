@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.bootstrap import Container, build
 from adapters.settings import load_settings
@@ -31,6 +32,52 @@ The Remit partner API. Authenticate with a partner API key as a bearer token
 ISO 4217 currency. Every POST takes an `Idempotency-Key`. Lists are newest first and paged with
 `limit` and `cursor`. Errors are RFC 9457 `application/problem+json` with a stable `code`.
 """
+
+
+class BodyLimit:
+    """Reads the body before the app does, so chunked bodies without Content-Length are capped too."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message]), send)
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                response = errors.problem(
+                    413, "payload_too_large", f"Request bodies are limited to {self.max_bytes} bytes."
+                )
+                await response(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        await self.app(
+            scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}], then=receive), send
+        )
+
+
+def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
+    pending = list(messages)
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 class Health(BaseModel):
@@ -98,6 +145,8 @@ def create_app(container: Container | None = None) -> FastAPI:
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
             return errors.problem(413, "payload_too_large", f"Request bodies are limited to {MAX_BODY_BYTES} bytes.")
         return await call_next(request)
+
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
 
     for module in (customers, invoices, payments, ledger):
         app.include_router(module.router)

@@ -148,7 +148,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: "route_not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        # FastAPI raises a bare 400 only when it cannot parse the body at all (bad UTF-8, absurd nesting).
+        codes = {400: "malformed_json", 404: "route_not_found", 405: "method_not_allowed", 413: "payload_too_large"}
         code = codes.get(exc.status_code, "http_error")
         return problem(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 

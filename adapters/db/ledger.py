@@ -72,7 +72,7 @@ class SqlLedger:
                 sums[invoice_id][account] = int(total)
         out: dict[str, InvoiceBalance] = {}
         for inv in invoices:
-            if inv.status is InvoiceStatus.DRAFT or (inv.id not in sums and inv.status is not InvoiceStatus.VOID):
+            if inv.status is InvoiceStatus.DRAFT:
                 out[inv.id] = InvoiceBalance.unissued(inv.total)
                 continue
             s = sums.get(inv.id, {})

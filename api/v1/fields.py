@@ -13,7 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    model_validator,
+    field_validator,
 )
 
 from domain.money import MAX_AMOUNT
@@ -26,10 +26,11 @@ class RequestModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="after")
-    def _storable_text(self) -> RequestModel:
-        _check_text(self.__dict__)
-        return self
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        _check_text(value)
+        return value
 
 
 def storable(value: str) -> bool:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.deps import Read, ReadContext, Write
 from api.errors import problems
@@ -60,7 +60,7 @@ class InvoiceCreate(RequestModel):
         default=None, description="Unique per partner; generated (`INV-000042`) when omitted."
     )
     memo: LongText | None = None
-    draft: bool = Field(default=False, description="Create as a draft to finalize later; otherwise it opens at once.")
+    draft: StrictBool = Field(default=False, description="Create as a draft to finalize later; otherwise it opens at once.")
     metadata: Metadata = {}
 
 

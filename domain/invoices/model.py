@@ -44,6 +44,9 @@ class InvoiceLine:
     unit_amount: int
 
     def __post_init__(self) -> None:
+        for value in (self.quantity, self.unit_amount):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidRequest("Line quantities and amounts are integers.", code="invalid_line", field="lines")
         if not self.description.strip():
             raise InvalidRequest("A line needs a description.", code="invalid_line", field="lines")
         if not 1 <= self.quantity <= MAX_QUANTITY:

@@ -98,6 +98,8 @@ async def finalize_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) ->
 async def void_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Invoice:
     """Void an unpaid invoice: a reversing entry takes its receivable off the books."""
     invoice = await uow.invoices.lock(invoice_id)
+    if invoice.status is InvoiceStatus.VOID:
+        return invoice  # voiding twice changes nothing and announces nothing
     now = clock.now()
     if invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID):
         balance = (await uow.ledger.balances([invoice]))[invoice.id]
@@ -117,6 +119,8 @@ async def void_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Inv
 async def archive_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Invoice:
     """Hide a settled, voided or abandoned-draft invoice from default views."""
     invoice = await uow.invoices.lock(invoice_id)
+    if invoice.status is InvoiceStatus.ARCHIVED:
+        return invoice
     if invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID):
         raise Conflict(
             f"Invoice '{invoice.id}' still has money due; void it or collect it before archiving.",

@@ -7,7 +7,7 @@ from datetime import date
 
 from domain.clock import Clock
 from domain.errors import Conflict, CurrencyMismatch, InvalidRequest, OverAllocation
-from domain.invoices.model import PAYABLE, Invoice, status_for
+from domain.invoices.model import PAYABLE, Invoice, InvoiceStatus, status_for
 from domain.ledger import entries
 from domain.ledger.model import Reason
 from domain.money import normalize_currency
@@ -63,11 +63,11 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
             raise OverAllocation(allocation.invoice_id, allocation.amount, due, currency)
     await uow.payments.add(payment)
     await uow.ledger.add(entries.payment_applied(payment, at=payment.created_at))
-    await _restate(invoices, uow)
     uow.record(
         "payment.succeeded",
         {"payment_id": payment.id, "amount": payment.amount, "currency": currency, "customer_id": customer.id},
     )
+    await _restate(invoices, uow)
     return payment
 
 
@@ -76,14 +76,24 @@ async def cancel_offline_payment(payment_id: str, uow: UnitOfWork, *, clock: Clo
     payment = await uow.payments.lock(payment_id)
     payment.move_to(PaymentStatus.CANCELED)
     invoices = await uow.invoices.lock_many(sorted({a.invoice_id for a in payment.allocations}))
+    for invoice in invoices:
+        if invoice.status not in REOPENABLE:
+            raise Conflict(
+                f"Invoice '{invoice.id}' is {invoice.status.value}; it cannot be reopened by canceling this payment.",
+                code="invoice_not_reopenable",
+                invoice_id=invoice.id,
+            )
     now = clock.now()
     applied = await uow.ledger.entry_for_payment(payment.id, Reason.PAYMENT_APPLIED)
     await uow.ledger.add(applied.reversal(reason=Reason.PAYMENT_REVERSED, at=now))
     payment.canceled_at = now
     await uow.payments.save(payment)
-    await _restate(invoices, uow)
     uow.record("payment.canceled", {"payment_id": payment.id})
+    await _restate(invoices, uow)
     return payment
+
+
+REOPENABLE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID})
 
 
 def _common_currency(invoices: list[Invoice], expected: str | None) -> str:
