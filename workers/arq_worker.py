@@ -31,7 +31,9 @@ def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
 
     options: dict[str, Any] = {
         "functions": [func(cast(Any, job), name=name) for name, job in JOBS.items()],
-        "cron_jobs": [cron(cast(Any, JOBS[name]), name=f"cron:{name}", minute=minute, unique=True) for name, minute in CRON],
+        "cron_jobs": [
+            cron(cast(Any, JOBS[name]), name=f"cron:{name}", minute=minute, unique=True) for name, minute in CRON
+        ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,
         "on_shutdown": _shutdown,

@@ -60,7 +60,9 @@ class InvoiceCreate(RequestModel):
         default=None, description="Unique per partner; generated (`INV-000042`) when omitted."
     )
     memo: LongText | None = None
-    draft: StrictBool = Field(default=False, description="Create as a draft to finalize later; otherwise it opens at once.")
+    draft: StrictBool = Field(
+        default=False, description="Create as a draft to finalize later; otherwise it opens at once."
+    )
     metadata: Metadata = {}
 
 

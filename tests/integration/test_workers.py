@@ -29,7 +29,9 @@ async def _seed_keys(container: Container, tenant: Tenant) -> None:
 
 async def _keys(container: Container, tenant: Tenant) -> set[str]:
     async with container.sessions() as session:
-        rows = await session.scalars(select(IdempotencyKeyRow.key).where(IdempotencyKeyRow.partner_id == tenant.partner_id))
+        rows = await session.scalars(
+            select(IdempotencyKeyRow.key).where(IdempotencyKeyRow.partner_id == tenant.partner_id)
+        )
         return set(rows)
 
 

@@ -234,7 +234,6 @@ def account_sums(entries: Iterable[JournalEntry], invoice_id: str) -> AccountSum
 
 def derive_balance(invoice: Invoice, entries: Sequence[JournalEntry]) -> InvoiceBalance:
     """Exactly SqlLedger.balances for one invoice."""
-    has_lines = any(line.invoice_id == invoice.id for e in entries for line in e.lines)
     if invoice.status is InvoiceStatus.DRAFT:
         return InvoiceBalance.unissued(invoice.total)
     return balance_of(invoice.total, account_sums(entries, invoice.id))
