@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import unquote
@@ -34,8 +34,9 @@ ISO 4217 currency. Every POST takes an `Idempotency-Key`. Lists are newest first
 """
 
 
-class BodyLimit:
-    """Reads the body before the app does, so chunked bodies without Content-Length are capped too."""
+class RequestGuard:
+    """Pure ASGI: refuses NUL characters in the URL and bodies over the limit (chunked ones too, by reading
+    the body before the app does)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -44,6 +45,10 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        raw_url = unquote(scope.get("path", "")) + unquote(scope.get("query_string", b"").decode("latin-1"))
+        if "\x00" in raw_url:
+            await errors.problem(400, "invalid_characters", "The URL contains a NUL character.")(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -136,17 +141,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     async def _replay(_: Request, exc: Replay) -> Response:
         return exc.response()
 
-    @app.middleware("http")
-    async def _guard_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        raw = unquote(request.url.path) + unquote(request.url.query)
-        if "\x00" in raw:
-            return errors.problem(400, "invalid_characters", "The URL contains a NUL character.")
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return errors.problem(413, "payload_too_large", f"Request bodies are limited to {MAX_BODY_BYTES} bytes.")
-        return await call_next(request)
-
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES)
 
     for module in (customers, invoices, payments, ledger):
         app.include_router(module.router)

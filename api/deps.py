@@ -53,16 +53,21 @@ class ReadContext:
     clock: Clock
 
 
+def json_response(model: BaseModel, status: int = 200) -> Response:
+    """Serialise once with pydantic's own encoder (the route's response_model still documents it)."""
+    return Response(model.model_dump_json(), status_code=status, media_type="application/json")
+
+
 @dataclass
 class WriteContext(ReadContext):
     idempotency_row: int | None
 
     async def respond(self, status: int, model: BaseModel) -> Response:
         """Serialise once, store for replays under the idempotency key, and answer."""
-        body = model.model_dump_json()
+        response = json_response(model, status)
         if self.idempotency_row is not None:
-            await self.uow.idempotency.complete(self.idempotency_row, status, body)
-        return Response(body, status_code=status, media_type="application/json")
+            await self.uow.idempotency.complete(self.idempotency_row, status, bytes(response.body).decode())
+        return response
 
 
 async def _read(uow: UoW, principal: Partner) -> ReadContext:

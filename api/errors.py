@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import Conflict, DomainError, InvalidRequest, NotFound, UnbalancedEntry
@@ -105,6 +105,17 @@ def _json_safe(context: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in context.items() if isinstance(v, str | int | bool | type(None))}
 
 
+# lock_not_available, deadlock_detected, serialization_failure: the transaction rolled back and may be retried.
+RETRYABLE_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    cause = getattr(orig, "__cause__", None)
+    return code or getattr(cause, "sqlstate", None)
+
+
 def _raw_body_error(error: Any) -> bool:
     """A body that was never parsed as JSON (wrong or missing content type) arrives as bytes or text."""
     return tuple(error.get("loc", ())) == ("body",) and isinstance(error.get("input"), bytes | str)
@@ -140,6 +151,18 @@ def install(app: FastAPI) -> None:
             for e in raw
         ]
         return problem(422, "validation_error", "The request has invalid or missing fields.", errors=errors)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        if _sqlstate(exc) in RETRYABLE_SQLSTATES:
+            return problem(
+                409,
+                "resource_busy",
+                "Another request is changing the same records; retry in a moment.",
+                headers={"Retry-After": "1"},
+            )
+        log.exception("database error", exc_info=exc)
+        return problem(500, "internal_error", "Something went wrong on our side; nothing was changed.")
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:

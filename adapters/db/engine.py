@@ -27,7 +27,14 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
         _sqlite_setup(engine)
         return engine
     return create_async_engine(
-        full, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_timeout=60
+        full,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=60,
+        # A request never waits more than 10 s for a row lock (or a racing idempotency key): it gets a 409.
+        connect_args={"server_settings": {"lock_timeout": "10s"}},
     )
 
 

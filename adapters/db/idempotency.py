@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.tables import IdempotencyKeyRow
@@ -44,19 +43,8 @@ class SqlIdempotency:
             .on_conflict_do_nothing(index_elements=["partner_id", "api_key_id", "key"])
             .returning(IdempotencyKeyRow.id)
         )
-        try:
-            if dialect == "postgresql":
-                await self.session.execute(text("SET LOCAL lock_timeout = '10s'"))
-            row_id = await self.session.scalar(stmt)
-            if dialect == "postgresql":
-                await self.session.execute(text("SET LOCAL lock_timeout = 0"))
-        except DBAPIError as exc:
-            if "lock timeout" in str(exc.orig).lower() or "LockNotAvailable" in type(exc.orig).__name__:
-                raise Conflict(
-                    "A request with this idempotency key is still being processed; retry later.",
-                    code="idempotency_key_in_use",
-                ) from exc
-            raise
+        # On PostgreSQL a racing duplicate waits here for the first to commit (lock_timeout bounds the wait).
+        row_id = await self.session.scalar(stmt)
         if row_id is not None:
             return int(row_id), None
         row = await self.session.scalar(

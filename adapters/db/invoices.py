@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
@@ -42,8 +42,8 @@ class SqlInvoices:
         self.session = session
 
     async def add(self, invoice: Invoice) -> None:
-        self.session.add(
-            InvoiceRow(
+        await self.session.execute(
+            insert(InvoiceRow).values(
                 id=invoice.id,
                 partner_id=invoice.partner_id,
                 customer_id=invoice.customer_id,
@@ -59,21 +59,22 @@ class SqlInvoices:
                 finalized_at=invoice.finalized_at,
             )
         )
-        await self.session.flush()  # parent first: no relationship() tells the ORM the order
-        self.session.add_all(
-            InvoiceLineRow(
-                id=new_id("il"),
-                partner_id=invoice.partner_id,
-                invoice_id=invoice.id,
-                position=i,
-                description=line.description,
-                quantity=line.quantity,
-                unit_amount=line.unit_amount,
-                amount=line.amount,
-            )
-            for i, line in enumerate(invoice.lines)
+        await self.session.execute(
+            insert(InvoiceLineRow),
+            [
+                {
+                    "id": new_id("il"),
+                    "partner_id": invoice.partner_id,
+                    "invoice_id": invoice.id,
+                    "position": i,
+                    "description": line.description,
+                    "quantity": line.quantity,
+                    "unit_amount": line.unit_amount,
+                    "amount": line.amount,
+                }
+                for i, line in enumerate(invoice.lines)
+            ],
         )
-        await self.session.flush()
 
     async def _load(self, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
         stmt = select(InvoiceRow).where(InvoiceRow.id.in_(ids)).order_by(InvoiceRow.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
@@ -21,8 +21,9 @@ class SqlPayments:
         self.session = session
 
     async def add(self, payment: Payment) -> None:
-        self.session.add(
-            PaymentRow(
+        # Core inserts: two statements, no ORM unit-of-work bookkeeping on the hottest write path.
+        await self.session.execute(
+            insert(PaymentRow).values(
                 id=payment.id,
                 partner_id=payment.partner_id,
                 customer_id=payment.customer_id,
@@ -35,19 +36,20 @@ class SqlPayments:
                 created_at=payment.created_at,
             )
         )
-        await self.session.flush()  # parent first: no relationship() tells the ORM the order
-        self.session.add_all(
-            AllocationRow(
-                id=new_id("alc"),
-                partner_id=payment.partner_id,
-                payment_id=payment.id,
-                invoice_id=a.invoice_id,
-                position=i,
-                amount=a.amount,
-            )
-            for i, a in enumerate(payment.allocations)
+        await self.session.execute(
+            insert(AllocationRow),
+            [
+                {
+                    "id": new_id("alc"),
+                    "partner_id": payment.partner_id,
+                    "payment_id": payment.id,
+                    "invoice_id": a.invoice_id,
+                    "position": i,
+                    "amount": a.amount,
+                }
+                for i, a in enumerate(payment.allocations)
+            ],
         )
-        await self.session.flush()
 
     async def _with_allocations(self, rows: list[PaymentRow]) -> list[Payment]:
         if not rows:

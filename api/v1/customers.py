@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Read, Write
+from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
 from api.v1.fields import Email, Metadata, Name, RequestModel, ShortText
@@ -154,8 +154,8 @@ async def create(body: CustomerCreate, ctx: Write) -> Response:
     response_model=CustomerOut,
     responses=problems(401, 404),
 )
-async def retrieve(customer_id: str, ctx: Read) -> CustomerOut:
-    return CustomerOut.of(await ctx.uow.customers.get(customer_id))
+async def retrieve(customer_id: str, ctx: Read) -> Response:
+    return json_response(CustomerOut.of(await ctx.uow.customers.get(customer_id)))
 
 
 @router.patch(
@@ -194,13 +194,15 @@ async def list_customers(
     email: Annotated[str | None, Query(max_length=320)] = None,
     tag: Annotated[str | None, Query(max_length=50)] = None,
     archived: bool = False,
-) -> ListOf[CustomerOut]:
+) -> Response:
     page = await ctx.uow.customers.list(
         CustomerQuery(email=email, tag=tag, archived=archived), page_request(limit, cursor)
     )
-    return ListOf[CustomerOut](
-        data=[CustomerOut.of(c) for c in page.items],
-        next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+    return json_response(
+        ListOf[CustomerOut](
+            data=[CustomerOut.of(c) for c in page.items],
+            next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+        )
     )
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from api.deps import Read, ReadContext, Write
+from api.deps import Read, ReadContext, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
 from api.v1.fields import Currency, Day, LongText, Metadata, RequestModel, ResourceId, SignedAmount
@@ -186,8 +186,8 @@ async def create(body: InvoiceCreate, ctx: Write) -> Response:
     response_model=InvoiceOut,
     responses=problems(401, 404),
 )
-async def retrieve(invoice_id: str, ctx: Read) -> InvoiceOut:
-    return await _out(ctx, await ctx.uow.invoices.get(invoice_id))
+async def retrieve(invoice_id: str, ctx: Read) -> Response:
+    return json_response(await _out(ctx, await ctx.uow.invoices.get(invoice_id)))
 
 
 @router.get(
@@ -207,9 +207,7 @@ async def list_invoices(
     due_before: date | None = None,
     due_after: date | None = None,
     overdue: bool | None = None,
-) -> ListOf[InvoiceOut]:
-    if customer_id is not None:
-        await ctx.uow.customers.get(customer_id)  # a foreign or unknown id answers 404, not an empty list
+) -> Response:
     today = ctx.clock.today()
     query = InvoiceQuery(
         status=status,
@@ -220,10 +218,14 @@ async def list_invoices(
         not_overdue_on=today if overdue is False else None,
     )
     page = await ctx.uow.invoices.list(query, page_request(limit, cursor))
+    if customer_id is not None and not page.items:
+        await ctx.uow.customers.get(customer_id)  # a foreign or unknown id answers 404, not an empty list
     balances = await ctx.uow.ledger.balances(page.items)
-    return ListOf[InvoiceOut](
-        data=[InvoiceOut.of(inv, balances[inv.id], today) for inv in page.items],
-        next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+    return json_response(
+        ListOf[InvoiceOut](
+            data=[InvoiceOut.of(inv, balances[inv.id], today) for inv in page.items],
+            next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+        )
     )
 
 

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import Read
+from api.deps import Read, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
 from domain.ledger.model import Account, JournalEntry, Reason
@@ -102,7 +103,7 @@ async def list_entries(
     cursor: Cursor = None,
     invoice_id: Annotated[str | None, Query(max_length=64)] = None,
     payment_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> ListOf[EntryOut]:
+) -> Response:
     if invoice_id is not None:
         await ctx.uow.invoices.get(invoice_id)
     if payment_id is not None:
@@ -110,7 +111,9 @@ async def list_entries(
     page = await ctx.uow.ledger.list(
         EntryQuery(invoice_id=invoice_id, payment_id=payment_id), page_request(limit, cursor)
     )
-    return ListOf[EntryOut](
-        data=[EntryOut.of(e) for e in page.items],
-        next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+    return json_response(
+        ListOf[EntryOut](
+            data=[EntryOut.of(e) for e in page.items],
+            next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+        )
     )

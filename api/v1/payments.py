@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Read, Write
+from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
 from api.v1.fields import Amount, Currency, Day, RequestModel, ResourceId, ShortText
@@ -141,8 +141,8 @@ async def create(body: PaymentCreate, ctx: Write) -> Response:
     response_model=PaymentOut,
     responses=problems(401, 404),
 )
-async def retrieve(payment_id: str, ctx: Read) -> PaymentOut:
-    return PaymentOut.of(await ctx.uow.payments.get(payment_id))
+async def retrieve(payment_id: str, ctx: Read) -> Response:
+    return json_response(PaymentOut.of(await ctx.uow.payments.get(payment_id)))
 
 
 @router.get(
@@ -158,7 +158,7 @@ async def list_payments(
     cursor: Cursor = None,
     customer_id: Annotated[str | None, Query(max_length=64)] = None,
     invoice_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> ListOf[PaymentOut]:
+) -> Response:
     if customer_id is not None:
         await ctx.uow.customers.get(customer_id)
     if invoice_id is not None:
@@ -166,9 +166,11 @@ async def list_payments(
     page = await ctx.uow.payments.list(
         PaymentQuery(customer_id=customer_id, invoice_id=invoice_id), page_request(limit, cursor)
     )
-    return ListOf[PaymentOut](
-        data=[PaymentOut.of(p) for p in page.items],
-        next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+    return json_response(
+        ListOf[PaymentOut](
+            data=[PaymentOut.of(p) for p in page.items],
+            next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
+        )
     )
 
 

@@ -15,6 +15,10 @@ class InvoiceBalance:
     amount_pending: int
     amount_due: int
 
+    def applying(self, settled: int) -> InvoiceBalance:
+        """The figures once `settled` more has been received and applied."""
+        return InvoiceBalance(self.total, self.amount_paid + settled, self.amount_pending, self.amount_due - settled)
+
     @classmethod
     def unissued(cls, total: int) -> InvoiceBalance:
         """A draft: nothing is owed yet, though the lines add up to `total`."""

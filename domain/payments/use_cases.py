@@ -9,6 +9,7 @@ from domain.clock import Clock
 from domain.errors import Conflict, CurrencyMismatch, InvalidRequest, OverAllocation
 from domain.invoices.model import PAYABLE, Invoice, InvoiceStatus, status_for
 from domain.ledger import entries
+from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
 from domain.money import normalize_currency
 from domain.payments.model import Allocation, Payment, PaymentMethod, PaymentStatus
@@ -67,7 +68,8 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
         "payment.succeeded",
         {"payment_id": payment.id, "amount": payment.amount, "currency": currency, "customer_id": customer.id},
     )
-    await _restate(invoices, uow)
+    applied = {a.invoice_id: a.amount for a in payment.allocations}
+    await _restate(invoices, uow, {i: b.applying(applied[i]) for i, b in balances.items()})
     return payment
 
 
@@ -104,9 +106,9 @@ def _common_currency(invoices: list[Invoice], expected: str | None) -> str:
     return currency
 
 
-async def _restate(invoices: list[Invoice], uow: UnitOfWork) -> None:
-    """Move each payable invoice to the status its ledger figures now call for."""
-    balances = await uow.ledger.balances(invoices)
+async def _restate(invoices: list[Invoice], uow: UnitOfWork, balances: dict[str, InvoiceBalance] | None = None) -> None:
+    """Move each invoice to the status its ledger figures now call for (read again unless already known)."""
+    balances = balances if balances is not None else await uow.ledger.balances(invoices)
     for invoice in invoices:
         target = status_for(balances[invoice.id])
         if target != invoice.status:
