@@ -49,3 +49,8 @@ def page_request(limit: int, cursor: str | None) -> PageRequest:
 
 def next_cursor(page: Page[Any], last_id: str | None) -> str | None:
     return encode_cursor(last_id) if page.has_more and last_id else None
+
+
+def page_of(page: Page[Any], data: list[T]) -> ListOf[T]:
+    """The list envelope for a page of domain objects (each with an `id`) and their API views."""
+    return ListOf[T](data=data, next_cursor=next_cursor(page, page.items[-1].id if page.items else None))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -70,22 +70,22 @@ async def _grand_totals(session: AsyncSession) -> list[verify.Violation]:
     return verify.check_grand_totals({c: int(t) for c, t in rows})
 
 
-async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Violation]:
-    out: list[verify.Violation] = []
+async def _batches(session: AsyncSession, *columns: Any) -> AsyncIterator[tuple[list[str], list[Any]]]:
+    """Rows in id order, BATCH at a time (keyset), with their ids; the first column must be the id."""
+    id_column = columns[0]
     after = ""
     while True:
-        invoices = list(
-            await session.execute(
-                select(InvoiceRow.id, InvoiceRow.status, InvoiceRow.total)
-                .where(InvoiceRow.id > after)
-                .order_by(InvoiceRow.id)
-                .limit(BATCH)
-            )
-        )
-        if not invoices:
-            return out
-        ids = [i for i, _s, _t in invoices]
+        rows = list(await session.execute(select(*columns).where(id_column > after).order_by(id_column).limit(BATCH)))
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
         after = ids[-1]
+        yield ids, rows
+
+
+async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Violation]:
+    out: list[verify.Violation] = []
+    async for ids, invoices in _batches(session, InvoiceRow.id, InvoiceRow.status, InvoiceRow.total):
         line_totals: dict[str, int] = _pairs(
             (
                 await session.execute(
@@ -119,24 +119,12 @@ async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Vio
                 )
             )
         advance(len(invoices))
+    return out
 
 
 async def _payments(session: AsyncSession, advance: Progress) -> list[verify.Violation]:
     out: list[verify.Violation] = []
-    after = ""
-    while True:
-        payments = list(
-            await session.execute(
-                select(PaymentRow.id, PaymentRow.status, PaymentRow.amount)
-                .where(PaymentRow.id > after)
-                .order_by(PaymentRow.id)
-                .limit(BATCH)
-            )
-        )
-        if not payments:
-            return out
-        ids = [p for p, _s, _a in payments]
-        after = ids[-1]
+    async for ids, payments in _batches(session, PaymentRow.id, PaymentRow.status, PaymentRow.amount):
         allocated: dict[str, int] = _pairs(
             (
                 await session.execute(
@@ -167,3 +155,4 @@ async def _payments(session: AsyncSession, advance: Progress) -> list[verify.Vio
                 canceled=PaymentStatus(status) is PaymentStatus.CANCELED,
             )
         advance(len(payments))
+    return out

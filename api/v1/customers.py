@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Read, Write, json_response
 from api.errors import problems
-from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
+from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Email, Metadata, Name, RequestModel, ShortText
 from domain.customers import use_cases
 from domain.customers.model import BillingTerms, Contact, Customer
@@ -198,12 +198,7 @@ async def list_customers(
     page = await ctx.uow.customers.list(
         CustomerQuery(email=email, tag=tag, archived=archived), page_request(limit, cursor)
     )
-    return json_response(
-        ListOf[CustomerOut](
-            data=[CustomerOut.of(c) for c in page.items],
-            next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
-        )
-    )
+    return json_response(page_of(page, [CustomerOut.of(c) for c in page.items]))
 
 
 @router.post(

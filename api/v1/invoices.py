@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.deps import Read, ReadContext, Write, json_response
 from api.errors import problems
-from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
+from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Currency, Day, LongText, Metadata, RequestModel, ResourceId, SignedAmount
 from domain.invoices import use_cases
 from domain.invoices.model import MAX_LINES, MAX_QUANTITY, Invoice, InvoiceLine, InvoiceStatus
@@ -221,12 +221,7 @@ async def list_invoices(
     if customer_id is not None and not page.items:
         await ctx.uow.customers.get(customer_id)  # a foreign or unknown id answers 404, not an empty list
     balances = await ctx.uow.ledger.balances(page.items)
-    return json_response(
-        ListOf[InvoiceOut](
-            data=[InvoiceOut.of(inv, balances[inv.id], today) for inv in page.items],
-            next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
-        )
-    )
+    return json_response(page_of(page, [InvoiceOut.of(inv, balances[inv.id], today) for inv in page.items]))
 
 
 @router.post(

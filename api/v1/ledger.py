@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from api.deps import Read, json_response
 from api.errors import problems
-from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
+from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from domain.ledger.model import Account, JournalEntry, Reason
 from domain.ports import EntryQuery
 
@@ -111,9 +111,4 @@ async def list_entries(
     page = await ctx.uow.ledger.list(
         EntryQuery(invoice_id=invoice_id, payment_id=payment_id), page_request(limit, cursor)
     )
-    return json_response(
-        ListOf[EntryOut](
-            data=[EntryOut.of(e) for e in page.items],
-            next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
-        )
-    )
+    return json_response(page_of(page, [EntryOut.of(e) for e in page.items]))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Read, Write, json_response
 from api.errors import problems
-from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
+from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Amount, Currency, Day, RequestModel, ResourceId, ShortText
 from domain.payments import use_cases
 from domain.payments.model import Allocation, Payment, PaymentMethod, PaymentStatus
@@ -166,12 +166,7 @@ async def list_payments(
     page = await ctx.uow.payments.list(
         PaymentQuery(customer_id=customer_id, invoice_id=invoice_id), page_request(limit, cursor)
     )
-    return json_response(
-        ListOf[PaymentOut](
-            data=[PaymentOut.of(p) for p in page.items],
-            next_cursor=next_cursor(page, page.items[-1].id if page.items else None),
-        )
-    )
+    return json_response(page_of(page, [PaymentOut.of(p) for p in page.items]))
 
 
 @router.post(
