@@ -30,12 +30,13 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
     expected_currency = normalize_currency(cmd.currency) if cmd.currency else None
     if not cmd.allocations:
         raise InvalidRequest("A payment needs at least one allocation.", code="no_allocations", field="allocations")
-    customer = await uow.customers.get(cmd.customer_id)
     # Locks are taken in id order so two payments over the same invoices cannot deadlock.
     invoices = await uow.invoices.lock_many(sorted({a.invoice_id for a in cmd.allocations}))
+    if any(invoice.customer_id != cmd.customer_id for invoice in invoices):
+        await uow.customers.get(cmd.customer_id)  # an unknown customer is a 404 before it is a mismatch
     currency = _common_currency(invoices, expected_currency)
     for invoice in invoices:
-        if invoice.customer_id != customer.id:
+        if invoice.customer_id != cmd.customer_id:
             raise InvalidRequest(
                 f"Invoice '{invoice.id}' belongs to another customer.",
                 code="invoice_customer_mismatch",
@@ -49,7 +50,7 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
             )
     payment = Payment(
         partner_id=uow.partner_id,
-        customer_id=customer.id,
+        customer_id=cmd.customer_id,
         method=cmd.method,
         currency=currency,
         allocations=list(cmd.allocations),
@@ -66,7 +67,7 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
     await uow.ledger.add(entries.payment_applied(payment, at=payment.created_at))
     uow.record(
         "payment.succeeded",
-        {"payment_id": payment.id, "amount": payment.amount, "currency": currency, "customer_id": customer.id},
+        {"payment_id": payment.id, "amount": payment.amount, "currency": currency, "customer_id": cmd.customer_id},
     )
     applied = {a.invoice_id: a.amount for a in payment.allocations}
     await _restate(invoices, uow, {i: b.applying(applied[i]) for i, b in balances.items()})
