@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
-from adapters.db.tables import InvoiceLineRow, InvoiceRow
+from adapters.db.tables import InvoiceLineRow, InvoiceRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.invoices.model import PAYABLE, Invoice, InvoiceLine, InvoiceStatus
@@ -43,24 +43,25 @@ class SqlInvoices:
 
     async def add(self, invoice: Invoice) -> None:
         await self.session.execute(
-            insert(InvoiceRow).values(
-                id=invoice.id,
-                partner_id=invoice.partner_id,
-                customer_id=invoice.customer_id,
-                number=invoice.number,
-                currency=invoice.currency,
-                status=invoice.status.value,
-                issue_date=invoice.issue_date,
-                due_date=invoice.due_date,
-                total=invoice.total,
-                memo=invoice.memo,
-                metadata_=dict(invoice.metadata),
-                created_at=invoice.created_at,
-                finalized_at=invoice.finalized_at,
-            )
+            insert(core(InvoiceRow)),
+            {
+                "id": invoice.id,
+                "partner_id": invoice.partner_id,
+                "customer_id": invoice.customer_id,
+                "number": invoice.number,
+                "currency": invoice.currency,
+                "status": invoice.status.value,
+                "issue_date": invoice.issue_date,
+                "due_date": invoice.due_date,
+                "total": invoice.total,
+                "memo": invoice.memo,
+                "metadata": dict(invoice.metadata),
+                "created_at": invoice.created_at,
+                "finalized_at": invoice.finalized_at,
+            },
         )
         await self.session.execute(
-            insert(InvoiceLineRow),
+            insert(core(InvoiceLineRow)),
             [
                 {
                     "id": new_id("il"),

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
-from adapters.db.tables import JournalEntryRow, JournalLineRow
+from adapters.db.tables import JournalEntryRow, JournalLineRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.invoices.model import Invoice, InvoiceStatus
@@ -28,18 +28,19 @@ class SqlLedger:
     async def add(self, entry: JournalEntry) -> None:
         # Core inserts: the journal is never updated, so the ORM's change tracking would be pure overhead.
         await self.session.execute(
-            insert(JournalEntryRow).values(
-                id=entry.id,
-                partner_id=entry.partner_id,
-                reason=entry.reason.value,
-                invoice_id=entry.invoice_id,
-                payment_id=entry.payment_id,
-                reverses_entry_id=entry.reverses_entry_id,
-                created_at=entry.created_at,
-            )
+            insert(core(JournalEntryRow)),
+            {
+                "id": entry.id,
+                "partner_id": entry.partner_id,
+                "reason": entry.reason.value,
+                "invoice_id": entry.invoice_id,
+                "payment_id": entry.payment_id,
+                "reverses_entry_id": entry.reverses_entry_id,
+                "created_at": entry.created_at,
+            },
         )
         await self.session.execute(
-            insert(JournalLineRow),
+            insert(core(JournalLineRow)),
             [
                 {
                     "id": new_id("jl"),

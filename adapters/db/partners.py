@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.tables import ApiKeyRow, PartnerRow
+from adapters.db.tables import ApiKeyRow, PartnerRow, core
 from domain.api_keys.model import ApiKey
 from domain.errors import NotFound
 from domain.partners.model import Partner
@@ -98,8 +98,10 @@ class SqlApiKeys:
         await self.session.flush()
 
     async def by_hash(self, secret_hash: str) -> ApiKey | None:
-        row = await self.session.scalar(select(ApiKeyRow).where(ApiKeyRow.secret_hash == secret_hash))
-        return None if row is None else _key(row)
+        # Runs on every request: a Core read of the platform table, no ORM identity map.
+        table = core(ApiKeyRow)
+        row = (await self.session.execute(select(table).where(table.c.secret_hash == secret_hash))).first()
+        return None if row is None else _key(row)  # type: ignore[arg-type]
 
     async def get(self, key_id: str) -> ApiKey:
         row = await self.session.get(ApiKeyRow, key_id)

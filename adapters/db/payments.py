@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
-from adapters.db.tables import AllocationRow, PaymentRow
+from adapters.db.tables import AllocationRow, PaymentRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.pagination import Page, PageRequest
@@ -23,21 +23,22 @@ class SqlPayments:
     async def add(self, payment: Payment) -> None:
         # Core inserts: two statements, no ORM unit-of-work bookkeeping on the hottest write path.
         await self.session.execute(
-            insert(PaymentRow).values(
-                id=payment.id,
-                partner_id=payment.partner_id,
-                customer_id=payment.customer_id,
-                method=payment.method.value,
-                status=payment.status.value,
-                amount=payment.amount,
-                currency=payment.currency,
-                reference=payment.reference,
-                received_on=payment.received_on,
-                created_at=payment.created_at,
-            )
+            insert(core(PaymentRow)),
+            {
+                "id": payment.id,
+                "partner_id": payment.partner_id,
+                "customer_id": payment.customer_id,
+                "method": payment.method.value,
+                "status": payment.status.value,
+                "amount": payment.amount,
+                "currency": payment.currency,
+                "reference": payment.reference,
+                "received_on": payment.received_on,
+                "created_at": payment.created_at,
+            },
         )
         await self.session.execute(
-            insert(AllocationRow),
+            insert(core(AllocationRow)),
             [
                 {
                     "id": new_id("alc"),

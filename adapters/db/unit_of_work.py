@@ -14,7 +14,7 @@ from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
 from adapters.db.payments import SqlPayments
-from adapters.db.tables import AuditLogRow, OutboxEventRow
+from adapters.db.tables import AuditLogRow, OutboxEventRow, core
 from domain.clock import Clock, SystemClock
 from domain.ids import new_id
 
@@ -74,22 +74,23 @@ class SqlUnitOfWork:
         partner_id: str | None = None,
     ) -> None:
         await self.session.execute(
-            insert(AuditLogRow).values(
-                id=new_id("aud"),
-                partner_id=partner_id or self._partner_id,
-                actor=actor,
-                action=action,
-                subject=subject,
-                details=details or {},
-                created_at=self.clock.now(),
-            )
+            insert(core(AuditLogRow)),
+            {
+                "id": new_id("aud"),
+                "partner_id": partner_id or self._partner_id,
+                "actor": actor,
+                "action": action,
+                "subject": subject,
+                "details": details or {},
+                "created_at": self.clock.now(),
+            },
         )
 
     async def commit(self) -> None:
         if self._events:
             now = self.clock.now()
             await self.session.execute(
-                insert(OutboxEventRow),
+                insert(core(OutboxEventRow)),
                 [
                     {"id": new_id("evt"), "partner_id": self.partner_id, "type": t, "payload": p, "created_at": now}
                     for t, p in self._events
