@@ -31,7 +31,7 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_recycle=1800,  # no pre-ping: it costs a round trip per request; dead connections are invalidated on error
         pool_timeout=60,
         # A request never waits more than 10 s for a row lock (or a racing idempotency key): it gets a 409.
         connect_args={"server_settings": {"lock_timeout": "10s"}},
