@@ -108,15 +108,29 @@ def parse_args(argv: list[str] | None = None) -> Options:
     p.add_argument("--batch-size", type=int, default=5_000, help="invoices per COPY transaction")
     p.add_argument("--load-connections", type=int, default=2, help="parallel COPY connections")
     p.add_argument("--max-requests", type=int, default=2_000_000, help="cap per measurement")
-    p.add_argument("--http-client", choices=sorted(CLIENTS), default="lean",
-                   help="lean: keep-alive HTTP/1.1 pool (default); httpx: httpx.AsyncClient (slow on 2 cores)")
+    p.add_argument(
+        "--http-client",
+        choices=sorted(CLIENTS),
+        default="lean",
+        help="lean: keep-alive HTTP/1.1 pool (default); httpx: httpx.AsyncClient (slow on 2 cores)",
+    )
     p.add_argument("--admin-dsn", default=ADMIN_DSN, help="PostgreSQL server to create the database on")
     p.add_argument("--seed", type=int, default=42)
     a = p.parse_args(argv)
     return Options(
-        invoices=a.invoices, customers=a.customers, duration=a.duration, warmup=a.warmup, clients=a.clients,
-        workers=a.workers, keep_db=a.keep_db, batch_size=a.batch_size, load_connections=a.load_connections,
-        max_requests=a.max_requests, http_client=a.http_client, admin_dsn=a.admin_dsn, seed=a.seed,
+        invoices=a.invoices,
+        customers=a.customers,
+        duration=a.duration,
+        warmup=a.warmup,
+        clients=a.clients,
+        workers=a.workers,
+        keep_db=a.keep_db,
+        batch_size=a.batch_size,
+        load_connections=a.load_connections,
+        max_requests=a.max_requests,
+        http_client=a.http_client,
+        admin_dsn=a.admin_dsn,
+        seed=a.seed,
     )
 
 
@@ -191,7 +205,9 @@ async def check_ledger(url: str) -> dict[str, Any]:
     finally:
         await container.close()
     return {
-        "holds": not violations, "subjects": subjects, "violations": len(violations),
+        "holds": not violations,
+        "subjects": subjects,
+        "violations": len(violations),
         "first_violations": [f"{v.kind} {v.subject} {v.detail}" for v in violations[:10]],
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -283,8 +299,21 @@ def serve(name: str, app: str, *, workers: int, env: dict[str, str], app_dir: Pa
     log_path = BENCH_DIR / "results" / f"server-{name}-{port}.log"
     log_path.parent.mkdir(exist_ok=True)
     cmd = [
-        sys.executable, "-m", "uvicorn", app, "--app-dir", str(app_dir), "--host", HOST, "--port", str(port),
-        "--workers", str(workers), "--no-access-log", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--app-dir",
+        str(app_dir),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -384,10 +413,20 @@ async def measure(
     lat = sorted(tally.latencies)
     ms = [v * 1000 for v in (percentile(lat, 0.50), percentile(lat, 0.95), percentile(lat, 0.99))]
     return Sample(
-        workload=name, kind=kind, clients=clients, workers=workers, seconds=round(elapsed, 2),
-        requests=len(lat) + tally.errors, errors=tally.errors, rps=len(lat) / elapsed,
-        p50_ms=ms[0], p95_ms=ms[1], p99_ms=ms[2], max_ms=(lat[-1] * 1000 if lat else float("nan")),
-        load_avg=(before, os.getloadavg()[0]), error_samples=tally.error_samples,
+        workload=name,
+        kind=kind,
+        clients=clients,
+        workers=workers,
+        seconds=round(elapsed, 2),
+        requests=len(lat) + tally.errors,
+        errors=tally.errors,
+        rps=len(lat) / elapsed,
+        p50_ms=ms[0],
+        p95_ms=ms[1],
+        p99_ms=ms[2],
+        max_ms=(lat[-1] * 1000 if lat else float("nan")),
+        load_avg=(before, os.getloadavg()[0]),
+        error_samples=tally.error_samples,
         cpu_ms=cpu_ms_per_request(cpu_before, cpu_after, len(lat)),
     )
 
@@ -413,8 +452,11 @@ def api_list_op(http: HttpPool, data: bulk_load.Dataset, rng: random.Random) -> 
 def api_payment_op(http: HttpPool, data: bulk_load.Dataset, rng: random.Random) -> Op:
     async def op() -> str | None:
         customer_id, invoice_id = data.random_invoice(rng)
-        payload = {"customer_id": customer_id, "method": "check",
-                   "allocations": [{"invoice_id": invoice_id, "amount": 1}]}
+        payload = {
+            "customer_id": customer_id,
+            "method": "check",
+            "allocations": [{"invoice_id": invoice_id, "amount": 1}],
+        }
         headers = {"Idempotency-Key": uuid.uuid4().hex}
         status, body = await http.request("POST", "/v1/payments", body=json.dumps(payload).encode(), headers=headers)
         return _http_error(status, body, 201)
@@ -488,8 +530,9 @@ def _announce(sample: Sample) -> None:
     )
 
 
-def _measure_round(ctx: Context, api: Server, floor: Server, workers: int, clients: int,
-                   with_sql: bool) -> list[Sample]:
+def _measure_round(
+    ctx: Context, api: Server, floor: Server, workers: int, clients: int, with_sql: bool
+) -> list[Sample]:
     """One concurrency: raw-SQL list, API list, floor, raw-SQL payments, API payments (raw SQL only once)."""
     steps: list[Callable[[], Coroutine[Any, Any, Sample]]] = []
     if with_sql:
@@ -513,9 +556,7 @@ def run_suite(ctx: Context) -> tuple[list[Sample], dict[str, float]]:
     env = {"REMIT_DATABASE_URL": ctx.url, "REMIT_ENV": "test", **UNLIMITED}
     for round_no, workers in enumerate(ctx.opts.workers):
         with ExitStack() as stack:
-            api = stack.enter_context(
-                serve(f"api-{workers}w", "api.main:app", workers=workers, env=env, app_dir=REPO)
-            )
+            api = stack.enter_context(serve(f"api-{workers}w", "api.main:app", workers=workers, env=env, app_dir=REPO))
             floor = stack.enter_context(
                 serve(f"floor-{workers}w", "floor_app:app", workers=workers, env={}, app_dir=BENCH_DIR)
             )
@@ -544,14 +585,33 @@ def _cpu_cell(s: Sample) -> str:
 
 def results_table(samples: list[Sample]) -> Table:
     table = Table(title="Remit API benchmark", show_lines=False)
-    for col in ("workload", "clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",
-                "CPU ms/req cli/srv/db", "load avg"):
+    for col in (
+        "workload",
+        "clients",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "errors",
+        "CPU ms/req cli/srv/db",
+        "load avg",
+    ):
         table.add_column(col, justify="left" if col == "workload" else "right")
     order = {"list": 0, "payment": 1, "noop": 2}
     for s in sorted(samples, key=lambda s: (s.clients, order[s.workload], s.kind != "sql", s.workers or 0)):
         table.add_row(
-            s.label, str(s.clients), f"{s.requests:,}", f"{s.rps:,.1f}", f"{s.p50_ms:.2f}", f"{s.p95_ms:.2f}",
-            f"{s.p99_ms:.2f}", f"{s.max_ms:.1f}", f"[red]{s.errors}[/red]" if s.errors else "0", _cpu_cell(s),
+            s.label,
+            str(s.clients),
+            f"{s.requests:,}",
+            f"{s.rps:,.1f}",
+            f"{s.p50_ms:.2f}",
+            f"{s.p95_ms:.2f}",
+            f"{s.p99_ms:.2f}",
+            f"{s.max_ms:.1f}",
+            f"[red]{s.errors}[/red]" if s.errors else "0",
+            _cpu_cell(s),
             f"{s.load_avg[0]:.1f}->{s.load_avg[1]:.1f}",
         )
     return table
@@ -568,13 +628,16 @@ def ratios(samples: list[Sample], opts: Options) -> list[dict[str, Any]]:
             api_list = _find(samples, "list", "api", clients, workers)
             api_pay = _find(samples, "payment", "api", clients, workers)
             floor = _find(samples, "noop", "floor", clients, workers)
-            out.append({
-                "workers": workers, "clients": clients,
-                "api_list_vs_sql_list": _ratio(api_list, _find(samples, "list", "sql", clients, None)),
-                "api_payment_vs_sql_payment": _ratio(api_pay, _find(samples, "payment", "sql", clients, None)),
-                "api_list_vs_floor": _ratio(api_list, floor),
-                "api_payment_vs_floor": _ratio(api_pay, floor),
-            })
+            out.append(
+                {
+                    "workers": workers,
+                    "clients": clients,
+                    "api_list_vs_sql_list": _ratio(api_list, _find(samples, "list", "sql", clients, None)),
+                    "api_payment_vs_sql_payment": _ratio(api_pay, _find(samples, "payment", "sql", clients, None)),
+                    "api_list_vs_floor": _ratio(api_list, floor),
+                    "api_payment_vs_floor": _ratio(api_pay, floor),
+                }
+            )
     return out
 
 
@@ -583,15 +646,24 @@ def targets(samples: list[Sample], opts: Options) -> list[dict[str, Any]]:
     for workers in opts.workers:
         list32 = _find(samples, "list", "api", 32, workers)
         if list32:
-            out.append({"target": f"list p99 < {LIST_P99_TARGET_MS:.0f} ms at 32 clients ({workers}w)",
-                        "value": round(list32.p99_ms, 2), "holds": list32.p99_ms < LIST_P99_TARGET_MS
-                        and list32.errors == 0})
+            out.append(
+                {
+                    "target": f"list p99 < {LIST_P99_TARGET_MS:.0f} ms at 32 clients ({workers}w)",
+                    "value": round(list32.p99_ms, 2),
+                    "holds": list32.p99_ms < LIST_P99_TARGET_MS and list32.errors == 0,
+                }
+            )
         for clients in opts.clients:
             api = _find(samples, "payment", "api", clients, workers)
             value = _ratio(api, _find(samples, "payment", "sql", clients, None))
             if api and value is not None:
-                out.append({"target": f"payments >= 50% of raw SQL at {clients} clients ({workers}w)",
-                            "value": round(value, 3), "holds": value >= PAYMENT_RATIO_TARGET and api.errors == 0})
+                out.append(
+                    {
+                        "target": f"payments >= 50% of raw SQL at {clients} clients ({workers}w)",
+                        "value": round(value, 3),
+                        "holds": value >= PAYMENT_RATIO_TARGET and api.errors == 0,
+                    }
+                )
     return out
 
 
@@ -628,8 +700,10 @@ def save(report: dict[str, Any]) -> Path:
 
 
 def load_phase(opts: Options, url: str, slug: str) -> tuple[Tenant, bulk_load.LoadResult, float]:
-    console.print(f"Loading {opts.customers:,} customers and {opts.invoices:,} invoices "
-                  f"({opts.load_connections} COPY connections, {opts.batch_size:,} invoices per transaction)")
+    console.print(
+        f"Loading {opts.customers:,} customers and {opts.invoices:,} invoices "
+        f"({opts.load_connections} COPY connections, {opts.batch_size:,} invoices per transaction)"
+    )
     started = time.perf_counter()
     tenant, loaded = run(prepare(url, opts, slug))
     total = time.perf_counter() - started
@@ -639,6 +713,7 @@ def load_phase(opts: Options, url: str, slug: str) -> tuple[Tenant, bulk_load.Lo
 
 def code_revision() -> str:
     """HEAD, plus "+dirty" when the app's sources differ from it (others may be editing the tree)."""
+
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
         return done.stdout.strip()
@@ -656,13 +731,23 @@ def bench(opts: Options, name: str, url: str) -> dict[str, Any]:
     ledger = run(check_ledger(url))
     revision_after = code_revision()
     report = {
-        "when": datetime.now(UTC).isoformat(), "database": name, "options": asdict(opts), "cpus": os.cpu_count(),
+        "when": datetime.now(UTC).isoformat(),
+        "database": name,
+        "options": asdict(opts),
+        "cpus": os.cpu_count(),
         "code_revision": {"start": revision, "end": revision_after},
         "server_env": {"REMIT_ENV": "test", **UNLIMITED},
-        "load": {"seconds": round(load_seconds, 1), "copy_seconds": round(loaded.copy_seconds, 1),
-                 "analyze_seconds": round(loaded.analyze_seconds, 1)},
-        "rows": counts, "samples": [asdict(s) for s in samples], "ratios": ratios(samples, opts),
-        "targets": targets(samples, opts), "server_rss_mb": rss, "ledger": ledger,
+        "load": {
+            "seconds": round(load_seconds, 1),
+            "copy_seconds": round(loaded.copy_seconds, 1),
+            "analyze_seconds": round(loaded.analyze_seconds, 1),
+        },
+        "rows": counts,
+        "samples": [asdict(s) for s in samples],
+        "ratios": ratios(samples, opts),
+        "targets": targets(samples, opts),
+        "server_rss_mb": rss,
+        "ledger": ledger,
     }
     print_report(samples, report)
     if revision_after != revision:
@@ -670,8 +755,10 @@ def bench(opts: Options, name: str, url: str) -> dict[str, Any]:
     else:
         console.print(f"Code revision: {revision}")
     verdict = "[green]holds[/green]" if ledger["holds"] else f"[red]FAILED ({ledger['violations']})[/red]"
-    console.print(f"Ledger verification over {ledger['subjects']:,} invoices and payments: {verdict} "
-                  f"in {ledger['seconds']}s {ledger['first_violations'] or ''}")
+    console.print(
+        f"Ledger verification over {ledger['subjects']:,} invoices and payments: {verdict} "
+        f"in {ledger['seconds']}s {ledger['first_violations'] or ''}"
+    )
     return report
 
 
@@ -679,8 +766,10 @@ def main(argv: list[str] | None = None) -> int:
     opts = parse_args(argv)
     name = f"remit_bench_{uuid.uuid4().hex[:12]}"
     url = database_url(opts.admin_dsn, name)
-    console.print(f"Database {name} on {opts.admin_dsn.rpartition('@')[2]}; {os.cpu_count()} CPUs; "
-                  f"load average {os.getloadavg()[0]:.2f}")
+    console.print(
+        f"Database {name} on {opts.admin_dsn.rpartition('@')[2]}; {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     run(_admin(opts.admin_dsn, f'CREATE DATABASE "{name}"'))
     try:
         report = bench(opts, name, url)

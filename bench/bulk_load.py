@@ -41,12 +41,32 @@ PAYMENT_TERMS = (15, 30, 60, 90)  # ...and fall due between five months ago and 
 BILLING_TERMS = ("net_15", "net_30", "net_60", "net_90")
 
 CUSTOMER_COLUMNS = (
-    "id", "partner_id", "name", "email", "contacts", "tags", "billing_terms", "external_ids", "metadata",
-    "archived", "created_at", "updated_at",
+    "id",
+    "partner_id",
+    "name",
+    "email",
+    "contacts",
+    "tags",
+    "billing_terms",
+    "external_ids",
+    "metadata",
+    "archived",
+    "created_at",
+    "updated_at",
 )
 INVOICE_COLUMNS = (
-    "id", "partner_id", "customer_id", "number", "currency", "status", "issue_date", "due_date", "total",
-    "metadata", "created_at", "finalized_at",
+    "id",
+    "partner_id",
+    "customer_id",
+    "number",
+    "currency",
+    "status",
+    "issue_date",
+    "due_date",
+    "total",
+    "metadata",
+    "created_at",
+    "finalized_at",
 )
 LINE_COLUMNS = ("id", "partner_id", "invoice_id", "position", "description", "quantity", "unit_amount", "amount")
 ENTRY_COLUMNS = ("id", "partner_id", "reason", "invoice_id", "created_at")
@@ -147,10 +167,22 @@ class Generator:
             ms = base_ms + i
             at = datetime.fromtimestamp(ms / 1000, UTC)
             cid = self.ids.make("cus", self.ids.time_part(ms))
-            rows.append((
-                cid, self.plan.partner_id, f"Customer {i:05d} Ltd", f"ap{i}@customer{i}.example", "[]", "[]",
-                self.rng.choice(BILLING_TERMS), "{}", "{}", False, at, at,
-            ))
+            rows.append(
+                (
+                    cid,
+                    self.plan.partner_id,
+                    f"Customer {i:05d} Ltd",
+                    f"ap{i}@customer{i}.example",
+                    "[]",
+                    "[]",
+                    self.rng.choice(BILLING_TERMS),
+                    "{}",
+                    "{}",
+                    False,
+                    at,
+                    at,
+                )
+            )
             self.customer_ids.append(cid)
             self.invoices_by_customer.append([])
         return rows
@@ -173,10 +205,22 @@ class Generator:
         total = quantity * unit
         issued: date = at.date()
         due = issued + timedelta(days=rng.choice(PAYMENT_TERMS))
-        batch.invoices.append((
-            invoice_id, pid, self.customer_ids[customer], format_invoice_number(k + 1), "USD", "open",
-            issued, due, total, "{}", at, at,
-        ))
+        batch.invoices.append(
+            (
+                invoice_id,
+                pid,
+                self.customer_ids[customer],
+                format_invoice_number(k + 1),
+                "USD",
+                "open",
+                issued,
+                due,
+                total,
+                "{}",
+                at,
+                at,
+            )
+        )
         batch.lines.append((make("il", tp), pid, invoice_id, 0, "Services rendered", quantity, unit, total))
         batch.entries.append((entry_id, pid, "invoice_issued", invoice_id, at))
         batch.journal_lines.append((make("jl", tp), pid, entry_id, 0, "receivable", invoice_id, "USD", total))
@@ -193,9 +237,7 @@ async def _copy_batch(conn: asyncpg.Connection, batch: Batch) -> None:
         await conn.copy_records_to_table("invoices", records=batch.invoices, columns=INVOICE_COLUMNS)
         await conn.copy_records_to_table("invoice_lines", records=batch.lines, columns=LINE_COLUMNS)
         await conn.copy_records_to_table("journal_entries", records=batch.entries, columns=ENTRY_COLUMNS)
-        await conn.copy_records_to_table(
-            "journal_lines", records=batch.journal_lines, columns=JOURNAL_LINE_COLUMNS
-        )
+        await conn.copy_records_to_table("journal_lines", records=batch.journal_lines, columns=JOURNAL_LINE_COLUMNS)
 
 
 async def _loader(dsn: str, queue: asyncio.Queue[Batch | None], bar: Progress, task: TaskID) -> None:
@@ -218,9 +260,12 @@ async def _produce(gen: Generator, queue: asyncio.Queue[Batch | None], consumers
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TextColumn("[cyan]{task.fields[rate]}"),
-        TimeElapsedColumn(), TimeRemainingColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
     )
 
 

@@ -18,7 +18,12 @@ import httpx
 
 class HttpPool(Protocol):
     async def request(
-        self, method: str, path: str, *, params: dict[str, str | int] | None = None, body: bytes | None = None,
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str | int] | None = None,
+        body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]: ...
 
@@ -90,7 +95,12 @@ class LeanPool:
             self._idle.put_nowait(conn)
 
     async def request(
-        self, method: str, path: str, *, params: dict[str, str | int] | None = None, body: bytes | None = None,
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str | int] | None = None,
+        body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         target = f"{path}?{urlencode(params)}" if params else path
@@ -115,7 +125,12 @@ class HttpxPool:
         )
 
     async def request(
-        self, method: str, path: str, *, params: dict[str, str | int] | None = None, body: bytes | None = None,
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str | int] | None = None,
+        body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         extra = {"Content-Type": "application/json", **(headers or {})} if body is not None else headers

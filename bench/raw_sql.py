@@ -52,8 +52,7 @@ INSERT_PAYMENT = (
     "received_on, created_at) VALUES ($1, $2, $3, $4, 'succeeded', $5, $6, NULL, $7, $8)"
 )
 INSERT_ALLOCATION = (
-    "INSERT INTO allocations (id, partner_id, payment_id, invoice_id, position, amount) "
-    "VALUES ($1, $2, $3, $4, 0, $5)"
+    "INSERT INTO allocations (id, partner_id, payment_id, invoice_id, position, amount) VALUES ($1, $2, $3, $4, 0, $5)"
 )
 INSERT_ENTRY = (
     "INSERT INTO journal_entries (id, partner_id, reason, payment_id, created_at) "
@@ -132,9 +131,7 @@ class PaymentRequest:
 
     def body(self) -> bytes:
         allocations = [{"invoice_id": self.invoice_id, "amount": self.amount}]
-        return json.dumps(
-            {"customer_id": self.customer_id, "method": self.method, "allocations": allocations}
-        ).encode()
+        return json.dumps({"customer_id": self.customer_id, "method": self.method, "allocations": allocations}).encode()
 
 
 async def _claim(conn: Conn, key: Key, req: PaymentRequest, now: datetime) -> int:
@@ -156,21 +153,20 @@ async def _new_status(conn: Conn, invoice: asyncpg.Record, amount: int, partner_
     return status_for(balance_of(int(invoice["total"]), after)).value
 
 
-async def _write_payment(
-    conn: Conn, key: Key, req: PaymentRequest, currency: str, now: datetime
-) -> str:
+async def _write_payment(conn: Conn, key: Key, req: PaymentRequest, currency: str, now: datetime) -> str:
     pid, payment_id, entry_id = key.partner_id, new_id("pay"), new_id("je")
-    await conn.execute(INSERT_PAYMENT, payment_id, pid, req.customer_id, req.method, req.amount, currency,
-                       now.date(), now)
+    await conn.execute(
+        INSERT_PAYMENT, payment_id, pid, req.customer_id, req.method, req.amount, currency, now.date(), now
+    )
     await conn.execute(INSERT_ALLOCATION, new_id("alc"), pid, payment_id, req.invoice_id, req.amount)
     await conn.execute(INSERT_ENTRY, entry_id, pid, payment_id, now)
-    await conn.execute(INSERT_ENTRY_LINES, new_id("jl"), pid, entry_id, currency, req.amount,
-                       new_id("jl"), req.invoice_id, -req.amount)
+    await conn.execute(
+        INSERT_ENTRY_LINES, new_id("jl"), pid, entry_id, currency, req.amount, new_id("jl"), req.invoice_id, -req.amount
+    )
     return payment_id
 
 
-async def _events(conn: Conn, pid: str, events: list[tuple[str, dict[str, object]]],
-                  now: datetime) -> None:
+async def _events(conn: Conn, pid: str, events: list[tuple[str, dict[str, object]]], now: datetime) -> None:
     await conn.executemany(INSERT_OUTBOX, [(new_id("evt"), pid, t, json.dumps(p), now) for t, p in events])
 
 
@@ -188,15 +184,28 @@ async def record_payment(pool: asyncpg.Pool, secret_hash: str, req: PaymentReque
         await conn.fetch(INVOICE_LINES, [req.invoice_id], key.partner_id)
         status = await _new_status(conn, invoice, req.amount, key.partner_id)
         payment_id = await _write_payment(conn, key, req, invoice["currency"], now)
-        events: list[tuple[str, dict[str, object]]] = [("payment.succeeded", {
-            "payment_id": payment_id, "amount": req.amount, "currency": invoice["currency"],
-            "customer_id": req.customer_id,
-        })]
+        events: list[tuple[str, dict[str, object]]] = [
+            (
+                "payment.succeeded",
+                {
+                    "payment_id": payment_id,
+                    "amount": req.amount,
+                    "currency": invoice["currency"],
+                    "customer_id": req.customer_id,
+                },
+            )
+        ]
         if status != invoice["status"]:
             await conn.execute(UPDATE_STATUS, req.invoice_id, status, key.partner_id)
             events.append((f"invoice.{status}", {"invoice_id": req.invoice_id}))
         await _events(conn, key.partner_id, events, now)
-        body = json.dumps({"id": payment_id, "object": "payment", "customer_id": req.customer_id,
-                           "allocations": [{"invoice_id": req.invoice_id, "amount": req.amount}]})
+        body = json.dumps(
+            {
+                "id": payment_id,
+                "object": "payment",
+                "customer_id": req.customer_id,
+                "allocations": [{"invoice_id": req.invoice_id, "amount": req.amount}],
+            }
+        )
         await conn.execute(COMPLETE_IDEMPOTENCY, claim, 201, body)
         return payment_id
