@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from adapters.bootstrap import Container
 from adapters.db.unit_of_work import SqlUnitOfWork
 from api.auth import Principal, authenticate
-from api.idempotency import claim
+from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
 from domain.clock import Clock
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key: `rk_live_…` or `rk_test_…`.")
@@ -83,6 +83,7 @@ async def _write(
         Header(
             alias="Idempotency-Key",
             max_length=255,
+            pattern=IDEMPOTENCY_KEY_PATTERN,
             description="Any unique string (a UUID is ideal). Retrying with the same key and body replays the "
             "first response instead of acting twice; kept for at least 24 hours.",
         ),

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from domain.errors import Conflict, DomainError, InvalidRequest, NotFound, UnbalancedEntry
 
@@ -121,6 +122,16 @@ def _raw_body_error(error: Any) -> bool:
     return tuple(error.get("loc", ())) == ("body",) and isinstance(error.get("input"), bytes | str)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route serves at this path (Starlette's own 405 names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -170,11 +181,14 @@ def install(app: FastAPI) -> None:
         return problem(409, "conflict", "The request conflicts with existing data; nothing was changed.")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI raises a bare 400 only when it cannot parse the body at all (bad UTF-8, absurd nesting).
         codes = {400: "malformed_json", 404: "route_not_found", 405: "method_not_allowed", 413: "payload_too_large"}
         code = codes.get(exc.status_code, "http_error")
-        return problem(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {"Allow": ", ".join(_allowed_methods(request))}
+        return problem(exc.status_code, code, str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
@@ -193,7 +207,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         429: "Too many requests; retry after `Retry-After` seconds.",
     }
     schema = {"$ref": "#/components/schemas/Problem"}
-    every = sorted({*statuses, 429})  # every authenticated route is rate limited
+    # Every authenticated route can meet a malformed request (400), bad parameters (422) and the rate limit (429).
+    every = sorted({*statuses, 400, 422, 429})
     return {s: {"description": descriptions[s], "content": {PROBLEM_JSON: {"schema": schema}}} for s in every}
 
 

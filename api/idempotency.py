@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -12,6 +13,8 @@ from api.auth import Principal
 from domain.errors import Conflict, InvalidRequest
 
 REPLAY_HEADER = "Idempotent-Replayed"
+# Visible ASCII, inner spaces allowed: what a UUID, a hash or "invoice-42-attempt-1" needs, and nothing ambiguous.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~](?:[ -~]{0,253}[!-~])?$"
 
 
 class Replay(Exception):
@@ -41,9 +44,9 @@ async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, reque
     """Returns the claimed row id (None without a key); raises Replay or Conflict for a used key."""
     if key is None:
         return None
-    if not key.strip() or len(key) > 255 or not key.isprintable():
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
         raise InvalidRequest(
-            "Idempotency-Key must be 1 to 255 printable characters.",
+            "Idempotency-Key must be 1 to 255 visible ASCII characters (inner spaces allowed).",
             code="invalid_idempotency_key",
             field="Idempotency-Key",
         )

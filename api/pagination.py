@@ -18,7 +18,12 @@ ID_RE = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
 Cursor = Annotated[
-    str | None, Query(max_length=200, description="`next_cursor` from the previous page; omit for the first page.")
+    str | None,
+    Query(
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="`next_cursor` from the previous page; omit for the first page.",
+    ),
 ]
 
 

@@ -95,7 +95,10 @@ Currency = Annotated[
     Field(description="ISO 4217 code, case-insensitive (answered upper-case).", examples=["USD"]),
 ]
 Metadata = Annotated[
-    dict[Annotated[str, StringConstraints(max_length=40)], Annotated[str, StringConstraints(max_length=500)]],
+    dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=40)],
+        Annotated[str, StringConstraints(max_length=500)],
+    ],
     AfterValidator(_metadata),
     Field(description="Up to 50 string key-value pairs for your own use."),
 ]
