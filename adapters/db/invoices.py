@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
@@ -35,6 +35,16 @@ def _to_domain(row: InvoiceRow, lines: list[InvoiceLineRow]) -> Invoice:
         voided_at=row.voided_at,
         archived_at=row.archived_at,
     )
+
+
+# Built once: constructing statements (and coercing IN lists) per call costs more than the database round trip.
+_BY_IDS = select(InvoiceRow).where(InvoiceRow.id.in_(bindparam("ids", expanding=True))).order_by(InvoiceRow.id)
+_LOCK_BY_IDS = _BY_IDS.with_for_update()
+_LINES_BY_INVOICE_IDS = (
+    select(InvoiceLineRow)
+    .where(InvoiceLineRow.invoice_id.in_(bindparam("ids", expanding=True)))
+    .order_by(InvoiceLineRow.invoice_id, InvoiceLineRow.position)
+)
 
 
 class SqlInvoices:
@@ -78,10 +88,7 @@ class SqlInvoices:
         )
 
     async def _load(self, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
-        stmt = select(InvoiceRow).where(InvoiceRow.id.in_(ids)).order_by(InvoiceRow.id)
-        if lock:
-            stmt = stmt.with_for_update()
-        rows = list((await self.session.scalars(stmt)).all())
+        rows = list((await self.session.scalars(_LOCK_BY_IDS if lock else _BY_IDS, {"ids": list(ids)})).all())
         found = {r.id for r in rows}
         for ident in ids:
             if ident not in found:
@@ -91,11 +98,7 @@ class SqlInvoices:
     async def _with_lines(self, rows: list[InvoiceRow]) -> list[Invoice]:
         if not rows:
             return []
-        line_rows = await self.session.scalars(
-            select(InvoiceLineRow)
-            .where(InvoiceLineRow.invoice_id.in_([r.id for r in rows]))
-            .order_by(InvoiceLineRow.invoice_id, InvoiceLineRow.position)
-        )
+        line_rows = await self.session.scalars(_LINES_BY_INVOICE_IDS, {"ids": [r.id for r in rows]})
         by_invoice: dict[str, list[InvoiceLineRow]] = defaultdict(list)
         for ln in line_rows:
             by_invoice[ln.invoice_id].append(ln)

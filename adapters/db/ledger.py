@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
@@ -19,6 +19,16 @@ from domain.pagination import Page, PageRequest
 from domain.ports import EntryQuery
 
 _PER_INVOICE = [Account.RECEIVABLE.value, Account.PENDING.value, Account.REVENUE.value]
+
+
+_SUMS_BY_INVOICE_IDS = (
+    select(JournalLineRow.invoice_id, JournalLineRow.account, func.sum(JournalLineRow.amount))
+    .where(
+        JournalLineRow.invoice_id.in_(bindparam("ids", expanding=True)),
+        JournalLineRow.account.in_(_PER_INVOICE),
+    )
+    .group_by(JournalLineRow.invoice_id, JournalLineRow.account)
+)
 
 
 class SqlLedger:
@@ -59,14 +69,7 @@ class SqlLedger:
     async def balances(self, invoices: Sequence[Invoice]) -> dict[str, InvoiceBalance]:
         if not invoices:
             return {}
-        rows = await self.session.execute(
-            select(JournalLineRow.invoice_id, JournalLineRow.account, func.sum(JournalLineRow.amount))
-            .where(
-                JournalLineRow.invoice_id.in_([i.id for i in invoices]),
-                JournalLineRow.account.in_(_PER_INVOICE),
-            )
-            .group_by(JournalLineRow.invoice_id, JournalLineRow.account)
-        )
+        rows = await self.session.execute(_SUMS_BY_INVOICE_IDS, {"ids": [i.id for i in invoices]})
         sums: dict[str, dict[str, int]] = defaultdict(dict)
         for invoice_id, account, total in rows:
             if invoice_id is not None:

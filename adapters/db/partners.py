@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.tables import ApiKeyRow, PartnerRow, core
@@ -79,6 +79,9 @@ class SqlPartnerSequences:
         return int(value)
 
 
+_KEY_BY_HASH = select(core(ApiKeyRow)).where(core(ApiKeyRow).c.secret_hash == bindparam("secret_hash"))
+
+
 class SqlApiKeys:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -99,8 +102,7 @@ class SqlApiKeys:
 
     async def by_hash(self, secret_hash: str) -> ApiKey | None:
         # Runs on every request: a Core read of the platform table, no ORM identity map.
-        table = core(ApiKeyRow)
-        row = (await self.session.execute(select(table).where(table.c.secret_hash == secret_hash))).first()
+        row = (await self.session.execute(_KEY_BY_HASH, {"secret_hash": secret_hash})).first()
         return None if row is None else _key(row)  # type: ignore[arg-type]
 
     async def get(self, key_id: str) -> ApiKey:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
@@ -14,6 +14,12 @@ from domain.ids import new_id
 from domain.pagination import Page, PageRequest
 from domain.payments.model import Allocation, Payment, PaymentMethod, PaymentStatus
 from domain.ports import PaymentQuery
+
+_ALLOCATIONS_BY_PAYMENT_IDS = (
+    select(AllocationRow)
+    .where(AllocationRow.payment_id.in_(bindparam("ids", expanding=True)))
+    .order_by(AllocationRow.payment_id, AllocationRow.position)
+)
 
 
 class SqlPayments:
@@ -55,11 +61,7 @@ class SqlPayments:
     async def _with_allocations(self, rows: list[PaymentRow]) -> list[Payment]:
         if not rows:
             return []
-        alloc_rows = await self.session.scalars(
-            select(AllocationRow)
-            .where(AllocationRow.payment_id.in_([r.id for r in rows]))
-            .order_by(AllocationRow.payment_id, AllocationRow.position)
-        )
+        alloc_rows = await self.session.scalars(_ALLOCATIONS_BY_PAYMENT_IDS, {"ids": [r.id for r in rows]})
         by_payment: dict[str, list[Allocation]] = defaultdict(list)
         for a in alloc_rows:
             by_payment[a.payment_id].append(Allocation(a.invoice_id, a.amount))
