@@ -38,8 +38,14 @@ def _to_domain(row: InvoiceRow, lines: list[InvoiceLineRow]) -> Invoice:
 
 
 # Built once: constructing statements (and coercing IN lists) per call costs more than the database round trip.
-_BY_IDS = select(InvoiceRow).where(InvoiceRow.id.in_(bindparam("ids", expanding=True))).order_by(InvoiceRow.id)
-_LOCK_BY_IDS = _BY_IDS.with_for_update()
+# Invoices with their lines in one statement (lines never change, so reading them under the lock is free).
+_BY_IDS = (
+    select(InvoiceRow, InvoiceLineRow)
+    .join(InvoiceLineRow, InvoiceLineRow.invoice_id == InvoiceRow.id)
+    .where(InvoiceRow.id.in_(bindparam("ids", expanding=True)))
+    .order_by(InvoiceRow.id, InvoiceLineRow.position)
+)
+_LOCK_BY_IDS = _BY_IDS.with_for_update(of=InvoiceRow)
 _LINES_BY_INVOICE_IDS = (
     select(InvoiceLineRow)
     .where(InvoiceLineRow.invoice_id.in_(bindparam("ids", expanding=True)))
@@ -88,12 +94,16 @@ class SqlInvoices:
         )
 
     async def _load(self, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
-        rows = list((await self.session.scalars(_LOCK_BY_IDS if lock else _BY_IDS, {"ids": list(ids)})).all())
-        found = {r.id for r in rows}
+        result = await self.session.execute(_LOCK_BY_IDS if lock else _BY_IDS, {"ids": list(ids)})
+        invoices: dict[str, InvoiceRow] = {}
+        lines: dict[str, list[InvoiceLineRow]] = defaultdict(list)
+        for invoice, line in result:
+            invoices[invoice.id] = invoice
+            lines[invoice.id].append(line)
         for ident in ids:
-            if ident not in found:
+            if ident not in invoices:
                 raise NotFound("invoice", ident)
-        return await self._with_lines(rows)
+        return [_to_domain(row, lines[row.id]) for row in invoices.values()]
 
     async def _with_lines(self, rows: list[InvoiceRow]) -> list[Invoice]:
         if not rows:
