@@ -93,7 +93,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = container is None
-        current: Container = container or build()
+        current: Container = container or build(settings)
         app.state.container = current
         stop = asyncio.Event()
         cron: asyncio.Task[None] | None = None

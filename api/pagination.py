@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
 
 from domain.errors import InvalidRequest
+from domain.ids import looks_like_id
 from domain.pagination import Page, PageRequest
 
 T = TypeVar("T")
-ID_RE = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
 Cursor = Annotated[
@@ -43,7 +42,7 @@ def decode_cursor(cursor: str | None) -> str | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
-    if not raw.startswith("v1:") or not ID_RE.fullmatch(raw[3:]):
+    if not raw.startswith("v1:") or not looks_like_id(raw[3:]):
         raise InvalidRequest("The cursor is not one this API issued.", code="invalid_cursor", field="cursor")
     return raw[3:]
 

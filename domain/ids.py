@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 
@@ -20,6 +21,13 @@ def new_id(prefix: str, *, now_ms: int | None = None) -> str:
     """A ULID (48-bit millisecond time + 80 random bits) behind a type prefix."""
     ms = int(time.time() * 1000) if now_ms is None else now_ms
     return f"{prefix}_{_base32(ms, 10)}{_base32(secrets.randbits(80), 16)}"
+
+
+ID_PATTERN = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
+
+
+def looks_like_id(value: str) -> bool:
+    return ID_PATTERN.fullmatch(value) is not None
 
 
 PREFIXES = {

@@ -12,10 +12,6 @@ from adapters.settings import Settings
 from workers.jobs import CRON, JOBS
 
 
-async def _startup(ctx: dict[str, Any]) -> None:
-    ctx["container"] = build(ctx.get("settings"))
-
-
 async def _shutdown(ctx: dict[str, Any]) -> None:
     await ctx["container"].close()
 
@@ -26,8 +22,7 @@ def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
         raise ValueError("REMIT_REDIS_URL is required to run the arq worker")
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["settings"] = settings
-        await _startup(ctx)
+        ctx["container"] = build(settings)
 
     options: dict[str, Any] = {
         "functions": [func(cast(Any, job), name=name) for name, job in JOBS.items()],

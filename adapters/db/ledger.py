@@ -80,11 +80,7 @@ class SqlLedger:
                 out[inv.id] = InvoiceBalance.unissued(inv.total)
                 continue
             s = sums.get(inv.id, {})
-            account_sums = AccountSums(
-                receivable=s.get(Account.RECEIVABLE.value, 0),
-                pending=s.get(Account.PENDING.value, 0),
-                revenue=s.get(Account.REVENUE.value, 0),
-            )
+            account_sums = AccountSums.from_totals(s)
             out[inv.id] = balance_of(inv.total, account_sums)
         return out
 

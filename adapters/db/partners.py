@@ -44,10 +44,10 @@ class SqlPartners:
         await self.session.flush()
 
     async def by_slug(self, slug: str) -> Partner:
-        row = await self.session.scalar(select(PartnerRow).where(PartnerRow.slug == slug))
-        if row is None:
+        partner = await self.find_by_slug(slug)
+        if partner is None:
             raise NotFound("partner", slug)
-        return _partner(row)
+        return partner
 
     async def find_by_slug(self, slug: str) -> Partner | None:
         row = await self.session.scalar(select(PartnerRow).where(PartnerRow.slug == slug))

@@ -111,11 +111,7 @@ async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Vio
                     status=InvoiceStatus(status),
                     total=int(total),
                     lines_total=int(line_totals.get(invoice_id, 0)),
-                    sums=AccountSums(
-                        receivable=s.get(Account.RECEIVABLE.value, 0),
-                        pending=s.get(Account.PENDING.value, 0),
-                        revenue=s.get(Account.REVENUE.value, 0),
-                    ),
+                    sums=AccountSums.from_totals(s),
                 )
             )
         advance(len(invoices))

@@ -8,8 +8,6 @@ from domain.clock import Clock
 from domain.customers.model import BillingTerms, Contact, Customer, normalize_tags
 from domain.ports import UnitOfWork
 
-_UNSET = object()
-
 
 @dataclass(frozen=True, slots=True)
 class CreateCustomer:

@@ -47,6 +47,15 @@ class AccountSums:
                 revenue += line.amount
         return cls(receivable, pending, revenue)
 
+    @classmethod
+    def from_totals(cls, totals: dict[str, int]) -> AccountSums:
+        """From {account name: signed sum}, as the database groups them."""
+        return cls(
+            receivable=totals.get(Account.RECEIVABLE.value, 0),
+            pending=totals.get(Account.PENDING.value, 0),
+            revenue=totals.get(Account.REVENUE.value, 0),
+        )
+
     def billed(self) -> int:
         return -self.revenue
 
