@@ -13,7 +13,7 @@ from domain.customers.use_cases import CreateCustomer, create_customer
 from domain.invoices.model import InvoiceLine
 from domain.invoices.use_cases import CreateInvoice, archive_invoice, create_invoice, void_invoice
 from domain.partners.use_cases import create_api_key, create_partner
-from domain.payments.model import Allocation, PaymentMethod
+from domain.payments.model import Allocation, MethodType
 from domain.payments.use_cases import RecordOfflinePayment, record_offline_payment
 
 DEMO_SLUG = "northwind"
@@ -94,7 +94,7 @@ async def _fill(uow: SqlUnitOfWork, container: Container) -> None:
         )
         return inv.id
 
-    async def pay(customer_id: str, invoice_id: str, amount: int, method: PaymentMethod, ref: str) -> None:
+    async def pay(customer_id: str, invoice_id: str, amount: int, method: MethodType, ref: str) -> None:
         await record_offline_payment(
             RecordOfflinePayment(
                 customer_id=customer_id, method=method, reference=ref, allocations=(Allocation(invoice_id, amount),)
@@ -107,12 +107,12 @@ async def _fill(uow: SqlUnitOfWork, container: Container) -> None:
         acme.id, [("Managed services, this month", 1, 250000), ("Backup storage (TB)", 4, 4500)], days_ago=3, due_in=30
     )
     overdue = await invoice(acme.id, [("Managed services, two months ago", 1, 250000)], days_ago=75, due_in=30)
-    await pay(acme.id, overdue, 100000, PaymentMethod.CHECK, "Check #1042")
+    await pay(acme.id, overdue, 100000, MethodType.CHECK, "Check #1042")
     await invoice(acme.id, [("Firewall renewal", 1, 189900)], days_ago=50, due_in=30)
     paid = await invoice(
         birch.id, [("Laptop setup", 3, 15000), ("Microsoft 365 seats", 12, 2200)], days_ago=20, due_in=15
     )
-    await pay(birch.id, paid, 71400, PaymentMethod.BANK_TRANSFER, "Wire 2026-117")
+    await pay(birch.id, paid, 71400, MethodType.BANK_TRANSFER, "Wire 2026-117")
     await invoice(birch.id, [("Security awareness training", 1, 60000)], days_ago=0, due_in=15, draft=True)
     voided = await invoice(cobalt.id, [("Duplicate: network audit", 1, 480000)], days_ago=10, due_in=45)
     await void_invoice(voided, uow, clock=clock)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -15,6 +15,16 @@ from domain.ledger.model import JournalEntry, Reason
 from domain.pagination import Page, PageRequest
 from domain.partners.model import Partner
 from domain.payments.model import Payment
+from domain.payments.processing import (
+    BankLink,
+    ChargeRequest,
+    ChargeState,
+    DisputeState,
+    MethodDetails,
+    ProcessorEvent,
+    RefundRequest,
+    RefundState,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +152,34 @@ class PlatformUnitOfWork(Protocol):
         details: dict[str, Any] | None = None,
         partner_id: str | None = None,
     ) -> None: ...
+
+
+class PaymentProcessor(Protocol):
+    """A card and bank-debit processor (the sandbox, Stripe). `account` is the partner's account there.
+
+    `charge` and `refund` are idempotent on their request's key: calling again returns the first outcome.
+    Raises ProcessorUnavailable when the outcome is unknown.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    async def attach_method(self, *, account: str, token: str, customer_id: str) -> MethodDetails: ...
+    async def detach_method(self, *, account: str, processor_method_id: str) -> None: ...
+    async def charge(self, request: ChargeRequest) -> ChargeState: ...
+    async def retrieve_charge(self, *, account: str, processor_payment_id: str) -> ChargeState: ...
+    async def cancel_charge(self, *, account: str, processor_payment_id: str) -> ChargeState: ...
+    async def refund(self, request: RefundRequest) -> RefundState: ...
+    async def submit_dispute_evidence(
+        self, *, account: str, processor_dispute_id: str, evidence: str
+    ) -> DisputeState: ...
+    def parse_event(self, body: bytes, headers: Mapping[str, str], *, now: datetime) -> ProcessorEvent:
+        """Verify the signature (300 s tolerance) and read the event; raises InvalidSignature."""
+        ...
+
+
+class BankConnector(Protocol):
+    """Instant bank connection (Plaid later): a link token for the browser, then a processor token back."""
+
+    async def create_link_token(self, *, account: str, customer_id: str) -> str: ...
+    async def exchange(self, *, account: str, public_token: str) -> BankLink: ...

@@ -12,7 +12,7 @@ from adapters.db.tables import AllocationRow, PaymentRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.pagination import Page, PageRequest
-from domain.payments.model import Allocation, Payment, PaymentMethod, PaymentStatus
+from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
 from domain.ports import PaymentQuery
 
 _ALLOCATIONS_BY_PAYMENT_IDS = (
@@ -37,10 +37,23 @@ class SqlPayments:
                 "method": payment.method.value,
                 "status": payment.status.value,
                 "amount": payment.amount,
+                "fee": payment.fee,
                 "currency": payment.currency,
                 "reference": payment.reference,
                 "received_on": payment.received_on,
+                "transaction_id": payment.transaction_id,
+                "payment_method_id": payment.payment_method_id,
+                "processor": payment.processor,
+                "processor_payment_id": payment.processor_payment_id,
+                "failure_code": payment.failure_code,
+                "failure_message": payment.failure_message,
+                "return_code": payment.return_code,
+                "retry_of": payment.retry_of,
+                "attempt": payment.attempt,
                 "created_at": payment.created_at,
+                "updated_at": payment.updated_at,
+                "settled_at": payment.settled_at,
+                "canceled_at": payment.canceled_at,
             },
         )
         await self.session.execute(
@@ -70,13 +83,25 @@ class SqlPayments:
                 id=r.id,
                 partner_id=r.partner_id,
                 customer_id=r.customer_id,
-                method=PaymentMethod(r.method),
+                method=MethodType(r.method),
                 status=PaymentStatus(r.status),
                 currency=r.currency,
                 allocations=by_payment[r.id],
                 reference=r.reference,
                 received_on=r.received_on,
+                fee=r.fee,
+                transaction_id=r.transaction_id,
+                payment_method_id=r.payment_method_id,
+                processor=r.processor,
+                processor_payment_id=r.processor_payment_id,
+                failure_code=r.failure_code,
+                failure_message=r.failure_message,
+                return_code=r.return_code,
+                retry_of=r.retry_of,
+                attempt=r.attempt,
                 created_at=r.created_at,
+                updated_at=r.updated_at,
+                settled_at=r.settled_at,
                 canceled_at=r.canceled_at,
             )
             for r in rows
@@ -101,7 +126,16 @@ class SqlPayments:
         await self.session.execute(
             update(PaymentRow)
             .where(PaymentRow.id == payment.id)
-            .values(status=payment.status.value, canceled_at=payment.canceled_at)
+            .values(
+                status=payment.status.value,
+                processor_payment_id=payment.processor_payment_id,
+                failure_code=payment.failure_code,
+                failure_message=payment.failure_message,
+                return_code=payment.return_code,
+                updated_at=payment.updated_at,
+                settled_at=payment.settled_at,
+                canceled_at=payment.canceled_at,
+            )
             .execution_options(synchronize_session=False)
         )
 

@@ -19,6 +19,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -79,6 +81,7 @@ class CustomerRow(TenantScoped, Base):
     external_ids: Mapped[dict[str, str]] = mapped_column(JSONType)
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    card_fee_exempt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -125,23 +128,164 @@ class InvoiceLineRow(TenantScoped, Base):
     amount: Mapped[int] = mapped_column(BigInteger)
 
 
+IN_FLIGHT_STATUSES = "status IN ('processing', 'pending')"
+
+
 class PaymentRow(TenantScoped, Base):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("fee >= 0 AND fee < amount", name="fee_within_amount"),
+        CheckConstraint("attempt >= 1", name="attempt_positive"),
         Index("ix_payments_partner_id_id", "partner_id", "id"),
         Index("ix_payments_partner_id_customer_id_id", "partner_id", "customer_id", "id"),
+        Index("uq_payments_partner_id_transaction_id", "partner_id", "transaction_id", unique=True),
+        # One charge per processor payment: the same processor id can never land on two payments.
+        Index("uq_payments_processor_payment", "processor", "processor_payment_id", unique=True),
+        # The recovery and settlement jobs walk only what is still in flight.
+        Index(
+            "ix_payments_in_flight",
+            "status",
+            "id",
+            postgresql_where=text(IN_FLIGHT_STATUSES),
+            sqlite_where=text(IN_FLIGHT_STATUSES),
+        ),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     customer_id: Mapped[str] = mapped_column(ID, ForeignKey("customers.id"))
     method: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int] = mapped_column(BigInteger)
+    fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     currency: Mapped[str] = mapped_column(CHAR(3))
     reference: Mapped[str | None] = mapped_column(String(200))
     received_on: Mapped[date] = mapped_column(Date)
+    transaction_id: Mapped[str] = mapped_column(String(20))
+    payment_method_id: Mapped[str | None] = mapped_column(ID, ForeignKey("payment_methods.id"))
+    processor: Mapped[str | None] = mapped_column(String(20))
+    processor_payment_id: Mapped[str | None] = mapped_column(String(64))
+    failure_code: Mapped[str | None] = mapped_column(String(60))
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    return_code: Mapped[str | None] = mapped_column(String(8))
+    retry_of: Mapped[str | None] = mapped_column(ID, ForeignKey("payments.id"))
+    attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PaymentMethodRow(TenantScoped, Base):
+    __tablename__ = "payment_methods"
+    __table_args__ = (
+        Index("ix_payment_methods_partner_id_customer_id_id", "partner_id", "customer_id", "id"),
+        UniqueConstraint("processor", "processor_method_id", name="uq_payment_methods_processor_method"),
+        # At most one default among a customer's attached methods.
+        Index(
+            "uq_payment_methods_one_default",
+            "customer_id",
+            unique=True,
+            postgresql_where=text("is_default AND detached_at IS NULL"),
+            sqlite_where=text("is_default AND detached_at IS NULL"),
+        ),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ID, ForeignKey("customers.id"))
+    type: Mapped[str] = mapped_column(String(20))
+    processor: Mapped[str] = mapped_column(String(20))
+    processor_method_id: Mapped[str] = mapped_column(String(64))
+    brand: Mapped[str | None] = mapped_column(String(20))
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    last4: Mapped[str] = mapped_column(String(4))
+    exp_month: Mapped[int | None] = mapped_column(Integer)
+    exp_year: Mapped[int | None] = mapped_column(Integer)
+    funding: Mapped[str | None] = mapped_column(String(10))
+    country: Mapped[str] = mapped_column(CHAR(2))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    autopay_blocked_reason: Mapped[str | None] = mapped_column(String(200))
+    mandate: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    detached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RefundRow(TenantScoped, Base):
+    __tablename__ = "refunds"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_refunds_partner_id_id", "partner_id", "id"),
+        Index("ix_refunds_payment_id", "payment_id"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    payment_id: Mapped[str] = mapped_column(ID, ForeignKey("payments.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(CHAR(3))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    processor_refund_id: Mapped[str | None] = mapped_column(String(64))
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DisputeRow(TenantScoped, Base):
+    __tablename__ = "disputes"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_disputes_partner_id_id", "partner_id", "id"),
+        UniqueConstraint("processor_dispute_id", name="uq_disputes_processor_dispute_id"),
+        Index("ix_disputes_payment_id", "payment_id"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    payment_id: Mapped[str] = mapped_column(ID, ForeignKey("payments.id"))
+    processor_dispute_id: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(CHAR(3))
+    status: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(String(60))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    evidence_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    evidence_due_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PaymentSettingsRow(Base):
+    """One row per partner, written on the first change; until then the defaults apply."""
+
+    __tablename__ = "payment_settings"
+    partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"), primary_key=True)
+    processor: Mapped[str] = mapped_column(String(20))
+    enabled_methods: Mapped[list[str]] = mapped_column(JSONType)
+    partial_payments: Mapped[bool] = mapped_column(Boolean)
+    card_fee_pass_through: Mapped[bool] = mapped_column(Boolean)
+    card_fee_bps: Mapped[int] = mapped_column(Integer)
+    card_fee_fixed: Mapped[int] = mapped_column(BigInteger)
+    amex_fee_bps: Mapped[int] = mapped_column(Integer)
+    amex_fee_fixed: Mapped[int] = mapped_column(BigInteger)
+    card_fee_cap_bps: Mapped[int] = mapped_column(Integer)
+    bank_return_fee: Mapped[int] = mapped_column(BigInteger)
+    unauthorized_return_fee: Mapped[int] = mapped_column(BigInteger)
+    dispute_fee: Mapped[int] = mapped_column(BigInteger)
+    dispute_lost_action: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProcessorEventRow(Base):
+    """The inbound-webhook inbox: one row per (processor, event id), however often it is delivered."""
+
+    __tablename__ = "processor_events"
+    __table_args__ = (UniqueConstraint("processor", "event_id", name="uq_processor_events_processor_event_id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    processor: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(60))
+    account: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(200))
 
 
 class AllocationRow(TenantScoped, Base):
@@ -202,6 +346,8 @@ class IdempotencyKeyRow(Base):
     request_hash: Mapped[str] = mapped_column(CHAR(64))
     response_status: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[str | None] = mapped_column(Text)
+    # Set by requests that commit before calling out (payments): a retry after a crash resumes that resource.
+    resource_id: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -225,6 +371,89 @@ class AuditLogRow(Base):
     action: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The sandbox processor's own books. It stands in for an outside system, so it writes in its own transactions.
+
+
+class SandboxMethodRow(Base):
+    __tablename__ = "sandbox_methods"
+    __table_args__ = (Index("ix_sandbox_methods_account", "account"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the token; pm_… once attached
+    account: Mapped[str | None] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(20))
+    behavior: Mapped[str] = mapped_column(String(40))
+    brand: Mapped[str | None] = mapped_column(String(20))
+    funding: Mapped[str | None] = mapped_column(String(10))
+    last4: Mapped[str] = mapped_column(String(4))
+    exp_month: Mapped[int | None] = mapped_column(Integer)
+    exp_year: Mapped[int | None] = mapped_column(Integer)
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(CHAR(2))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    customer_ref: Mapped[str | None] = mapped_column(String(64))
+    attached_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    detached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SandboxChargeRow(Base):
+    __tablename__ = "sandbox_charges"
+    __table_args__ = (
+        UniqueConstraint("account", "idempotency_key", name="uq_sandbox_charges_account_idempotency_key"),
+        Index("ix_sandbox_charges_account_status", "account", "status"),
+    )
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    method_id: Mapped[str] = mapped_column(String(40))
+    behavior: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(CHAR(3))
+    status: Mapped[str] = mapped_column(String(20))
+    failure_code: Mapped[str | None] = mapped_column(String(60))
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    return_code: Mapped[str | None] = mapped_column(String(8))
+    amount_refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    next_step_on: Mapped[date | None] = mapped_column(Date)  # when the sandbox clock moves this charge on
+    dispute_id: Mapped[str | None] = mapped_column(String(40))
+    dispute_status: Mapped[str | None] = mapped_column(String(30))
+    dispute_evidence: Mapped[str | None] = mapped_column(Text)
+    dispute_due_on: Mapped[date | None] = mapped_column(Date)
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SandboxRefundRow(Base):
+    __tablename__ = "sandbox_refunds"
+    __table_args__ = (
+        UniqueConstraint("account", "idempotency_key", name="uq_sandbox_refunds_account_idempotency_key"),
+    )
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    charge_id: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SandboxClockRow(Base):
+    __tablename__ = "sandbox_clocks"
+    account: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset_days: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SandboxEventRow(Base):
+    __tablename__ = "sandbox_events"
+    __table_args__ = (Index("ix_sandbox_events_account_id", "account", "id"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

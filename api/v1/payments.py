@@ -14,7 +14,7 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Amount, Currency, Day, RequestModel, ResourceId, ShortText
 from domain.payments import use_cases
-from domain.payments.model import Allocation, Payment, PaymentMethod, PaymentStatus
+from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
 from domain.ports import PaymentQuery
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
@@ -47,7 +47,7 @@ class PaymentCreate(RequestModel):
         }
     )
     customer_id: ResourceId
-    method: PaymentMethod
+    method: MethodType
     allocations: Annotated[list[AllocationIn], Field(min_length=1, max_length=100)]
     reference: ShortText | None = Field(default=None, description="Check number, transfer reference…")
     currency: Currency | None = Field(default=None, description="If given, every invoice must be in it.")
@@ -81,7 +81,7 @@ class PaymentOut(BaseModel):
     id: str
     object: str = "payment"
     customer_id: str
-    method: PaymentMethod
+    method: MethodType
     status: PaymentStatus
     amount: int
     currency: str

@@ -12,14 +12,14 @@ from domain.ledger import entries
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
 from domain.money import normalize_currency
-from domain.payments.model import Allocation, Payment, PaymentMethod, PaymentStatus
+from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
 from domain.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class RecordOfflinePayment:
     customer_id: str
-    method: PaymentMethod
+    method: MethodType
     allocations: tuple[Allocation, ...]
     reference: str | None = None
     currency: str | None = None

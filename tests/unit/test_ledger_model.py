@@ -24,7 +24,7 @@ from domain.ledger.verify import (
     check_invoice,
     check_payment,
 )
-from domain.payments.model import Allocation, Payment, PaymentMethod
+from domain.payments.model import Allocation, MethodType, Payment
 
 AT = datetime(2026, 11, 2, tzinfo=UTC)
 INV = "inv_TEST"
@@ -203,7 +203,7 @@ def test_entry_builders_follow_the_business_events() -> None:
     payment = Payment(
         partner_id="ptr_TEST",
         customer_id="cus_TEST",
-        method=PaymentMethod.CHECK,
+        method=MethodType.CHECK,
         currency="USD",
         allocations=[Allocation(invoice.id, 400)],
         created_at=AT,

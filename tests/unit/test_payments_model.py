@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,12 +14,16 @@ from hypothesis import strategies as st
 from domain.errors import InvalidRequest, InvalidTransition
 from domain.money import MAX_AMOUNT
 from domain.payments.model import (
+    CARD_TRANSITIONS,
+    DEBIT_TRANSITIONS,
     OFFLINE_METHODS,
-    TRANSITIONS,
+    OFFLINE_TRANSITIONS,
+    PROCESSOR_METHODS,
     Allocation,
+    MethodType,
     Payment,
-    PaymentMethod,
     PaymentStatus,
+    new_transaction_id,
 )
 
 AT = datetime(2026, 11, 2, tzinfo=UTC)
@@ -28,7 +33,7 @@ def make_payment(*allocations: tuple[str, int], **overrides: Any) -> Payment:
     fields: dict[str, Any] = {
         "partner_id": "ptr_TEST",
         "customer_id": "cus_TEST",
-        "method": PaymentMethod.CHECK,
+        "method": MethodType.CHECK,
         "currency": "USD",
         "allocations": [Allocation(i, a) for i, a in allocations],
         "created_at": AT,
@@ -94,10 +99,23 @@ def test_amount_property(amounts: list[int]) -> None:
     assert payment.amount == sum(amounts)
 
 
-def test_transitions_table() -> None:
-    assert set(TRANSITIONS) == set(PaymentStatus)
-    assert TRANSITIONS[PaymentStatus.SUCCEEDED] == {PaymentStatus.CANCELED}
-    assert TRANSITIONS[PaymentStatus.CANCELED] == frozenset()
+FAMILIES = {
+    MethodType.CHECK: OFFLINE_TRANSITIONS,
+    MethodType.CARD: CARD_TRANSITIONS,
+    MethodType.US_BANK_ACCOUNT: DEBIT_TRANSITIONS,
+    MethodType.CA_BANK_ACCOUNT: DEBIT_TRANSITIONS,
+}
+
+
+def test_lifecycles_as_specified() -> None:
+    s = PaymentStatus
+    assert CARD_TRANSITIONS[s.PROCESSING] == {s.SUCCEEDED, s.FAILED}
+    assert CARD_TRANSITIONS[s.SUCCEEDED] == {s.PARTIALLY_REFUNDED, s.REFUNDED, s.DISPUTED}
+    assert DEBIT_TRANSITIONS[s.PENDING] == {s.SETTLED, s.FAILED, s.RETURNED, s.CANCELED}
+    assert OFFLINE_TRANSITIONS[s.SUCCEEDED] == {s.CANCELED, s.PARTIALLY_REFUNDED, s.REFUNDED}
+    for table in FAMILIES.values():  # terminal states have no way out
+        for terminal in (s.FAILED, s.CANCELED, s.REFUNDED, s.RETURNED, s.DISPUTED):
+            assert table.get(terminal, frozenset()) == frozenset()
 
 
 def test_cancel_a_succeeded_payment() -> None:
@@ -106,16 +124,15 @@ def test_cancel_a_succeeded_payment() -> None:
     assert payment.status is PaymentStatus.CANCELED
 
 
-@pytest.mark.parametrize(
-    ("source", "target"),
-    [
-        pair
-        for pair in itertools.product(PaymentStatus, PaymentStatus)
-        if pair != (PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED)
-    ],
-)
-def test_every_other_move_is_refused(source: PaymentStatus, target: PaymentStatus) -> None:
-    payment = make_payment(("inv_A", 100), status=source)
+@pytest.mark.parametrize("method", list(FAMILIES))
+@pytest.mark.parametrize(("source", "target"), list(itertools.product(PaymentStatus, PaymentStatus)))
+def test_moves_follow_the_table(method: MethodType, source: PaymentStatus, target: PaymentStatus) -> None:
+    payment = make_payment(("inv_A", 100), status=source, method=method)
+    allowed = target in FAMILIES[method].get(source, frozenset())
+    if allowed:
+        payment.move_to(target)
+        assert payment.status is target
+        return
     with pytest.raises(InvalidTransition) as err:
         payment.move_to(target)
     assert payment.status is source
@@ -124,6 +141,19 @@ def test_every_other_move_is_refused(source: PaymentStatus, target: PaymentStatu
     }
 
 
-def test_every_method_can_be_recorded_offline() -> None:
-    assert set(PaymentMethod) == OFFLINE_METHODS
-    assert {m.value for m in PaymentMethod} == {"check", "cash", "bank_transfer", "other"}
+def test_method_families_partition_the_types() -> None:
+    assert set(MethodType) == OFFLINE_METHODS | PROCESSOR_METHODS
+    assert not OFFLINE_METHODS & PROCESSOR_METHODS
+    assert {m.value for m in OFFLINE_METHODS} == {"check", "cash", "bank_transfer", "other"}
+
+
+def test_transaction_ids_are_readable_and_distinct() -> None:
+    ids = {new_transaction_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(re.fullmatch(r"RM-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", i) for i in ids)
+
+
+def test_fee_is_part_of_the_amount_and_the_processor_key_follows_the_id() -> None:
+    payment = make_payment(("inv_A", 1000), ("inv_B", 500), fee=45)
+    assert (payment.allocated, payment.amount) == (1500, 1545)
+    assert payment.processor_idempotency_key == f"remit-{payment.id}"

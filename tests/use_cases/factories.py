@@ -10,7 +10,7 @@ from domain.customers.model import Customer
 from domain.customers.use_cases import CreateCustomer, create_customer
 from domain.invoices.model import Invoice, InvoiceLine
 from domain.invoices.use_cases import CreateInvoice, create_invoice
-from domain.payments.model import Allocation, Payment, PaymentMethod
+from domain.payments.model import Allocation, MethodType, Payment
 from domain.payments.use_cases import RecordOfflinePayment, record_offline_payment
 from tests.use_cases.fakes import FakeUnitOfWork, in_transaction
 
@@ -49,7 +49,7 @@ async def pay(
 ) -> Payment:
     cmd = RecordOfflinePayment(
         customer_id=customer_id,
-        method=overrides.pop("method", PaymentMethod.CHECK),
+        method=overrides.pop("method", MethodType.CHECK),
         allocations=tuple(Allocation(i, a) for i, a in allocations),
         **{"reference": "Check #1", **overrides},
     )

@@ -40,7 +40,7 @@ from domain.ledger.verify import (
     check_invoice,
     check_payment,
 )
-from domain.payments.model import Allocation, PaymentMethod, PaymentStatus
+from domain.payments.model import Allocation, MethodType, PaymentStatus
 from domain.payments.use_cases import RecordOfflinePayment, cancel_offline_payment, record_offline_payment
 from tests.use_cases.factories import START, make_clock
 from tests.use_cases.fakes import FakeUnitOfWork, account_sums
@@ -249,7 +249,7 @@ class LedgerMachine(RuleBasedStateMachine):
         }
         problems = {name for name, broken in checks.items() if broken}
         cmd = RecordOfflinePayment(
-            customer_id, PaymentMethod.CHECK, tuple(allocations), reference="chk", currency=currency
+            customer_id, MethodType.CHECK, tuple(allocations), reference="chk", currency=currency
         )
 
         out = self.call(lambda: record_offline_payment(cmd, self.uow, clock=self.clock))

@@ -35,7 +35,7 @@ from domain.invoices.use_cases import (
 )
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Account, Reason
-from domain.payments.model import Allocation, PaymentMethod, PaymentStatus
+from domain.payments.model import Allocation, MethodType, PaymentStatus
 from domain.payments.use_cases import RecordOfflinePayment, cancel_offline_payment, record_offline_payment
 from tests.use_cases.factories import make_customer, make_invoice, pay
 from tests.use_cases.fakes import FakeUnitOfWork, in_transaction
@@ -50,7 +50,7 @@ def lines(*amounts: int) -> tuple[InvoiceLine, ...]:
 def offline(customer_id: str, *allocations: tuple[str, int], **kw: object) -> RecordOfflinePayment:
     return RecordOfflinePayment(
         customer_id=customer_id,
-        method=PaymentMethod.CHECK,
+        method=MethodType.CHECK,
         allocations=tuple(Allocation(i, a) for i, a in allocations),
         **kw,  # type: ignore[arg-type]
     )
