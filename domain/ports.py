@@ -14,17 +14,22 @@ from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import JournalEntry, Reason
 from domain.pagination import Page, PageRequest
 from domain.partners.model import Partner
-from domain.payments.model import Payment
+from domain.payment_methods.model import PaymentMethod
+from domain.payments.disputes import Dispute
+from domain.payments.model import Payment, PaymentStatus
 from domain.payments.processing import (
     BankLink,
     ChargeRequest,
     ChargeState,
     DisputeState,
+    DisputeStatus,
     MethodDetails,
     ProcessorEvent,
     RefundRequest,
     RefundState,
 )
+from domain.payments.refunds import Refund
+from domain.payments.settings import PaymentSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +47,22 @@ class InvoiceQuery:
     due_after: date | None = None
     overdue_on: date | None = None  # only invoices still payable whose due date is before this day
     not_overdue_on: date | None = None
+    payable: bool = False  # only open or partially paid invoices
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentQuery:
     customer_id: str | None = None
     invoice_id: str | None = None
+    transaction_id: str | None = None
+    processor_payment_id: str | None = None
+    status: PaymentStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeQuery:
+    payment_id: str | None = None
+    status: DisputeStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +87,7 @@ class InvoiceRepository(Protocol):
     async def get(self, invoice_id: str) -> Invoice: ...
     async def lock(self, invoice_id: str) -> Invoice: ...
     async def lock_many(self, invoice_ids: Sequence[str]) -> list[Invoice]: ...
+    async def get_many(self, invoice_ids: Sequence[str]) -> list[Invoice]: ...
     async def save(self, invoice: Invoice) -> None: ...
     async def number_taken(self, number: str) -> bool: ...
     async def list(self, query: InvoiceQuery, page: PageRequest) -> Page[Invoice]: ...
@@ -83,6 +99,44 @@ class PaymentRepository(Protocol):
     async def lock(self, payment_id: str) -> Payment: ...
     async def save(self, payment: Payment) -> None: ...
     async def list(self, query: PaymentQuery, page: PageRequest) -> Page[Payment]: ...
+    async def by_processor_id(self, processor: str, processor_payment_id: str) -> Payment | None: ...
+
+
+class PaymentMethodRepository(Protocol):
+    async def add(self, method: PaymentMethod) -> None: ...
+    async def get(self, method_id: str) -> PaymentMethod:
+        """Attached or detached; NotFound for another partner's."""
+        ...
+
+    async def save(self, method: PaymentMethod) -> None: ...
+    async def for_customer(self, customer_id: str) -> list[PaymentMethod]:
+        """Attached methods, newest first."""
+        ...
+
+    async def clear_default(self, customer_id: str) -> None: ...
+
+
+class RefundRepository(Protocol):
+    async def add(self, refund: Refund) -> None: ...
+    async def save(self, refund: Refund) -> None: ...
+    async def for_payment(self, payment_id: str) -> list[Refund]: ...
+    async def get(self, refund_id: str) -> Refund: ...
+
+
+class DisputeRepository(Protocol):
+    async def add(self, dispute: Dispute) -> None: ...
+    async def get(self, dispute_id: str) -> Dispute: ...
+    async def save(self, dispute: Dispute) -> None: ...
+    async def by_processor_id(self, processor_dispute_id: str) -> Dispute | None: ...
+    async def list(self, query: DisputeQuery, page: PageRequest) -> Page[Dispute]: ...
+
+
+class PaymentSettingsRepository(Protocol):
+    async def get(self) -> PaymentSettings:
+        """The partner's settings, or the defaults when it never changed them."""
+        ...
+
+    async def save(self, settings: PaymentSettings) -> None: ...
 
 
 class LedgerRepository(Protocol):
@@ -113,6 +167,22 @@ class UnitOfWork(Protocol):
     @property
     def ledger(self) -> LedgerRepository: ...
 
+    @property
+    def payment_methods(self) -> PaymentMethodRepository: ...
+
+    @property
+    def refunds(self) -> RefundRepository: ...
+
+    @property
+    def disputes(self) -> DisputeRepository: ...
+
+    @property
+    def payment_settings(self) -> PaymentSettingsRepository: ...
+
+    async def commit(self) -> None:
+        """Only for work that must be durable before calling out (a processor charge); otherwise the edge commits."""
+        ...
+
     def record(self, event_type: str, payload: dict[str, Any]) -> None:
         """Queue a domain event for the outbox, written in this same transaction."""
         ...
@@ -122,6 +192,7 @@ class PartnerRepository(Protocol):
     async def add(self, partner: Partner) -> None: ...
     async def by_slug(self, slug: str) -> Partner: ...
     async def find_by_slug(self, slug: str) -> Partner | None: ...
+    async def find_by_id(self, partner_id: str) -> Partner | None: ...
     async def get(self, partner_id: str) -> Partner: ...
 
 

@@ -25,6 +25,7 @@ def _to_domain(row: CustomerRow) -> Customer:
         external_ids=dict(row.external_ids),
         metadata=dict(row.metadata_),
         archived=row.archived,
+        card_fee_exempt=row.card_fee_exempt,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -39,6 +40,7 @@ def _fill(row: CustomerRow, c: Customer) -> None:
     row.external_ids = dict(c.external_ids)
     row.metadata_ = dict(c.metadata)
     row.archived = c.archived
+    row.card_fee_exempt = c.card_fee_exempt
     row.updated_at = c.updated_at
 
 

@@ -123,6 +123,9 @@ class SqlInvoices:
     async def lock_many(self, invoice_ids: Sequence[str]) -> list[Invoice]:
         return await self._load(sorted(invoice_ids), lock=True)
 
+    async def get_many(self, invoice_ids: Sequence[str]) -> list[Invoice]:
+        return await self._load(sorted(invoice_ids), lock=False)
+
     async def save(self, invoice: Invoice) -> None:
         await self.session.execute(
             update(InvoiceRow)
@@ -151,6 +154,8 @@ class SqlInvoices:
         if query.due_after is not None:
             stmt = stmt.where(InvoiceRow.due_date > query.due_after)
         payable = [s.value for s in PAYABLE]
+        if query.payable:
+            stmt = stmt.where(InvoiceRow.status.in_(payable))
         if query.overdue_on is not None:
             stmt = stmt.where(InvoiceRow.status.in_(payable), InvoiceRow.due_date < query.overdue_on)
         if query.not_overdue_on is not None:

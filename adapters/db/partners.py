@@ -54,10 +54,14 @@ class SqlPartners:
         return None if row is None else _partner(row)
 
     async def get(self, partner_id: str) -> Partner:
-        row = await self.session.get(PartnerRow, partner_id)
-        if row is None:
+        partner = await self.find_by_id(partner_id)
+        if partner is None:
             raise NotFound("partner", partner_id)
-        return _partner(row)
+        return partner
+
+    async def find_by_id(self, partner_id: str) -> Partner | None:
+        row = await self.session.get(PartnerRow, partner_id)
+        return None if row is None else _partner(row)
 
 
 class SqlPartnerSequences:

@@ -139,10 +139,24 @@ class SqlPayments:
             .execution_options(synchronize_session=False)
         )
 
+    async def by_processor_id(self, processor: str, processor_payment_id: str) -> Payment | None:
+        row = await self.session.scalar(
+            select(PaymentRow).where(
+                PaymentRow.processor == processor, PaymentRow.processor_payment_id == processor_payment_id
+            )
+        )
+        return None if row is None else (await self._with_allocations([row]))[0]
+
     async def list(self, query: PaymentQuery, page: PageRequest) -> Page[Payment]:
         stmt = select(PaymentRow)
         if query.customer_id is not None:
             stmt = stmt.where(PaymentRow.customer_id == query.customer_id)
+        if query.transaction_id is not None:
+            stmt = stmt.where(PaymentRow.transaction_id == query.transaction_id.upper())
+        if query.processor_payment_id is not None:
+            stmt = stmt.where(PaymentRow.processor_payment_id == query.processor_payment_id)
+        if query.status is not None:
+            stmt = stmt.where(PaymentRow.status == query.status.value)
         if query.invoice_id is not None:
             stmt = stmt.where(
                 PaymentRow.id.in_(select(AllocationRow.payment_id).where(AllocationRow.invoice_id == query.invoice_id))

@@ -218,6 +218,7 @@ class RefundRow(TenantScoped, Base):
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     payment_id: Mapped[str] = mapped_column(ID, ForeignKey("payments.id"))
+    kind: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(CHAR(3))
     status: Mapped[str] = mapped_column(String(20))

@@ -9,11 +9,16 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db.customers import SqlCustomers
+from adapters.db.disputes import SqlDisputes
 from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
+from adapters.db.payment_methods import SqlPaymentMethods
+from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
+from adapters.db.processor_inbox import SqlProcessorInbox
+from adapters.db.refunds import SqlRefunds
 from adapters.db.tables import AuditLogRow, OutboxEventRow, core
 from domain.clock import Clock, SystemClock
 from domain.ids import new_id
@@ -34,6 +39,7 @@ class SqlUnitOfWork:
         self.partners = SqlPartners(self.session)
         self.api_keys = SqlApiKeys(self.session)
         self.idempotency = SqlIdempotency(self.session)
+        self.inbox = SqlProcessorInbox(self.session)
         return self
 
     async def __aexit__(
@@ -53,6 +59,10 @@ class SqlUnitOfWork:
         self.invoices = SqlInvoices(self.session)
         self.payments = SqlPayments(self.session)
         self.ledger = SqlLedger(self.session)
+        self.payment_methods = SqlPaymentMethods(self.session)
+        self.refunds = SqlRefunds(self.session)
+        self.disputes = SqlDisputes(self.session)
+        self.payment_settings = SqlPaymentSettings(self.session, partner_id, self.clock)
         return self
 
     @property

@@ -58,6 +58,7 @@ class CustomerCreate(RequestModel):
     billing_terms: BillingTerms = BillingTerms.NET_30
     external_ids: ExternalIds = {}
     metadata: Metadata = {}
+    card_fee_exempt: bool = Field(default=False, description="Absorb card fees for this customer.")
 
 
 class CustomerUpdate(RequestModel):
@@ -71,6 +72,7 @@ class CustomerUpdate(RequestModel):
     billing_terms: BillingTerms | None = None
     external_ids: ExternalIds | None = None
     metadata: Metadata | None = None
+    card_fee_exempt: bool | None = None
 
 
 class CustomerOut(BaseModel):
@@ -82,6 +84,7 @@ class CustomerOut(BaseModel):
                     "object": "customer",
                     **_EXAMPLE,
                     "archived": False,
+                    "card_fee_exempt": False,
                     "created_at": "2026-11-21T09:00:00Z",
                     "updated_at": "2026-11-21T09:00:00Z",
                 }
@@ -98,6 +101,7 @@ class CustomerOut(BaseModel):
     external_ids: dict[str, str]
     metadata: dict[str, str]
     archived: bool
+    card_fee_exempt: bool
     created_at: datetime
     updated_at: datetime
 
@@ -113,6 +117,7 @@ class CustomerOut(BaseModel):
             external_ids=c.external_ids,
             metadata=c.metadata,
             archived=c.archived,
+            card_fee_exempt=c.card_fee_exempt,
             created_at=c.created_at,
             updated_at=c.updated_at,
         )
@@ -140,6 +145,7 @@ async def create(body: CustomerCreate, ctx: Write) -> Response:
             billing_terms=body.billing_terms,
             external_ids=body.external_ids,
             metadata=body.metadata,
+            card_fee_exempt=body.card_fee_exempt,
         ),
         ctx.uow,
         clock=ctx.clock,

@@ -45,6 +45,7 @@ class Customer:
     external_ids: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
     archived: bool = False
+    card_fee_exempt: bool = False  # card fees are absorbed for this customer
     id: str = field(default_factory=lambda: new_id("cus"))
 
     def ensure_active(self) -> None:

@@ -18,6 +18,7 @@ class CreateCustomer:
     billing_terms: BillingTerms = BillingTerms.NET_30
     external_ids: dict[str, str] | None = None
     metadata: dict[str, str] | None = None
+    card_fee_exempt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, clock: Clock)
         billing_terms=cmd.billing_terms,
         external_ids=dict(cmd.external_ids or {}),
         metadata=dict(cmd.metadata or {}),
+        card_fee_exempt=cmd.card_fee_exempt,
         created_at=now,
         updated_at=now,
     )
@@ -56,7 +58,7 @@ async def update_customer(cmd: UpdateCustomer, uow: UnitOfWork, *, clock: Clock)
             customer.contacts = list(value)  # type: ignore[call-overload]
         elif name == "name":
             customer.name = str(value).strip()
-        elif name in {"email", "billing_terms", "external_ids", "metadata"}:
+        elif name in {"email", "billing_terms", "external_ids", "metadata", "card_fee_exempt"}:
             setattr(customer, name, value)
         else:
             raise ValueError(f"unknown customer field {name}")

@@ -20,8 +20,10 @@ class Account(StrEnum):
     REVENUE = "revenue"  # per invoice: what was billed (credit balance = invoice total while issued)
     CASH = "cash"  # settled money received (processor or bank clearing, or offline deposits)
     PENDING_CLEARING = "pending_clearing"  # bank debits submitted but not settled
-    FEES = "fees"  # processing and return fees
+    FEES = "fees"  # the partner's costs: bank return fees, dispute fees
+    SURCHARGE = "surcharge"  # card fees the customer paid on top of the invoices
     REFUNDS = "refunds"  # money sent back to customers
+    DISPUTES = "disputes"  # funds the card network holds while a dispute is open
     WRITE_OFF = "write_off"  # receivables given up
 
 
@@ -38,8 +40,13 @@ class Reason(StrEnum):
     PAYMENT_SETTLED = "payment_settled"
     PAYMENT_RETURNED = "payment_returned"
     PAYMENT_REVERSED = "payment_reversed"
+    PAYMENT_FAILED = "payment_failed"
+    PAYMENT_CANCELED = "payment_canceled"
     FEE_CHARGED = "fee_charged"
     REFUND_ISSUED = "refund_issued"
+    DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_WON = "dispute_won"
+    DISPUTE_LOST = "dispute_lost"
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,6 +187,7 @@ def upgrade() -> None:
     op.create_table('refunds',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('payment_id', sa.String(length=32), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('amount', sa.BigInteger(), nullable=False),
     sa.Column('currency', sa.CHAR(length=3), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),

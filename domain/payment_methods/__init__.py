@@ -1,0 +1,1 @@
+"""Saved, tokenized payment methods of a customer."""

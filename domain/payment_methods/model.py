@@ -1,0 +1,115 @@
+"""A saved method is a processor token plus what a person needs to recognise it; never a full number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domain.ids import new_id
+from domain.payments.model import BANK_DEBITS, MethodType
+from domain.payments.processing import Funding, MethodDetails
+
+# The debit authorization texts customers accept; the version is stored with every mandate.
+MANDATE_TEXTS = {
+    MethodType.US_BANK_ACCOUNT: (
+        "ach-2026-11",
+        "I authorize {partner} to debit the bank account above for the amounts I approve, by ACH, and if "
+        "necessary to credit it to correct an erroneous debit. I can revoke this authorization at any time "
+        "by notifying {partner}.",
+    ),
+    MethodType.CA_BANK_ACCOUNT: (
+        "pad-2026-11",
+        "Business PAD agreement: I authorize {partner} to debit the account above for the amounts I approve. "
+        "I waive pre-notification of each debit except as the rules require, and I may cancel this "
+        "agreement with 30 days' notice. I have recourse rights if a debit does not comply with this "
+        "agreement; for more information, contact my financial institution or visit www.payments.ca.",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Mandate:
+    """The customer's authorization to debit a bank account: which text, when, from where."""
+
+    text_version: str
+    accepted_at: datetime
+    ip_address: str
+    user_agent: str | None = None
+    category: str = "business"  # PAD category; B2B debits are business PADs
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "text_version": self.text_version,
+            "accepted_at": self.accepted_at.isoformat(),
+            "ip_address": self.ip_address,
+            "user_agent": self.user_agent,
+            "category": self.category,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Mandate:
+        return cls(
+            text_version=data["text_version"],
+            accepted_at=datetime.fromisoformat(data["accepted_at"]),
+            ip_address=data["ip_address"],
+            user_agent=data.get("user_agent"),
+            category=data.get("category", "business"),
+        )
+
+
+@dataclass(slots=True)
+class PaymentMethod:
+    partner_id: str
+    customer_id: str
+    type: MethodType
+    processor: str
+    processor_method_id: str
+    last4: str
+    country: str
+    created_at: datetime
+    brand: str | None = None
+    bank_name: str | None = None
+    exp_month: int | None = None
+    exp_year: int | None = None
+    funding: Funding | None = None
+    fingerprint: str | None = None
+    is_default: bool = False
+    autopay_blocked_reason: str | None = None
+    mandate: Mandate | None = None
+    detached_at: datetime | None = None
+    id: str = field(default_factory=lambda: new_id("pm"))
+
+    @classmethod
+    def from_details(
+        cls, details: MethodDetails, *, partner_id: str, customer_id: str, processor: str, at: datetime
+    ) -> PaymentMethod:
+        return cls(
+            partner_id=partner_id,
+            customer_id=customer_id,
+            type=details.type,
+            processor=processor,
+            processor_method_id=details.processor_method_id,
+            last4=details.last4,
+            country=details.country,
+            brand=details.brand,
+            bank_name=details.bank_name,
+            exp_month=details.exp_month,
+            exp_year=details.exp_year,
+            funding=details.funding,
+            fingerprint=details.fingerprint,
+            created_at=at,
+        )
+
+    @property
+    def is_bank_debit(self) -> bool:
+        return self.type in BANK_DEBITS
+
+    @property
+    def usable(self) -> bool:
+        return self.detached_at is None
+
+    def expired(self, year: int, month: int) -> bool:
+        if self.exp_year is None or self.exp_month is None:
+            return False
+        return (self.exp_year, self.exp_month) < (year, month)

@@ -1,0 +1,80 @@
+"""Attaching, listing, removing and choosing the default of a customer's saved methods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.clock import Clock
+from domain.errors import Conflict, InvalidRequest
+from domain.pagination import PageRequest
+from domain.payment_methods.model import MANDATE_TEXTS, Mandate, PaymentMethod
+from domain.payments.model import IN_FLIGHT
+from domain.ports import PaymentProcessor, PaymentQuery, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class AttachMethod:
+    customer_id: str
+    token: str
+    make_default: bool = False
+    # Bank debits need the customer's authorization: where and how it was given.
+    mandate_ip: str | None = None
+    mandate_user_agent: str | None = None
+
+
+async def attach_method(
+    cmd: AttachMethod, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock
+) -> PaymentMethod:
+    """Exchange a single-use token for a saved method. The caller commits first if the processor writes."""
+    customer = await uow.customers.get(cmd.customer_id)
+    customer.ensure_active()
+    existing = await uow.payment_methods.for_customer(customer.id)
+    await uow.commit()  # the processor keeps its own books: hold nothing open while it writes
+    details = await processor.attach_method(account=uow.partner_id, token=cmd.token, customer_id=customer.id)
+    now = clock.now()
+    method = PaymentMethod.from_details(
+        details, partner_id=uow.partner_id, customer_id=customer.id, processor=processor.name, at=now
+    )
+    if method.is_bank_debit:
+        if not cmd.mandate_ip:
+            raise InvalidRequest(
+                "Bank debits need the customer's authorization: send mandate.ip_address (and user_agent).",
+                code="mandate_required",
+                field="mandate",
+            )
+        version, _ = MANDATE_TEXTS[method.type]
+        method.mandate = Mandate(version, now, cmd.mandate_ip, cmd.mandate_user_agent)
+    if cmd.make_default or not existing:
+        await uow.payment_methods.clear_default(customer.id)
+        method.is_default = True
+    await uow.payment_methods.add(method)
+    uow.record("payment_method.attached", {"payment_method_id": method.id, "customer_id": customer.id})
+    return method
+
+
+async def detach_method(method_id: str, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock) -> PaymentMethod:
+    method = await uow.payment_methods.get(method_id)
+    if not method.usable:
+        return method
+    in_flight = await uow.payments.list(PaymentQuery(customer_id=method.customer_id), PageRequest(limit=100))
+    if any(p.payment_method_id == method.id and p.status in IN_FLIGHT for p in in_flight.items):
+        raise Conflict("A payment on this method is still in flight; remove it once it settles.", code="method_in_use")
+    method.detached_at = clock.now()
+    method.is_default = False
+    await uow.payment_methods.save(method)
+    uow.record("payment_method.detached", {"payment_method_id": method.id, "customer_id": method.customer_id})
+    await uow.commit()
+    await processor.detach_method(account=uow.partner_id, processor_method_id=method.processor_method_id)
+    return method
+
+
+async def make_default(method_id: str, uow: UnitOfWork) -> PaymentMethod:
+    method = await uow.payment_methods.get(method_id)
+    if not method.usable:
+        raise Conflict("This payment method was removed.", code="payment_method_detached")
+    if not method.is_default:
+        await uow.payment_methods.clear_default(method.customer_id)
+        method.is_default = True
+        await uow.payment_methods.save(method)
+        uow.record("payment_method.default_changed", {"payment_method_id": method.id})
+    return method

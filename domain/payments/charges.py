@@ -1,0 +1,257 @@
+"""Charging a saved card or bank account for one or more invoices: quote, start, submit, retry.
+
+Exactly once: `start_payment` stores the payment and reserves its allocations (receivable → pending) and the
+caller commits; only then is the processor called, with a key derived from the payment id. Whatever happens
+next (an answer, a timeout, a crash), `apply_charge_state` or the recovery job converges on the processor's
+state, and the processor's idempotency makes a repeated call return the first charge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.clock import Clock
+from domain.customers.model import Customer
+from domain.errors import Conflict, InvalidRequest, NotFound
+from domain.invoices.model import Invoice
+from domain.ledger import entries
+from domain.ledger.balances import InvoiceBalance
+from domain.pagination import PageRequest
+from domain.payment_methods.model import PaymentMethod
+from domain.payments.allocation import Owed, allocate_oldest_first
+from domain.payments.common import check_payable, check_within_due, common_currency, restate
+from domain.payments.fees import FeeContext, card_fee
+from domain.payments.model import DEBIT_CURRENCY, Allocation, Payment, PaymentStatus
+from domain.payments.outcomes import apply_charge_state
+from domain.payments.processing import ChargeRequest, ProcessorUnavailable
+from domain.payments.settings import PaymentSettings
+from domain.ports import InvoiceQuery, PaymentProcessor, UnitOfWork
+
+MAX_LUMP_SUM_INVOICES = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PayInvoices:
+    """Either explicit `allocations`, or an `amount` spread oldest-due first over `invoice_ids` (or over all of
+    the customer's open invoices when none are named)."""
+
+    customer_id: str
+    payment_method_id: str
+    allocations: tuple[Allocation, ...] = ()
+    amount: int | None = None
+    invoice_ids: tuple[str, ...] = ()
+    currency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    customer_id: str
+    currency: str
+    allocations: list[Allocation]
+    subtotal: int
+    fee: int
+    total: int
+    method: PaymentMethod
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    payment: Payment
+    method: PaymentMethod
+
+
+async def _usable_method(cmd: PayInvoices, uow: UnitOfWork, settings: PaymentSettings, clock: Clock) -> PaymentMethod:
+    method = await uow.payment_methods.get(cmd.payment_method_id)
+    if method.customer_id != cmd.customer_id:
+        raise NotFound("payment method", cmd.payment_method_id)
+    if not method.usable:
+        raise Conflict("This payment method was removed.", code="payment_method_detached")
+    today = clock.today()
+    if method.expired(today.year, today.month):
+        raise InvalidRequest("This card has expired; add a new one.", code="card_expired", field="payment_method_id")
+    if not settings.allows(method.type):
+        raise Conflict(f"{method.type.value} payments are not enabled for this partner.", code="method_not_enabled")
+    return method
+
+
+async def _allocations(cmd: PayInvoices, uow: UnitOfWork) -> tuple[Allocation, ...]:
+    if cmd.allocations and cmd.amount is not None:
+        raise InvalidRequest("Send either allocations or an amount, not both.", code="invalid_request", field="amount")
+    if cmd.allocations:
+        return cmd.allocations
+    if cmd.amount is None:
+        raise InvalidRequest("Send allocations or an amount.", code="no_allocations", field="allocations")
+    if cmd.invoice_ids:
+        invoices = await uow.invoices.get_many(sorted(set(cmd.invoice_ids)))
+        await check_payable(invoices, cmd.customer_id, uow)
+    else:
+        await uow.customers.get(cmd.customer_id)
+        page = await uow.invoices.list(
+            InvoiceQuery(customer_id=cmd.customer_id, payable=True), PageRequest(limit=MAX_LUMP_SUM_INVOICES)
+        )
+        invoices = page.items
+    if not invoices:
+        raise Conflict("This customer has no open invoices.", code="nothing_due")
+    common_currency(invoices, cmd.currency)
+    balances = await uow.ledger.balances(invoices)
+    owed = [Owed(i.id, i.due_date, balances[i.id].amount_due) for i in invoices]
+    return tuple(allocate_oldest_first(cmd.amount, owed))
+
+
+def _check_method_currency(method: PaymentMethod, currency: str) -> None:
+    required = DEBIT_CURRENCY.get(method.type)
+    if required and required != currency:
+        raise InvalidRequest(
+            f"{method.type.value} debits are in {required}; these invoices are in {currency}.",
+            code="currency_not_supported",
+            field="payment_method_id",
+        )
+
+
+def _check_partial(
+    settings: PaymentSettings, allocations: Sequence[Allocation], balances: dict[str, InvoiceBalance]
+) -> None:
+    if settings.partial_payments:
+        return
+    for a in allocations:
+        if a.amount != balances[a.invoice_id].amount_due:
+            raise Conflict(
+                "This partner takes invoices paid in full only.",
+                code="partial_payments_disabled",
+                invoice_id=a.invoice_id,
+            )
+
+
+def _fee(subtotal: int, method: PaymentMethod, customer: Customer, settings: PaymentSettings) -> int:
+    ctx = FeeContext(method.type, method.brand, method.funding, customer.card_fee_exempt)
+    return card_fee(subtotal, ctx, settings)
+
+
+async def _validated(
+    cmd: PayInvoices, uow: UnitOfWork, invoices: Sequence[Invoice], allocations: Sequence[Allocation]
+) -> tuple[str, dict[str, InvoiceBalance]]:
+    await check_payable(invoices, cmd.customer_id, uow)
+    currency = common_currency(invoices, cmd.currency)
+    balances = await uow.ledger.balances(invoices)
+    check_within_due(allocations, balances, currency)
+    return currency, balances
+
+
+async def quote_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock) -> Quote:
+    """What `start_payment` would charge, without charging or locking anything."""
+    settings = await uow.payment_settings.get()
+    method = await _usable_method(cmd, uow, settings, clock)
+    allocations = await _allocations(cmd, uow)
+    invoices = await uow.invoices.get_many(sorted({a.invoice_id for a in allocations}))
+    currency, balances = await _validated(cmd, uow, invoices, allocations)
+    _check_method_currency(method, currency)
+    _check_partial(settings, allocations, balances)
+    customer = await uow.customers.get(cmd.customer_id)
+    subtotal = sum(a.amount for a in allocations)
+    fee = _fee(subtotal, method, customer, settings)
+    return Quote(cmd.customer_id, currency, list(allocations), subtotal, fee, subtotal + fee, method)
+
+
+async def start_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock, retry_of: Payment | None = None) -> Started:
+    """Store the payment as processing and reserve its allocations. The caller commits before `submit_payment`."""
+    settings = await uow.payment_settings.get()
+    method = await _usable_method(cmd, uow, settings, clock)
+    allocations = await _allocations(cmd, uow)
+    # Locks are taken in id order so two payments over the same invoices cannot deadlock.
+    invoices = await uow.invoices.lock_many(sorted({a.invoice_id for a in allocations}))
+    currency, balances = await _validated(cmd, uow, invoices, allocations)
+    _check_method_currency(method, currency)
+    _check_partial(settings, allocations, balances)
+    customer = await uow.customers.get(cmd.customer_id)
+    customer.ensure_active()
+    now = clock.now()
+    payment = Payment(
+        partner_id=uow.partner_id,
+        customer_id=cmd.customer_id,
+        method=method.type,
+        currency=currency,
+        allocations=list(allocations),
+        fee=_fee(sum(a.amount for a in allocations), method, customer, settings),
+        status=PaymentStatus.PROCESSING,
+        payment_method_id=method.id,
+        processor=method.processor,
+        received_on=clock.today(),
+        created_at=now,
+        updated_at=now,
+        retry_of=(retry_of.retry_of or retry_of.id) if retry_of else None,
+        attempt=retry_of.attempt + 1 if retry_of else 1,
+    )
+    await uow.payments.add(payment)
+    await uow.ledger.add(entries.payment_pending(payment, at=now))
+    uow.record("payment.processing", _event(payment))
+    pending = {a.invoice_id: a.amount for a in payment.allocations}
+    await restate(
+        invoices,
+        uow,
+        {
+            i: InvoiceBalance(b.total, b.amount_paid, b.amount_pending + pending[i], b.amount_due - pending[i])
+            for i, b in balances.items()
+        },
+    )
+    return Started(payment, method)
+
+
+def charge_request(payment: Payment, method: PaymentMethod) -> ChargeRequest:
+    return ChargeRequest(
+        account=payment.partner_id,
+        idempotency_key=payment.processor_idempotency_key,
+        processor_method_id=method.processor_method_id,
+        amount=payment.amount,
+        currency=payment.currency,
+        description=f"Payment {payment.transaction_id}",
+        metadata={"payment_id": payment.id, "transaction_id": payment.transaction_id},
+    )
+
+
+async def submit_payment(started: Started, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock) -> Payment:
+    """Call the processor (nothing may be held open in `uow` now), then record its answer.
+
+    When the processor cannot be reached the payment stays processing; the recovery job settles it."""
+    try:
+        state = await processor.charge(charge_request(started.payment, started.method))
+    except ProcessorUnavailable:
+        return started.payment
+    return await apply_charge_state(started.payment.id, state, uow, clock=clock)
+
+
+async def pay_invoices(cmd: PayInvoices, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock) -> Payment:
+    """Start, commit, submit: what jobs call (the API does the same with its idempotency record in between)."""
+    started = await start_payment(cmd, uow, clock=clock)
+    await uow.commit()
+    return await submit_payment(started, uow, processor=processor, clock=clock)
+
+
+async def start_retry(payment_id: str, uow: UnitOfWork, *, clock: Clock) -> Started:
+    """Present a returned debit again (R01/R09 only, at most twice) as a new payment linked to the first."""
+    original = await uow.payments.get(payment_id)
+    if not original.retryable():
+        raise Conflict(
+            "Only a debit returned for insufficient or uncollected funds (R01, R09) may be retried, at most twice.",
+            code="payment_not_retryable",
+        )
+    if original.payment_method_id is None:
+        raise Conflict("This payment has no saved method to retry.", code="payment_not_retryable")
+    cmd = PayInvoices(
+        customer_id=original.customer_id,
+        payment_method_id=original.payment_method_id,
+        allocations=tuple(original.allocations),
+        currency=original.currency,
+    )
+    return await start_payment(cmd, uow, clock=clock, retry_of=original)
+
+
+def _event(payment: Payment) -> dict[str, object]:
+    return {
+        "payment_id": payment.id,
+        "transaction_id": payment.transaction_id,
+        "customer_id": payment.customer_id,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "status": payment.status.value,
+    }
