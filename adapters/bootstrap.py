@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.db.engine import make_engine, make_sessionmaker
 from adapters.db.unit_of_work import SqlUnitOfWork
-from adapters.settings import Settings, load_settings
+from adapters.processors.sandbox import SandboxBankConnector, SandboxProcessor
+from adapters.settings import Settings, derived_secret, load_settings
 from domain.clock import Clock, SystemClock
+from domain.ports import BankConnector, PaymentProcessor
 
 
 @dataclass
@@ -19,7 +21,15 @@ class Container:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=SystemClock)
+    processors: dict[str, PaymentProcessor] = field(default_factory=dict)
+    bank_connectors: dict[str, BankConnector] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sandbox(self) -> SandboxProcessor:
+        processor = self.processors["sandbox"]
+        assert isinstance(processor, SandboxProcessor)
+        return processor
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, clock=self.clock)
@@ -33,4 +43,14 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     if settings.env == "development":
         settings.resolved_secret_key()  # generated into var/ on the first development run
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    return Container(settings=settings, engine=engine, sessions=make_sessionmaker(engine), clock=clock or SystemClock())
+    sessions = make_sessionmaker(engine)
+    clock = clock or SystemClock()
+    sandbox = SandboxProcessor(sessions, clock=clock, webhook_secret=derived_secret(settings, "sandbox-webhooks"))
+    return Container(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        processors={"sandbox": sandbox},
+        bank_connectors={"sandbox": SandboxBankConnector(sandbox)},
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -69,12 +71,20 @@ class Settings(BaseSettings):
         """The configured key, or in development one generated once into var/secret_key."""
         if self.secret_key:
             return self.secret_key
+        if self.env == "test":
+            return "test-only-secret-key-never-used-in-development-or-production"
         path = VAR_DIR / "secret_key"
         if not path.exists():
             VAR_DIR.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+def derived_secret(settings: Settings, purpose: str) -> str:
+    """A secret for one purpose (signing sandbox events…), so no two uses share a key."""
+    key = settings.resolved_secret_key().encode()
+    return "whsec_" + hmac.new(key, purpose.encode(), hashlib.sha256).hexdigest()
 
 
 def load_settings() -> Settings:

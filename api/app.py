@@ -17,11 +17,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.bootstrap import Container, build
 from adapters.settings import load_settings
-from api import errors
+from api import errors, sandbox, webhooks
 from api.auth import Limits, RateLimited
 from api.idempotency import Replay
 from api.rate_limit import TokenBuckets, retry_after
-from api.v1 import customers, invoices, ledger, payments
+from api.v1 import customers, disputes, invoices, ledger, payment_methods, payments, sandbox_clock
+from api.v1 import settings as payment_settings
 from workers.queue import InProcessQueue, run_cron
 
 MAX_BODY_BYTES = 1_000_000
@@ -143,7 +144,18 @@ def create_app(container: Container | None = None) -> FastAPI:
 
     app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES)
 
-    for module in (customers, invoices, payments, ledger):
+    for module in (
+        customers,
+        invoices,
+        payments,
+        payment_methods,
+        disputes,
+        payment_settings,
+        ledger,
+        sandbox_clock,
+        webhooks,
+        sandbox,
+    ):
         app.include_router(module.router)
 
     @app.get("/health", operation_id="health_live", summary="Liveness", tags=["health"], response_model=Health)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
@@ -14,8 +14,10 @@ from pydantic import BaseModel
 from adapters.bootstrap import Container
 from adapters.db.unit_of_work import SqlUnitOfWork
 from api.auth import Principal, authenticate
+from api.errors import problem
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
 from domain.clock import Clock
+from domain.ports import PaymentProcessor
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key: `rk_live_…` or `rk_test_…`.")
 
@@ -25,10 +27,30 @@ def get_container(request: Request) -> Container:
     return container
 
 
+def processors_of(request: Request) -> dict[str, PaymentProcessor]:
+    return get_container(request).processors
+
+
 async def _unit_of_work(request: Request) -> AsyncIterator[SqlUnitOfWork]:
     """One transaction per request, committed after the route returns and before the response is sent."""
-    async with get_container(request).uow() as uow:
-        yield uow
+    container = get_container(request)
+    async with container.uow() as uow:
+        try:
+            yield uow
+        except Exception:
+            if uow.commits and uow.idempotency_row is not None:
+                await _release_claim(container, uow)
+            raise
+        await uow.commit()
+
+
+async def _release_claim(container: Container, failed: SqlUnitOfWork) -> None:
+    """A request that committed midway (before calling a processor) and then failed must not leave its
+    idempotency key looking in flight: a corrected retry with the same key has to work."""
+    await failed.rollback()
+    assert failed.idempotency_row is not None
+    async with container.uow() as uow:
+        await uow.idempotency.release(failed.idempotency_row)
         await uow.commit()
 
 
@@ -61,13 +83,27 @@ def json_response(model: BaseModel, status: int = 200) -> Response:
 @dataclass
 class WriteContext(ReadContext):
     idempotency_row: int | None
+    resume: str | None = None  # the resource an abandoned earlier attempt with this key left in flight
 
     async def respond(self, status: int, model: BaseModel) -> Response:
         """Serialise once, store for replays under the idempotency key, and answer."""
-        response = json_response(model, status)
+        return await self._store(json_response(model, status))
+
+    async def respond_problem(self, status: int, code: str, detail: str, **extra: Any) -> Response:
+        """A problem that is the request's final answer (a declined card): stored for replays like a success."""
+        return await self._store(problem(status, code, detail, extra=extra))
+
+    async def _store(self, response: Response) -> Response:
         if self.idempotency_row is not None:
-            await self.uow.idempotency.complete(self.idempotency_row, status, bytes(response.body).decode())
+            body = bytes(response.body).decode()
+            await self.uow.idempotency.complete(self.idempotency_row, response.status_code, body)
         return response
+
+    async def checkpoint(self, resource_id: str) -> None:
+        """Commit what is stored so far, naming the resource, before calling out to a processor."""
+        if self.idempotency_row is not None:
+            await self.uow.idempotency.link(self.idempotency_row, resource_id)
+        await self.uow.commit()
 
 
 async def _read(uow: UoW, principal: Partner) -> ReadContext:
@@ -89,8 +125,11 @@ async def _write(
         ),
     ] = None,
 ) -> WriteContext:
-    row = await claim(uow, principal, idempotency_key, request)
-    return WriteContext(uow=uow, principal=principal, clock=uow.clock, idempotency_row=row)
+    claimed = await claim(uow, principal, idempotency_key, request)
+    uow.idempotency_row = claimed.row_id
+    return WriteContext(
+        uow=uow, principal=principal, clock=uow.clock, idempotency_row=claimed.row_id, resume=claimed.resume
+    )
 
 
 Read = Annotated[ReadContext, Depends(_read, scope="function")]

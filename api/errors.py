@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from domain.errors import Conflict, DomainError, InvalidRequest, NotFound, UnbalancedEntry
+from domain.payments.processing import InvalidSignature, ProcessorUnavailable
 
 log = logging.getLogger("remit.api")
 PROBLEM_JSON = "application/problem+json"
@@ -23,6 +24,8 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (InvalidRequest, 400),
+    (InvalidSignature, 400),
+    (ProcessorUnavailable, 503),
     (UnbalancedEntry, 500),
 ]
 
@@ -200,11 +203,13 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for the error statuses a route can answer."""
     descriptions = {
         400: "The request breaks a business rule or is malformed.",
+        402: "The processor declined the payment; the problem names the payment and the decline code.",
         401: "Missing, invalid or revoked API key.",
         404: "No such resource for this partner.",
         409: "Conflicts with the resource's current state, or an idempotency key reused with another body.",
         422: "Payload validation failed; `errors` lists each field.",
         429: "Too many requests; retry after `Retry-After` seconds.",
+        503: "The payment processor could not be reached; nothing was charged twice, retry later.",
     }
     schema = {"$ref": "#/components/schemas/Problem"}
     # Every authenticated route can meet a malformed request (400), bad parameters (422) and the rate limit (429).

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -24,9 +26,8 @@ class Replay(Exception):
         self.body = body
 
     def response(self) -> Response:
-        return Response(
-            self.body, status_code=self.status, media_type="application/json", headers={REPLAY_HEADER: "true"}
-        )
+        media_type = "application/problem+json" if self.status >= 400 else "application/json"
+        return Response(self.body, status_code=self.status, media_type=media_type, headers={REPLAY_HEADER: "true"})
 
 
 async def request_fingerprint(request: Request) -> str:
@@ -39,10 +40,20 @@ async def request_fingerprint(request: Request) -> str:
     return digest.hexdigest()
 
 
-async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, request: Request) -> int | None:
-    """Returns the claimed row id (None without a key); raises Replay or Conflict for a used key."""
+@dataclass(frozen=True, slots=True)
+class Claim:
+    row_id: int | None
+    resume: str | None = None  # a resource an earlier, abandoned attempt stored before calling out
+
+
+# An attempt that stored its resource and then went silent this long is taken to have died.
+ABANDONED_AFTER = timedelta(seconds=60)
+
+
+async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, request: Request) -> Claim:
+    """Claims the key (no claim without one); raises Replay or Conflict for a used key."""
     if key is None:  # its format is checked by the header parameter (IDEMPOTENCY_KEY_PATTERN)
-        return None
+        return Claim(None)
     fingerprint = await request_fingerprint(request)
     row_id, stored = await uow.idempotency.claim(
         partner_id=principal.partner_id,
@@ -52,9 +63,17 @@ async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, reque
         at=uow.clock.now(),
     )
     if stored is None:
-        return row_id
+        return Claim(row_id)
     if stored.request_hash != fingerprint:
         raise Conflict("This idempotency key was already used with a different request.", code="idempotency_key_reused")
     if stored.status is None or stored.body is None:
-        raise Conflict("A request with this idempotency key is still in progress.", code="idempotency_key_in_use")
+        now = uow.clock.now()
+        abandoned = stored.created_at is not None and now - stored.created_at > ABANDONED_AFTER
+        if stored.resource_id and stored.row_id and abandoned and await uow.idempotency.take_over(stored, now):
+            return Claim(stored.row_id, resume=stored.resource_id)
+        raise Conflict(
+            "A request with this idempotency key is still in progress.",
+            code="idempotency_key_in_use",
+            resource_id=stored.resource_id,
+        )
     raise Replay(stored.status, stored.body)

@@ -25,6 +25,9 @@ class StoredResponse:
     request_hash: str
     status: int | None
     body: str | None
+    resource_id: str | None = None
+    row_id: int | None = None
+    created_at: datetime | None = None
 
 
 class SqlIdempotency:
@@ -56,7 +59,38 @@ class SqlIdempotency:
         )
         if row is None:  # purged between our insert and select; treat as in use rather than guess
             raise Conflict("Idempotency key is being recycled; retry.", code="idempotency_key_in_use")
-        return None, StoredResponse(row.request_hash, row.response_status, row.response_body)
+        return None, StoredResponse(
+            row.request_hash, row.response_status, row.response_body, row.resource_id, row.id, row.created_at
+        )
+
+    async def release(self, row_id: int) -> None:
+        """Forget a claim whose request failed after committing midway, unless it left a resource to resume."""
+        await self.session.execute(
+            delete(IdempotencyKeyRow).where(
+                IdempotencyKeyRow.id == row_id,
+                IdempotencyKeyRow.response_status.is_(None),
+                IdempotencyKeyRow.resource_id.is_(None),
+            )
+        )
+
+    async def link(self, row_id: int, resource_id: str) -> None:
+        """Name the resource a request stored before calling out, so a retry after a crash can resume it."""
+        await self.session.execute(
+            update(IdempotencyKeyRow).where(IdempotencyKeyRow.id == row_id).values(resource_id=resource_id)
+        )
+
+    async def take_over(self, stored: StoredResponse, at: datetime) -> bool:
+        """Claim an abandoned in-flight request; exactly one of several concurrent retries wins."""
+        result = await self.session.execute(
+            update(IdempotencyKeyRow)
+            .where(
+                IdempotencyKeyRow.id == stored.row_id,
+                IdempotencyKeyRow.response_status.is_(None),
+                IdempotencyKeyRow.created_at == stored.created_at,
+            )
+            .values(created_at=at)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
 
     async def complete(self, row_id: int, status: int, body: str) -> None:
         await self.session.execute(

@@ -32,6 +32,8 @@ class SqlUnitOfWork:
         self.clock = clock or SystemClock()
         self._events: list[tuple[str, dict[str, Any]]] = []
         self._partner_id: str | None = None
+        self.commits = 0  # more than one when work was made durable before calling out
+        self.idempotency_row: int | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._sessions()
@@ -108,6 +110,7 @@ class SqlUnitOfWork:
             )
             self._events.clear()
         await self.session.commit()
+        self.commits += 1
 
     async def rollback(self) -> None:
         self._events.clear()

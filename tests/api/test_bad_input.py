@@ -466,7 +466,7 @@ PAYMENT_CASES = [
     pytest.param(alloc(invoice_id="inv_\u0000"), 422, "validation_error", "allocations[0].invoice_id",
                  id="invoice_id-NUL"),
     # unknown fields
-    pytest.param(pay(amount=1_000), 422, "validation_error", "amount", id="unknown-field-amount"),
+    pytest.param(pay(amount=1_000), 400, "invalid_request", "amount", id="offline-payment-with-amount"),
     pytest.param(pay(invoice_id="x"), 422, "validation_error", "invoice_id", id="unknown-field-invoice_id"),
     pytest.param(alloc(currency="USD"), 422, "validation_error", "allocations[0].currency",
                  id="unknown-allocation-field"),

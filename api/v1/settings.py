@@ -1,0 +1,123 @@
+"""/v1/settings/payments: which methods customers may use, partial payments, card fees, bank and dispute fees."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import Read, Write, json_response
+from api.errors import problems
+from api.v1.fields import RequestModel
+from domain.payments.model import PROCESSOR_METHODS, MethodType
+from domain.payments.settings import DisputeLostAction, PaymentSettings
+
+router = APIRouter(prefix="/v1/settings", tags=["settings"])
+
+Bps = Annotated[int, Field(ge=0, le=1_000, strict=True, description="Basis points: 290 is 2.9%.")]
+Fixed = Annotated[int, Field(ge=0, le=10_000, strict=True, description="Minor units.")]
+BankFee = Annotated[int, Field(ge=0, le=100_000, strict=True, description="Minor units.")]
+_EXAMPLE: dict[str, Any] = {
+    "processor": "sandbox",
+    "enabled_methods": ["card", "ca_bank_account", "us_bank_account"],
+    "partial_payments": True,
+    "card_fee_pass_through": True,
+    "card_fee_bps": 290,
+    "card_fee_fixed": 30,
+    "amex_fee_bps": 350,
+    "amex_fee_fixed": 30,
+    "card_fee_cap_bps": 400,
+    "bank_return_fee": 1500,
+    "unauthorized_return_fee": 2500,
+    "dispute_fee": 2500,
+    "dispute_lost_action": "reopen",
+}
+
+
+class PaymentSettingsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"object": "payment_settings", **_EXAMPLE}]})
+    object: str = "payment_settings"
+    processor: str
+    enabled_methods: list[MethodType]
+    partial_payments: bool
+    card_fee_pass_through: bool = Field(description="Add the card fee to what the customer pays (credit cards only).")
+    card_fee_bps: int
+    card_fee_fixed: int
+    amex_fee_bps: int
+    amex_fee_fixed: int
+    card_fee_cap_bps: int = Field(description="The fee never exceeds this share of what is paid.")
+    bank_return_fee: int
+    unauthorized_return_fee: int
+    dispute_fee: int
+    dispute_lost_action: DisputeLostAction
+
+    @classmethod
+    def of(cls, s: PaymentSettings) -> PaymentSettingsOut:
+        return cls(
+            processor=s.processor,
+            enabled_methods=sorted(s.enabled_methods),
+            partial_payments=s.partial_payments,
+            card_fee_pass_through=s.card_fee_pass_through,
+            card_fee_bps=s.card_fee_bps,
+            card_fee_fixed=s.card_fee_fixed,
+            amex_fee_bps=s.amex_fee_bps,
+            amex_fee_fixed=s.amex_fee_fixed,
+            card_fee_cap_bps=s.card_fee_cap_bps,
+            bank_return_fee=s.bank_return_fee,
+            unauthorized_return_fee=s.unauthorized_return_fee,
+            dispute_fee=s.dispute_fee,
+            dispute_lost_action=s.dispute_lost_action,
+        )
+
+
+class PaymentSettingsUpdate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"card_fee_pass_through": False}]})
+    enabled_methods: Annotated[list[MethodType], Field(max_length=len(PROCESSOR_METHODS))] | None = None
+    partial_payments: bool | None = None
+    card_fee_pass_through: bool | None = None
+    card_fee_bps: Bps | None = None
+    card_fee_fixed: Fixed | None = None
+    amex_fee_bps: Bps | None = None
+    amex_fee_fixed: Fixed | None = None
+    card_fee_cap_bps: Bps | None = None
+    bank_return_fee: BankFee | None = None
+    unauthorized_return_fee: BankFee | None = None
+    dispute_fee: BankFee | None = None
+    dispute_lost_action: DisputeLostAction | None = None
+
+
+@router.get(
+    "/payments",
+    operation_id="settings_payments_retrieve",
+    summary="Retrieve payment settings",
+    response_model=PaymentSettingsOut,
+    responses=problems(401),
+)
+async def retrieve(ctx: Read) -> Response:
+    return json_response(PaymentSettingsOut.of(await ctx.uow.payment_settings.get()))
+
+
+@router.patch(
+    "/payments",
+    operation_id="settings_payments_update",
+    summary="Update payment settings",
+    description="Changes only the fields sent. Card fees apply to credit cards only, never above the cap.",
+    response_model=PaymentSettingsOut,
+    responses=problems(400, 401, 422),
+)
+async def update(body: PaymentSettingsUpdate, ctx: Write) -> Response:
+    changes: dict[str, Any] = {k: getattr(body, k) for k in body.model_fields_set if getattr(body, k) is not None}
+    if "enabled_methods" in changes:
+        changes["enabled_methods"] = frozenset(changes["enabled_methods"])
+    current = await ctx.uow.payment_settings.get()
+    updated = current.changed(**changes)
+    await ctx.uow.payment_settings.save(updated)
+    await ctx.uow.audit(
+        actor=f"api_key:{ctx.principal.api_key_id}",
+        action="settings.payments.updated",
+        subject=ctx.uow.partner_id,
+        details={k: sorted(v) if isinstance(v, frozenset) else v for k, v in changes.items()},
+    )
+    return await ctx.respond(200, PaymentSettingsOut.of(updated))

@@ -1,0 +1,37 @@
+"""Answering a dispute: the evidence goes to the processor, and the dispute follows what it answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from domain.clock import Clock
+from domain.errors import Conflict
+from domain.payments.disputes import Dispute, path_to
+from domain.payments.processing import DisputeStatus
+from domain.ports import PaymentProcessor, UnitOfWork
+
+
+async def submit_evidence(
+    dispute_id: str, text: str, uow: UnitOfWork, *, processors: Mapping[str, PaymentProcessor], clock: Clock
+) -> Dispute:
+    dispute = await uow.disputes.get(dispute_id)
+    if dispute.status not in {DisputeStatus.NEEDS_RESPONSE, DisputeStatus.WARNING_NEEDS_RESPONSE}:
+        raise Conflict(f"The dispute is {dispute.status.value}; evidence is closed.", code="dispute_not_open")
+    payment = await uow.payments.get(dispute.payment_id)
+    processor = processors[payment.processor or ""]
+    await uow.commit()  # hold nothing open across the call
+    state = await processor.submit_dispute_evidence(
+        account=payment.partner_id, processor_dispute_id=dispute.processor_dispute_id, evidence=text
+    )
+    await uow.payments.lock(payment.id)  # the same lock the event handlers take
+    dispute = await uow.disputes.get(dispute_id)
+    now = clock.now()
+    for step in path_to(dispute.status, state.status) or []:
+        if step in {DisputeStatus.UNDER_REVIEW, DisputeStatus.WARNING_UNDER_REVIEW}:
+            dispute.move_to(step)
+    dispute.evidence = text
+    dispute.evidence_submitted_at = now
+    dispute.updated_at = now
+    await uow.disputes.save(dispute)
+    uow.record("dispute.updated", {"dispute_id": dispute.id, "status": dispute.status.value})
+    return dispute
