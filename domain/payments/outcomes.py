@@ -119,6 +119,7 @@ async def _apply_dispute(payment: Payment, state: DisputeState, uow: UnitOfWork,
         return False
     now = clock.now()
     dispute = await uow.disputes.by_processor_id(state.processor_dispute_id)
+    created = dispute is None
     if dispute is None:
         warning = state.status.value.startswith("warning_")
         dispute = Dispute(
@@ -164,7 +165,7 @@ async def _apply_dispute(payment: Payment, state: DisputeState, uow: UnitOfWork,
         else:
             uow.record("dispute.updated", {"dispute_id": dispute.id, "status": dispute.status.value})
         await uow.disputes.save(dispute)
-    return bool(path)
+    return created or bool(path)
 
 
 async def _funds_withdrawn(payment: Payment, dispute: Dispute, uow: UnitOfWork, clock: Clock) -> None:
