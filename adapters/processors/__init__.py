@@ -1,0 +1,1 @@
+"""Payment processors behind the PaymentProcessor and BankConnector ports."""
