@@ -101,6 +101,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         if owned and current.settings.redis_url is None:
             # Embedded default: no Redis, so the jobs run inside this process on the same job functions.
             queue = InProcessQueue({"container": current})
+            queue.ctx["queue"] = queue
             current.extras["queue"] = queue
             cron = asyncio.create_task(run_cron(queue, now=current.clock.now, stop=stop))
         try:

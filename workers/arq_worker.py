@@ -10,6 +10,7 @@ from arq.connections import RedisSettings
 from adapters.bootstrap import build
 from adapters.settings import Settings
 from workers.jobs import CRON, JOBS
+from workers.queue import ArqQueue
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
@@ -23,11 +24,12 @@ def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["container"] = build(settings)
+        ctx["queue"] = ArqQueue(ctx["redis"], queue_name=overrides.get("queue_name"))
 
     options: dict[str, Any] = {
         "functions": [func(cast(Any, job), name=name) for name, job in JOBS.items()],
         "cron_jobs": [
-            cron(cast(Any, JOBS[name]), name=f"cron:{name}", minute=minute, unique=True) for name, minute in CRON
+            cron(cast(Any, JOBS[name]), name=f"cron:{name}", minute=set(minutes), unique=True) for name, minutes in CRON
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,

@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.bootstrap import Container
+from adapters.db import sweeps
+from domain.payments import recovery
 
 Job = Callable[..., Awaitable[Any]]
 
@@ -21,11 +23,65 @@ async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
     return purged
 
 
+# A payment younger than this may still be waiting for its processor's answer in the request that made it.
+IN_FLIGHT_GRACE = timedelta(minutes=2)
+
+
+async def sweep_in_flight(ctx: dict[str, Any], *, grace_seconds: float | None = None) -> int:
+    """Fan out one refresh per payment or refund still in flight (lost answers, crashes, debits awaiting
+    settlement when a webhook went missing). Exactly-once lives in the use cases, so a repeat is harmless."""
+    container: Container = ctx["container"]
+    queue = ctx["queue"]
+    grace = IN_FLIGHT_GRACE if grace_seconds is None else timedelta(seconds=grace_seconds)
+    cutoff = container.clock.now() - grace
+    fanned = 0
+    for select_due, job in (
+        (sweeps.in_flight_payments, "payments.refresh"),
+        (sweeps.pending_refunds, "refunds.refresh"),
+    ):
+        after = ""
+        while True:
+            async with container.sessions() as session:
+                batch = await select_due(session, started_before=cutoff, after_id=after)
+            if not batch:
+                break
+            for partner_id, ident in batch:
+                await queue.enqueue(job, partner_id=partner_id, ident=ident)
+            fanned += len(batch)
+            after = batch[-1][1]
+    return fanned
+
+
+async def refresh_payment(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
+    container: Container = ctx["container"]
+    async with container.uow() as uow:
+        payment = await recovery.refresh_payment(
+            ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
+        )
+        await uow.commit()
+    return payment.status.value
+
+
+async def refresh_refund(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
+    container: Container = ctx["container"]
+    async with container.uow() as uow:
+        refund = await recovery.refresh_refund(
+            ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
+        )
+        await uow.commit()
+    return refund.status.value
+
+
 JOBS: dict[str, Job] = {
     "maintenance.purge_idempotency_keys": purge_idempotency_keys,
+    "payments.sweep_in_flight": sweep_in_flight,
+    "payments.refresh": refresh_payment,
+    "refunds.refresh": refresh_refund,
 }
 
-# (job name, minute of the hour it runs at); both runners read this one table.
-CRON: list[tuple[str, int]] = [
-    ("maintenance.purge_idempotency_keys", 17),
+EVERY_FIVE_MINUTES = frozenset(range(0, 60, 5))
+# (job name, minutes of the hour it runs at); both runners read this one table.
+CRON: list[tuple[str, frozenset[int]]] = [
+    ("maintenance.purge_idempotency_keys", frozenset({17})),
+    ("payments.sweep_in_flight", EVERY_FIVE_MINUTES),
 ]

@@ -63,8 +63,8 @@ async def run_cron(queue: JobQueue, *, now: Callable[[], datetime], stop: asynci
         stamp = (current.day, current.month, current.hour, current.minute)
         if stamp != last_minute:
             last_minute = stamp
-            for name, minute in CRON:
-                if current.minute == minute:
+            for name, minutes in CRON:
+                if current.minute in minutes:
                     await queue.enqueue(name)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=20)

@@ -16,12 +16,15 @@ from adapters.db.tables import (
     JournalEntryRow,
     JournalLineRow,
     PaymentRow,
+    RefundRow,
+    SandboxChargeRow,
 )
 from domain.invoices.model import InvoiceStatus
 from domain.ledger import verify
 from domain.ledger.balances import AccountSums
-from domain.ledger.model import Account
-from domain.payments.model import PaymentStatus
+from domain.ledger.model import Account, Reason
+from domain.payments.model import OFFLINE_METHODS, MethodType
+from domain.payments.refunds import RefundKind, RefundStatus
 
 BATCH = 5000
 Progress = Callable[[int], None]
@@ -120,35 +123,79 @@ async def _invoices(session: AsyncSession, advance: Progress) -> list[verify.Vio
 
 async def _payments(session: AsyncSession, advance: Progress) -> list[verify.Violation]:
     out: list[verify.Violation] = []
-    async for ids, payments in _batches(session, PaymentRow.id, PaymentRow.status, PaymentRow.amount):
-        allocated: dict[str, int] = _pairs(
-            (
-                await session.execute(
-                    select(AllocationRow.payment_id, func.sum(AllocationRow.amount))
-                    .where(AllocationRow.payment_id.in_(ids))
-                    .group_by(AllocationRow.payment_id)
-                )
-            ).all()
+    columns = (PaymentRow.id, PaymentRow.status, PaymentRow.method, PaymentRow.amount, PaymentRow.fee)
+    async for ids, payments in _batches(session, *columns):
+        allocated = _pairs(
+            await session.execute(
+                select(AllocationRow.payment_id, func.sum(AllocationRow.amount))
+                .where(AllocationRow.payment_id.in_(ids))
+                .group_by(AllocationRow.payment_id)
+            )
         )
-        applied: dict[str, int] = _pairs(
-            (
-                await session.execute(
-                    select(JournalEntryRow.payment_id, func.sum(JournalLineRow.amount))
-                    .join(JournalLineRow, JournalLineRow.entry_id == JournalEntryRow.id)
-                    .where(JournalEntryRow.payment_id.in_(ids), JournalLineRow.account == Account.RECEIVABLE.value)
-                    .group_by(JournalEntryRow.payment_id)
+        by_account: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for payment_id, reason, account, total in await session.execute(
+            select(
+                JournalEntryRow.payment_id,
+                JournalEntryRow.reason,
+                JournalLineRow.account,
+                func.sum(JournalLineRow.amount),
+            )
+            .join(JournalLineRow, JournalLineRow.entry_id == JournalEntryRow.id)
+            .where(JournalEntryRow.payment_id.in_(ids))
+            .group_by(JournalEntryRow.payment_id, JournalEntryRow.reason, JournalLineRow.account)
+        ):
+            books = by_account[str(payment_id)]
+            books[account] += int(total)
+            if reason == Reason.PAYMENT_SETTLED.value and account == Account.CASH.value:
+                books["settled_cash"] += int(total)
+        refunded = _pairs(
+            await session.execute(
+                select(RefundRow.payment_id, func.sum(RefundRow.amount))
+                .where(
+                    RefundRow.payment_id.in_(ids),
+                    RefundRow.kind == RefundKind.REFUND.value,
+                    RefundRow.status == RefundStatus.SUCCEEDED.value,
                 )
-            ).all()
+                .group_by(RefundRow.payment_id)
+            )
         )
-        for payment_id, status, amount in payments:
-            allocations = int(allocated.get(payment_id, 0))
-            if allocations != int(amount):
-                out.append(
-                    verify.Violation("allocation_mismatch", payment_id, f"amount {amount}, allocations {allocations}")
+        for payment_id, status, method, amount, fee in payments:
+            books = by_account.get(payment_id, {})
+            receivable = books.get(Account.RECEIVABLE.value, 0)
+            pending = books.get(Account.PENDING.value, 0)
+            out += verify.check_payment_books(
+                verify.PaymentBooks(
+                    payment_id=payment_id,
+                    status=status,
+                    offline=MethodType(method) in OFFLINE_METHODS,
+                    amount=int(amount),
+                    fee=int(fee),
+                    allocations=int(allocated.get(payment_id, 0)),
+                    pending=pending,
+                    applied=-(receivable + pending) if MethodType(method) not in OFFLINE_METHODS else -receivable,
+                    settled_cash=books.get("settled_cash", 0),
+                    refunds_succeeded=int(refunded.get(payment_id, 0)),
+                    refunds_ledger=books.get(Account.REFUNDS.value, 0),
                 )
-            out += verify.check_payment(
-                verify.PaymentFacts(payment_id, allocations, -int(applied.get(payment_id, 0))),
-                canceled=PaymentStatus(status) is PaymentStatus.CANCELED,
             )
         advance(len(payments))
+    out += await _processor_captures(session)
+    return out
+
+
+async def _processor_captures(session: AsyncSession) -> list[verify.Violation]:
+    """Every charge the sandbox captured is a captured payment of ours, for the same amount."""
+    out: list[verify.Violation] = []
+    rows = await session.execute(
+        select(SandboxChargeRow.id, SandboxChargeRow.amount, PaymentRow.status, PaymentRow.amount)
+        .outerjoin(
+            PaymentRow,
+            (PaymentRow.processor == "sandbox") & (PaymentRow.processor_payment_id == SandboxChargeRow.id),
+        )
+        .where(SandboxChargeRow.status == "succeeded")
+    )
+    for charge_id, charge_amount, status, amount in rows:
+        out += verify.check_processor_capture(
+            charge_id, int(charge_amount), status, None if amount is None else int(amount)
+        )
     return out

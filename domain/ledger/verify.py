@@ -89,3 +89,73 @@ def check_payment(facts: PaymentFacts, *, canceled: bool) -> list[Violation]:
             Violation("payment_mismatch", facts.payment_id, f"allocations {expected}, ledger applied {facts.applied}")
         ]
     return []
+
+
+# Statuses in which a payment's allocations are applied to its invoices (pending or paid), and those in which the
+# money was captured at some point.
+_APPLIED = {"processing", "pending", "succeeded", "settled", "partially_refunded", "refunded"}
+_RELEASED = {"failed", "canceled", "returned"}
+_CAPTURED = {"succeeded", "settled", "partially_refunded", "refunded", "disputed"}
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentBooks:
+    """What the payment row says beside what its ledger entries and refund rows add up to."""
+
+    payment_id: str
+    status: str
+    offline: bool
+    amount: int
+    fee: int
+    allocations: int
+    pending: int  # sum of its per-invoice pending lines
+    applied: int  # net credit to receivable and pending lines (what its invoices count as received or on the way)
+    settled_cash: int  # cash its payment_settled entries brought in
+    refunds_succeeded: int  # refund rows (kind refund) that succeeded
+    refunds_ledger: int  # debit to the refunds account
+
+
+def check_payment_books(b: PaymentBooks) -> list[Violation]:
+    out: list[Violation] = []
+    pid = b.payment_id
+    if b.allocations + b.fee != b.amount:
+        out.append(Violation("allocation_mismatch", pid, f"allocations {b.allocations} + fee {b.fee} != {b.amount}"))
+    if b.offline:
+        expected_applied = 0 if b.status == "canceled" else b.allocations
+        if b.applied != expected_applied:
+            out.append(Violation("payment_mismatch", pid, f"allocations {expected_applied}, applied {b.applied}"))
+    else:
+        in_flight = b.status in {"processing", "pending"}
+        if b.pending != (b.allocations if in_flight else 0):
+            out.append(Violation("pending_mismatch", pid, f"{b.status} payment with {b.pending} pending"))
+        if b.status in _APPLIED and b.applied != b.allocations:
+            out.append(
+                Violation("payment_mismatch", pid, f"{b.status}: allocations {b.allocations}, applied {b.applied}")
+            )
+        if b.status in _RELEASED and b.applied != 0:
+            out.append(Violation("payment_mismatch", pid, f"{b.status} payment still applies {b.applied}"))
+        if b.status == "disputed" and not 0 <= b.applied <= b.allocations:
+            out.append(Violation("payment_mismatch", pid, f"disputed payment applies {b.applied}"))
+        captured = b.status in _CAPTURED
+        if captured and b.settled_cash != b.amount:
+            out.append(Violation("capture_mismatch", pid, f"{b.status} for {b.amount}, captured {b.settled_cash}"))
+        if b.status in {"processing", "pending", "failed", "canceled"} and b.settled_cash != 0:
+            out.append(Violation("capture_mismatch", pid, f"{b.status} payment has {b.settled_cash} captured"))
+    if b.refunds_succeeded > b.amount:
+        out.append(Violation("over_refunded", pid, f"refunded {b.refunds_succeeded} of {b.amount}"))
+    if b.refunds_ledger != b.refunds_succeeded:
+        out.append(Violation("refund_mismatch", pid, f"refund rows {b.refunds_succeeded}, ledger {b.refunds_ledger}"))
+    return out
+
+
+def check_processor_capture(
+    charge_id: str, charge_amount: int, payment_status: str | None, amount: int | None
+) -> list[Violation]:
+    """A charge the processor captured must be a captured payment of ours, for the same amount."""
+    if payment_status is None or amount is None:
+        return [Violation("capture_without_payment", charge_id, f"processor captured {charge_amount}")]
+    if payment_status not in _CAPTURED | {"returned"} or amount != charge_amount:
+        return [
+            Violation("capture_mismatch", charge_id, f"processor {charge_amount}, payment {payment_status} {amount}")
+        ]
+    return []

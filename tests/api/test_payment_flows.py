@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from adapters.bootstrap import Container
 from tests.factories import charge_saved as charge
@@ -343,3 +344,37 @@ async def test_processor_webhook_is_verified_and_applied_once(
     assert json.loads(body)["data"]["object"]["id"] == payment["processor_payment_id"]
     unknown = await client.post("/webhooks/nope", content=body, headers=headers)
     assert unknown.status_code == 404
+
+
+async def test_the_ledger_verifies_after_every_kind_of_outcome(client: httpx.AsyncClient, container: Container) -> None:
+    from adapters.db.verify import verify_ledger
+
+    customer = await make_customer(client)
+    outcomes = {
+        "visa": 201,
+        "declined": 402,
+        "settles": 201,
+        "returns_r01": 201,
+        "returns_r02": 201,
+        "fails": 402,
+        "disputed": 201,
+    }
+    payments = []
+    for kind, status in outcomes.items():
+        invoice = await make_invoice(client, customer["id"], amount=12_345)
+        method = await save_method(client, customer["id"], kind)
+        r = await charge(client, customer["id"], method["id"], [(invoice["id"], 12_345)])
+        assert r.status_code == status, (kind, r.text)
+        payments.append(r.json().get("id") or r.json()["payment_id"])
+    await client.post(f"/v1/payments/{payments[0]}/refunds", json={"amount": 1_000})
+    await _advance(client, 12)
+    charge_id = (await _payment(client, payments[0]))["processor_payment_id"]
+    async with container.sessions() as session:
+        assert await verify_ledger(session) == []
+        # A forged capture on the processor's side is caught.
+        await session.execute(
+            text("UPDATE sandbox_charges SET amount = amount + 1 WHERE id = :id"),
+            {"id": charge_id},
+        )
+        assert [v.kind for v in await verify_ledger(session)] == ["capture_mismatch"]
+        await session.rollback()

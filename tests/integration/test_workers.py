@@ -5,14 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import httpx
 from arq import create_pool
 from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import IdempotencyKeyRow
+from adapters.db.tables import IdempotencyKeyRow, SandboxChargeRow
+from api.app import create_app
 from tests.conftest import Tenant
+from tests.factories import charge_saved, make_customer, make_invoice, save_test_method
 from workers.arq_worker import worker_settings
 from workers.queue import ArqQueue, InProcessQueue
 
@@ -62,3 +65,32 @@ async def test_arq_worker_runs_the_same_job(container: Container, tenant: Tenant
     assert await _keys(container, tenant) == {"fresh"}
     async with container.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(IdempotencyKeyRow)) is not None
+
+
+async def test_the_sweep_resolves_a_payment_whose_answer_was_lost(container: Container, tenant: Tenant) -> None:
+    """The processor charged but its answer never came back: the cron sweep finds the payment still processing
+    and the refresh job settles it, without a second charge."""
+    app = create_app(container)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://remit.test") as client:
+        client.headers["Authorization"] = f"Bearer {tenant.api_key}"
+        customer = await make_customer(client)
+        invoice = await make_invoice(client, customer["id"], amount=5_000)
+        card = await save_test_method(client, customer["id"], "visa_debit")
+        container.sandbox.faults.inject("charge", "lost_response")
+        r = await charge_saved(client, customer["id"], card["id"], [(invoice["id"], 5_000)])
+        assert (r.status_code, r.json()["status"]) == (201, "processing")
+        payment_id = r.json()["id"]
+
+        queue = InProcessQueue({"container": container})
+        queue.ctx["queue"] = queue
+        await queue.enqueue("payments.sweep_in_flight", grace_seconds=0)
+        await queue.drain()
+
+        done = (await client.get(f"/v1/payments/{payment_id}")).json()
+        assert done["status"] == "succeeded" and done["processor_payment_id"]
+        assert (await client.get(f"/v1/invoices/{invoice['id']}")).json()["status"] == "paid"
+    async with container.sessions() as session:
+        charges = await session.scalar(
+            select(func.count()).select_from(SandboxChargeRow).where(SandboxChargeRow.account == tenant.partner_id)
+        )
+    assert charges == 1
