@@ -172,7 +172,7 @@ async def _payments(session: AsyncSession, advance: Progress) -> list[verify.Vio
                     fee=int(fee),
                     allocations=int(allocated.get(payment_id, 0)),
                     pending=pending,
-                    applied=-(receivable + pending) if MethodType(method) not in OFFLINE_METHODS else -receivable,
+                    applied=-receivable,
                     settled_cash=books.get("settled_cash", 0),
                     refunds_succeeded=int(refunded.get(payment_id, 0)),
                     refunds_ledger=books.get(Account.REFUNDS.value, 0),

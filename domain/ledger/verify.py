@@ -109,7 +109,7 @@ class PaymentBooks:
     fee: int
     allocations: int
     pending: int  # sum of its per-invoice pending lines
-    applied: int  # net credit to receivable and pending lines (what its invoices count as received or on the way)
+    applied: int  # net credit to its invoices' receivable: what they count as received or on the way
     settled_cash: int  # cash its payment_settled entries brought in
     refunds_succeeded: int  # refund rows (kind refund) that succeeded
     refunds_ledger: int  # debit to the refunds account
