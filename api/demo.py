@@ -13,6 +13,8 @@ from domain.customers.use_cases import CreateCustomer, create_customer
 from domain.invoices.model import InvoiceLine
 from domain.invoices.use_cases import CreateInvoice, archive_invoice, create_invoice, void_invoice
 from domain.partners.use_cases import create_api_key, create_partner
+from domain.payment_methods.use_cases import AttachMethod, attach_method
+from domain.payments.charges import PayInvoices, pay_invoices
 from domain.payments.model import Allocation, MethodType
 from domain.payments.use_cases import RecordOfflinePayment, record_offline_payment
 
@@ -36,16 +38,60 @@ async def load_demo(container: Container) -> DemoResult:
     async with container.uow() as uow:
         partner = await uow.partners.find_by_slug(DEMO_SLUG)
         created = partner is None
+        to_charge: dict[str, str] = {}
         if partner is None:
             partner = await create_partner("Northwind IT Services", DEMO_SLUG, uow, clock=container.clock)
-            await _fill(uow.scope_to(partner.id), container)
+            to_charge = await _fill(uow.scope_to(partner.id), container)
         if await uow.api_keys.by_hash(hash_secret(secret)) is None:
             await create_api_key(DEMO_SLUG, uow, clock=container.clock, name="demo", body=body)
         await uow.commit()
+    if to_charge:
+        await _charge_saved_methods(container, partner.id, to_charge)
     return DemoResult(DEMO_SLUG, secret, created)
 
 
-async def _fill(uow: SqlUnitOfWork, container: Container) -> None:
+async def _charge_saved_methods(container: Container, partner_id: str, targets: dict[str, str]) -> None:
+    """Saved methods and processor payments: a card payment with its fee, and an ACH debit left pending so the
+    sandbox clock can be seen settling it."""
+    sandbox = container.sandbox
+    card = await sandbox.tokenize(
+        {"type": "card", "number": "4242424242424242", "exp_month": 12, "exp_year": 2035, "cvc": "123"}
+    )
+    bank = await sandbox.tokenize(
+        {
+            "type": "us_bank_account",
+            "routing_number": "110000000",
+            "account_number": "000123456789",
+            "account_holder_name": "Cobalt Logistics",
+        }
+    )
+    for (customer_id, invoice_id), token, amount in (
+        (targets["card"].split(":"), card["id"], 189900),
+        (targets["ach"].split(":"), bank["id"], 100000),
+    ):
+        async with container.uow() as uow:
+            scoped = uow.scope_to(partner_id)
+            method = await attach_method(
+                AttachMethod(
+                    customer_id=customer_id, token=token, mandate_ip="127.0.0.1", mandate_user_agent="remit demo"
+                ),
+                scoped,
+                processor=sandbox,
+                clock=container.clock,
+            )
+            await uow.commit()
+            await pay_invoices(
+                PayInvoices(
+                    customer_id=customer_id, payment_method_id=method.id, allocations=(Allocation(invoice_id, amount),)
+                ),
+                scoped,
+                processor=sandbox,
+                clock=container.clock,
+            )
+            await uow.commit()
+
+
+async def _fill(uow: SqlUnitOfWork, container: Container) -> dict[str, str]:
     clock = container.clock
     today = clock.today()
     customers = []
@@ -108,7 +154,7 @@ async def _fill(uow: SqlUnitOfWork, container: Container) -> None:
     )
     overdue = await invoice(acme.id, [("Managed services, two months ago", 1, 250000)], days_ago=75, due_in=30)
     await pay(acme.id, overdue, 100000, MethodType.CHECK, "Check #1042")
-    await invoice(acme.id, [("Firewall renewal", 1, 189900)], days_ago=50, due_in=30)
+    firewall = await invoice(acme.id, [("Firewall renewal", 1, 189900)], days_ago=50, due_in=30)
     paid = await invoice(
         birch.id, [("Laptop setup", 3, 15000), ("Microsoft 365 seats", 12, 2200)], days_ago=20, due_in=15
     )
@@ -117,5 +163,6 @@ async def _fill(uow: SqlUnitOfWork, container: Container) -> None:
     voided = await invoice(cobalt.id, [("Duplicate: network audit", 1, 480000)], days_ago=10, due_in=45)
     await void_invoice(voided, uow, clock=clock)
     await archive_invoice(voided, uow, clock=clock)
-    await invoice(cobalt.id, [("Network audit", 1, 480000), ("Travel", 1, 32550)], days_ago=10, due_in=45)
+    audit = await invoice(cobalt.id, [("Network audit", 1, 480000), ("Travel", 1, 32550)], days_ago=10, due_in=45)
     await invoice(dunmore.id, [("Services gérés", 1, 180000)], days_ago=40, due_in=30, currency="CAD")
+    return {"card": f"{acme.id}:{firewall}", "ach": f"{cobalt.id}:{audit}"}
