@@ -104,75 +104,17 @@ async def save_test_method(
 
 
 async def charge_saved(
-    client: httpx.AsyncClient, customer_id: str, method_id: str, allocations: list[tuple[str, int]], **overrides: Any
+    client: httpx.AsyncClient,
+    customer_id: str,
+    method_id: str,
+    allocations: list[tuple[str, Any]],
+    *,
+    headers: dict[str, str] | None = None,
+    **overrides: Any,
 ) -> httpx.Response:
     body = {
         "customer_id": customer_id,
         "payment_method_id": method_id,
-        "allocations": [{"invoice_id": i, "amount": a} for i, a in allocations],
-        **overrides,
-    }
-    return await client.post("/v1/payments", json=body)
-
-
-# Saved methods and charges, through the sandbox's public tokenizer as a browser would.
-
-TEST_CARD = "4242424242424242"
-DEBIT_CARD = "4000056655665556"  # no card fee is passed on for debit cards
-DISPUTED_CARD = "4000000000000259"  # succeeds, then a dispute opens one sandbox day later
-DECLINED_CARD = "4000000000000002"
-US_BANK_ACCOUNT = "000123456789"  # settles two banking days after submission
-MANDATE = {"ip_address": "203.0.113.7", "user_agent": "pytest"}
-
-
-def card_details(number: str = TEST_CARD) -> dict[str, Any]:
-    return {"type": "card", "number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"}
-
-
-def us_bank_details(account_number: str = US_BANK_ACCOUNT) -> dict[str, Any]:
-    return {
-        "type": "us_bank_account",
-        "routing_number": "110000000",
-        "account_number": account_number,
-        "account_holder_name": "Acme Dental",
-    }
-
-
-async def sandbox_token(client: httpx.AsyncClient, details: dict[str, Any]) -> str:
-    r = await client.post("/sandbox/v1/tokens", json=details)
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
-
-
-async def save_method(
-    client: httpx.AsyncClient, customer_id: str, details: dict[str, Any], **overrides: Any
-) -> dict[str, Any]:
-    """Tokenize `details` and save the method on the customer (bank accounts get a mandate unless overridden)."""
-    body: dict[str, Any] = {"token": await sandbox_token(client, details)}
-    if details["type"] != "card":
-        body["mandate"] = MANDATE
-    body.update(overrides)
-    r = await client.post(f"/v1/customers/{customer_id}/payment_methods", json=body)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-async def save_card(client: httpx.AsyncClient, customer_id: str, number: str = TEST_CARD) -> dict[str, Any]:
-    return await save_method(client, customer_id, card_details(number))
-
-
-async def charge(
-    client: httpx.AsyncClient,
-    customer_id: str,
-    payment_method_id: str,
-    allocations: list[tuple[str, Any]],
-    headers: dict[str, str] | None = None,
-    **overrides: Any,
-) -> httpx.Response:
-    """POST /v1/payments charging a saved method for the given (invoice id, amount) pairs."""
-    body = {
-        "customer_id": customer_id,
-        "payment_method_id": payment_method_id,
         "allocations": [{"invoice_id": i, "amount": a} for i, a in allocations],
         **overrides,
     }

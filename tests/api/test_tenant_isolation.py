@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -24,7 +25,7 @@ from api.app import create_app
 from api.pagination import encode_cursor
 from domain.ids import new_id
 from tests.conftest import Tenant, make_tenant
-from tests.factories import make_customer, make_invoice, pay
+from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method, token_for
 
 PROBLEM = "application/problem+json"
 UNLIMITED: dict[str, Any] = {
@@ -34,9 +35,20 @@ ID_RE = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
 
 # A plausible, valid body for every route that takes one, by (method, path). A new write route with a body
 # fails `test_every_route_with_an_id_hides_other_partners_resources` until it is added here.
+TOKEN = "<a fresh sandbox token of B's>"  # replaced at run time: tokens are single use and made per test
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/v1/customers/{customer_id}"): {"name": "Taken over", "email": None, "metadata": {"owner": "B"}},
+    ("POST", "/v1/customers/{customer_id}/payment_methods"): {"token": TOKEN, "make_default": True},
+    ("POST", "/v1/payments/{payment_id}/refunds"): {"amount": 100, "reason": "Not yours"},
+    ("POST", "/v1/disputes/{dispute_id}/evidence"): {"text": "winning_evidence: B answers A's dispute"},
 }
+
+# Public routes that take a path parameter but no partner credential, so "another partner's id" means nothing
+# to them. /webhooks/{processor} is called by the processor: an event is authenticated by its signature and
+# names its own account (the partner), and `processor` is a processor name, not a partner's resource. What a
+# signed event naming one partner can touch is tested by
+# `test_a_signed_event_naming_one_partner_cannot_touch_anothers_payment` below.
+PUBLIC_ROUTES = {("POST", "/webhooks/{processor}")}
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
@@ -74,12 +86,18 @@ class World:
     unpaid: dict[str, Any]  # open invoice, nothing paid: voidable
     draft: dict[str, Any]  # finalizable, voidable, archivable
     payment: dict[str, Any]  # cancelable
+    carded: dict[str, Any]  # paid by card_payment
+    payment_method: dict[str, Any]  # a saved card (the sandbox's disputed test card)
+    card_payment: dict[str, Any]  # charged on payment_method, then disputed
+    dispute: dict[str, Any]  # needs_response: takes evidence
 
     def ids_for(self, param: str) -> list[str]:
         return {
             "customer_id": [self.customer["id"]],
-            "invoice_id": [self.partially_paid["id"], self.unpaid["id"], self.draft["id"]],
-            "payment_id": [self.payment["id"]],
+            "invoice_id": [self.partially_paid["id"], self.unpaid["id"], self.draft["id"], self.carded["id"]],
+            "payment_id": [self.payment["id"], self.card_payment["id"]],
+            "payment_method_id": [self.payment_method["id"]],
+            "dispute_id": [self.dispute["id"]],
         }[param]
 
 
@@ -121,7 +139,20 @@ async def make_world(client: httpx.AsyncClient, label: str) -> World:
     draft = await make_invoice(client, customer["id"], amount=7_000, draft=True)
     r = await pay(client, customer["id"], [(partially_paid["id"], 2_500)])
     assert r.status_code == 201, r.text
-    return World(customer, partially_paid, unpaid, draft, r.json())
+    payment = r.json()
+    carded = await make_invoice(client, customer["id"], amount=4_000)
+    method = await save_test_method(client, customer["id"], "disputed")
+    r = await charge_saved(client, customer["id"], method["id"], [(carded["id"], 4_000)])
+    assert r.status_code == 201 and r.json()["status"] == "succeeded", r.text
+    card_payment = r.json()
+    # The sandbox's disputed card is disputed one sandbox day after the charge.
+    r = await client.post("/v1/sandbox/clock/advance", json={"days": 1})
+    assert r.status_code == 200, r.text
+    disputes = (await client.get("/v1/disputes", params={"payment_id": card_payment["id"]})).json()["data"]
+    assert [d["status"] for d in disputes] == ["needs_response"], disputes
+    card_payment = (await client.get(f"/v1/payments/{card_payment['id']}")).json()
+    assert card_payment["status"] == "disputed", card_payment
+    return World(customer, partially_paid, unpaid, draft, payment, carded, method, card_payment, disputes[0])
 
 
 async def seen_by(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
@@ -133,6 +164,12 @@ async def seen_by(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
         ("unpaid", f"/v1/invoices/{world.unpaid['id']}"),
         ("draft", f"/v1/invoices/{world.draft['id']}"),
         ("payment", f"/v1/payments/{world.payment['id']}"),
+        ("carded", f"/v1/invoices/{world.carded['id']}"),
+        ("payment_method", f"/v1/payment_methods/{world.payment_method['id']}"),
+        ("card_payment", f"/v1/payments/{world.card_payment['id']}"),
+        ("refunds", f"/v1/payments/{world.card_payment['id']}/refunds"),
+        ("dispute", f"/v1/disputes/{world.dispute['id']}"),
+        ("payment_methods", f"/v1/customers/{world.customer['id']}/payment_methods"),
     ]:
         r = await client.get(path)
         assert r.status_code == 200, r.text
@@ -149,6 +186,7 @@ async def lists(client: httpx.AsyncClient, **params: Any) -> dict[str, Any]:
         ("invoices", "/v1/invoices", {}),
         ("payments", "/v1/payments", {}),
         ("ledger", "/v1/ledger/entries", {}),
+        ("disputes", "/v1/disputes", {}),
     ]:
         r = await client.get(path, params={"limit": 100, **extra, **params})
         assert r.status_code == 200, r.text
@@ -181,7 +219,8 @@ def all_ids(payload: Any) -> set[str]:
 
 def ids_of(world: World) -> set[str]:
     return {world.customer["id"], world.partially_paid["id"], world.unpaid["id"], world.draft["id"],
-            world.payment["id"]}
+            world.payment["id"], world.carded["id"], world.payment_method["id"], world.card_payment["id"],
+            world.dispute["id"]}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -193,41 +232,54 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
     a_before = await seen_by(partners.a, world_a)
     b_before = await seen_by(partners.b, world_b)
 
-    routes = [(m, p, r) for m, p, r in api_routes(partners.app) if path_params(p)]
-    unknown = sorted({(m, p) for m, p, _ in routes for name in path_params(p) if name not in
-                      ("customer_id", "invoice_id", "payment_id")})
-    assert not unknown, f"routes with a path parameter this test cannot fill; teach World.ids_for: {unknown}"
+    every = [(m, p, r) for m, p, r in api_routes(partners.app) if path_params(p)]
+    assert {(m, p) for m, p, _ in every} >= PUBLIC_ROUTES, "a public route listed here no longer exists"
+    routes = [(m, p, r) for m, p, r in every if (m, p) not in PUBLIC_ROUTES]
+    fillable = ("customer_id", "invoice_id", "payment_id", "payment_method_id", "dispute_id")
+    unfillable = sorted({(m, p) for m, p, _ in routes for name in path_params(p) if name not in fillable})
+    assert not unfillable, f"routes with a path parameter this test cannot fill; teach World.ids_for: {unfillable}"
     missing_body = sorted((m, p) for m, p, r in routes if r.body_field is not None and (m, p) not in BODIES)
     assert not missing_body, f"write routes without a plausible body in BODIES: {missing_body}"
     # The enumeration must see what the OpenAPI document publishes, so no route escapes it.
     published = {(m.upper(), p) for p, ops in partners.app.openapi()["paths"].items() for m in ops if "{" in p}
-    assert {(m, p) for m, p, _ in routes} >= published
-    assert len(routes) >= 9
+    assert {(m, p) for m, p, _ in every} >= published
+    assert len(routes) >= 17
+    # One real token of B's serves every attach attempt: refused before the processor is asked, it stays unused.
+    token = await token_for(partners.b, "visa")
 
     checked = 0
     for method, path, _route in routes:
         names = path_params(path)
         body = BODIES.get((method, path))
+        if body is not None and body.get("token") == TOKEN:
+            body = {**body, "token": token}
         for idents in itertools.product(*(world_a.ids_for(name) for name in names)):
             url = fill(path, dict(zip(names, idents, strict=True)))
             headers = {"Idempotency-Key": str(uuid.uuid4())} if method != "GET" else {}
-            foreign = assert_not_found(await partners.b.request(method, url, json=body, headers=headers),
-                                       f"B {method} {url}")
+            r = await partners.b.request(method, url, json=body, headers=headers)
+            foreign: dict[str, Any] | str = assert_not_found(r, f"B {method} {url}")
             # ...and indistinguishable from ids that exist nowhere
             unknown = {name: new_id(ident.split("_")[0]) for name, ident in zip(names, idents, strict=True)}
             r = await partners.b.request(method, fill(path, unknown), json=body)
-            nowhere = assert_not_found(r, f"B {method} {fill(path, unknown)}")
+            nowhere: dict[str, Any] | str = assert_not_found(r, f"B {method} {fill(path, unknown)}")
             for name, ident in zip(names, idents, strict=True):
                 foreign, nowhere = without_id(foreign, ident), without_id(nowhere, unknown[name])
             assert foreign == nowhere
             checked += 1
-    assert checked >= 15
+    assert checked >= 30
 
     assert await seen_by(partners.a, world_a) == a_before, "B's requests changed A's resources"
     assert await seen_by(partners.b, world_b) == b_before, "B's failed requests changed B's own resources"
     # The same requests as A do reach A's resources (so the 404s above were about the partner, not the route).
     assert (await partners.a.post(f"/v1/invoices/{world_a.draft['id']}/finalize")).status_code == 200
     assert (await partners.a.post(f"/v1/payments/{world_a.payment['id']}/cancel")).status_code == 200
+    evidence = await partners.a.post(f"/v1/disputes/{world_a.dispute['id']}/evidence", json={"text": "Signed."})
+    assert evidence.status_code == 200 and evidence.json()["status"] == "under_review", evidence.text
+    assert (await partners.a.post(f"/v1/payment_methods/{world_a.payment_method['id']}/default")).status_code == 200
+    assert (await partners.a.delete(f"/v1/payment_methods/{world_a.payment_method['id']}")).status_code == 200
+    # B's token was never consumed by the refused attaches: B can still use it on its own customer.
+    own = await partners.b.post(f"/v1/customers/{world_b.customer['id']}/payment_methods", json={"token": token})
+    assert own.status_code == 201, own.text
 
 
 LIST_FILTERS = [  # path, filter, A's resource, whether A's own query finds rows
@@ -344,3 +396,68 @@ async def test_idempotency_keys_and_invoice_numbers_are_per_partner(partners: Pa
         "lines": [{"description": "x", "quantity": 1, "unit_amount": 1}],
     })
     assert taken.status_code == 409 and taken.json()["code"] == "invoice_number_taken"
+
+
+async def test_a_signed_event_naming_one_partner_cannot_touch_anothers_payment(partners: Partners) -> None:
+    """Processor events are scoped by the account they name: A's account cannot reach B's charge, even when the
+    event carries B's charge id and B's processor idempotency key."""
+    customer_b = await make_customer(partners.b, name="B Dental")
+    invoice_b = await make_invoice(partners.b, customer_b["id"], amount=6_000)
+    method_b = await save_test_method(partners.b, customer_b["id"], "visa")
+    r = await charge_saved(partners.b, customer_b["id"], method_b["id"], [(invoice_b["id"], 6_000)])
+    assert r.status_code == 201 and r.json()["status"] == "succeeded", r.text
+    payment_b = r.json()
+    sandbox = partners.container.sandbox
+    state = await sandbox.retrieve_charge(
+        account=partners.tenant_b.partner_id, processor_payment_id=payment_b["processor_payment_id"]
+    )
+    # What B's charge would look like once disputed: applied to B, it withdraws the money and disputes B's payment.
+    disputed = {
+        **state.raw,
+        "dispute": {
+            "id": f"dp_sbx_{uuid.uuid4().hex[:16]}", "status": "needs_response", "amount": payment_b["amount"],
+            "currency": payment_b["currency"], "reason": "fraudulent", "evidence_due_by": None,
+        },
+    }
+    assert disputed["id"] == payment_b["processor_payment_id"]
+    assert disputed["idempotency_key"] == f"remit-{payment_b['id']}"
+
+    async def b_state() -> dict[str, Any]:
+        return {
+            "payment": (await partners.b.get(f"/v1/payments/{payment_b['id']}")).json(),
+            "invoice": (await partners.b.get(f"/v1/invoices/{invoice_b['id']}")).json(),
+            "ledger": (await partners.b.get("/v1/ledger/entries", params={"payment_id": payment_b["id"]})).json(),
+            "disputes": (await partners.b.get("/v1/disputes")).json(),
+        }
+
+    async def deliver(account: str, charge_object: dict[str, Any]) -> httpx.Response:
+        event = {
+            "id": f"evt_sbx_{uuid.uuid4().hex[:16]}", "object": "event", "type": "charge.dispute.created",
+            "account": account, "created": int(partners.container.clock.now().timestamp()),
+            "data": {"object": charge_object},
+        }
+        body = json.dumps(event).encode()
+        headers = {**sandbox.sign(body, at=partners.container.clock.now()), "Content-Type": "application/json"}
+        transport = httpx.ASGITransport(app=partners.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://remit.test") as processor:  # no API key
+            return await processor.post("/webhooks/sandbox", content=body, headers=headers)
+
+    before = await b_state()
+    assert before["payment"]["status"] == "succeeded" and before["disputes"]["data"] == []
+    for label, account, obj in [
+        ("A's account, B's charge id and key", partners.tenant_a.partner_id, disputed),
+        ("A's account, B's charge id, no key", partners.tenant_a.partner_id, {**disputed, "idempotency_key": None}),
+        ("A's account, B's key only", partners.tenant_a.partner_id, {**disputed, "id": "ch_sbx_not_a_charge"}),
+        ("an account that is no partner", f"acct_{uuid.uuid4().hex}", disputed),
+    ]:
+        r = await deliver(account, obj)
+        assert r.status_code == 200, f"{label}: {r.status_code} {r.text}"
+        assert r.json() == {"received": True, "duplicate": False}, label
+        assert await b_state() == before, f"an event naming {label} changed B's payment"
+
+    # The same event naming B's own account does reach B's payment: the refusals above were about the account.
+    r = await deliver(partners.tenant_b.partner_id, disputed)
+    assert r.status_code == 200, r.text
+    after = await b_state()
+    assert after["payment"]["status"] == "disputed"
+    assert [d["payment_id"] for d in after["disputes"]["data"]] == [payment_b["id"]]
