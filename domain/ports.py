@@ -16,7 +16,7 @@ from domain.pagination import Page, PageRequest
 from domain.partners.model import Partner
 from domain.payment_methods.model import PaymentMethod
 from domain.payments.disputes import Dispute
-from domain.payments.model import Payment, PaymentStatus
+from domain.payments.model import MethodType, Payment, PaymentStatus
 from domain.payments.processing import (
     BankLink,
     ChargeRequest,
@@ -234,6 +234,10 @@ class PaymentProcessor(Protocol):
 
     @property
     def name(self) -> str: ...
+
+    async def token_type(self, *, token: str) -> MethodType:
+        """What a token is, without spending it (so a request missing a debit mandate can be refused first)."""
+        ...
 
     async def attach_method(self, *, account: str, token: str, customer_id: str) -> MethodDetails: ...
     async def detach_method(self, *, account: str, processor_method_id: str) -> None: ...

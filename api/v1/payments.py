@@ -349,6 +349,10 @@ async def _record_offline(body: PaymentCreate, ctx: WriteContext) -> Response:
 
 
 async def _payment_answer(payment: Payment, ctx: WriteContext) -> Response:
+    if payment.status is PaymentStatus.PROCESSING:
+        # The processor's answer was lost: not a final answer. The key stays in flight, naming the payment, so a
+        # retry after the sweep (or after 60 s, by resuming) answers with how it really ended.
+        return json_response(PaymentOut.of(payment), 201)
     if payment.status is PaymentStatus.FAILED:
         return await ctx.respond_problem(
             402,

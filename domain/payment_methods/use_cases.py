@@ -8,7 +8,7 @@ from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest
 from domain.pagination import PageRequest
 from domain.payment_methods.model import MANDATE_TEXTS, Mandate, PaymentMethod
-from domain.payments.model import IN_FLIGHT
+from domain.payments.model import BANK_DEBITS, IN_FLIGHT
 from domain.ports import PaymentProcessor, PaymentQuery, UnitOfWork
 
 
@@ -30,18 +30,18 @@ async def attach_method(
     customer.ensure_active()
     existing = await uow.payment_methods.for_customer(customer.id)
     await uow.commit()  # the processor keeps its own books: hold nothing open while it writes
+    if await processor.token_type(token=cmd.token) in BANK_DEBITS and not cmd.mandate_ip:
+        raise InvalidRequest(  # refused before the single-use token is spent, so a corrected retry works
+            "Bank debits need the customer's authorization: send mandate.ip_address (and user_agent).",
+            code="mandate_required",
+            field="mandate",
+        )
     details = await processor.attach_method(account=uow.partner_id, token=cmd.token, customer_id=customer.id)
     now = clock.now()
     method = PaymentMethod.from_details(
         details, partner_id=uow.partner_id, customer_id=customer.id, processor=processor.name, at=now
     )
-    if method.is_bank_debit:
-        if not cmd.mandate_ip:
-            raise InvalidRequest(
-                "Bank debits need the customer's authorization: send mandate.ip_address (and user_agent).",
-                code="mandate_required",
-                field="mandate",
-            )
+    if method.is_bank_debit and cmd.mandate_ip:
         version, _ = MANDATE_TEXTS[method.type]
         method.mandate = Mandate(version, now, cmd.mandate_ip, cmd.mandate_user_agent)
     if cmd.make_default or not existing:

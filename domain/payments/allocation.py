@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from domain.errors import InvalidRequest
+from domain.errors import Conflict, InvalidRequest
 from domain.payments.model import Allocation
 
 
@@ -23,10 +23,11 @@ def allocate_oldest_first(amount: int, owed: Sequence[Owed]) -> list[Allocation]
         raise InvalidRequest("The amount must be positive.", code="invalid_amount", field="amount")
     total = sum(o.amount_due for o in owed)
     if amount > total:
-        raise InvalidRequest(
+        raise Conflict(
             f"The amount {amount} is more than the {total} owed on the selected invoices.",
             code="amount_exceeds_due",
-            field="amount",
+            requested=amount,
+            amount_due=total,
         )
     out: list[Allocation] = []
     left = amount

@@ -194,11 +194,6 @@ async def test_more_than_is_due_is_refused(client: httpx.AsyncClient, container:
         assert r.status_code == 409 and r.json()["code"] in ("amount_exceeds_due", "invoice_not_payable"), r.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/payments/allocation.py allocate_oldest_first raises InvalidRequest (400) with code "
-    "amount_exceeds_due, while explicit allocations raise OverAllocation (409) with the same code",
-)
 async def test_a_lump_sum_beyond_what_is_owed_is_the_same_409(client: httpx.AsyncClient, container: Container) -> None:
     customer, b, method = await _billed(client, "visa_debit")
     a = await make_invoice(client, customer["id"], amount=3_000)
@@ -334,8 +329,7 @@ async def test_only_the_sandboxs_test_numbers_become_tokens(
 async def test_a_bank_account_needs_a_mandate(client: httpx.AsyncClient, container: Container) -> None:
     customer = await make_customer(client)
     token = await token_for(client, "settles")
-    # The sandbox spends the single-use token before we see it is a bank account (see the xfail below).
-    async with writes_nothing(container, ignore=("sandbox_methods attached",)):
+    async with writes_nothing(container):  # the single-use token is not spent either
         body = refused(
             await client.post(f"/v1/customers/{customer['id']}/payment_methods", json={"token": token}, headers=key()),
             400,
@@ -348,11 +342,6 @@ async def test_a_bank_account_needs_a_mandate(client: httpx.AsyncClient, contain
     assert saved["mandate"]["ip_address"] == MANDATE["ip_address"] and saved["mandate"]["text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="attach_method asks the processor to attach (spending the single-use token) before refusing a bank "
-    "account for want of a mandate, so the corrected retry with the same token is refused token_already_used",
-)
 async def test_a_corrected_retry_after_mandate_required_works_with_the_same_token(
     client: httpx.AsyncClient, container: Container
 ) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,13 +12,39 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
+from adapters.db.migrate import upgrade
 from adapters.db.tables import SandboxChargeRow, SandboxRefundRow
 from adapters.processors.sandbox import SandboxFaults, SandboxProcessor
 from domain.clock import FixedClock
 from domain.payments.processing import ChargeRequest, ChargeState, MethodDetails
+from tests.services import create_pg_database, drop_pg_database
 
 SECRET = "whsec_test_sandbox_contract"
 MONDAY = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def contract_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('contract') / 'sandbox.db'}"
+    asyncio.run(upgrade(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def contract_pg_url() -> Iterator[str]:
+    url = create_pg_database()
+    try:
+        asyncio.run(upgrade(url))
+        yield url
+    finally:
+        drop_pg_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Databases of their own: charges made straight on the sandbox have no payment behind them, which the
+    whole-ledger check elsewhere would rightly report."""
+    return str(request.getfixturevalue("contract_sqlite_url" if request.param == "sqlite" else "contract_pg_url"))
 
 
 @pytest.fixture

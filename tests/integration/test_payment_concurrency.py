@@ -511,10 +511,15 @@ async def test_a_lost_processor_answer_answers_processing_and_is_recovered(rig: 
     assert (held["amount_pending"], held["amount_due"], held["amount_paid"]) == (10_000, 0, 0)
     assert held["status"] != "paid"
 
-    # The answer was given and stored: a retry with the key replays it rather than acting again.
-    replay = await bill.pay(key)
-    assert replay.status_code == 201 and replay.headers.get("idempotent-replayed") == "true"
-    assert replay.json() == first.json()
+    # "processing" is not a final answer, so it is not stored: an immediate retry is told the request is still in
+    # flight and which payment it made, and acts on nothing.
+    retry = await bill.pay(key)
+    assert retry.status_code == 409, retry.text
+    assert (retry.json()["code"], retry.json()["context"]["resource_id"]) == (
+        "idempotency_key_in_use",
+        first.json()["id"],
+    )
+    assert await rig.sandbox_charges() == 1
 
     # The recovery job asks the processor again with the same key and converges on its one charge.
     async with rig.container.uow() as uow:
@@ -532,11 +537,6 @@ async def test_a_lost_processor_answer_answers_processing_and_is_recovered(rig: 
     await rig.ledger_is_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a lost processor answer is answered 201 processing and that answer is stored under the key "
-    "(WriteContext.respond), so a retry after 60 s replays processing instead of resuming the payment",
-)
 async def test_a_retry_after_a_lost_processor_answer_resumes_the_payment(rig: Rig) -> None:
     bill = await _bill(rig)
     key = f"lost-{uuid.uuid4()}"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import InvalidRequest
+from domain.errors import Conflict, InvalidRequest
 from domain.ledger.verify import PaymentBooks, check_payment_books
 from domain.payments.allocation import Owed, allocate_oldest_first
 from domain.payments.disputes import DISPUTE_TRANSITIONS, path_to
@@ -79,7 +79,7 @@ def test_lump_sums_fill_the_oldest_due_first(dues: list[int], data: st.DataObjec
 
 
 def test_lump_sums_cannot_exceed_what_is_owed() -> None:
-    with pytest.raises(InvalidRequest) as err:
+    with pytest.raises(Conflict) as err:
         allocate_oldest_first(101, [Owed("inv_1", date(2026, 1, 1), 100)])
     assert err.value.code == "amount_exceeds_due"
 

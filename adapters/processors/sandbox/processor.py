@@ -76,6 +76,19 @@ class SandboxProcessor:
             await session.execute(insert(METHODS).values(id=token_id, created_at=now, **values))
         return tokens.token_object(values, token_id=token_id, created=payloads.unix(now))
 
+    async def token_type(self, *, token: str) -> MethodType:
+        async with self._transaction() as session:
+            row = (
+                await session.execute(select(METHODS.c.type, METHODS.c.attached_id).where(METHODS.c.id == token))
+            ).one_or_none()
+        if row is None:
+            raise InvalidRequest(f"No such token: '{token}'.", code="invalid_token", field="token")
+        if row.attached_id is not None:
+            raise InvalidRequest(
+                "This token has already been used; tokens are single use.", code="token_already_used", field="token"
+            )
+        return MethodType(row.type)
+
     async def attach_method(self, *, account: str, token: str, customer_id: str) -> MethodDetails:
         attached_id = new_id("pm_sbx")
         async with self._transaction() as session:
