@@ -96,8 +96,9 @@ def _int_list(text: str) -> list[int]:
     return values
 
 
-def parse_args(argv: list[str] | None = None) -> Options:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+def build_parser(description: str | None) -> argparse.ArgumentParser:
+    """The options every benchmark here shares; a benchmark adds its own before parsing."""
+    p = argparse.ArgumentParser(description=description)
     p.add_argument("--invoices", type=int, default=1_000_000)
     p.add_argument("--customers", type=int, default=10_000)
     p.add_argument("--duration", type=float, default=20.0, help="seconds per measurement")
@@ -116,22 +117,31 @@ def parse_args(argv: list[str] | None = None) -> Options:
     )
     p.add_argument("--admin-dsn", default=ADMIN_DSN, help="PostgreSQL server to create the database on")
     p.add_argument("--seed", type=int, default=42)
-    a = p.parse_args(argv)
-    return Options(
-        invoices=a.invoices,
-        customers=a.customers,
-        duration=a.duration,
-        warmup=a.warmup,
-        clients=a.clients,
-        workers=a.workers,
-        keep_db=a.keep_db,
-        batch_size=a.batch_size,
-        load_connections=a.load_connections,
-        max_requests=a.max_requests,
-        http_client=a.http_client,
-        admin_dsn=a.admin_dsn,
-        seed=a.seed,
-    )
+    return p
+
+
+def common_options(a: argparse.Namespace) -> dict[str, Any]:
+    """The fields of `Options` from parsed arguments (a subclass adds its own)."""
+    return {
+        "invoices": a.invoices,
+        "customers": a.customers,
+        "duration": a.duration,
+        "warmup": a.warmup,
+        "clients": a.clients,
+        "workers": a.workers,
+        "keep_db": a.keep_db,
+        "batch_size": a.batch_size,
+        "load_connections": a.load_connections,
+        "max_requests": a.max_requests,
+        "http_client": a.http_client,
+        "admin_dsn": a.admin_dsn,
+        "seed": a.seed,
+    }
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = build_parser(__doc__.split("\n\n")[0] if __doc__ else None)
+    return Options(**common_options(parser.parse_args(argv)))
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -213,10 +223,12 @@ async def check_ledger(url: str) -> dict[str, Any]:
     }
 
 
-async def table_counts(url: str) -> dict[str, int]:
+COUNTED_TABLES = ("customers", "invoices", "invoice_lines", "journal_entries", "journal_lines", "payments")
+
+
+async def table_counts(url: str, tables: tuple[str, ...] = COUNTED_TABLES) -> dict[str, int]:
     conn = await asyncpg.connect(url)
     try:
-        tables = ("customers", "invoices", "invoice_lines", "journal_entries", "journal_lines", "payments")
         return {t: int(await conn.fetchval(f"SELECT count(*) FROM {t}")) for t in tables}
     finally:
         await conn.close()
@@ -499,27 +511,53 @@ class Context:
     rng: random.Random
 
 
-async def measure_http(ctx: Context, server: Server, workload: str, clients: int, workers: int) -> Sample:
-    kind = "floor" if workload == "noop" else "api"
-    headers = {"Authorization": f"Bearer {ctx.tenant.secret}"}
-    http = make_pool(ctx.opts.http_client, server.base_url, clients, headers)
+async def measure_http_op(
+    url: str,
+    opts: Options,
+    secret: str,
+    server: Server,
+    workload: str,
+    kind: str,
+    clients: int,
+    workers: int,
+    make_op: Callable[[HttpPool], Op],
+) -> Sample:
+    """One HTTP figure: a pool of `clients` connections with the API key, `make_op(pool)` driven by `measure`."""
+    http = make_pool(opts.http_client, server.base_url, clients, {"Authorization": f"Bearer {secret}"})
     try:
-        if workload == "list":
-            op = api_list_op(http, ctx.data, ctx.rng)
-        elif workload == "payment":
-            op = api_payment_op(http, ctx.data, ctx.rng)
-        else:
-            op = floor_op(http)
-        return await measure(workload, kind, op, clients, workers, ctx.opts, CpuMeter(ctx.url, server.process.pid))
+        return await measure(workload, kind, make_op(http), clients, workers, opts, CpuMeter(url, server.process.pid))
     finally:
         await http.aclose()
 
 
+async def measure_sql_op(
+    url: str, opts: Options, workload: str, clients: int, make_op: Callable[[asyncpg.Pool], Op]
+) -> Sample:
+    """One raw-SQL figure: an asyncpg pool of `clients` connections, `make_op(pool)` driven by `measure`."""
+    async with asyncpg.create_pool(url, min_size=clients, max_size=clients) as pool:
+        return await measure(workload, "sql", make_op(pool), clients, None, opts, CpuMeter(url, None))
+
+
+async def measure_http(ctx: Context, server: Server, workload: str, clients: int, workers: int) -> Sample:
+    kind = "floor" if workload == "noop" else "api"
+
+    def make_op(http: HttpPool) -> Op:
+        if workload == "list":
+            return api_list_op(http, ctx.data, ctx.rng)
+        if workload == "payment":
+            return api_payment_op(http, ctx.data, ctx.rng)
+        return floor_op(http)
+
+    return await measure_http_op(
+        ctx.url, ctx.opts, ctx.tenant.secret, server, workload, kind, clients, workers, make_op
+    )
+
+
 async def measure_sql(ctx: Context, workload: str, clients: int) -> Sample:
-    async with asyncpg.create_pool(ctx.url, min_size=clients, max_size=clients) as pool:
-        maker = sql_list_op if workload == "list" else sql_payment_op
-        op = maker(pool, ctx.tenant.secret_hash, ctx.data, ctx.rng)
-        return await measure(workload, "sql", op, clients, None, ctx.opts, CpuMeter(ctx.url, None))
+    maker = sql_list_op if workload == "list" else sql_payment_op
+    return await measure_sql_op(
+        ctx.url, ctx.opts, workload, clients, lambda pool: maker(pool, ctx.tenant.secret_hash, ctx.data, ctx.rng)
+    )
 
 
 def _announce(sample: Sample) -> None:
@@ -549,11 +587,18 @@ def _measure_round(
     return samples
 
 
-def run_suite(ctx: Context) -> tuple[list[Sample], dict[str, float]]:
-    """For each worker count: the API and the floor app up, then every concurrency."""
+RoundFn = Callable[[Any, Server, Server, int, int, bool], list[Sample]]
+
+
+def run_suite(
+    ctx: Context, measure_round: RoundFn = _measure_round, server_env: dict[str, str] | None = None
+) -> tuple[list[Sample], dict[str, float]]:
+    """For each worker count: the API and the floor app up, then every concurrency (`measure_round` measures
+    one: its arguments are the context, the API and floor servers, workers, clients, and whether to run raw SQL).
+    `server_env` adds to the API's environment."""
     samples: list[Sample] = []
     rss: dict[str, float] = {}
-    env = {"REMIT_DATABASE_URL": ctx.url, "REMIT_ENV": "test", **UNLIMITED}
+    env = {"REMIT_DATABASE_URL": ctx.url, "REMIT_ENV": "test", **UNLIMITED, **(server_env or {})}
     for round_no, workers in enumerate(ctx.opts.workers):
         with ExitStack() as stack:
             api = stack.enter_context(serve(f"api-{workers}w", "api.main:app", workers=workers, env=env, app_dir=REPO))
@@ -562,7 +607,7 @@ def run_suite(ctx: Context) -> tuple[list[Sample], dict[str, float]]:
             )
             console.print(f"[bold]uvicorn, {workers} worker(s)[/bold]: API {api.base_url}, floor {floor.base_url}")
             for clients in ctx.opts.clients:
-                samples += _measure_round(ctx, api, floor, workers, clients, with_sql=round_no == 0)
+                samples += measure_round(ctx, api, floor, workers, clients, round_no == 0)
             rss[f"api_{workers}w"] = api.rss_mb()
             rss[f"floor_{workers}w"] = floor.rss_mb()
     return samples, rss
@@ -583,8 +628,15 @@ def _cpu_cell(s: Sample) -> str:
     return f"{c.get('client', 0):.2f}/{c.get('server', 0):.2f}/{c.get('database', 0):.2f}"
 
 
-def results_table(samples: list[Sample]) -> Table:
-    table = Table(title="Remit API benchmark", show_lines=False)
+WORKLOAD_ORDER = {"list": 0, "payment": 1, "noop": 2}
+
+
+def results_table(
+    samples: list[Sample], title: str = "Remit API benchmark", order: dict[str, int] | None = None
+) -> Table:
+    """Rows by concurrency, then workload (in `order`), raw SQL first, then by worker count."""
+    order = order or WORKLOAD_ORDER
+    table = Table(title=title, show_lines=False)
     for col in (
         "workload",
         "clients",
@@ -599,8 +651,9 @@ def results_table(samples: list[Sample]) -> Table:
         "load avg",
     ):
         table.add_column(col, justify="left" if col == "workload" else "right")
-    order = {"list": 0, "payment": 1, "noop": 2}
-    for s in sorted(samples, key=lambda s: (s.clients, order[s.workload], s.kind != "sql", s.workers or 0)):
+    for s in sorted(
+        samples, key=lambda s: (s.clients, order.get(s.workload, len(order)), s.kind != "sql", s.workers or 0)
+    ):
         table.add_row(
             s.label,
             str(s.clients),
@@ -689,8 +742,8 @@ def print_report(samples: list[Sample], report: dict[str, Any]) -> None:
     console.print(f"Server RSS after the run (MB): {report['server_rss_mb']}")
 
 
-def save(report: dict[str, Any]) -> Path:
-    out = BENCH_DIR / "results" / f"bench_api-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+def save(report: dict[str, Any], name: str = "bench_api") -> Path:
+    out = BENCH_DIR / "results" / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str) + "\n")
     return out
@@ -762,8 +815,8 @@ def bench(opts: Options, name: str, url: str) -> dict[str, Any]:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    opts = parse_args(argv)
+def in_fresh_database(opts: Options, body: Callable[[str, str], T]) -> T:
+    """Create `remit_bench_<hex>` on `--admin-dsn`, run `body(name, url)`, then drop it unless `--keep-db`."""
     name = f"remit_bench_{uuid.uuid4().hex[:12]}"
     url = database_url(opts.admin_dsn, name)
     console.print(
@@ -772,14 +825,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     run(_admin(opts.admin_dsn, f'CREATE DATABASE "{name}"'))
     try:
-        report = bench(opts, name, url)
-        console.print(f"Saved {save(report).relative_to(REPO)}")
+        return body(name, url)
     finally:
         if opts.keep_db:
             console.print(f"Kept database {name}: {url}")
         else:
             run(_admin(opts.admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             console.print(f"Dropped database {name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = parse_args(argv)
+
+    def body(name: str, url: str) -> dict[str, Any]:
+        report = bench(opts, name, url)
+        console.print(f"Saved {save(report).relative_to(REPO)}")
+        return report
+
+    report = in_fresh_database(opts, body)
     failed = not report["ledger"]["holds"] or any(s["errors"] for s in report["samples"])
     return 1 if failed else 0
 

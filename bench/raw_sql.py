@@ -17,6 +17,7 @@ import asyncpg
 from domain.ids import new_id
 from domain.invoices.model import InvoiceStatus, status_for
 from domain.ledger.balances import AccountSums, balance_of
+from domain.payments.model import new_transaction_id
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -47,9 +48,10 @@ CLAIM_IDEMPOTENCY = (
     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (partner_id, api_key_id, key) DO NOTHING RETURNING id"
 )
 LOCK_INVOICES = "SELECT * FROM invoices WHERE id = ANY($1::varchar[]) AND partner_id = $2 ORDER BY id FOR UPDATE"
+# Since the payments engine, every payment has a transaction id, unique per partner (fee and attempt default).
 INSERT_PAYMENT = (
     "INSERT INTO payments (id, partner_id, customer_id, method, status, amount, currency, reference, "
-    "received_on, created_at) VALUES ($1, $2, $3, $4, 'succeeded', $5, $6, NULL, $7, $8)"
+    "received_on, created_at, transaction_id) VALUES ($1, $2, $3, $4, 'succeeded', $5, $6, NULL, $7, $8, $9)"
 )
 INSERT_ALLOCATION = (
     "INSERT INTO allocations (id, partner_id, payment_id, invoice_id, position, amount) VALUES ($1, $2, $3, $4, 0, $5)"
@@ -96,7 +98,7 @@ async def _customer(conn: Conn, customer_id: str, partner_id: str) -> asyncpg.Re
     return row
 
 
-async def _sums(conn: Conn, ids: list[str], partner_id: str) -> dict[str, dict[str, int]]:
+async def ledger_sums(conn: Conn, ids: list[str], partner_id: str) -> dict[str, dict[str, int]]:
     sums: dict[str, dict[str, int]] = {i: {} for i in ids}
     for row in await conn.fetch(LEDGER_SUMS, ids, PER_INVOICE, partner_id):
         sums[row["invoice_id"]][row["account"]] = int(row["total"])
@@ -113,12 +115,13 @@ async def list_invoices(pool: asyncpg.Pool, secret_hash: str, customer_id: str, 
             await _customer(conn, customer_id, key.partner_id)
             return 0
         await conn.fetch(INVOICE_LINES, ids, key.partner_id)
-        await _sums(conn, ids, key.partner_id)
+        await ledger_sums(conn, ids, key.partner_id)
         return len(ids)
 
 
-def _fingerprint(body: bytes) -> str:
-    return hashlib.sha256(b"POST\0/v1/payments\0" + body).hexdigest()
+def request_fingerprint(body: bytes, path: str = "/v1/payments") -> str:
+    """The request hash the API stores with an idempotency key (api/idempotency.py): method, path, body."""
+    return hashlib.sha256(b"POST\0" + path.encode() + b"\0" + body).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ class PaymentRequest:
 
 async def _claim(conn: Conn, key: Key, req: PaymentRequest, now: datetime) -> int:
     row_id = await conn.fetchval(
-        CLAIM_IDEMPOTENCY, key.partner_id, key.id, req.idempotency_key, _fingerprint(req.body()), now
+        CLAIM_IDEMPOTENCY, key.partner_id, key.id, req.idempotency_key, request_fingerprint(req.body()), now
     )
     if row_id is None:
         raise RawSqlError(f"idempotency key {req.idempotency_key} already used")
@@ -145,7 +148,7 @@ async def _claim(conn: Conn, key: Key, req: PaymentRequest, now: datetime) -> in
 
 async def _new_status(conn: Conn, invoice: asyncpg.Record, amount: int, partner_id: str) -> str:
     """Check the allocation fits what is due; return the status the invoice moves to."""
-    s = (await _sums(conn, [invoice["id"]], partner_id))[invoice["id"]]
+    s = (await ledger_sums(conn, [invoice["id"]], partner_id))[invoice["id"]]
     due = s.get("receivable", 0)
     if invoice["status"] not in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID) or amount > due:
         raise RawSqlError(f"invoice {invoice['id']} cannot take {amount} (status {invoice['status']}, due {due})")
@@ -156,7 +159,16 @@ async def _new_status(conn: Conn, invoice: asyncpg.Record, amount: int, partner_
 async def _write_payment(conn: Conn, key: Key, req: PaymentRequest, currency: str, now: datetime) -> str:
     pid, payment_id, entry_id = key.partner_id, new_id("pay"), new_id("je")
     await conn.execute(
-        INSERT_PAYMENT, payment_id, pid, req.customer_id, req.method, req.amount, currency, now.date(), now
+        INSERT_PAYMENT,
+        payment_id,
+        pid,
+        req.customer_id,
+        req.method,
+        req.amount,
+        currency,
+        now.date(),
+        now,
+        new_transaction_id(),
     )
     await conn.execute(INSERT_ALLOCATION, new_id("alc"), pid, payment_id, req.invoice_id, req.amount)
     await conn.execute(INSERT_ENTRY, entry_id, pid, payment_id, now)
@@ -166,7 +178,7 @@ async def _write_payment(conn: Conn, key: Key, req: PaymentRequest, currency: st
     return payment_id
 
 
-async def _events(conn: Conn, pid: str, events: list[tuple[str, dict[str, object]]], now: datetime) -> None:
+async def insert_outbox(conn: Conn, pid: str, events: list[tuple[str, dict[str, object]]], now: datetime) -> None:
     await conn.executemany(INSERT_OUTBOX, [(new_id("evt"), pid, t, json.dumps(p), now) for t, p in events])
 
 
@@ -198,7 +210,7 @@ async def record_payment(pool: asyncpg.Pool, secret_hash: str, req: PaymentReque
         if status != invoice["status"]:
             await conn.execute(UPDATE_STATUS, req.invoice_id, status, key.partner_id)
             events.append((f"invoice.{status}", {"invoice_id": req.invoice_id}))
-        await _events(conn, key.partner_id, events, now)
+        await insert_outbox(conn, key.partner_id, events, now)
         body = json.dumps(
             {
                 "id": payment_id,
