@@ -82,7 +82,9 @@ async def advance(body: ClockAdvance, ctx: Write, request: Request) -> Response:
     partner_id = ctx.uow.partner_id
     await ctx.uow.commit()  # the sandbox writes its own books; hold nothing open meanwhile
     delivered: list[SandboxEventOut] = []
-    for event_body, headers in await container.sandbox.advance(partner_id, body.days):
+    for event_body, _signed in await container.sandbox.advance(partner_id, body.days):
+        # Signed as it is delivered, as a webhook sender would: a long advance must not outlive the 300 s tolerance.
+        headers = container.sandbox.sign(event_body, at=container.clock.now())
         async with container.uow() as uow:
             received = await receive_event(
                 "sandbox", event_body, headers, uow, processors=container.processors, clock=container.clock
