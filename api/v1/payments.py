@@ -276,6 +276,17 @@ def _allocations(items: list[AllocationIn] | None) -> tuple[Allocation, ...]:
     return tuple(Allocation(a.invoice_id, a.amount) for a in items or [])
 
 
+def _pay_command(body: PaymentCreate | PaymentQuoteIn, payment_method_id: str) -> charges.PayInvoices:
+    return charges.PayInvoices(
+        customer_id=body.customer_id,
+        payment_method_id=payment_method_id,
+        allocations=_allocations(body.allocations),
+        amount=body.amount,
+        invoice_ids=tuple(body.invoice_ids or ()),
+        currency=body.currency,
+    )
+
+
 @router.post(
     "",
     operation_id="payments_create",
@@ -302,14 +313,7 @@ async def create(body: PaymentCreate, ctx: Write, request: Request) -> Response:
             "Offline methods take no payment_method_id.", code="invalid_request", field="payment_method_id"
         )
     started = await charges.start_payment(
-        charges.PayInvoices(
-            customer_id=body.customer_id,
-            payment_method_id=body.payment_method_id,
-            allocations=_allocations(body.allocations),
-            amount=body.amount,
-            invoice_ids=tuple(body.invoice_ids or ()),
-            currency=body.currency,
-        ),
+        _pay_command(body, body.payment_method_id),
         ctx.uow,
         clock=ctx.clock,
     )
@@ -376,14 +380,7 @@ async def _payment_answer(payment: Payment, ctx: WriteContext) -> Response:
 )
 async def quote(body: PaymentQuoteIn, ctx: Read) -> Response:
     q = await charges.quote_payment(
-        charges.PayInvoices(
-            customer_id=body.customer_id,
-            payment_method_id=body.payment_method_id,
-            allocations=_allocations(body.allocations),
-            amount=body.amount,
-            invoice_ids=tuple(body.invoice_ids or ()),
-            currency=body.currency,
-        ),
+        _pay_command(body, body.payment_method_id),
         ctx.uow,
         clock=ctx.clock,
     )
