@@ -42,6 +42,7 @@ import asyncpg
 from rich.table import Table
 
 from adapters.bootstrap import build
+from adapters.processors.sandbox import signing
 from adapters.settings import Settings, derived_secret
 from domain.payments.inbound import receive_event
 
@@ -296,8 +297,10 @@ async def _settle(
 async def settle_with_app(url: str, partner_id: str) -> list[Phase]:
     container = build(Settings(database_url=url, env="test"))
 
-    async def apply(body: bytes, headers: dict[str, str]) -> str:
-        async with container.uow() as uow:  # one unit of work per event, as api/v1/sandbox_clock.py
+    async def apply(body: bytes, _signed: dict[str, str]) -> str:
+        # One unit of work per event, each signed as it is delivered, as api/v1/sandbox_clock.py does.
+        headers = container.sandbox.sign(body, at=container.clock.now())
+        async with container.uow() as uow:
             received = await receive_event(
                 "sandbox", body, headers, uow, processors=container.processors, clock=container.clock
             )
@@ -318,7 +321,10 @@ async def settle_with_sql(url: str, partner_id: str) -> list[Phase]:
             url,
             "sql",
             partial(raw_payments.advance_sandbox, conn, partner_id, SETTLE_DAYS, secret),
-            lambda body, headers: raw_payments.apply_settlement(conn, body, headers, secret),
+            # Signed as delivered, like the app's side.
+            lambda body, _signed: raw_payments.apply_settlement(
+                conn, body, signing.sign(body, secret=secret, at=datetime.now(UTC)), secret
+            ),
         )
     finally:
         await conn.close()
