@@ -803,6 +803,12 @@ def bench(opts: Options, name: str, url: str) -> dict[str, Any]:
         "ledger": ledger,
     }
     print_report(samples, report)
+    print_footer(revision, revision_after, ledger)
+    return report
+
+
+def print_footer(revision: str, revision_after: str, ledger: dict[str, Any]) -> None:
+    """Which code was measured, and whether the ledger still holds after the run."""
     if revision_after != revision:
         console.print(f"[yellow]The code changed during the run: {revision} -> {revision_after}[/yellow]")
     else:
@@ -812,7 +818,6 @@ def bench(opts: Options, name: str, url: str) -> dict[str, Any]:
         f"Ledger verification over {ledger['subjects']:,} invoices and payments: {verdict} "
         f"in {ledger['seconds']}s {ledger['first_violations'] or ''}"
     )
-    return report
 
 
 def in_fresh_database(opts: Options, body: Callable[[str, str], T]) -> T:

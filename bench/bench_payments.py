@@ -595,15 +595,7 @@ def bench(opts: Options, name: str, url: str) -> dict[str, Any]:
         "ledger": ledger,
     }
     print_report(samples, report)
-    if revision_after != revision:
-        console.print(f"[yellow]The code changed during the run: {revision} -> {revision_after}[/yellow]")
-    else:
-        console.print(f"Code revision: {revision}")
-    verdict = "[green]holds[/green]" if ledger["holds"] else f"[red]FAILED ({ledger['violations']})[/red]"
-    console.print(
-        f"Ledger verification over {ledger['subjects']:,} invoices and payments: {verdict} "
-        f"in {ledger['seconds']}s {ledger['first_violations'] or ''}"
-    )
+    bench_api.print_footer(revision, revision_after, ledger)
     return report
 
 

@@ -57,6 +57,8 @@ class PaymentQuery:
     transaction_id: str | None = None
     processor_payment_id: str | None = None
     status: PaymentStatus | None = None
+    payment_method_id: str | None = None
+    in_flight: bool = False  # only processing or pending payments
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,3 +260,23 @@ class BankConnector(Protocol):
 
     async def create_link_token(self, *, account: str, customer_id: str) -> str: ...
     async def exchange(self, *, account: str, public_token: str) -> BankLink: ...
+
+
+class ProcessorInbox(Protocol):
+    async def claim(self, processor: str, event: ProcessorEvent, *, at: datetime) -> bool:
+        """Insert the event; False when it was already there (a duplicate delivery waits for the first)."""
+        ...
+
+    async def mark(self, processor: str, event_id: str, outcome: str, *, at: datetime) -> None: ...
+
+
+class InboxUnitOfWork(Protocol):
+    """Starts unscoped; the event says which partner it concerns."""
+
+    @property
+    def inbox(self) -> ProcessorInbox: ...
+
+    @property
+    def partners(self) -> PartnerRepository: ...
+
+    def scope_to(self, partner_id: str) -> UnitOfWork: ...

@@ -52,24 +52,23 @@ async def sweep_in_flight(ctx: dict[str, Any], *, grace_seconds: float | None = 
     return fanned
 
 
-async def refresh_payment(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
+async def _refresh(ctx: dict[str, Any], partner_id: str, ident: str, use_case: Any) -> str:
+    """One in-flight payment or refund, in its own unit of work scoped to its partner; returns its status."""
     container: Container = ctx["container"]
     async with container.uow() as uow:
-        payment = await recovery.refresh_payment(
+        resolved = await use_case(
             ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
         )
         await uow.commit()
-    return payment.status.value
+    return str(resolved.status.value)
+
+
+async def refresh_payment(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
+    return await _refresh(ctx, partner_id, ident, recovery.refresh_payment)
 
 
 async def refresh_refund(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
-    container: Container = ctx["container"]
-    async with container.uow() as uow:
-        refund = await recovery.refresh_refund(
-            ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
-        )
-        await uow.commit()
-    return refund.status.value
+    return await _refresh(ctx, partner_id, ident, recovery.refresh_refund)
 
 
 JOBS: dict[str, Job] = {

@@ -12,7 +12,7 @@ from adapters.db.tables import AllocationRow, PaymentRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.pagination import Page, PageRequest
-from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
+from domain.payments.model import IN_FLIGHT, Allocation, MethodType, Payment, PaymentStatus
 from domain.ports import PaymentQuery
 
 _ALLOCATIONS_BY_PAYMENT_IDS = (
@@ -157,6 +157,10 @@ class SqlPayments:
             stmt = stmt.where(PaymentRow.processor_payment_id == query.processor_payment_id)
         if query.status is not None:
             stmt = stmt.where(PaymentRow.status == query.status.value)
+        if query.payment_method_id is not None:
+            stmt = stmt.where(PaymentRow.payment_method_id == query.payment_method_id)
+        if query.in_flight:
+            stmt = stmt.where(PaymentRow.status.in_([s.value for s in IN_FLIGHT]))
         if query.invoice_id is not None:
             stmt = stmt.where(
                 PaymentRow.id.in_(select(AllocationRow.payment_id).where(AllocationRow.invoice_id == query.invoice_id))

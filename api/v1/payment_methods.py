@@ -204,9 +204,9 @@ async def retrieve(payment_method_id: ResourceId, ctx: Read) -> Response:
     responses=problems(401, 404, 409),
 )
 async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) -> Response:
-    method = await ctx.uow.payment_methods.get(payment_method_id)
-    processor = processors_of(request)[method.processor]
-    method = await use_cases.detach_method(payment_method_id, ctx.uow, processor=processor, clock=ctx.clock)
+    method = await use_cases.detach_method(
+        payment_method_id, ctx.uow, processors=processors_of(request), clock=ctx.clock
+    )
     return await ctx.respond(200, PaymentMethodOut.of(method))
 
 

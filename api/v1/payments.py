@@ -302,24 +302,30 @@ def _pay_command(body: PaymentCreate | PaymentQuoteIn, payment_method_id: str) -
     responses=problems(400, 401, 402, 404, 409, 422, 503),
 )
 async def create(body: PaymentCreate, ctx: Write, request: Request) -> Response:
-    processors = processors_of(request)
-    if ctx.resume is not None:  # an earlier attempt with this key stored the payment and then went silent
-        payment = await recovery.refresh_payment(ctx.resume, ctx.uow, processors=processors, clock=ctx.clock)
-        return await _payment_answer(payment, ctx)
+    if ctx.resume is not None:
+        return await _resume(ctx, request)
     if body.payment_method_id is None:
         return await _record_offline(body, ctx)
     if body.method is not None and body.method in OFFLINE_METHODS:
         raise InvalidRequest(
             "Offline methods take no payment_method_id.", code="invalid_request", field="payment_method_id"
         )
-    started = await charges.start_payment(
-        _pay_command(body, body.payment_method_id),
-        ctx.uow,
-        clock=ctx.clock,
-    )
+    started = await charges.start_payment(_pay_command(body, body.payment_method_id), ctx.uow, clock=ctx.clock)
+    return await _charge(started, ctx, request)
+
+
+async def _charge(started: charges.Started, ctx: WriteContext, request: Request) -> Response:
+    """Commit the stored payment (naming it under the idempotency key), call the processor, answer."""
     await ctx.checkpoint(started.payment.id)
-    processor = processors[started.method.processor]
+    processor = processors_of(request)[started.method.processor]
     payment = await charges.submit_payment(started, ctx.uow, processor=processor, clock=ctx.clock)
+    return await _payment_answer(payment, ctx)
+
+
+async def _resume(ctx: WriteContext, request: Request) -> Response:
+    """An earlier attempt with this key stored a payment and then went silent: answer with how it ended."""
+    assert ctx.resume is not None
+    payment = await recovery.refresh_payment(ctx.resume, ctx.uow, processors=processors_of(request), clock=ctx.clock)
     return await _payment_answer(payment, ctx)
 
 
@@ -505,13 +511,6 @@ async def list_refunds(payment_id: str, ctx: Read) -> Response:
     responses=problems(401, 402, 404, 409, 503),
 )
 async def retry(payment_id: str, ctx: Write, request: Request) -> Response:
-    processors = processors_of(request)
     if ctx.resume is not None:
-        payment = await recovery.refresh_payment(ctx.resume, ctx.uow, processors=processors, clock=ctx.clock)
-        return await _payment_answer(payment, ctx)
-    started = await charges.start_retry(payment_id, ctx.uow, clock=ctx.clock)
-    await ctx.checkpoint(started.payment.id)
-    payment = await charges.submit_payment(
-        started, ctx.uow, processor=processors[started.method.processor], clock=ctx.clock
-    )
-    return await _payment_answer(payment, ctx)
+        return await _resume(ctx, request)
+    return await _charge(await charges.start_retry(payment_id, ctx.uow, clock=ctx.clock), ctx, request)

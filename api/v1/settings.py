@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -55,21 +56,7 @@ class PaymentSettingsOut(BaseModel):
 
     @classmethod
     def of(cls, s: PaymentSettings) -> PaymentSettingsOut:
-        return cls(
-            processor=s.processor,
-            enabled_methods=sorted(s.enabled_methods),
-            partial_payments=s.partial_payments,
-            card_fee_pass_through=s.card_fee_pass_through,
-            card_fee_bps=s.card_fee_bps,
-            card_fee_fixed=s.card_fee_fixed,
-            amex_fee_bps=s.amex_fee_bps,
-            amex_fee_fixed=s.amex_fee_fixed,
-            card_fee_cap_bps=s.card_fee_cap_bps,
-            bank_return_fee=s.bank_return_fee,
-            unauthorized_return_fee=s.unauthorized_return_fee,
-            dispute_fee=s.dispute_fee,
-            dispute_lost_action=s.dispute_lost_action,
-        )
+        return cls(**{**asdict(s), "enabled_methods": sorted(s.enabled_methods)})
 
 
 class PaymentSettingsUpdate(RequestModel):

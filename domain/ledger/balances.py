@@ -19,6 +19,10 @@ class InvoiceBalance:
         """The figures once `settled` more has been received and applied."""
         return InvoiceBalance(self.total, self.amount_paid + settled, self.amount_pending, self.amount_due - settled)
 
+    def reserving(self, pending: int) -> InvoiceBalance:
+        """The figures once `pending` more is on its way (a processor payment not yet settled)."""
+        return InvoiceBalance(self.total, self.amount_paid, self.amount_pending + pending, self.amount_due - pending)
+
     @classmethod
     def unissued(cls, total: int) -> InvoiceBalance:
         """A draft: nothing is owed yet, though the lines add up to `total`."""

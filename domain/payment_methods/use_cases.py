@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest
 from domain.pagination import PageRequest
 from domain.payment_methods.model import MANDATE_TEXTS, Mandate, PaymentMethod
-from domain.payments.model import BANK_DEBITS, IN_FLIGHT
+from domain.payments.model import BANK_DEBITS
 from domain.ports import PaymentProcessor, PaymentQuery, UnitOfWork
 
 
@@ -52,19 +53,23 @@ async def attach_method(
     return method
 
 
-async def detach_method(method_id: str, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock) -> PaymentMethod:
+async def detach_method(
+    method_id: str, uow: UnitOfWork, *, processors: Mapping[str, PaymentProcessor], clock: Clock
+) -> PaymentMethod:
     method = await uow.payment_methods.get(method_id)
     if not method.usable:
         return method
-    in_flight = await uow.payments.list(PaymentQuery(customer_id=method.customer_id), PageRequest(limit=100))
-    if any(p.payment_method_id == method.id and p.status in IN_FLIGHT for p in in_flight.items):
+    in_flight = await uow.payments.list(PaymentQuery(payment_method_id=method.id, in_flight=True), PageRequest(limit=1))
+    if in_flight.items:
         raise Conflict("A payment on this method is still in flight; remove it once it settles.", code="method_in_use")
     method.detached_at = clock.now()
     method.is_default = False
     await uow.payment_methods.save(method)
     uow.record("payment_method.detached", {"payment_method_id": method.id, "customer_id": method.customer_id})
     await uow.commit()
-    await processor.detach_method(account=uow.partner_id, processor_method_id=method.processor_method_id)
+    await processors[method.processor].detach_method(
+        account=uow.partner_id, processor_method_id=method.processor_method_id
+    )
     return method
 
 

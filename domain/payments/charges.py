@@ -128,54 +128,62 @@ def _fee(subtotal: int, method: PaymentMethod, customer: Customer, settings: Pay
     return card_fee(subtotal, ctx, settings)
 
 
-async def _validated(
-    cmd: PayInvoices, uow: UnitOfWork, invoices: Sequence[Invoice], allocations: Sequence[Allocation]
-) -> tuple[str, dict[str, InvoiceBalance]]:
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    """A charge checked against the method, the partner's settings and the invoices, with its fee."""
+
+    method: PaymentMethod
+    customer: Customer
+    allocations: tuple[Allocation, ...]
+    invoices: list[Invoice]
+    currency: str
+    balances: dict[str, InvoiceBalance]
+    fee: int
+
+    @property
+    def subtotal(self) -> int:
+        return sum(a.amount for a in self.allocations)
+
+
+async def _price(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock, lock: bool) -> _Priced:
+    settings = await uow.payment_settings.get()
+    method = await _usable_method(cmd, uow, settings, clock)
+    allocations = await _allocations(cmd, uow)
+    ids = sorted({a.invoice_id for a in allocations})
+    # Locks are taken in id order so two payments over the same invoices cannot deadlock.
+    invoices = await (uow.invoices.lock_many(ids) if lock else uow.invoices.get_many(ids))
     await check_payable(invoices, cmd.customer_id, uow)
     currency = common_currency(invoices, cmd.currency)
     balances = await uow.ledger.balances(invoices)
     check_within_due(allocations, balances, currency)
-    return currency, balances
+    _check_method_currency(method, currency)
+    _check_partial(settings, allocations, balances)
+    customer = await uow.customers.get(cmd.customer_id)
+    fee = _fee(sum(a.amount for a in allocations), method, customer, settings)
+    return _Priced(method, customer, allocations, invoices, currency, balances, fee)
 
 
 async def quote_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock) -> Quote:
     """What `start_payment` would charge, without charging or locking anything."""
-    settings = await uow.payment_settings.get()
-    method = await _usable_method(cmd, uow, settings, clock)
-    allocations = await _allocations(cmd, uow)
-    invoices = await uow.invoices.get_many(sorted({a.invoice_id for a in allocations}))
-    currency, balances = await _validated(cmd, uow, invoices, allocations)
-    _check_method_currency(method, currency)
-    _check_partial(settings, allocations, balances)
-    customer = await uow.customers.get(cmd.customer_id)
-    subtotal = sum(a.amount for a in allocations)
-    fee = _fee(subtotal, method, customer, settings)
-    return Quote(cmd.customer_id, currency, list(allocations), subtotal, fee, subtotal + fee, method)
+    p = await _price(cmd, uow, clock=clock, lock=False)
+    return Quote(cmd.customer_id, p.currency, list(p.allocations), p.subtotal, p.fee, p.subtotal + p.fee, p.method)
 
 
 async def start_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock, retry_of: Payment | None = None) -> Started:
     """Store the payment as processing and reserve its allocations. The caller commits before `submit_payment`."""
-    settings = await uow.payment_settings.get()
-    method = await _usable_method(cmd, uow, settings, clock)
-    allocations = await _allocations(cmd, uow)
-    # Locks are taken in id order so two payments over the same invoices cannot deadlock.
-    invoices = await uow.invoices.lock_many(sorted({a.invoice_id for a in allocations}))
-    currency, balances = await _validated(cmd, uow, invoices, allocations)
-    _check_method_currency(method, currency)
-    _check_partial(settings, allocations, balances)
-    customer = await uow.customers.get(cmd.customer_id)
-    customer.ensure_active()
+    p = await _price(cmd, uow, clock=clock, lock=True)
+    p.customer.ensure_active()
     now = clock.now()
     payment = Payment(
         partner_id=uow.partner_id,
         customer_id=cmd.customer_id,
-        method=method.type,
-        currency=currency,
-        allocations=list(allocations),
-        fee=_fee(sum(a.amount for a in allocations), method, customer, settings),
+        method=p.method.type,
+        currency=p.currency,
+        allocations=list(p.allocations),
+        fee=p.fee,
         status=PaymentStatus.PROCESSING,
-        payment_method_id=method.id,
-        processor=method.processor,
+        payment_method_id=p.method.id,
+        processor=p.method.processor,
         received_on=clock.today(),
         created_at=now,
         updated_at=now,
@@ -186,15 +194,8 @@ async def start_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock, retr
     await uow.ledger.add(entries.payment_pending(payment, at=now))
     uow.record("payment.processing", _event(payment))
     pending = {a.invoice_id: a.amount for a in payment.allocations}
-    await restate(
-        invoices,
-        uow,
-        {
-            i: InvoiceBalance(b.total, b.amount_paid, b.amount_pending + pending[i], b.amount_due - pending[i])
-            for i, b in balances.items()
-        },
-    )
-    return Started(payment, method)
+    await restate(p.invoices, uow, {i: b.reserving(pending[i]) for i, b in p.balances.items()})
+    return Started(payment, p.method)
 
 
 def charge_request(payment: Payment, method: PaymentMethod) -> ChargeRequest:

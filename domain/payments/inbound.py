@@ -4,34 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
 
 from domain.clock import Clock
 from domain.errors import NotFound
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ProcessorEvent
-from domain.ports import PartnerRepository, PaymentProcessor, UnitOfWork
-
-
-class ProcessorInbox(Protocol):
-    async def claim(self, processor: str, event: ProcessorEvent, *, at: datetime) -> bool:
-        """Insert the event; False when it was already there (a duplicate delivery waits for the first)."""
-        ...
-
-    async def mark(self, processor: str, event_id: str, outcome: str, *, at: datetime) -> None: ...
-
-
-class InboxUnitOfWork(Protocol):
-    """Starts unscoped; the event says which partner it concerns."""
-
-    @property
-    def inbox(self) -> ProcessorInbox: ...
-
-    @property
-    def partners(self) -> PartnerRepository: ...
-
-    def scope_to(self, partner_id: str) -> UnitOfWork: ...
+from domain.ports import InboxUnitOfWork, PaymentProcessor
 
 
 @dataclass(frozen=True, slots=True)
