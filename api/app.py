@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,7 +24,7 @@ from api.idempotency import Replay
 from api.rate_limit import TokenBuckets, retry_after
 from api.v1 import customers, disputes, invoices, ledger, payment_methods, payments, sandbox_clock
 from api.v1 import settings as payment_settings
-from workers.queue import InProcessQueue, run_cron
+from workers.queue import ArqQueue, InProcessQueue, run_cron
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -86,6 +87,19 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
     return receive
 
 
+async def _arq_queue(redis_url: str) -> ArqQueue | None:
+    """The API's handle on the workers' queue. Redis being down does not stop the API: what it would enqueue
+    stays in the database and the workers' sweeps pick it up."""
+    from arq import create_pool
+    from arq.connections import RedisSettings
+
+    try:
+        return ArqQueue(await create_pool(RedisSettings.from_dsn(redis_url), retry=0))
+    except Exception:
+        logging.getLogger("remit.api").warning("Redis is unreachable; jobs wait for the worker sweeps")
+        return None
+
+
 class Health(BaseModel):
     status: str
 
@@ -104,12 +118,17 @@ def create_app(container: Container | None = None) -> FastAPI:
             queue.ctx["queue"] = queue
             current.extras["queue"] = queue
             cron = asyncio.create_task(run_cron(queue, now=current.clock.now, stop=stop))
+        elif owned and current.settings.redis_url is not None:
+            current.extras["queue"] = await _arq_queue(current.settings.redis_url)
         try:
             yield
         finally:
             stop.set()
             if cron is not None:
                 await cron
+            arq_pool = getattr(current.extras.get("queue"), "pool", None)
+            if owned and arq_pool is not None:
+                await arq_pool.aclose()
             if owned:
                 await current.close()
 

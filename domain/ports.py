@@ -12,6 +12,7 @@ from domain.customers.model import Customer
 from domain.invoices.model import Invoice, InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import JournalEntry, Reason
+from domain.mail import Email, RenderedEmail
 from domain.pagination import Page, PageRequest
 from domain.partners.model import Partner
 from domain.payment_methods.model import PaymentMethod
@@ -181,6 +182,9 @@ class UnitOfWork(Protocol):
     @property
     def payment_settings(self) -> PaymentSettingsRepository: ...
 
+    @property
+    def emails(self) -> EmailOutbox: ...
+
     async def commit(self) -> None:
         """Only for work that must be durable before calling out (a processor charge); otherwise the edge commits."""
         ...
@@ -280,3 +284,18 @@ class InboxUnitOfWork(Protocol):
     def partners(self) -> PartnerRepository: ...
 
     def scope_to(self, partner_id: str) -> UnitOfWork: ...
+
+
+class EmailOutbox(Protocol):
+    async def queue(self, email: Email) -> str | None:
+        """Queue an email in this transaction; sent after it commits. None when its dedupe key was used."""
+        ...
+
+
+class Mailer(Protocol):
+    """Hands a rendered email to a mail server (SMTP) or keeps it in the outbox; raises DeliveryFailed."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def send(self, email: RenderedEmail) -> None: ...

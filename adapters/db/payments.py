@@ -54,6 +54,7 @@ class SqlPayments:
                 "updated_at": payment.updated_at,
                 "settled_at": payment.settled_at,
                 "canceled_at": payment.canceled_at,
+                "receipt_email": payment.receipt_email,
             },
         )
         await self.session.execute(
@@ -103,6 +104,7 @@ class SqlPayments:
                 updated_at=r.updated_at,
                 settled_at=r.settled_at,
                 canceled_at=r.canceled_at,
+                receipt_email=r.receipt_email,
             )
             for r in rows
         ]

@@ -173,6 +173,7 @@ class PaymentRow(TenantScoped, Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    receipt_email: Mapped[str | None] = mapped_column(String(320))
 
 
 class PaymentMethodRow(TenantScoped, Base):
@@ -354,13 +355,23 @@ class IdempotencyKeyRow(Base):
 
 class OutboxEventRow(Base):
     __tablename__ = "outbox_events"
-    __table_args__ = (Index("ix_outbox_events_undelivered", "delivered_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_events_undelivered", "delivered_at", "id"),
+        # The email dispatcher walks only events it has not turned into emails yet.
+        Index(
+            "ix_outbox_events_unnotified",
+            "id",
+            postgresql_where=text("notified_at IS NULL"),
+            sqlite_where=text("notified_at IS NULL"),
+        ),
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"))
     type: Mapped[str] = mapped_column(String(60))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditLogRow(Base):
@@ -373,6 +384,251 @@ class AuditLogRow(Base):
     subject: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The customer portal: branding, portal users and their sessions, one-time codes and links, access requests.
+
+ACTIVE_PAY_LINK = "revoked_at IS NULL"
+PENDING_REQUEST = "status = 'pending'"
+OPEN_QUESTION = "status = 'open'"
+
+
+class PortalSettingsRow(Base):
+    """One row per partner, written on the first change; until then the defaults apply."""
+
+    __tablename__ = "portal_settings"
+    partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"), primary_key=True)
+    logo_url: Mapped[str | None] = mapped_column(String(500))
+    primary_color: Mapped[str | None] = mapped_column(String(7))
+    accent_color: Mapped[str | None] = mapped_column(String(7))
+    support_email: Mapped[str | None] = mapped_column(String(320))
+    support_phone: Mapped[str | None] = mapped_column(String(40))
+    support_url: Mapped[str | None] = mapped_column(String(500))
+    help_text: Mapped[str | None] = mapped_column(Text)
+    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    notification_emails: Mapped[list[str]] = mapped_column(JSONType)
+    guest_checkout: Mapped[bool] = mapped_column(Boolean)
+    team_invites: Mapped[bool] = mapped_column(Boolean)
+    self_enrolled_autopay: Mapped[bool] = mapped_column(Boolean)
+    pay_link_days_after_due: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PartnerSlugRow(Base):
+    """Slugs a partner used before: billing links that name them keep working by redirecting."""
+
+    __tablename__ = "partner_slugs"
+    slug: Mapped[str] = mapped_column(String(63), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"), index=True)
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PortalUserRow(TenantScoped, Base):
+    __tablename__ = "portal_users"
+    __table_args__ = (
+        UniqueConstraint("partner_id", "email", name="uq_portal_users_partner_id_email"),
+        CheckConstraint("failed_attempts >= 0", name="failed_attempts_non_negative"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(300))  # encrypted with a key derived from the secret key
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    recovery_codes: Mapped[list[str]] = mapped_column(JSONType)  # hashes; a used code is removed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PortalMembershipRow(TenantScoped, Base):
+    """A portal user's access to one customer, with that contact's permissions there."""
+
+    __tablename__ = "portal_memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "customer_id", name="uq_portal_memberships_user_id_customer_id"),
+        Index("ix_portal_memberships_customer_id", "customer_id"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, ForeignKey("portal_users.id"))
+    customer_id: Mapped[str] = mapped_column(ID, ForeignKey("customers.id"))
+    permissions: Mapped[list[str]] = mapped_column(JSONType)
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PortalSessionRow(TenantScoped, Base):
+    __tablename__ = "portal_sessions"
+    __table_args__ = (Index("ix_portal_sessions_user_id", "user_id"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(CHAR(64), unique=True)
+    user_id: Mapped[str | None] = mapped_column(ID, ForeignKey("portal_users.id"))
+    email: Mapped[str] = mapped_column(String(320))
+    customer_id: Mapped[str | None] = mapped_column(ID, ForeignKey("customers.id"))
+    state: Mapped[str] = mapped_column(String(20))
+    factors: Mapped[list[str]] = mapped_column(JSONType)
+    elevated_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    impersonator: Mapped[str | None] = mapped_column(String(100))
+    mfa_failures: Mapped[int] = mapped_column(Integer, default=0)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OneTimeCodeRow(TenantScoped, Base):
+    __tablename__ = "one_time_codes"
+    __table_args__ = (Index("ix_one_time_codes_lookup", "partner_id", "email", "purpose", "created_at"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    purpose: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(320))  # the session stepping up, or the new address
+    code_hash: Mapped[str] = mapped_column(CHAR(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PortalTokenRow(TenantScoped, Base):
+    """Single-use links: activation, password reset, sign-in, team invitation, impersonation."""
+
+    __tablename__ = "portal_tokens"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(CHAR(64), unique=True)
+    user_id: Mapped[str | None] = mapped_column(ID, ForeignKey("portal_users.id"))
+    customer_id: Mapped[str | None] = mapped_column(ID, ForeignKey("customers.id"))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AccessRequestRow(TenantScoped, Base):
+    __tablename__ = "access_requests"
+    __table_args__ = (
+        Index("ix_access_requests_partner_id_id", "partner_id", "id"),
+        Index(
+            "uq_access_requests_one_pending",
+            "partner_id",
+            "email",
+            unique=True,
+            postgresql_where=text(PENDING_REQUEST),
+            sqlite_where=text(PENDING_REQUEST),
+        ),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    company_name: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20))
+    suggested_customer_id: Mapped[str | None] = mapped_column(ID, ForeignKey("customers.id"))
+    customer_id: Mapped[str | None] = mapped_column(ID, ForeignKey("customers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class PayLinkRow(TenantScoped, Base):
+    __tablename__ = "pay_links"
+    __table_args__ = (
+        Index(
+            "uq_pay_links_one_active",
+            "invoice_id",
+            unique=True,
+            postgresql_where=text(ACTIVE_PAY_LINK),
+            sqlite_where=text(ACTIVE_PAY_LINK),
+        ),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    invoice_id: Mapped[str] = mapped_column(ID, ForeignKey("invoices.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ScheduledPaymentRow(TenantScoped, Base):
+    __tablename__ = "scheduled_payments"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_scheduled_payments_partner_id_customer_id_id", "partner_id", "customer_id", "id"),
+        Index("ix_scheduled_payments_due", "status", "scheduled_for", "id"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ID, ForeignKey("customers.id"))
+    portal_user_id: Mapped[str | None] = mapped_column(ID, ForeignKey("portal_users.id"))
+    payment_method_id: Mapped[str] = mapped_column(ID, ForeignKey("payment_methods.id"))
+    allocations: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(CHAR(3))
+    scheduled_for: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    payment_id: Mapped[str | None] = mapped_column(ID, ForeignKey("payments.id"))
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    executed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    canceled_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class InvoiceQuestionRow(TenantScoped, Base):
+    __tablename__ = "invoice_questions"
+    __table_args__ = (
+        Index("ix_invoice_questions_partner_id_id", "partner_id", "id"),
+        Index(
+            "uq_invoice_questions_one_open",
+            "invoice_id",
+            unique=True,
+            postgresql_where=text(OPEN_QUESTION),
+            sqlite_where=text(OPEN_QUESTION),
+        ),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    invoice_id: Mapped[str] = mapped_column(ID, ForeignKey("invoices.id"))
+    customer_id: Mapped[str] = mapped_column(ID, ForeignKey("customers.id"))
+    portal_user_id: Mapped[str | None] = mapped_column(ID, ForeignKey("portal_users.id"))
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EmailRow(Base):
+    """Every email: queued in the transaction that caused it, delivered after it commits, tracked."""
+
+    __tablename__ = "emails"
+    __table_args__ = (
+        Index("ix_emails_status_id", "status", "id"),
+        Index("ix_emails_partner_id_id", "partner_id", "id"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    partner_id: Mapped[str | None] = mapped_column(ID, ForeignKey("partners.id"))
+    to_address: Mapped[str] = mapped_column(String(320))
+    template: Mapped[str] = mapped_column(String(60))
+    # What caused it ("payment.settled:pay_…"): the same cause never emails the same address twice.
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    context: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text_body: Mapped[str | None] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # The sandbox processor's own books. It stands in for an outside system, so it writes in its own transactions.

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db.customers import SqlCustomers
 from adapters.db.disputes import SqlDisputes
+from adapters.db.emails import SqlEmails
 from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self._partner_id: str | None = None
         self.commits = 0  # more than one when work was made durable before calling out
         self.idempotency_row: int | None = None
+        self.committed_emails: list[str] = []  # queued emails whose transaction committed: deliver these
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._sessions()
@@ -42,6 +44,7 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeys(self.session)
         self.idempotency = SqlIdempotency(self.session)
         self.inbox = SqlProcessorInbox(self.session)
+        self.emails = SqlEmails(self.session, self.clock)
         return self
 
     async def __aexit__(
@@ -111,7 +114,10 @@ class SqlUnitOfWork:
             self._events.clear()
         await self.session.commit()
         self.commits += 1
+        self.committed_emails.extend(self.emails.queued)
+        self.emails.queued.clear()
 
     async def rollback(self) -> None:
         self._events.clear()
+        self.emails.queued.clear()
         await self.session.rollback()

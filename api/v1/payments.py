@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Read, Write, WriteContext, json_response, processors_of
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
-from api.v1.fields import Amount, Currency, Day, RequestModel, ResourceId, ShortText
+from api.v1.fields import Amount, Currency, Day, Email, RequestModel, ResourceId, ShortText
 from domain.errors import InvalidRequest
 from domain.payments import charges, recovery, refunding, use_cases
 from domain.payments.model import OFFLINE_METHODS, Allocation, MethodType, Payment, PaymentStatus
@@ -78,6 +78,10 @@ class PaymentCreate(RequestModel):
     reference: ShortText | None = Field(default=None, description="Check number, transfer reference…")
     currency: Currency | None = Field(default=None, description="If given, every invoice must be in it.")
     received_on: Day | None = Field(default=None, description="When offline money arrived; defaults to today.")
+    receipt_email: Email | None = Field(
+        default=None,
+        description="Where the receipt and the bank-debit outcome emails go; the customer's email otherwise.",
+    )
 
 
 class PaymentQuoteIn(RequestModel):
@@ -157,6 +161,7 @@ class PaymentOut(BaseModel):
                     "created_at": "2026-11-21T09:05:00Z",
                     "settled_at": "2026-11-21T09:05:01Z",
                     "canceled_at": None,
+                    "receipt_email": "ap@acme.example",
                 }
             ]
         }
@@ -184,6 +189,7 @@ class PaymentOut(BaseModel):
     created_at: datetime
     settled_at: datetime | None
     canceled_at: datetime | None
+    receipt_email: str | None
 
     @classmethod
     def of(cls, p: Payment) -> PaymentOut:
@@ -210,6 +216,7 @@ class PaymentOut(BaseModel):
             created_at=p.created_at,
             settled_at=p.settled_at,
             canceled_at=p.canceled_at,
+            receipt_email=p.receipt_email,
         )
 
 
@@ -284,6 +291,7 @@ def _pay_command(body: PaymentCreate | PaymentQuoteIn, payment_method_id: str) -
         amount=body.amount,
         invoice_ids=tuple(body.invoice_ids or ()),
         currency=body.currency,
+        receipt_email=body.receipt_email if isinstance(body, PaymentCreate) else None,
     )
 
 
@@ -351,6 +359,7 @@ async def _record_offline(body: PaymentCreate, ctx: WriteContext) -> Response:
             reference=body.reference,
             currency=body.currency,
             received_on=body.received_on,
+            receipt_email=body.receipt_email,
         ),
         ctx.uow,
         clock=ctx.clock,

@@ -42,6 +42,7 @@ class PayInvoices:
     amount: int | None = None
     invoice_ids: tuple[str, ...] = ()
     currency: str | None = None
+    receipt_email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,7 @@ async def start_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock, retr
         updated_at=now,
         retry_of=(retry_of.retry_of or retry_of.id) if retry_of else None,
         attempt=retry_of.attempt + 1 if retry_of else 1,
+        receipt_email=cmd.receipt_email or (retry_of.receipt_email if retry_of else None),
     )
     await uow.payments.add(payment)
     await uow.ledger.add(entries.payment_pending(payment, at=now))

@@ -120,6 +120,7 @@ class Payment:
     settled_at: datetime | None = None
     canceled_at: datetime | None = None
     updated_at: datetime | None = None
+    receipt_email: str | None = None  # where receipts and outcome emails go; the customer's email otherwise
     transaction_id: str = field(default_factory=new_transaction_id)
     id: str = field(default_factory=lambda: new_id("pay"))
 

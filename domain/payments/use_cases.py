@@ -24,6 +24,7 @@ class RecordOfflinePayment:
     reference: str | None = None
     currency: str | None = None
     received_on: date | None = None
+    receipt_email: str | None = None
 
 
 async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, clock: Clock) -> Payment:
@@ -49,6 +50,7 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
         reference=cmd.reference,
         received_on=cmd.received_on or clock.today(),
         created_at=clock.now(),
+        receipt_email=cmd.receipt_email,
     )
     balances = await uow.ledger.balances(invoices)
     check_within_due(payment.allocations, balances, currency)
