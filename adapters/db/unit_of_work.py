@@ -18,6 +18,7 @@ from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
 from adapters.db.payment_methods import SqlPaymentMethods
 from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
+from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.refunds import SqlRefunds
 from adapters.db.tables import AuditLogRow, OutboxEventRow, core
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         self.refunds = SqlRefunds(self.session)
         self.disputes = SqlDisputes(self.session)
         self.payment_settings = SqlPaymentSettings(self.session, partner_id, self.clock)
+        self.portal_settings = SqlPortalSettings(self.session, partner_id, self.clock)
         return self
 
     @property
