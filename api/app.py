@@ -18,11 +18,25 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.bootstrap import Container, build
 from adapters.settings import load_settings
-from api import errors, sandbox, webhooks
+from api import dev_mailbox, errors, sandbox, webhooks
 from api.auth import Limits, RateLimited
 from api.idempotency import Replay
+from api.portal import routes as portal_routes
+from api.portal.deps import PartnerMoved, problem_redirect
 from api.rate_limit import TokenBuckets, retry_after
-from api.v1 import customers, disputes, invoices, ledger, payment_methods, payments, sandbox_clock
+from api.v1 import (
+    access_requests,
+    customers,
+    disputes,
+    invoices,
+    ledger,
+    payment_methods,
+    payments,
+    portal_settings,
+    portal_users,
+    sandbox_clock,
+)
+from api.v1 import pay_links as invoice_pay_links
 from api.v1 import settings as payment_settings
 from workers.queue import ArqQueue, InProcessQueue, run_cron
 
@@ -175,8 +189,20 @@ def create_app(container: Container | None = None) -> FastAPI:
         sandbox_clock,
         webhooks,
         sandbox,
+        access_requests,
+        portal_users,
+        portal_settings,
+        invoice_pay_links,
     ):
         app.include_router(module.router)
+    if settings.env != "production":
+        app.include_router(dev_mailbox.router)  # emails readable in the browser; never in production
+    for router in portal_routes.ROUTERS:
+        app.include_router(router)
+
+    @app.exception_handler(PartnerMoved)
+    async def _moved(_: Request, exc: PartnerMoved) -> Response:
+        return problem_redirect(exc)
 
     @app.get("/health", operation_id="health_live", summary="Liveness", tags=["health"], response_model=Health)
     async def health() -> Health:

@@ -14,7 +14,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from domain.errors import Conflict, DomainError, InvalidRequest, NotFound, UnbalancedEntry
+from domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidRequest,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+    UnbalancedEntry,
+)
 from domain.payments.processing import InvalidSignature, ProcessorUnavailable
 
 log = logging.getLogger("remit.api")
@@ -22,6 +31,9 @@ PROBLEM_JSON = "application/problem+json"
 
 STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (NotFound, 404),
+    (NotAuthenticated, 401),
+    (PermissionDenied, 403),
+    (TooManyAttempts, 429),
     (Conflict, 409),
     (InvalidRequest, 400),
     (InvalidSignature, 400),
@@ -145,7 +157,10 @@ def install(app: FastAPI) -> None:
         errors = None
         if isinstance(exc, InvalidRequest) and exc.field:
             errors = [{"field": exc.field, "message": exc.detail, "code": exc.code}]
-        return problem(status, exc.code, exc.detail, errors=errors, extra={"context": _json_safe(exc.context)})
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+        return problem(
+            status, exc.code, exc.detail, errors=errors, headers=headers, extra={"context": _json_safe(exc.context)}
+        )
 
     @app.exception_handler(AuthError)
     async def _auth(_: Request, exc: AuthError) -> JSONResponse:
@@ -205,6 +220,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         400: "The request breaks a business rule or is malformed.",
         402: "The processor declined the payment; the problem names the payment and the decline code.",
         401: "Missing, invalid or revoked API key.",
+        403: "Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor "
+        "needed first, or a CSRF check that failed.",
         404: "No such resource for this partner.",
         409: "Conflicts with the resource's current state, or an idempotency key reused with another body.",
         422: "Payload validation failed; `errors` lists each field.",

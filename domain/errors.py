@@ -79,3 +79,37 @@ class OverAllocation(Conflict):
 
 class UnbalancedEntry(DomainError):
     code = "unbalanced_entry"
+
+
+class NotAuthenticated(DomainError):
+    """Credentials are missing, wrong or expired."""
+
+    code = "not_authenticated"
+
+    def __init__(self, detail: str, *, code: str | None = None, **context: Any) -> None:
+        super().__init__(detail, **context)
+        if code:
+            self.code = code
+
+
+class PermissionDenied(DomainError):
+    """Signed in, but this principal may not do this."""
+
+    code = "permission_denied"
+
+    def __init__(self, detail: str, *, code: str | None = None, **context: Any) -> None:
+        super().__init__(detail, **context)
+        if code:
+            self.code = code
+
+
+class TooManyAttempts(DomainError):
+    """A limit on something guessable or costly; try again after `retry_after` seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.retry_after = retry_after
+        if code:
+            self.code = code

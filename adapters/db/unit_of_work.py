@@ -18,6 +18,14 @@ from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
 from adapters.db.payment_methods import SqlPaymentMethods
 from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
+from adapters.db.portal import (
+    SqlAccessRequests,
+    SqlOneTimeCodes,
+    SqlPayLinks,
+    SqlPortalLinks,
+    SqlPortalSessions,
+    SqlPortalUsers,
+)
 from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.refunds import SqlRefunds
@@ -46,6 +54,7 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotency(self.session)
         self.inbox = SqlProcessorInbox(self.session)
         self.emails = SqlEmails(self.session, self.clock)
+        self.portal_sessions = SqlPortalSessions(self.session)  # found by token before the partner is known
         return self
 
     async def __aexit__(
@@ -70,6 +79,11 @@ class SqlUnitOfWork:
         self.disputes = SqlDisputes(self.session)
         self.payment_settings = SqlPaymentSettings(self.session, partner_id, self.clock)
         self.portal_settings = SqlPortalSettings(self.session, partner_id, self.clock)
+        self.portal_users = SqlPortalUsers(self.session)
+        self.one_time_codes = SqlOneTimeCodes(self.session)
+        self.portal_links = SqlPortalLinks(self.session)
+        self.access_requests = SqlAccessRequests(self.session)
+        self.pay_links = SqlPayLinks(self.session)
         return self
 
     @property

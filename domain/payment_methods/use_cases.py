@@ -21,6 +21,7 @@ class AttachMethod:
     # Bank debits need the customer's authorization: where and how it was given.
     mandate_ip: str | None = None
     mandate_user_agent: str | None = None
+    one_off: bool = False  # a guest's method for one payment: never the default, never used by auto-pay
 
 
 async def attach_method(
@@ -45,7 +46,9 @@ async def attach_method(
     if method.is_bank_debit and cmd.mandate_ip:
         version, _ = MANDATE_TEXTS[method.type]
         method.mandate = Mandate(version, now, cmd.mandate_ip, cmd.mandate_user_agent)
-    if cmd.make_default or not existing:
+    if cmd.one_off:
+        method.autopay_blocked_reason = "Given for one guest payment; not for automatic charges."
+    elif cmd.make_default or not existing:
         await uow.payment_methods.clear_default(customer.id)
         method.is_default = True
     await uow.payment_methods.add(method)

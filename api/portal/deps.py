@@ -1,0 +1,333 @@
+"""Portal principals: the session cookie, CSRF (a session-bound header token plus an Origin check), the guards
+routes declare by type, and the partner a billing link or a custom domain names."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from adapters.bootstrap import Container
+from adapters.db.tables import PartnerSlugRow, PortalTokenRow
+from adapters.db.unit_of_work import SqlUnitOfWork
+from adapters.security.credentials import Argon2Passwords, FernetBox, PyOtpTotp
+from adapters.settings import derived_secret
+from api.auth import Principal
+from api.deps import UoW, get_container
+from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
+from domain.errors import NotAuthenticated, NotFound, PermissionDenied
+from domain.partners.model import Partner
+from domain.portal.links import hash_token
+from domain.portal.ports import Credentials
+from domain.portal.sessions import ABSOLUTE_TIMEOUT, TOUCH_INTERVAL, PortalSession, SessionState
+from domain.portal.users import Membership, MembershipSource, Permission, PortalUser
+
+COOKIE = "remit_portal"
+SECURE_COOKIE = "__Host-remit_portal"  # https only: no Domain, Path=/, Secure
+
+
+class PartnerMoved(Exception):
+    """A billing link with a slug the partner used before: answered with a permanent redirect."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+
+
+def credentials(container: Container) -> Credentials:
+    cached = container.extras.get("credentials")
+    if cached is None:
+        settings = container.settings
+        fast = settings.env == "test"  # tests hash thousands of passwords; production uses the full cost
+        cached = Credentials(
+            passwords=Argon2Passwords(memory_kib=19_456, time_cost=1 if fast else 2),
+            totp=PyOtpTotp(),
+            box=FernetBox(derived_secret(settings, "portal-totp-seeds")),
+            code_key=derived_secret(settings, "portal-one-time-codes").encode(),
+            clock=container.clock,
+            base_url=settings.base_url,
+        )
+        container.extras["credentials"] = cached
+    assert isinstance(cached, Credentials)
+    return cached
+
+
+def csrf_token_for(container: Container, session_token: str) -> str:
+    key = derived_secret(container.settings, "portal-csrf").encode()
+    return hmac.new(key, session_token.encode(), hashlib.sha256).hexdigest()
+
+
+def _is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def cookie_name(request: Request) -> str:
+    return SECURE_COOKIE if _is_https(request) else COOKIE
+
+
+def with_session_cookie(response: Response, request: Request, token: str) -> Response:
+    response.set_cookie(
+        cookie_name(request),
+        token,
+        max_age=int(ABSOLUTE_TIMEOUT.total_seconds()),
+        path="/",
+        secure=_is_https(request),
+        httponly=True,
+        samesite="lax",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def without_session_cookie(response: Response, request: Request) -> Response:
+    response.delete_cookie(cookie_name(request), path="/", secure=_is_https(request), httponly=True, samesite="lax")
+    return response
+
+
+def json_with_cookie(model: BaseModel, request: Request, token: str, status: int = 200) -> Response:
+    response = Response(model.model_dump_json(), status_code=status, media_type="application/json")
+    return with_session_cookie(response, request, token)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+async def partner_by_slug(uow: SqlUnitOfWork, slug: str, request: Request) -> Partner:
+    """The partner a billing link names; a retired slug redirects to the current one; scopes the unit of work."""
+    normalized = slug.strip().lower()
+    partner = await uow.partners.find_by_slug(normalized)
+    if partner is None:
+        moved_to = await uow.session.scalar(select(PartnerSlugRow.partner_id).where(PartnerSlugRow.slug == normalized))
+        current = await uow.partners.find_by_id(moved_to) if moved_to else None
+        if current is None:
+            raise NotFound("partner", slug)
+        raise PartnerMoved(request.url.path.replace(f"/partners/{slug}", f"/partners/{current.slug}", 1))
+    uow.scope_to(partner.id)
+    return partner
+
+
+async def _billing_partner(slug: str, uow: UoW, request: Request) -> Partner:
+    return await partner_by_slug(uow, slug, request)
+
+
+BillingPartner = Annotated[Partner, Depends(_billing_partner, scope="function")]
+
+
+@dataclass
+class SessionContext:
+    """Any live portal session (also one waiting for MFA, or one with no access yet)."""
+
+    uow: SqlUnitOfWork
+    session: PortalSession
+    token: str
+    container: Container
+    request: Request
+
+    @property
+    def creds(self) -> Credentials:
+        return credentials(self.container)
+
+    @property
+    def actor(self) -> str:
+        return f"impersonator:{self.session.impersonator}" if self.session.impersonator else f"portal:{self.session.id}"
+
+
+@dataclass
+class PortalContext(SessionContext):
+    """A signed-in session with its user and the membership of the customer it is working on."""
+
+    user: PortalUser
+    membership: Membership
+
+    @property
+    def customer_id(self) -> str:
+        return self.membership.customer_id
+
+    def require(self, permission: Permission) -> None:
+        if not self.membership.allows(permission):
+            raise PermissionDenied(
+                f"Your access to this account does not include '{permission.value}'. Ask a colleague who manages "
+                "the team to grant it.",
+                code="missing_permission",
+                permission=permission.value,
+            )
+
+    def require_fresh_factor(self) -> None:
+        """Saving a bank account, auto-pay, team invitations and email changes need a recent second factor."""
+        if not self.session.elevated(self.uow.clock.now()):
+            raise PermissionDenied(
+                "Confirm it is you first: enter your password, an authenticator code, or a code we email you.",
+                code="step_up_required",
+            )
+
+
+async def _session(request: Request, uow: UoW) -> SessionContext:
+    container = get_container(request)
+    token = request.cookies.get(cookie_name(request))
+    if not token or len(token) > 200:
+        raise NotAuthenticated("Sign in to continue.", code="not_signed_in")
+    session = await uow.portal_sessions.by_token_hash(hash_token(token))
+    now = uow.clock.now()
+    if session is None or not session.alive(now):
+        raise NotAuthenticated("Your session has ended. Sign in again.", code="session_expired")
+    uow.scope_to(session.partner_id)
+    assert session.last_seen_at is not None
+    if now - session.last_seen_at >= TOUCH_INTERVAL:
+        session.last_seen_at = now
+        await uow.portal_sessions.save(session)
+    if session.impersonator is not None:
+        await uow.audit(
+            actor=f"impersonator:{session.impersonator}",
+            action="portal.impersonated_request",
+            subject=session.customer_id,
+            details={"method": request.method, "path": request.url.path, "session_id": session.id},
+        )
+    return SessionContext(uow=uow, session=session, token=token, container=container, request=request)
+
+
+def allowed_origins(request: Request, container: Container) -> set[str]:
+    base = urlsplit(container.settings.base_url)
+    own = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+    return {f"{base.scheme}://{base.netloc}", own}
+
+
+def check_origin(request: Request, container: Container) -> None:
+    """A browser names the page that sent a state change; only our own pages may."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin not in allowed_origins(request, container):
+        raise PermissionDenied("This request came from a page that is not allowed to send it.", code="bad_origin")
+
+
+def check_csrf(ctx: SessionContext, header_token: str | None) -> None:
+    check_origin(ctx.request, ctx.container)
+    expected = csrf_token_for(ctx.container, ctx.token)
+    if header_token is None or not hmac.compare_digest(header_token, expected):
+        raise PermissionDenied(
+            "Send the csrf_token from GET /portal/v1/me in the X-CSRF-Token header.", code="csrf_failed"
+        )
+
+
+CsrfHeader = Annotated[
+    str | None,
+    Header(
+        alias="X-CSRF-Token",
+        max_length=128,
+        description="The `csrf_token` from `GET /portal/v1/me` or the sign-in answer; required on every change.",
+    ),
+]
+
+
+async def _any_session(ctx: Annotated[SessionContext, Depends(_session, scope="function")]) -> SessionContext:
+    return ctx
+
+
+async def _any_session_writing(
+    ctx: Annotated[SessionContext, Depends(_session, scope="function")], csrf: CsrfHeader = None
+) -> SessionContext:
+    check_csrf(ctx, csrf)
+    return ctx
+
+
+async def _signed_in(ctx: Annotated[SessionContext, Depends(_session, scope="function")]) -> PortalContext:
+    s = ctx.session
+    if s.impersonator is not None and s.customer_id is not None:
+        # The partner's read-only view: a stand-in user that can only look.
+        now = ctx.uow.clock.now()
+        viewer = PortalUser(partner_id=s.partner_id, email=s.email, created_at=now, updated_at=now, id=s.id)
+        view_only = Membership(
+            partner_id=s.partner_id,
+            user_id=viewer.id,
+            customer_id=s.customer_id,
+            permissions=frozenset({Permission.VIEW}),
+            source=MembershipSource.INVITED,
+            created_at=now,
+        )
+        return PortalContext(
+            uow=ctx.uow,
+            session=s,
+            token=ctx.token,
+            container=ctx.container,
+            request=ctx.request,
+            user=viewer,
+            membership=view_only,
+        )
+    if s.state is not SessionState.ACTIVE or s.user_id is None or s.customer_id is None:
+        if s.state is SessionState.MFA_PENDING:
+            raise NotAuthenticated(
+                "Enter the code from your authenticator app to finish signing in.", code="mfa_required"
+            )
+        raise PermissionDenied("Your email is verified but has no access yet.", code="no_access")
+    user = await ctx.uow.portal_users.get(s.user_id)
+    membership = await ctx.uow.portal_users.membership(user.id, s.customer_id)
+    if membership is None:  # removed from the team while signed in
+        raise PermissionDenied("You no longer have access to this account.", code="no_access")
+    return PortalContext(
+        uow=ctx.uow,
+        session=s,
+        token=ctx.token,
+        container=ctx.container,
+        request=ctx.request,
+        user=user,
+        membership=membership,
+    )
+
+
+async def _signed_in_writing(
+    ctx: Annotated[PortalContext, Depends(_signed_in, scope="function")], csrf: CsrfHeader = None
+) -> PortalContext:
+    check_csrf(ctx, csrf)
+    if ctx.session.impersonated:
+        await ctx.uow.commit()  # the refused attempt stays in the audit log
+        raise PermissionDenied(
+            "This is a read-only view of the portal opened by the partner; nothing can be changed from it.",
+            code="impersonation_read_only",
+        )
+    return ctx
+
+
+AnySession = Annotated[SessionContext, Depends(_any_session, scope="function")]
+AnySessionWriting = Annotated[SessionContext, Depends(_any_session_writing, scope="function")]
+Portal = Annotated[PortalContext, Depends(_signed_in, scope="function")]
+PortalWriting = Annotated[PortalContext, Depends(_signed_in_writing, scope="function")]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description="A unique string per intended payment (a UUID made when the pay screen opens): a double click "
+        "or a retry with the same key pays once.",
+    ),
+]
+
+
+async def claim_portal_key(ctx: PortalContext | SessionContext, credential: str, key: str | None) -> int | None:
+    """Idempotency for the portal, scoped to (partner, the portal user or guest link)."""
+    principal = Principal(partner_id=ctx.session.partner_id, api_key_id=credential, livemode=False)
+    claimed = await claim(ctx.uow, principal, key, ctx.request)
+    ctx.uow.idempotency_row = claimed.row_id
+    return claimed.row_id
+
+
+async def scope_by_link(uow: SqlUnitOfWork, token: str) -> None:
+    """Links carry no partner in their URL: the stored link names it."""
+    partner_id = await uow.session.scalar(
+        select(PortalTokenRow.partner_id).where(PortalTokenRow.token_hash == hash_token(token))
+    )
+    if partner_id is None:
+        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
+    uow.scope_to(partner_id)
+
+
+def problem_redirect(exc: PartnerMoved) -> JSONResponse:
+    return JSONResponse(
+        {"code": "partner_moved", "location": exc.location}, status_code=308, headers={"Location": exc.location}
+    )

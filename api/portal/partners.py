@@ -1,0 +1,87 @@
+"""Public partner branding for the billing link (`/pay/{slug}`) or a custom domain."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from adapters.db.portal_settings import partner_for_domain
+from api.deps import UoW
+from api.errors import problems
+from api.portal.deps import BillingPartner
+from domain.errors import NotFound
+from domain.partners.model import Partner
+from domain.payments.model import MethodType
+from domain.portal.settings import readable_text_color
+
+router = APIRouter(prefix="/portal/v1", tags=["portal-sign-in"])
+
+
+class Branding(BaseModel):
+    slug: str = Field(description="The current slug; an old one redirects here.")
+    name: str
+    logo_url: str | None
+    primary_color: str
+    primary_text_color: str = Field(description="Black or white: whichever reads best on the primary colour.")
+    accent_color: str
+    support_email: str | None
+    support_phone: str | None
+    support_url: str | None
+    help_text: str | None
+    enabled_methods: list[MethodType]
+    partial_payments: bool
+    guest_checkout: bool
+    team_invites: bool
+    self_enrolled_autopay: bool
+
+
+async def branding_of(partner: Partner, uow: UoW) -> Branding:
+    portal = await uow.portal_settings.get()
+    payments = await uow.payment_settings.get()
+    return Branding(
+        slug=partner.slug,
+        name=partner.name,
+        logo_url=portal.logo_url,
+        primary_color=portal.primary_color,
+        primary_text_color=readable_text_color(portal.primary_color),
+        accent_color=portal.accent_color,
+        support_email=portal.support_email,
+        support_phone=portal.support_phone,
+        support_url=portal.support_url,
+        help_text=portal.help_text,
+        enabled_methods=sorted(payments.enabled_methods),
+        partial_payments=payments.partial_payments,
+        guest_checkout=portal.guest_checkout,
+        team_invites=portal.team_invites,
+        self_enrolled_autopay=portal.self_enrolled_autopay,
+    )
+
+
+@router.get(
+    "/partners/{slug}",
+    operation_id="portal-sign-in_partner",
+    summary="A partner's portal branding and options",
+    description="Public. A slug the partner used before answers 308 with the current one in `Location`.",
+    response_model=Branding,
+    responses=problems(404),
+)
+async def by_slug(slug: str, partner: BillingPartner, uow: UoW) -> Branding:
+    return await branding_of(partner, uow)
+
+
+@router.get(
+    "/partner",
+    operation_id="portal-sign-in_partner_by_host",
+    summary="The portal branding for this custom domain",
+    description="Public. The Host header names the partner (a partner's custom domain); 404 on any other host.",
+    response_model=Branding,
+    responses=problems(404),
+)
+async def by_host(request: Request, uow: UoW) -> Branding:
+    host = request.headers.get("host", "").split(":")[0].lower()
+    partner_id = await partner_for_domain(uow.session, host) if host else None
+    partner = await uow.partners.find_by_id(partner_id) if partner_id else None
+    if partner is None:
+        raise NotFound("partner", host)
+    uow.scope_to(partner.id)
+    return await branding_of(partner, uow)

@@ -1,0 +1,283 @@
+"""Guest checkout: a per-invoice pay link any payer can use without an account (unless the partner requires a
+sign-in). The payment belongs to the invoice's own customer; afterwards the payer may ask to enrol."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+from datetime import date, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from adapters.db.tables import PayLinkRow
+from adapters.db.unit_of_work import SqlUnitOfWork
+from adapters.settings import derived_secret
+from api.auth import Principal
+from api.deps import UoW, WriteContext, get_container, processors_of
+from api.errors import problems
+from api.idempotency import claim
+from api.portal.deps import IdempotencyKey, check_origin, client_ip, credentials
+from api.portal.partners import Branding, branding_of
+from api.portal.schemas import AccessRequestView
+from api.v1.fields import Amount, Email, Name, RequestModel, ShortText
+from api.v1.payments import AllocationOut, PaymentOut, _charge, _resume
+from domain.errors import InvalidRequest, NotFound, PermissionDenied
+from domain.invoices.model import Invoice
+from domain.payment_methods.use_cases import AttachMethod, attach_method
+from domain.payments import charges
+from domain.payments.model import Allocation
+from domain.portal import access, guest
+from domain.portal.pay_links import PayLink, link_id_from
+from domain.portal.sessions import PortalSession, SessionState
+
+router = APIRouter(prefix="/portal/v1/pay-links", tags=["portal-pay-links"])
+
+
+class LineView(BaseModel):
+    description: str
+    quantity: int
+    unit_amount: int
+    amount: int
+
+
+class PayLinkView(BaseModel):
+    object: str = "pay_link"
+    invoice_id: str
+    number: str
+    customer_name: str
+    currency: str
+    issue_date: date
+    due_date: date
+    total: int
+    amount_paid: int
+    amount_pending: int
+    amount_due: int
+    lines: list[LineView]
+    expires_at: datetime
+    requires_sign_in: bool = Field(description="The partner turned guest checkout off: sign in to pay.")
+    partner: Branding
+
+
+class GuestMethodIn(RequestModel):
+    token: str = Field(min_length=4, max_length=100, description="A card or bank token from the tokenizer.")
+    amount: Amount | None = Field(default=None, description="Defaults to everything due; less only if allowed.")
+    accept_mandate: bool = Field(
+        default=False, description="Bank accounts: the payer accepts the debit authorization shown to them."
+    )
+
+
+class GuestPayIn(RequestModel):
+    method_ref: str = Field(min_length=10, max_length=120, description="From the quote.")
+    amount: Amount | None = Field(default=None, description="Must match the quote's subtotal when given.")
+    receipt_email: Email | None = None
+
+
+class GuestQuote(BaseModel):
+    object: str = "payment_quote"
+    method_ref: str = Field(description="Pass to `…/payments` to pay with this method; good for this link only.")
+    method: str
+    brand: str | None
+    last4: str
+    currency: str
+    allocations: list[AllocationOut]
+    subtotal: int
+    fee: int = Field(description="The card fee, shown before confirming; 0 for debit cards and bank debits.")
+    total: int
+
+
+class EnrolIn(RequestModel):
+    email: Email
+    company_name: Name
+    contact_name: Name
+    phone: ShortText = Field(min_length=3)
+    address: str = Field(min_length=3, max_length=500)
+
+
+def _key(request: Request) -> bytes:
+    return derived_secret(get_container(request).settings, "pay-links").encode()
+
+
+async def _open(token: str, uow: SqlUnitOfWork, request: Request) -> tuple[PayLink, Invoice]:
+    """Scope to the link's partner and read it; unknown, tampered, revoked and expired tokens all answer 404."""
+    if len(token) > 100:
+        raise NotFound("pay link", token[:12])
+    link_id = link_id_from(_key(request), token)
+    partner_id = (
+        await uow.session.scalar(select(PayLinkRow.partner_id).where(PayLinkRow.id == link_id)) if link_id else None
+    )
+    if partner_id is None:
+        raise NotFound("pay link", token[:12])
+    uow.scope_to(partner_id)
+    return await guest.resolve(token, uow, creds=credentials(get_container(request)), key=_key(request))
+
+
+@router.get(
+    "/{token}",
+    operation_id="portal-pay-links_retrieve",
+    summary="The invoice behind a pay link",
+    description="Public. What is owed, the lines, the partner's branding, and whether a sign-in is required.",
+    response_model=PayLinkView,
+    responses=problems(404),
+)
+async def retrieve(token: str, uow: UoW, request: Request) -> PayLinkView:
+    link, invoice = await _open(token, uow, request)
+    balance = (await uow.ledger.balances([invoice]))[invoice.id]
+    customer = await uow.customers.get(invoice.customer_id)
+    partner = await uow.partners.get(uow.partner_id)
+    branding = await branding_of(partner, uow)
+    return PayLinkView(
+        invoice_id=invoice.id,
+        number=invoice.number,
+        customer_name=customer.name,
+        currency=invoice.currency,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        total=balance.total,
+        amount_paid=balance.amount_paid,
+        amount_pending=balance.amount_pending,
+        amount_due=balance.amount_due,
+        lines=[
+            LineView(description=ln.description, quantity=ln.quantity, unit_amount=ln.unit_amount, amount=ln.amount)
+            for ln in invoice.lines
+        ],
+        expires_at=link.expires_at,
+        requires_sign_in=not branding.guest_checkout,
+        partner=branding,
+    )
+
+
+def _method_ref(request: Request, link: PayLink, method_id: str) -> str:
+    mac = hmac.new(_key(request), f"guest-method\0{link.id}\0{method_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{method_id}.{mac[:32]}"
+
+
+def _method_from_ref(request: Request, link: PayLink, ref: str) -> str:
+    method_id, _, _ = ref.partition(".")
+    if not hmac.compare_digest(ref, _method_ref(request, link, method_id)):
+        raise NotFound("payment method", method_id)
+    return method_id
+
+
+def _guest_allowed(branding_guest_checkout: bool) -> None:
+    if not branding_guest_checkout:
+        raise PermissionDenied("Sign in to pay this invoice.", code="sign_in_required")
+
+
+async def _command(invoice: Invoice, uow: SqlUnitOfWork, amount: int | None, method_id: str) -> charges.PayInvoices:
+    due = (await uow.ledger.balances([invoice]))[invoice.id].amount_due
+    return charges.PayInvoices(
+        customer_id=invoice.customer_id,
+        payment_method_id=method_id,
+        allocations=(Allocation(invoice.id, amount if amount is not None else due),),
+        currency=invoice.currency,
+    )
+
+
+@router.post(
+    "/{token}/quote",
+    operation_id="portal-pay-links_quote",
+    summary="Add the payer's card or bank account and quote the payment",
+    description="Spends the tokenizer's single-use token: the method is kept on the invoice's customer for this "
+    "payment only (never the default, never auto-charged). Answers the fee and total before anything is charged, "
+    "and a `method_ref` to pay with.",
+    response_model=GuestQuote,
+    responses=problems(400, 403, 404, 409),
+)
+async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> GuestQuote:
+    container = get_container(request)
+    check_origin(request, container)
+    link, invoice = await _open(token, uow, request)
+    _guest_allowed((await uow.portal_settings.get()).guest_checkout)
+    processor = processors_of(request)[(await uow.payment_settings.get()).processor]
+    method = await attach_method(
+        AttachMethod(
+            customer_id=invoice.customer_id,
+            token=body.token,
+            mandate_ip=client_ip(request) if body.accept_mandate else None,
+            mandate_user_agent=request.headers.get("user-agent") if body.accept_mandate else None,
+            one_off=True,
+        ),
+        uow,
+        processor=processor,
+        clock=uow.clock,
+    )
+    q = await charges.quote_payment(await _command(invoice, uow, body.amount, method.id), uow, clock=uow.clock)
+    return GuestQuote(
+        method_ref=_method_ref(request, link, method.id),
+        method=method.type.value,
+        brand=method.brand,
+        last4=method.last4,
+        currency=q.currency,
+        allocations=[AllocationOut(invoice_id=a.invoice_id, amount=a.amount) for a in q.allocations],
+        subtotal=q.subtotal,
+        fee=q.fee,
+        total=q.total,
+    )
+
+
+@router.post(
+    "/{token}/payments",
+    operation_id="portal-pay-links_pay",
+    summary="Pay the invoice as a guest",
+    description="Charges the method from the quote. The payment belongs to the invoice's customer. Send an "
+    "Idempotency-Key: a double click or a retry pays once. Bank debits answer `pending`; a decline answers 402.",
+    status_code=201,
+    response_model=PaymentOut,
+    responses=problems(400, 402, 403, 404, 409, 503),
+)
+async def pay(
+    token: str, body: GuestPayIn, uow: UoW, request: Request, idempotency_key: IdempotencyKey = None
+) -> Response:
+    check_origin(request, get_container(request))
+    if idempotency_key is None:
+        raise InvalidRequest(
+            "Send an Idempotency-Key header (a UUID made when the pay screen opens).", code="idempotency_key_required"
+        )
+    link, invoice = await _open(token, uow, request)
+    _guest_allowed((await uow.portal_settings.get()).guest_checkout)
+    method_id = _method_from_ref(request, link, body.method_ref)
+    principal = Principal(partner_id=uow.partner_id, api_key_id=f"guest:{link.id}", livemode=False)
+    claimed = await claim(uow, principal, idempotency_key, request)
+    uow.idempotency_row = claimed.row_id
+    ctx = WriteContext(
+        uow=uow, principal=principal, clock=uow.clock, idempotency_row=claimed.row_id, resume=claimed.resume
+    )
+    if ctx.resume is not None:
+        return await _resume(ctx, request)
+    cmd = await _command(invoice, uow, body.amount, method_id)
+    if body.receipt_email:
+        cmd = dataclasses.replace(cmd, receipt_email=body.receipt_email)
+    started = await charges.start_payment(cmd, uow, clock=uow.clock)
+    return await _charge(started, ctx, request)
+
+
+@router.post(
+    "/{token}/enrol",
+    operation_id="portal-pay-links_enrol",
+    summary="Ask for a portal account after paying",
+    description="Files an access request naming the invoice's customer; the partner approves it (nobody gets "
+    "access to a customer's account from a pay link alone).",
+    status_code=201,
+    response_model=AccessRequestView,
+    responses=problems(400, 404),
+)
+async def enrol(token: str, body: EnrolIn, uow: UoW, request: Request) -> AccessRequestView:
+    container = get_container(request)
+    check_origin(request, container)
+    _, invoice = await _open(token, uow, request)
+    now = uow.clock.now()
+    stand_in = PortalSession(
+        partner_id=uow.partner_id, email=body.email.lower(), state=SessionState.NO_ACCESS, token_hash="", created_at=now
+    )
+    filed = await access.file_request(
+        stand_in,
+        access.BusinessInfo(body.company_name, body.contact_name, body.phone, body.address),
+        uow,
+        creds=credentials(container),
+        suggested_customer_id=invoice.customer_id,
+    )
+    return AccessRequestView.of(filed)

@@ -1,0 +1,15 @@
+"""Every /portal/v1 router, in the order the OpenAPI document lists them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.portal import me, partners, pay_links, sign_in, team
+
+ROUTERS: list[APIRouter] = [
+    partners.router,
+    sign_in.router,
+    me.router,
+    team.router,
+    pay_links.router,
+]

@@ -1,0 +1,149 @@
+"""/v1/settings/portal: branding, the billing-link slug (old ones keep redirecting), a custom domain, who is
+notified, and what customers may do on their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from adapters.db.tables import PartnerRow, PartnerSlugRow, PortalSettingsRow
+from api.deps import Read, Write, json_response
+from api.errors import problems
+from api.v1.fields import Email, RequestModel
+from domain.errors import Conflict
+from domain.partners.model import normalize_slug
+from domain.portal.settings import PortalSettings
+
+router = APIRouter(prefix="/v1/settings", tags=["settings"])
+
+
+class PortalSettingsOut(BaseModel):
+    object: str = "portal_settings"
+    slug: str = Field(description="The billing link is `/pay/{slug}`.")
+    logo_url: str | None
+    primary_color: str
+    accent_color: str
+    support_email: str | None
+    support_phone: str | None
+    support_url: str | None
+    help_text: str | None
+    custom_domain: str | None
+    notification_emails: list[str] = Field(description="Who is emailed about access requests and questions.")
+    guest_checkout: bool = Field(description="Pay links work without signing in; off, they ask for a sign-in.")
+    team_invites: bool
+    self_enrolled_autopay: bool
+    pay_link_days_after_due: int
+
+    @classmethod
+    def of(cls, slug: str, s: PortalSettings) -> PortalSettingsOut:
+        return cls(
+            slug=slug,
+            logo_url=s.logo_url,
+            primary_color=s.primary_color,
+            accent_color=s.accent_color,
+            support_email=s.support_email,
+            support_phone=s.support_phone,
+            support_url=s.support_url,
+            help_text=s.help_text,
+            custom_domain=s.custom_domain,
+            notification_emails=list(s.notification_emails),
+            guest_checkout=s.guest_checkout,
+            team_invites=s.team_invites,
+            self_enrolled_autopay=s.self_enrolled_autopay,
+            pay_link_days_after_due=s.pay_link_days_after_due,
+        )
+
+
+class PortalSettingsUpdate(RequestModel):
+    slug: str | None = Field(default=None, max_length=63)
+    logo_url: str | None = Field(default=None, max_length=500)
+    primary_color: str | None = Field(default=None, max_length=7)
+    accent_color: str | None = Field(default=None, max_length=7)
+    support_email: Email | None = None
+    support_phone: str | None = Field(default=None, max_length=40)
+    support_url: str | None = Field(default=None, max_length=500)
+    help_text: str | None = Field(default=None, max_length=5000)
+    custom_domain: str | None = Field(default=None, max_length=253)
+    notification_emails: list[Email] | None = Field(default=None, max_length=10)
+    guest_checkout: bool | None = None
+    team_invites: bool | None = None
+    self_enrolled_autopay: bool | None = None
+    pay_link_days_after_due: int | None = Field(default=None, ge=0, le=120, strict=True)
+
+
+@router.get(
+    "/portal",
+    operation_id="settings_portal_retrieve",
+    summary="Retrieve portal settings",
+    response_model=PortalSettingsOut,
+    responses=problems(401),
+)
+async def retrieve(ctx: Read) -> Response:
+    partner = await ctx.uow.partners.get(ctx.principal.partner_id)
+    return json_response(PortalSettingsOut.of(partner.slug, await ctx.uow.portal_settings.get()))
+
+
+@router.patch(
+    "/portal",
+    operation_id="settings_portal_update",
+    summary="Update portal settings",
+    description="Changes only the fields sent (`null` clears an optional one). Changing `slug` keeps the old billing "
+    "link working: it redirects to the new one. A custom domain must be unique across partners.",
+    response_model=PortalSettingsOut,
+    responses=problems(400, 401, 409, 422),
+)
+async def update_settings(body: PortalSettingsUpdate, ctx: Write) -> Response:
+    changes: dict[str, Any] = {k: getattr(body, k) for k in body.model_fields_set if k != "slug"}
+    for required in ("primary_color", "accent_color", "guest_checkout", "team_invites", "self_enrolled_autopay"):
+        if required in changes and changes[required] is None:
+            changes.pop(required)
+    if changes.get("pay_link_days_after_due", 0) is None:
+        changes.pop("pay_link_days_after_due")
+    if "notification_emails" in changes:
+        changes["notification_emails"] = tuple(a.lower() for a in changes["notification_emails"] or ())
+    if changes.get("custom_domain"):
+        changes["custom_domain"] = changes["custom_domain"].strip().lower()
+        taken = await ctx.uow.session.scalar(
+            select(PortalSettingsRow.partner_id).where(
+                PortalSettingsRow.custom_domain == changes["custom_domain"],
+                PortalSettingsRow.partner_id != ctx.uow.partner_id,
+            )
+        )
+        if taken:
+            raise Conflict("Another partner uses that domain.", code="domain_taken")
+    updated = (await ctx.uow.portal_settings.get()).changed(**changes)
+    await ctx.uow.portal_settings.save(updated)
+    partner = await ctx.uow.partners.get(ctx.principal.partner_id)
+    slug = partner.slug
+    if body.slug is not None and normalize_slug(body.slug) != partner.slug:
+        slug = await _change_slug(ctx, partner.slug, normalize_slug(body.slug))
+    await ctx.uow.audit(
+        actor=f"api_key:{ctx.principal.api_key_id}",
+        action="settings.portal.updated",
+        subject=ctx.uow.partner_id,
+        details={k: list(v) if isinstance(v, tuple) else v for k, v in {**changes, "slug": slug}.items()},
+    )
+    return await ctx.respond(200, PortalSettingsOut.of(slug, updated))
+
+
+async def _change_slug(ctx: Any, old: str, new: str) -> str:
+    session = ctx.uow.session
+    own = await session.scalar(select(PartnerSlugRow.partner_id).where(PartnerSlugRow.slug == new))
+    in_use = await session.scalar(select(PartnerRow.id).where(PartnerRow.slug == new))
+    if in_use or (own is not None and own != ctx.uow.partner_id):
+        raise Conflict("That slug is taken.", code="slug_taken")
+    await session.execute(delete(PartnerSlugRow).where(PartnerSlugRow.slug == new))  # taking back one's own old slug
+    insert_fn = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert_fn(PartnerSlugRow)
+        .values(slug=old, partner_id=ctx.uow.partner_id, retired_at=ctx.clock.now())
+        .on_conflict_do_nothing(index_elements=["slug"])
+    )
+    await session.execute(update(PartnerRow).where(PartnerRow.id == ctx.uow.partner_id).values(slug=new))
+    return new

@@ -1,0 +1,49 @@
+"""Impersonation: a partner opens a short-lived, single-use link into a read-only portal session for one
+customer; the session and every request it makes are in the audit log."""
+
+from __future__ import annotations
+
+from domain.portal.accounts import issue_link, link_url
+from domain.portal.links import LIFETIMES, LinkPurpose
+from domain.portal.ports import Credentials, PortalUnitOfWork
+from domain.portal.sessions import Factor, SessionState
+from domain.portal.sign_in import Opened, open_session, redeem_link
+
+
+async def start(
+    customer_id: str, uow: PortalUnitOfWork, *, creds: Credentials, actor: str, slug: str
+) -> tuple[str, int]:
+    """The URL to open, and how many seconds it works for."""
+    customer = await uow.customers.get(customer_id)
+    token = await issue_link(
+        uow, creds=creds, purpose=LinkPurpose.IMPERSONATION, created_by=actor, customer_id=customer.id
+    )
+    await uow.audit(actor=actor, action="portal.impersonation_started", subject=customer.id)
+    return link_url(creds, slug, "impersonate", token), int(LIFETIMES[LinkPurpose.IMPERSONATION].total_seconds())
+
+
+async def open_view(token: str, uow: PortalUnitOfWork, *, creds: Credentials, ip: str | None, ua: str | None) -> Opened:
+    link = await redeem_link(token, LinkPurpose.IMPERSONATION, uow, creds=creds)
+    assert link.customer_id is not None
+    opened = await open_session(
+        uow,
+        creds=creds,
+        email=f"partner view ({link.created_by})",
+        user=None,
+        factor=Factor.IMPERSONATION,
+        ip=ip,
+        user_agent=ua,
+        impersonator=link.created_by,
+        customer_id=link.customer_id,
+    )
+    # open_session gives a user-less session no access; an impersonated one is an active, read-only view.
+    opened.session.state = SessionState.ACTIVE
+    opened.session.customer_id = link.customer_id
+    await uow.portal_sessions.save(opened.session)
+    await uow.audit(
+        actor=link.created_by,
+        action="portal.impersonation_opened",
+        subject=link.customer_id,
+        details={"session_id": opened.session.id},
+    )
+    return opened

@@ -1,0 +1,88 @@
+"""TOTP enrolment for portal users: a secret (shown once as an otpauth URI for a QR code), confirmed by a first
+code, then 10 single-use recovery codes. Turning MFA on or off ends the user's other sessions."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from domain.errors import Conflict, NotAuthenticated
+from domain.portal.accounts import rotate
+from domain.portal.ports import Credentials, PortalUnitOfWork
+from domain.portal.sessions import PortalSession
+from domain.portal.sign_in import Opened, hash_recovery_code, verify_second_factor
+
+RECOVERY_CODES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    secret: str
+    otpauth_uri: str
+
+
+def new_recovery_codes() -> list[str]:
+    raw = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+    return [f"{c[:5]}-{c[5:]}" for c in raw]
+
+
+async def begin(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials, issuer: str) -> Enrolment:
+    assert session.user_id is not None
+    user = await uow.portal_users.lock(session.user_id)
+    if user.totp_enabled:
+        raise Conflict("Two-step sign-in is already on. Turn it off first to set up a new device.", code="mfa_enabled")
+    secret = creds.totp.new_secret()
+    user.totp_secret = creds.box.seal(secret)
+    user.totp_last_step = None
+    user.updated_at = creds.clock.now()
+    await uow.portal_users.save(user)
+    return Enrolment(secret, creds.totp.provisioning_uri(secret, account=user.email, issuer=issuer))
+
+
+async def confirm(
+    session: PortalSession, code: str, uow: PortalUnitOfWork, *, creds: Credentials
+) -> tuple[Opened, list[str]]:
+    assert session.user_id is not None
+    user = await uow.portal_users.lock(session.user_id)
+    if user.totp_enabled:
+        raise Conflict("Two-step sign-in is already on.", code="mfa_enabled")
+    if user.totp_secret is None:
+        raise Conflict("Start the set-up first.", code="mfa_not_started")
+    user.totp_enabled = True  # provisionally, so the code is checked like any sign-in code
+    if not verify_second_factor(user, code, creds=creds):
+        raise NotAuthenticated(
+            "That code is not right. Check the time on your device and try again.", code="invalid_mfa_code"
+        )
+    codes = new_recovery_codes()
+    user.recovery_codes = [hash_recovery_code(c) for c in codes]
+    now = creds.clock.now()
+    user.updated_at = now
+    await uow.portal_users.save(user)
+    await uow.portal_sessions.revoke_for_user(user.id, at=now, keep=session.id)
+    return await rotate(session, uow, creds=creds), codes
+
+
+async def regenerate_recovery_codes(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials) -> list[str]:
+    assert session.user_id is not None
+    user = await uow.portal_users.lock(session.user_id)
+    if not user.totp_enabled:
+        raise Conflict("Two-step sign-in is off.", code="mfa_disabled")
+    codes = new_recovery_codes()
+    user.recovery_codes = [hash_recovery_code(c) for c in codes]
+    user.updated_at = creds.clock.now()
+    await uow.portal_users.save(user)
+    return codes
+
+
+async def disable(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials) -> Opened:
+    assert session.user_id is not None
+    user = await uow.portal_users.lock(session.user_id)
+    now = creds.clock.now()
+    user.totp_enabled = False
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.recovery_codes = []
+    user.updated_at = now
+    await uow.portal_users.save(user)
+    await uow.portal_sessions.revoke_for_user(user.id, at=now, keep=session.id)
+    return await rotate(session, uow, creds=creds)

@@ -1,0 +1,287 @@
+"""Signing in to the portal: emailed codes, passwords, TOTP as the second step, and single-use links.
+
+Failures are counted in the database and committed before the refusal, so a guesser cannot reset the count by
+making the request fail. Unknown emails take the same path as known ones (a code is sent either way; a
+password check runs against a dummy hash) so neither the answer nor its timing tells them apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+
+from domain.errors import NotAuthenticated, TooManyAttempts
+from domain.mail import Email, Template
+from domain.portal.codes import (
+    CODE_TTL,
+    SENDS_PER_HOUR_PER_EMAIL,
+    CodePurpose,
+    OneTimeCode,
+    hash_code,
+    new_code,
+)
+from domain.portal.links import LinkPurpose, PortalLink, hash_token, new_token
+from domain.portal.ports import Credentials, PortalUnitOfWork
+from domain.portal.sessions import MAX_MFA_FAILURES, Factor, PortalSession, SessionState
+from domain.portal.users import ALL_PERMISSIONS, Membership, MembershipSource, PortalUser, normalize_email
+
+CODE_TEMPLATES = {
+    CodePurpose.SIGN_IN: Template.SIGN_IN_CODE,
+    CodePurpose.STEP_UP: Template.STEP_UP_CODE,
+    CodePurpose.EMAIL_CHANGE: Template.EMAIL_CHANGE_CODE,
+}
+WRONG_CODE = "That code is wrong or has expired. Check the latest email, or ask for a new code."
+WRONG_PASSWORD = "That email and password do not match."
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A session just opened (or rotated) and the token for its cookie, shown once."""
+
+    session: PortalSession
+    token: str
+
+
+async def send_code(
+    email: str,
+    uow: PortalUnitOfWork,
+    *,
+    creds: Credentials,
+    purpose: CodePurpose = CodePurpose.SIGN_IN,
+    to: str | None = None,
+    subject: str | None = None,
+) -> None:
+    """Email a fresh code (voiding the previous one). At most 5 per hour per address, known or not."""
+    now = creds.clock.now()
+    address = normalize_email(email)
+    if await uow.one_time_codes.sent_since(address, now - timedelta(hours=1)) >= SENDS_PER_HOUR_PER_EMAIL:
+        raise TooManyAttempts(
+            "Too many codes were sent to this address in the last hour. Use the latest one or try again later.",
+            retry_after=600,
+            code="too_many_codes",
+        )
+    code = new_code()
+    await uow.one_time_codes.replace(
+        OneTimeCode(
+            partner_id=uow.partner_id,
+            email=address,
+            purpose=purpose,
+            subject=subject,
+            code_hash=hash_code(creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=code),
+            created_at=now,
+            expires_at=now + CODE_TTL,
+        )
+    )
+    context: dict[str, object] = {"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}
+    if purpose is CodePurpose.EMAIL_CHANGE and subject:
+        context["new_email"] = subject
+    await uow.emails.queue(
+        Email(to=to or address, template=CODE_TEMPLATES[purpose], context=context, partner_id=uow.partner_id)
+    )
+
+
+async def check_code(
+    email: str,
+    code: str,
+    uow: PortalUnitOfWork,
+    *,
+    creds: Credentials,
+    purpose: CodePurpose,
+    subject: str | None = None,
+) -> None:
+    """Spend an attempt on the current code; raises (after committing the attempt) when it does not match."""
+    now = creds.clock.now()
+    address = normalize_email(email)
+    current = await uow.one_time_codes.current(address, purpose)
+    candidate = hash_code(creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=code.strip())
+    if current is None or (subject is not None and current.subject != subject):
+        hmac.compare_digest(candidate, candidate)  # the same work as a real comparison
+        raise NotAuthenticated(WRONG_CODE, code="invalid_code")
+    matched = current.try_code(candidate, now)
+    await uow.one_time_codes.save(current)
+    if not matched:
+        await uow.commit()
+        raise NotAuthenticated(WRONG_CODE, code="invalid_code")
+
+
+async def sync_contact_memberships(user: PortalUser, uow: PortalUnitOfWork, *, creds: Credentials) -> list[Membership]:
+    """Every customer that lists this email is one the user may reach, with every permission (contacts are the
+    customer's own people); memberships granted otherwise are kept as they are."""
+    memberships = await uow.portal_users.memberships(user.id)
+    have = {m.customer_id for m in memberships}
+    for customer_id in await uow.portal_users.customers_with_email(user.email):
+        if customer_id not in have:
+            membership = Membership(
+                partner_id=uow.partner_id,
+                user_id=user.id,
+                customer_id=customer_id,
+                permissions=ALL_PERMISSIONS,
+                source=MembershipSource.CONTACT,
+                created_at=creds.clock.now(),
+            )
+            await uow.portal_users.add_membership(membership)
+            memberships.append(membership)
+    return memberships
+
+
+async def find_or_create_user(address: str, uow: PortalUnitOfWork, *, creds: Credentials) -> PortalUser | None:
+    """The portal user for a verified address: existing, or created now if some customer lists the email."""
+    user = await uow.portal_users.by_email(address)
+    if user is not None:
+        return user
+    if not await uow.portal_users.customers_with_email(address):
+        return None
+    now = creds.clock.now()
+    user = PortalUser(partner_id=uow.partner_id, email=address, created_at=now, updated_at=now)
+    await uow.portal_users.add(user)
+    return user
+
+
+async def open_session(
+    uow: PortalUnitOfWork,
+    *,
+    creds: Credentials,
+    email: str,
+    user: PortalUser | None,
+    factor: Factor,
+    ip: str | None,
+    user_agent: str | None,
+    impersonator: str | None = None,
+    customer_id: str | None = None,
+) -> Opened:
+    """A new session (never an old one reused, so a planted cookie cannot be promoted by signing in)."""
+    now = creds.clock.now()
+    state = SessionState.NO_ACCESS
+    if user is not None:
+        memberships = await sync_contact_memberships(user, uow, creds=creds)
+        if memberships:
+            state = SessionState.MFA_PENDING if user.totp_enabled and impersonator is None else SessionState.ACTIVE
+            reachable = {m.customer_id for m in memberships}
+            customer_id = customer_id if customer_id in reachable else memberships[0].customer_id
+    token = new_token()
+    session = PortalSession(
+        partner_id=uow.partner_id,
+        email=email,
+        state=state,
+        token_hash=hash_token(token),
+        created_at=now,
+        user_id=user.id if user is not None and state is not SessionState.NO_ACCESS else None,
+        customer_id=customer_id if state is not SessionState.NO_ACCESS else None,
+        impersonator=impersonator,
+        ip=ip,
+        user_agent=(user_agent or "")[:300] or None,
+    )
+    session.prove(factor, now)
+    await uow.portal_sessions.add(session)
+    return Opened(session, token)
+
+
+async def sign_in_with_code(
+    email: str, code: str, uow: PortalUnitOfWork, *, creds: Credentials, ip: str | None, user_agent: str | None
+) -> Opened:
+    address = normalize_email(email)
+    await check_code(address, code, uow, creds=creds, purpose=CodePurpose.SIGN_IN)
+    user = await find_or_create_user(address, uow, creds=creds)
+    return await open_session(
+        uow, creds=creds, email=address, user=user, factor=Factor.CODE, ip=ip, user_agent=user_agent
+    )
+
+
+async def sign_in_with_password(
+    email: str, password: str, uow: PortalUnitOfWork, *, creds: Credentials, ip: str | None, user_agent: str | None
+) -> Opened:
+    now = creds.clock.now()
+    address = normalize_email(email)
+    found = await uow.portal_users.by_email(address)
+    if found is None or found.password_hash is None:
+        creds.passwords.dummy_verify(password)
+        raise NotAuthenticated(WRONG_PASSWORD, code="invalid_credentials")
+    user = await uow.portal_users.lock(found.id)
+    if user.locked(now):
+        raise _locked(user, now)
+    assert user.password_hash is not None
+    if not creds.passwords.verify(user.password_hash, password):
+        user.record_failure(now)
+        await uow.portal_users.save(user)
+        await uow.commit()
+        if user.locked(now):
+            raise _locked(user, now)
+        raise NotAuthenticated(WRONG_PASSWORD, code="invalid_credentials")
+    user.record_success(now)
+    await uow.portal_users.save(user)
+    return await open_session(
+        uow, creds=creds, email=address, user=user, factor=Factor.PASSWORD, ip=ip, user_agent=user_agent
+    )
+
+
+def _locked(user: PortalUser, now: object) -> TooManyAttempts:
+    assert user.locked_until is not None
+    wait = max(1, int((user.locked_until - now).total_seconds()))  # type: ignore[operator]
+    return TooManyAttempts(
+        "Too many failed sign-ins: this account is locked for a while. Reset your password by email, ask "
+        "the sender of your invoices to unlock it, or sign in with an emailed code.",
+        retry_after=wait,
+        code="account_locked",
+    )
+
+
+def hash_recovery_code(code: str) -> str:
+    return hashlib.sha256(code.strip().replace("-", "").lower().encode()).hexdigest()
+
+
+async def complete_mfa(
+    session: PortalSession, code: str, uow: PortalUnitOfWork, *, creds: Credentials, recovery: bool = False
+) -> None:
+    """The second step after a code, link or password: a TOTP code or a recovery code. Five wrong tries end the
+    session (the person starts again), and count towards the account lock."""
+    now = creds.clock.now()
+    if session.state is not SessionState.MFA_PENDING or session.user_id is None:
+        raise NotAuthenticated("There is no sign-in waiting for a second factor.", code="mfa_not_pending")
+    user = await uow.portal_users.lock(session.user_id)
+    if user.locked(now):
+        raise _locked(user, now)
+    if verify_second_factor(user, code, creds=creds, recovery=recovery):
+        user.record_success(now)
+        await uow.portal_users.save(user)
+        session.state = SessionState.ACTIVE
+        session.prove(Factor.RECOVERY_CODE if recovery else Factor.TOTP, now)
+        await uow.portal_sessions.save(session)
+        return
+    user.record_failure(now)
+    session.mfa_failures += 1
+    if session.mfa_failures >= MAX_MFA_FAILURES:
+        session.revoked_at = now
+    await uow.portal_users.save(user)
+    await uow.portal_sessions.save(session)
+    await uow.commit()
+    raise NotAuthenticated("That code is not right.", code="invalid_mfa_code")
+
+
+def verify_second_factor(user: PortalUser, code: str, *, creds: Credentials, recovery: bool = False) -> bool:
+    """TOTP (a time step is accepted once) or a single-use recovery code; updates the user when it matches."""
+    if recovery:
+        digest = hash_recovery_code(code)
+        if digest in user.recovery_codes:
+            user.recovery_codes = [c for c in user.recovery_codes if c != digest]
+            return True
+        return False
+    if not user.totp_enabled or user.totp_secret is None:
+        return False
+    step = creds.totp.matching_step(creds.box.open(user.totp_secret), code.strip(), at=creds.clock.now())
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    user.totp_last_step = step
+    return True
+
+
+async def redeem_link(token: str, purpose: LinkPurpose, uow: PortalUnitOfWork, *, creds: Credentials) -> PortalLink:
+    """Use a single-use link once; any unknown, used, revoked or expired token reads the same."""
+    now = creds.clock.now()
+    link = await uow.portal_links.by_hash(hash_token(token))
+    if link is None or link.purpose is not purpose or not link.usable(now):
+        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
+    link.used_at = now
+    await uow.portal_links.save(link)
+    return link
