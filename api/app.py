@@ -23,11 +23,13 @@ from api.auth import Limits, RateLimited
 from api.idempotency import Replay
 from api.portal import routes as portal_routes
 from api.portal.deps import PartnerMoved, problem_redirect
+from api.portal.sign_in import portal_limits
 from api.rate_limit import TokenBuckets, retry_after
 from api.v1 import (
     access_requests,
     customers,
     disputes,
+    invoice_questions,
     invoices,
     ledger,
     payment_methods,
@@ -35,6 +37,7 @@ from api.v1 import (
     portal_settings,
     portal_users,
     sandbox_clock,
+    scheduled_payments,
 )
 from api.v1 import pay_links as invoice_pay_links
 from api.v1 import settings as payment_settings
@@ -166,6 +169,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         per_key=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
         failures_per_client=TokenBuckets(settings.auth_failures_per_minute / 60, settings.auth_failures_per_minute),
     )
+    app.state.portal_limits = portal_limits()
     errors.install(app)
 
     @app.exception_handler(RateLimited)
@@ -193,6 +197,8 @@ def create_app(container: Container | None = None) -> FastAPI:
         portal_users,
         portal_settings,
         invoice_pay_links,
+        scheduled_payments,
+        invoice_questions,
     ):
         app.include_router(module.router)
     if settings.env != "production":

@@ -240,7 +240,7 @@ async def pay(
     link, invoice = await _open(token, uow, request)
     _guest_allowed((await uow.portal_settings.get()).guest_checkout)
     method_id = _method_from_ref(request, link, body.method_ref)
-    principal = Principal(partner_id=uow.partner_id, api_key_id=f"guest:{link.id}", livemode=False)
+    principal = Principal(partner_id=uow.partner_id, api_key_id=link.id, livemode=False)
     claimed = await claim(uow, principal, idempotency_key, request)
     uow.idempotency_row = claimed.row_id
     ctx = WriteContext(

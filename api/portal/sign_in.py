@@ -27,12 +27,21 @@ from domain.portal.sessions import SessionState
 
 router = APIRouter(prefix="/portal/v1", tags=["portal-sign-in"])
 
-# Per client address, in-process (see api/rate_limit.py): code sends, and guesses of codes and passwords.
-SENDS_PER_ADDRESS = TokenBuckets(rate_per_second=20 / 3600, burst=20)
-GUESSES_PER_ADDRESS = TokenBuckets(rate_per_second=60 / 3600, burst=30)
+SENDS = "portal_sends"
+GUESSES = "portal_guesses"
 
 
-def _limit(buckets: TokenBuckets, request: Request, what: str) -> None:
+def portal_limits() -> dict[str, TokenBuckets]:
+    """Per client address, in-process (see api/rate_limit.py): 20 code or reset emails an hour, and 60 guesses
+    of codes, passwords and links an hour (30 at once)."""
+    return {
+        SENDS: TokenBuckets(rate_per_second=20 / 3600, burst=20),
+        GUESSES: TokenBuckets(rate_per_second=60 / 3600, burst=30),
+    }
+
+
+def _limit(kind: str, request: Request, what: str) -> None:
+    buckets: TokenBuckets = request.app.state.portal_limits[kind]
     if wait := buckets.take(client_ip(request)):
         raise TooManyAttempts(f"Too many {what} from this network. Try again later.", retry_after=max(1, int(wait)))
 
@@ -95,7 +104,7 @@ async def signed_in_answer(request: Request, uow: UoW, opened: sign_in.Opened) -
 )
 async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
     check_origin(request, get_container(request))
-    _limit(SENDS_PER_ADDRESS, request, "sign-in codes")
+    _limit(SENDS, request, "sign-in codes")
     await sign_in.send_code(body.email, uow, creds=credentials(get_container(request)))
     return Accepted(detail="If this address can receive codes, one is on its way. It works for 10 minutes.")
 
@@ -111,7 +120,7 @@ async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: 
 )
 async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow: UoW, request: Request) -> Response:
     check_origin(request, get_container(request))
-    _limit(GUESSES_PER_ADDRESS, request, "sign-in attempts")
+    _limit(GUESSES, request, "sign-in attempts")
     opened = await sign_in.sign_in_with_code(
         body.email,
         body.code,
@@ -134,7 +143,7 @@ async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow:
 )
 async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow: UoW, request: Request) -> Response:
     check_origin(request, get_container(request))
-    _limit(GUESSES_PER_ADDRESS, request, "sign-in attempts")
+    _limit(GUESSES, request, "sign-in attempts")
     opened = await sign_in.sign_in_with_password(
         body.email,
         body.password,
@@ -156,7 +165,7 @@ async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow
     responses=problems(401, 403, 429),
 )
 async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Request) -> Response:
-    _limit(GUESSES_PER_ADDRESS, request, "sign-in attempts")
+    _limit(GUESSES, request, "sign-in attempts")
     await sign_in.complete_mfa(ctx.session, body.code, uow, creds=ctx.creds, recovery=body.recovery)
     opened = await accounts.rotate(ctx.session, uow, creds=ctx.creds)
     return await signed_in_answer(request, uow, opened)
@@ -173,7 +182,7 @@ async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Reques
 async def link(body: LinkRedeem, uow: UoW, request: Request) -> Response:
     container = get_container(request)
     check_origin(request, container)
-    _limit(GUESSES_PER_ADDRESS, request, "sign-in attempts")
+    _limit(GUESSES, request, "sign-in attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.sign_in_with_link(
         body.token, uow, creds=credentials(container), ip=client_ip(request), ua=request.headers.get("user-agent")
@@ -192,7 +201,7 @@ async def link(body: LinkRedeem, uow: UoW, request: Request) -> Response:
 async def activate(body: PasswordSet, uow: UoW, request: Request) -> Response:
     container = get_container(request)
     check_origin(request, container)
-    _limit(GUESSES_PER_ADDRESS, request, "attempts")
+    _limit(GUESSES, request, "attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.activate(
         body.token,
@@ -221,7 +230,7 @@ class ResetRequest(RequestModel):
 async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
     container = get_container(request)
     check_origin(request, container)
-    _limit(SENDS_PER_ADDRESS, request, "reset requests")
+    _limit(SENDS, request, "reset requests")
     await accounts.request_password_reset(body.email, uow, creds=credentials(container), slug=partner.slug)
     return Accepted(detail="If this address has a password here, a reset link is on its way. It works for one hour.")
 
@@ -237,7 +246,7 @@ async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, 
 async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
     container = get_container(request)
     check_origin(request, container)
-    _limit(GUESSES_PER_ADDRESS, request, "attempts")
+    _limit(GUESSES, request, "attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.reset_password(
         body.token,
@@ -262,7 +271,7 @@ async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
 async def impersonation_view(body: LinkRedeem, uow: UoW, request: Request) -> Response:
     container = get_container(request)
     check_origin(request, container)
-    _limit(GUESSES_PER_ADDRESS, request, "attempts")
+    _limit(GUESSES, request, "attempts")
     await scope_by_link(uow, body.token)
     opened = await impersonation.open_view(
         body.token, uow, creds=credentials(container), ip=client_ip(request), ua=request.headers.get("user-agent")

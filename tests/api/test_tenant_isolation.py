@@ -26,10 +26,13 @@ from api.pagination import encode_cursor
 from domain.ids import new_id
 from tests.conftest import Tenant, make_tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method, token_for
+from tests.portal_helpers import portal_sign_in
 
 PROBLEM = "application/problem+json"
 UNLIMITED: dict[str, Any] = {
-    "rate_limit_per_second": 100_000, "rate_limit_burst": 1_000_000, "auth_failures_per_minute": 100_000,
+    "rate_limit_per_second": 100_000,
+    "rate_limit_burst": 1_000_000,
+    "auth_failures_per_minute": 100_000,
 }
 ID_RE = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
 
@@ -41,6 +44,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/customers/{customer_id}/payment_methods"): {"token": TOKEN, "make_default": True},
     ("POST", "/v1/payments/{payment_id}/refunds"): {"amount": 100, "reason": "Not yours"},
     ("POST", "/v1/disputes/{dispute_id}/evidence"): {"text": "winning_evidence: B answers A's dispute"},
+    ("POST", "/v1/customers/{customer_id}/portal-invites"): {"email": "intruder@b.example"},
+    ("POST", "/v1/access-requests/{request_id}/approve"): {"new_customer": {"name": "Taken over"}},
 }
 
 # Public routes that take a path parameter but no partner credential, so "another partner's id" means nothing
@@ -90,6 +95,8 @@ class World:
     payment_method: dict[str, Any]  # a saved card (the sandbox's disputed test card)
     card_payment: dict[str, Any]  # charged on payment_method, then disputed
     dispute: dict[str, Any]  # needs_response: takes evidence
+    access_request: dict[str, Any]  # pending: approvable, dismissable
+    portal_user: dict[str, Any]  # invited to the customer: unlockable
 
     def ids_for(self, param: str) -> list[str]:
         return {
@@ -98,6 +105,8 @@ class World:
             "payment_id": [self.payment["id"], self.card_payment["id"]],
             "payment_method_id": [self.payment_method["id"]],
             "dispute_id": [self.dispute["id"]],
+            "request_id": [self.access_request["id"]],
+            "user_id": [self.portal_user["id"]],
         }[param]
 
 
@@ -121,17 +130,22 @@ async def partners(container: Container) -> AsyncIterator[Partners]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     base = "http://remit.test"
     async with (
-        httpx.AsyncClient(transport=transport, base_url=base,
-                          headers={"Authorization": f"Bearer {tenant_a.api_key}"}) as a,
-        httpx.AsyncClient(transport=transport, base_url=base,
-                          headers={"Authorization": f"Bearer {tenant_b.api_key}"}) as b,
+        httpx.AsyncClient(
+            transport=transport, base_url=base, headers={"Authorization": f"Bearer {tenant_a.api_key}"}
+        ) as a,
+        httpx.AsyncClient(
+            transport=transport, base_url=base, headers={"Authorization": f"Bearer {tenant_b.api_key}"}
+        ) as b,
     ):
         yield Partners(container, app, a, b, tenant_a, tenant_b)
 
 
-async def make_world(client: httpx.AsyncClient, label: str) -> World:
+async def make_world(client: httpx.AsyncClient, label: str, container: Container | None = None) -> World:
     customer = await make_customer(
-        client, name=f"{label} Dental", email=f"ap@{label.lower()}.example", tags=[f"tag-{label.lower()}"],
+        client,
+        name=f"{label} Dental",
+        email=f"ap@{label.lower()}.example",
+        tags=[f"tag-{label.lower()}"],
         metadata={"owner": label},
     )
     partially_paid = await make_invoice(client, customer["id"], amount=10_000, number=f"{label}-SHARED-1")
@@ -152,7 +166,33 @@ async def make_world(client: httpx.AsyncClient, label: str) -> World:
     assert [d["status"] for d in disputes] == ["needs_response"], disputes
     card_payment = (await client.get(f"/v1/payments/{card_payment['id']}")).json()
     assert card_payment["status"] == "disputed", card_payment
-    return World(customer, partially_paid, unpaid, draft, payment, carded, method, card_payment, disputes[0])
+    r = await client.post(f"/v1/customers/{customer['id']}/portal-invites", json={"email": f"clerk@{label}.example"})
+    assert r.status_code == 201, r.text
+    portal_user = r.json()
+    access_request: dict[str, Any] = {"id": new_id("acr")}
+    if container is not None:  # someone unknown verifies an email and asks for access
+        slug = (await client.get("/v1/settings/portal")).json()["slug"]
+        async with httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url)) as stranger:
+            await portal_sign_in(stranger, container, slug, f"stranger@{label.lower()}.example")
+            r = await stranger.post(
+                "/portal/v1/access-requests",
+                json={"company_name": f"{label} Stranger", "contact_name": "S", "phone": "555-0100", "address": "1 St"},
+            )
+            assert r.status_code == 201, r.text
+            access_request = r.json()
+    return World(
+        customer,
+        partially_paid,
+        unpaid,
+        draft,
+        payment,
+        carded,
+        method,
+        card_payment,
+        disputes[0],
+        access_request,
+        portal_user,
+    )
 
 
 async def seen_by(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
@@ -169,11 +209,16 @@ async def seen_by(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
         ("card_payment", f"/v1/payments/{world.card_payment['id']}"),
         ("refunds", f"/v1/payments/{world.card_payment['id']}/refunds"),
         ("dispute", f"/v1/disputes/{world.dispute['id']}"),
+        ("portal_user", f"/v1/portal-users/{world.portal_user['id']}"),
         ("payment_methods", f"/v1/customers/{world.customer['id']}/payment_methods"),
     ]:
         r = await client.get(path)
         assert r.status_code == 200, r.text
         out[name] = r.json()
+    if "status" in world.access_request:  # made through the portal only when the world had a container
+        r = await client.get(f"/v1/access-requests/{world.access_request['id']}")
+        assert r.status_code == 200, r.text
+        out["access_request"] = r.json()
     out["lists"] = await lists(client)
     return out
 
@@ -187,6 +232,8 @@ async def lists(client: httpx.AsyncClient, **params: Any) -> dict[str, Any]:
         ("payments", "/v1/payments", {}),
         ("ledger", "/v1/ledger/entries", {}),
         ("disputes", "/v1/disputes", {}),
+        ("access_requests", "/v1/access-requests", {}),
+        ("portal_users", "/v1/portal-users", {}),
     ]:
         r = await client.get(path, params={"limit": 100, **extra, **params})
         assert r.status_code == 200, r.text
@@ -218,30 +265,46 @@ def all_ids(payload: Any) -> set[str]:
 
 
 def ids_of(world: World) -> set[str]:
-    return {world.customer["id"], world.partially_paid["id"], world.unpaid["id"], world.draft["id"],
-            world.payment["id"], world.carded["id"], world.payment_method["id"], world.card_payment["id"],
-            world.dispute["id"]}
+    return {
+        world.customer["id"],
+        world.partially_paid["id"],
+        world.unpaid["id"],
+        world.draft["id"],
+        world.payment["id"],
+        world.carded["id"],
+        world.payment_method["id"],
+        world.card_payment["id"],
+        world.dispute["id"],
+    }
 
 
 # --------------------------------------------------------------------------------------------------------------
 
 
 async def test_every_route_with_an_id_hides_other_partners_resources(partners: Partners) -> None:
-    world_a = await make_world(partners.a, "A")
-    world_b = await make_world(partners.b, "B")
+    world_a = await make_world(partners.a, "A", partners.container)
+    world_b = await make_world(partners.b, "B", partners.container)
     a_before = await seen_by(partners.a, world_a)
     b_before = await seen_by(partners.b, world_b)
 
-    every = [(m, p, r) for m, p, r in api_routes(partners.app) if path_params(p)]
+    # Partner routes here; the portal's own session-scoped routes are covered by tests/portal/test_portal_isolation.
+    every = [
+        (m, p, r) for m, p, r in api_routes(partners.app) if path_params(p) and not p.startswith(("/portal/", "/dev/"))
+    ]
     assert {(m, p) for m, p, _ in every} >= PUBLIC_ROUTES, "a public route listed here no longer exists"
     routes = [(m, p, r) for m, p, r in every if (m, p) not in PUBLIC_ROUTES]
-    fillable = ("customer_id", "invoice_id", "payment_id", "payment_method_id", "dispute_id")
+    fillable = ("customer_id", "invoice_id", "payment_id", "payment_method_id", "dispute_id", "request_id", "user_id")
     unfillable = sorted({(m, p) for m, p, _ in routes for name in path_params(p) if name not in fillable})
     assert not unfillable, f"routes with a path parameter this test cannot fill; teach World.ids_for: {unfillable}"
     missing_body = sorted((m, p) for m, p, r in routes if r.body_field is not None and (m, p) not in BODIES)
     assert not missing_body, f"write routes without a plausible body in BODIES: {missing_body}"
     # The enumeration must see what the OpenAPI document publishes, so no route escapes it.
-    published = {(m.upper(), p) for p, ops in partners.app.openapi()["paths"].items() for m in ops if "{" in p}
+    published = {
+        (m.upper(), p)
+        for p, ops in partners.app.openapi()["paths"].items()
+        for m in ops
+        if "{" in p and not p.startswith("/portal/")
+    }
     assert {(m, p) for m, p, _ in every} >= published
     assert len(routes) >= 17
     # One real token of B's serves every attach attempt: refused before the processor is asked, it stays unused.
@@ -353,10 +416,14 @@ async def test_invoicing_or_paying_across_partners_is_404_and_writes_nothing(par
     a_before = await seen_by(partners.a, world_a)
     b_before = await seen_by(partners.b, world_b)
 
-    r = await partners.b.post("/v1/invoices", json={
-        "customer_id": world_a.customer["id"], "currency": "USD",
-        "lines": [{"description": "Not yours", "quantity": 1, "unit_amount": 1_000}],
-    })
+    r = await partners.b.post(
+        "/v1/invoices",
+        json={
+            "customer_id": world_a.customer["id"],
+            "currency": "USD",
+            "lines": [{"description": "Not yours", "quantity": 1, "unit_amount": 1_000}],
+        },
+    )
     assert_not_found(r, "B invoices A's customer")
     for customer_id, invoice_id, label in [
         (world_b.customer["id"], world_a.unpaid["id"], "B's customer, A's invoice"),
@@ -391,10 +458,15 @@ async def test_idempotency_keys_and_invoice_numbers_are_per_partner(partners: Pa
     invoice_a = await make_invoice(partners.a, first_a.json()["id"], number="INV-SAME")
     invoice_b = await make_invoice(partners.b, first_b.json()["id"], number="INV-SAME")
     assert invoice_a["number"] == invoice_b["number"] == "INV-SAME"
-    taken = await partners.a.post("/v1/invoices", json={
-        "customer_id": first_a.json()["id"], "currency": "USD", "number": "INV-SAME",
-        "lines": [{"description": "x", "quantity": 1, "unit_amount": 1}],
-    })
+    taken = await partners.a.post(
+        "/v1/invoices",
+        json={
+            "customer_id": first_a.json()["id"],
+            "currency": "USD",
+            "number": "INV-SAME",
+            "lines": [{"description": "x", "quantity": 1, "unit_amount": 1}],
+        },
+    )
     assert taken.status_code == 409 and taken.json()["code"] == "invoice_number_taken"
 
 
@@ -415,8 +487,12 @@ async def test_a_signed_event_naming_one_partner_cannot_touch_anothers_payment(p
     disputed = {
         **state.raw,
         "dispute": {
-            "id": f"dp_sbx_{uuid.uuid4().hex[:16]}", "status": "needs_response", "amount": payment_b["amount"],
-            "currency": payment_b["currency"], "reason": "fraudulent", "evidence_due_by": None,
+            "id": f"dp_sbx_{uuid.uuid4().hex[:16]}",
+            "status": "needs_response",
+            "amount": payment_b["amount"],
+            "currency": payment_b["currency"],
+            "reason": "fraudulent",
+            "evidence_due_by": None,
         },
     }
     assert disputed["id"] == payment_b["processor_payment_id"]
@@ -432,8 +508,11 @@ async def test_a_signed_event_naming_one_partner_cannot_touch_anothers_payment(p
 
     async def deliver(account: str, charge_object: dict[str, Any]) -> httpx.Response:
         event = {
-            "id": f"evt_sbx_{uuid.uuid4().hex[:16]}", "object": "event", "type": "charge.dispute.created",
-            "account": account, "created": int(partners.container.clock.now().timestamp()),
+            "id": f"evt_sbx_{uuid.uuid4().hex[:16]}",
+            "object": "event",
+            "type": "charge.dispute.created",
+            "account": account,
+            "created": int(partners.container.clock.now().timestamp()),
             "data": {"object": charge_object},
         }
         body = json.dumps(event).encode()
