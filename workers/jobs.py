@@ -9,6 +9,7 @@ from typing import Any
 from adapters.bootstrap import Container
 from adapters.db import sweeps
 from domain.payments import recovery
+from workers import scheduled_payments
 
 Job = Callable[..., Awaitable[Any]]
 
@@ -76,6 +77,8 @@ JOBS: dict[str, Job] = {
     "payments.sweep_in_flight": sweep_in_flight,
     "payments.refresh": refresh_payment,
     "refunds.refresh": refresh_refund,
+    "scheduled_payments.run_due": scheduled_payments.run_due,
+    "scheduled_payments.execute": scheduled_payments.execute,
 }
 
 EVERY_FIVE_MINUTES = frozenset(range(0, 60, 5))
@@ -83,4 +86,5 @@ EVERY_FIVE_MINUTES = frozenset(range(0, 60, 5))
 CRON: list[tuple[str, frozenset[int]]] = [
     ("maintenance.purge_idempotency_keys", frozenset({17})),
     ("payments.sweep_in_flight", EVERY_FIVE_MINUTES),
+    ("scheduled_payments.run_due", frozenset({5})),
 ]

@@ -12,6 +12,7 @@ from adapters.db.customers import SqlCustomers
 from adapters.db.disputes import SqlDisputes
 from adapters.db.emails import SqlEmails
 from adapters.db.idempotency import SqlIdempotency
+from adapters.db.invoice_questions import SqlInvoiceQuestions
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
@@ -26,9 +27,11 @@ from adapters.db.portal import (
     SqlPortalSessions,
     SqlPortalUsers,
 )
+from adapters.db.portal_invoices import SqlPortalInvoices
 from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.refunds import SqlRefunds
+from adapters.db.scheduled_payments import SqlScheduledPayments
 from adapters.db.tables import AuditLogRow, OutboxEventRow, core
 from domain.clock import Clock, SystemClock
 from domain.ids import new_id
@@ -84,6 +87,9 @@ class SqlUnitOfWork:
         self.portal_links = SqlPortalLinks(self.session)
         self.access_requests = SqlAccessRequests(self.session)
         self.pay_links = SqlPayLinks(self.session)
+        self.portal_invoices = SqlPortalInvoices(self.session, self.invoices)
+        self.scheduled_payments = SqlScheduledPayments(self.session)
+        self.invoice_questions = SqlInvoiceQuestions(self.session)
         return self
 
     @property

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.portal import me, partners, pay_links, sign_in, team
+from api.portal import (
+    invoices,
+    me,
+    methods,
+    notifications,
+    partners,
+    pay_links,
+    payments,
+    questions,
+    scheduled,
+    sign_in,
+    team,
+)
 
 ROUTERS: list[APIRouter] = [
     partners.router,
@@ -12,4 +24,10 @@ ROUTERS: list[APIRouter] = [
     me.router,
     team.router,
     pay_links.router,
+    invoices.router,
+    questions.router,
+    payments.router,
+    methods.router,
+    scheduled.router,
+    notifications.router,
 ]

@@ -1,0 +1,125 @@
+"""Scheduled payments: the repository, and the cross-partner selection of those whose day has come."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import date
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.paging import fetch_page
+from adapters.db.tables import ScheduledPaymentRow, core
+from domain.errors import NotFound
+from domain.pagination import Page, PageRequest
+from domain.payments.model import Allocation
+from domain.portal.scheduled import ScheduledPayment, ScheduledStatus
+
+
+def _to_domain(row: ScheduledPaymentRow) -> ScheduledPayment:
+    return ScheduledPayment(
+        id=row.id,
+        partner_id=row.partner_id,
+        customer_id=row.customer_id,
+        portal_user_id=row.portal_user_id,
+        payment_method_id=row.payment_method_id,
+        allocations=tuple(Allocation(a["invoice_id"], int(a["amount"])) for a in row.allocations),
+        currency=row.currency,
+        scheduled_for=row.scheduled_for,
+        status=ScheduledStatus(row.status),
+        payment_id=row.payment_id,
+        failure_message=row.failure_message,
+        created_at=row.created_at,
+        executed_at=row.executed_at,
+        canceled_at=row.canceled_at,
+        canceled_by=row.canceled_by,
+    )
+
+
+class SqlScheduledPayments:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, scheduled: ScheduledPayment) -> None:
+        await self.session.execute(
+            insert(core(ScheduledPaymentRow)),
+            {
+                "id": scheduled.id,
+                "partner_id": scheduled.partner_id,
+                "customer_id": scheduled.customer_id,
+                "portal_user_id": scheduled.portal_user_id,
+                "payment_method_id": scheduled.payment_method_id,
+                "allocations": [{"invoice_id": a.invoice_id, "amount": a.amount} for a in scheduled.allocations],
+                "amount": scheduled.amount,
+                "currency": scheduled.currency,
+                "scheduled_for": scheduled.scheduled_for,
+                "status": scheduled.status.value,
+                "created_at": scheduled.created_at,
+            },
+        )
+
+    async def get(self, ident: str, *, lock: bool = False) -> ScheduledPayment:
+        stmt = select(ScheduledPaymentRow).where(ScheduledPaymentRow.id == ident)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = await self.session.scalar(stmt)
+        if row is None:
+            raise NotFound("scheduled payment", ident)
+        return _to_domain(row)
+
+    async def save(self, scheduled: ScheduledPayment) -> None:
+        await self.session.execute(
+            update(ScheduledPaymentRow)
+            .where(ScheduledPaymentRow.id == scheduled.id)
+            .values(
+                status=scheduled.status.value,
+                payment_id=scheduled.payment_id,
+                failure_message=scheduled.failure_message,
+                executed_at=scheduled.executed_at,
+                canceled_at=scheduled.canceled_at,
+                canceled_by=scheduled.canceled_by,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def list(
+        self, page: PageRequest, *, customer_id: str | None = None, status: ScheduledStatus | None = None
+    ) -> Page[ScheduledPayment]:
+        stmt = select(ScheduledPaymentRow)
+        if customer_id is not None:
+            stmt = stmt.where(ScheduledPaymentRow.customer_id == customer_id)
+        if status is not None:
+            stmt = stmt.where(ScheduledPaymentRow.status == status.value)
+        rows = await fetch_page(self.session, stmt, ScheduledPaymentRow.id, page)
+        return Page(items=[_to_domain(r) for r in rows.items], has_more=rows.has_more)
+
+    async def waiting_for_customer(self, customer_id: str) -> builtins.list[ScheduledPayment]:
+        rows = await self.session.scalars(
+            select(ScheduledPaymentRow)
+            .where(
+                ScheduledPaymentRow.customer_id == customer_id,
+                ScheduledPaymentRow.status == ScheduledStatus.SCHEDULED.value,
+            )
+            .order_by(ScheduledPaymentRow.id)
+        )
+        return [_to_domain(r) for r in rows]
+
+
+async def due_scheduled_payments(
+    session: AsyncSession, *, today: date, after_id: str = "", limit: int = 1000
+) -> list[tuple[str, str]]:
+    """(partner id, id) of schedules whose day has come, and of any left processing by a run that died."""
+    rows = await session.execute(
+        select(ScheduledPaymentRow.partner_id, ScheduledPaymentRow.id)
+        .where(
+            or_(
+                (ScheduledPaymentRow.status == ScheduledStatus.SCHEDULED.value)
+                & (ScheduledPaymentRow.scheduled_for <= today),
+                ScheduledPaymentRow.status == ScheduledStatus.PROCESSING.value,
+            ),
+            ScheduledPaymentRow.id > after_id,
+        )
+        .order_by(ScheduledPaymentRow.id)
+        .limit(limit)
+    )
+    return [(p, i) for p, i in rows]

@@ -1,0 +1,178 @@
+"""Questions a customer asks about an invoice from the portal, and the partner's answer.
+
+Lifecycle: open → resolved; one open question per invoice. While one is open the invoice counts as questioned,
+which reminders and auto-pay consult (`is_questioned`) so nobody is chased for a bill under discussion.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from domain.clock import Clock
+from domain.errors import Conflict, InvalidRequest, InvalidTransition
+from domain.ids import new_id
+from domain.mail import Email, Template
+from domain.pagination import Page, PageRequest
+from domain.portal.ports import PortalSettingsRepository, PortalUsers
+from domain.ports import UnitOfWork
+
+MAX_MESSAGE = 2000
+
+
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+TRANSITIONS: dict[QuestionStatus, frozenset[QuestionStatus]] = {
+    QuestionStatus.OPEN: frozenset({QuestionStatus.RESOLVED}),
+    QuestionStatus.RESOLVED: frozenset(),
+}
+
+
+@dataclass(slots=True)
+class InvoiceQuestion:
+    partner_id: str
+    invoice_id: str
+    customer_id: str
+    message: str
+    created_at: datetime
+    portal_user_id: str | None = None
+    status: QuestionStatus = QuestionStatus.OPEN
+    resolution: str | None = None
+    resolved_at: datetime | None = None
+    id: str = field(default_factory=lambda: new_id("qst"))
+
+    def move_to(self, target: QuestionStatus) -> None:
+        if target not in TRANSITIONS[self.status]:
+            raise InvalidTransition("invoice question", self.id, self.status.value, target.value)
+        self.status = target
+
+
+class InvoiceQuestions(Protocol):
+    async def add(self, question: InvoiceQuestion) -> None: ...
+    async def get(self, ident: str, *, lock: bool = False) -> InvoiceQuestion: ...
+    async def save(self, question: InvoiceQuestion) -> None: ...
+    async def for_invoice(self, invoice_id: str) -> builtins.list[InvoiceQuestion]:
+        """Newest first."""
+        ...
+
+    async def open_among(self, invoice_ids: Sequence[str]) -> set[str]:
+        """Which of these invoices have an open question."""
+        ...
+
+    async def list(
+        self, page: PageRequest, *, status: QuestionStatus | None = None, invoice_id: str | None = None
+    ) -> Page[InvoiceQuestion]: ...
+
+
+class QuestionsUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def invoice_questions(self) -> InvoiceQuestions: ...
+
+    @property
+    def portal_users(self) -> PortalUsers: ...
+
+    @property
+    def portal_settings(self) -> PortalSettingsRepository: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AskQuestion:
+    invoice_id: str
+    customer_id: str
+    message: str
+    from_email: str
+    portal_user_id: str | None = None
+
+
+async def is_questioned(uow: QuestionsUnitOfWork, invoice_id: str) -> bool:
+    """An open question pauses the invoice's reminders and auto-pay until the partner resolves it."""
+    return invoice_id in await uow.invoice_questions.open_among([invoice_id])
+
+
+async def ask_question(cmd: AskQuestion, uow: QuestionsUnitOfWork, *, clock: Clock) -> InvoiceQuestion:
+    message = cmd.message.strip()
+    if not 1 <= len(message) <= MAX_MESSAGE:
+        raise InvalidRequest(
+            f"Write a question of 1 to {MAX_MESSAGE} characters.", code="invalid_message", field="message"
+        )
+    invoice = await uow.invoices.lock(cmd.invoice_id)  # one open question per invoice, asked one at a time
+    if await is_questioned(uow, invoice.id):
+        raise Conflict(
+            "A question about this invoice is already open; the partner will answer it by email.",
+            code="question_already_open",
+            invoice_id=invoice.id,
+        )
+    question = InvoiceQuestion(
+        partner_id=uow.partner_id,
+        invoice_id=invoice.id,
+        customer_id=cmd.customer_id,
+        message=message,
+        created_at=clock.now(),
+        portal_user_id=cmd.portal_user_id,
+    )
+    await uow.invoice_questions.add(question)
+    uow.record(
+        "invoice.questioned",
+        {"question_id": question.id, "invoice_id": invoice.id, "customer_id": cmd.customer_id},
+    )
+    customer = await uow.customers.get(cmd.customer_id)
+    settings = await uow.portal_settings.get()
+    recipients = list(settings.notification_emails) or ([settings.support_email] if settings.support_email else [])
+    for address in recipients:
+        await uow.emails.queue(
+            Email(
+                to=address,
+                template=Template.INVOICE_QUESTIONED,
+                context={
+                    "invoice_number": invoice.number,
+                    "customer_name": customer.name,
+                    "message": message,
+                    "from_email": cmd.from_email,
+                },
+                partner_id=uow.partner_id,
+                dedupe_key=f"invoice.questioned:{question.id}:{address}",
+            )
+        )
+    return question
+
+
+async def resolve_question(
+    ident: str, uow: QuestionsUnitOfWork, *, resolution: str | None, clock: Clock
+) -> InvoiceQuestion:
+    question = await uow.invoice_questions.get(ident, lock=True)
+    question.move_to(QuestionStatus.RESOLVED)
+    question.resolution = resolution.strip() if resolution and resolution.strip() else None
+    question.resolved_at = clock.now()
+    await uow.invoice_questions.save(question)
+    uow.record(
+        "invoice.question_resolved",
+        {"question_id": question.id, "invoice_id": question.invoice_id, "customer_id": question.customer_id},
+    )
+    to = await _asker(question, uow)
+    if to is not None:
+        invoice = await uow.invoices.get(question.invoice_id)
+        await uow.emails.queue(
+            Email(
+                to=to,
+                template=Template.INVOICE_QUESTION_RESOLVED,
+                context={"invoice_number": invoice.number, "resolution": question.resolution or ""},
+                partner_id=uow.partner_id,
+                dedupe_key=f"invoice.question_resolved:{question.id}",
+            )
+        )
+    return question
+
+
+async def _asker(question: InvoiceQuestion, uow: QuestionsUnitOfWork) -> str | None:
+    if question.portal_user_id is not None:
+        user = await uow.portal_users.find(question.portal_user_id)
+        if user is not None:
+            return user.email
+    return (await uow.customers.get(question.customer_id)).email

@@ -1,0 +1,321 @@
+"""Scheduled payments: a customer picks a saved method, what to pay and a day; a job charges it that day.
+
+Lifecycle: scheduled → processing → executed | failed, and scheduled → canceled (by the customer or the partner,
+until it runs). Exactly once: the move to processing, the stored payment (with its reservation) and the link to
+it commit together under the row's lock before the processor is called; a run that finds the row processing
+resumes that payment instead of starting another.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from domain.clock import Clock
+from domain.errors import Conflict, DomainError, InvalidRequest, InvalidTransition
+from domain.ids import new_id
+from domain.mail import Email, Template
+from domain.pagination import Page, PageRequest
+from domain.payments import charges, recovery
+from domain.payments.model import Allocation, Payment, PaymentStatus
+from domain.portal.ports import PortalUsers
+from domain.ports import PaymentProcessor, UnitOfWork
+
+
+class ScheduledStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    PROCESSING = "processing"
+    EXECUTED = "executed"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+S = ScheduledStatus
+TRANSITIONS: dict[ScheduledStatus, frozenset[ScheduledStatus]] = {
+    S.SCHEDULED: frozenset({S.PROCESSING, S.CANCELED}),
+    S.PROCESSING: frozenset({S.EXECUTED, S.FAILED}),
+    S.EXECUTED: frozenset(),
+    S.FAILED: frozenset(),
+    S.CANCELED: frozenset(),
+}
+
+
+@dataclass(slots=True)
+class ScheduledPayment:
+    partner_id: str
+    customer_id: str
+    payment_method_id: str
+    allocations: tuple[Allocation, ...]
+    currency: str
+    scheduled_for: date
+    created_at: datetime
+    portal_user_id: str | None = None
+    status: ScheduledStatus = ScheduledStatus.SCHEDULED
+    payment_id: str | None = None
+    failure_message: str | None = None
+    executed_at: datetime | None = None
+    canceled_at: datetime | None = None
+    canceled_by: str | None = None
+    id: str = field(default_factory=lambda: new_id("sch"))
+
+    @property
+    def amount(self) -> int:
+        """What the invoices receive; a card fee, if any, is added when it runs."""
+        return sum(a.amount for a in self.allocations)
+
+    @property
+    def invoice_ids(self) -> tuple[str, ...]:
+        return tuple(a.invoice_id for a in self.allocations)
+
+    def move_to(self, target: ScheduledStatus) -> None:
+        if target not in TRANSITIONS[self.status]:
+            raise InvalidTransition("scheduled payment", self.id, self.status.value, target.value)
+        self.status = target
+
+    def cancel(self, *, by: str, at: datetime) -> None:
+        if self.status is not ScheduledStatus.SCHEDULED:
+            raise Conflict(
+                f"This scheduled payment is {self.status.value} and can no longer be canceled.",
+                code="scheduled_payment_not_cancelable",
+                status=self.status.value,
+            )
+        self.move_to(ScheduledStatus.CANCELED)
+        self.canceled_at = at
+        self.canceled_by = by
+
+    def fail(self, reason: str) -> None:
+        self.move_to(ScheduledStatus.FAILED)
+        self.failure_message = reason[:500]
+
+
+class ScheduledPayments(Protocol):
+    async def add(self, scheduled: ScheduledPayment) -> None: ...
+    async def get(self, ident: str, *, lock: bool = False) -> ScheduledPayment: ...
+    async def save(self, scheduled: ScheduledPayment) -> None: ...
+    async def list(
+        self, page: PageRequest, *, customer_id: str | None = None, status: ScheduledStatus | None = None
+    ) -> Page[ScheduledPayment]: ...
+    async def waiting_for_customer(self, customer_id: str) -> builtins.list[ScheduledPayment]:
+        """Every schedule of the customer still waiting for its day."""
+        ...
+
+
+class ScheduledUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def scheduled_payments(self) -> ScheduledPayments: ...
+
+    @property
+    def portal_users(self) -> PortalUsers: ...
+
+    async def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulePayment:
+    """Explicit `allocations`, or an `amount` spread oldest due first over `invoice_ids` (or all open invoices)."""
+
+    customer_id: str
+    payment_method_id: str
+    scheduled_for: date
+    allocations: tuple[Allocation, ...] = ()
+    amount: int | None = None
+    invoice_ids: tuple[str, ...] = ()
+    currency: str | None = None
+    portal_user_id: str | None = None
+
+
+async def schedule_payment(cmd: SchedulePayment, uow: ScheduledUnitOfWork, *, clock: Clock) -> ScheduledPayment:
+    """Resolve what it pays now (the quote's checks: method, invoices, amounts, partner rules) and store it."""
+    quote = await charges.quote_payment(
+        charges.PayInvoices(
+            customer_id=cmd.customer_id,
+            payment_method_id=cmd.payment_method_id,
+            allocations=cmd.allocations,
+            amount=cmd.amount,
+            invoice_ids=cmd.invoice_ids,
+            currency=cmd.currency,
+        ),
+        uow,
+        clock=clock,
+    )
+    invoices = await uow.invoices.get_many([a.invoice_id for a in quote.allocations])
+    _check_day(cmd.scheduled_for, min(i.due_date for i in invoices), clock.today())
+    taken = {
+        invoice_id: s.scheduled_for
+        for s in await uow.scheduled_payments.waiting_for_customer(cmd.customer_id)
+        for invoice_id in s.invoice_ids
+    }
+    for a in quote.allocations:
+        if a.invoice_id in taken:
+            raise Conflict(
+                f"A payment of this invoice is already scheduled for {taken[a.invoice_id].isoformat()}; cancel it "
+                "first to choose another day or amount.",
+                code="already_scheduled",
+                invoice_id=a.invoice_id,
+            )
+    scheduled = ScheduledPayment(
+        partner_id=uow.partner_id,
+        customer_id=cmd.customer_id,
+        payment_method_id=quote.method.id,
+        allocations=tuple(quote.allocations),
+        currency=quote.currency,
+        scheduled_for=cmd.scheduled_for,
+        created_at=clock.now(),
+        portal_user_id=cmd.portal_user_id,
+    )
+    await uow.scheduled_payments.add(scheduled)
+    uow.record("scheduled_payment.created", _event(scheduled))
+    return scheduled
+
+
+def _check_day(day: date, earliest_due: date, today: date) -> None:
+    first = today + timedelta(days=1)
+    if earliest_due < first:
+        raise InvalidRequest(
+            f"An invoice in this payment is due {earliest_due.isoformat()}, so it cannot be scheduled for later; "
+            "pay it now instead.",
+            code="invalid_scheduled_date",
+            field="scheduled_for",
+        )
+    if not first <= day <= earliest_due:
+        raise InvalidRequest(
+            f"Choose a day from {first.isoformat()} to {earliest_due.isoformat()} (the earliest due date of the "
+            "invoices it pays).",
+            code="invalid_scheduled_date",
+            field="scheduled_for",
+        )
+
+
+async def cancel_scheduled(ident: str, uow: ScheduledUnitOfWork, *, by: str, clock: Clock) -> ScheduledPayment:
+    scheduled = await uow.scheduled_payments.get(ident, lock=True)
+    scheduled.cancel(by=by, at=clock.now())
+    await uow.scheduled_payments.save(scheduled)
+    uow.record("scheduled_payment.canceled", {**_event(scheduled), "canceled_by": by})
+    return scheduled
+
+
+async def execute_scheduled(
+    ident: str, uow: ScheduledUnitOfWork, *, processors: Mapping[str, PaymentProcessor], clock: Clock
+) -> ScheduledPayment:
+    """Charge a schedule whose day has come; safe to run any number of times, also concurrently."""
+    scheduled = await uow.scheduled_payments.get(ident, lock=True)
+    if scheduled.status is ScheduledStatus.SCHEDULED:
+        if scheduled.scheduled_for > clock.today():
+            return scheduled  # not its day yet
+        scheduled.move_to(ScheduledStatus.PROCESSING)
+        try:
+            started = await charges.start_payment(_pay_command(scheduled), uow, clock=clock)
+        except DomainError as refused:  # no longer payable, method removed, more than due, partial refused…
+            return await _refused(ident, refused.detail, uow, clock=clock)
+        scheduled.payment_id = started.payment.id
+        await uow.scheduled_payments.save(scheduled)
+        await uow.commit()  # durable before calling out: a retry finds the payment instead of making another
+        payment = await charges.submit_payment(
+            started, uow, processor=processors[started.method.processor], clock=clock
+        )
+    elif scheduled.status is ScheduledStatus.PROCESSING and scheduled.payment_id is not None:
+        payment = await recovery.refresh_payment(scheduled.payment_id, uow, processors=processors, clock=clock)
+    else:
+        return scheduled  # executed, failed or canceled: nothing to do
+    return await _conclude(ident, payment, uow, clock=clock)
+
+
+def _pay_command(scheduled: ScheduledPayment) -> charges.PayInvoices:
+    return charges.PayInvoices(
+        customer_id=scheduled.customer_id,
+        payment_method_id=scheduled.payment_method_id,
+        allocations=scheduled.allocations,
+        currency=scheduled.currency,
+    )
+
+
+async def _refused(ident: str, reason: str, uow: ScheduledUnitOfWork, *, clock: Clock) -> ScheduledPayment:
+    """Nothing was charged: record why, in a transaction of its own (the refused one held the start's writes)."""
+    await uow.rollback()
+    scheduled = await uow.scheduled_payments.get(ident, lock=True)
+    if scheduled.status is not ScheduledStatus.SCHEDULED:
+        return scheduled  # another run got there first
+    scheduled.move_to(ScheduledStatus.PROCESSING)
+    scheduled.fail(reason)
+    scheduled.executed_at = clock.now()
+    await uow.scheduled_payments.save(scheduled)
+    uow.record("scheduled_payment.failed", {**_event(scheduled), "reason": scheduled.failure_message})
+    await _notify(scheduled, None, uow)
+    return scheduled
+
+
+async def _conclude(ident: str, payment: Payment, uow: ScheduledUnitOfWork, *, clock: Clock) -> ScheduledPayment:
+    """Move the schedule to where its payment ended; a payment still in flight leaves it processing."""
+    if payment.status is PaymentStatus.PROCESSING:
+        return await uow.scheduled_payments.get(ident)
+    scheduled = await uow.scheduled_payments.get(ident, lock=True)
+    if scheduled.status is not ScheduledStatus.PROCESSING:
+        return scheduled
+    if payment.status is PaymentStatus.FAILED:
+        scheduled.fail(payment.failure_message or "The payment was declined.")
+        event = "scheduled_payment.failed"
+    else:
+        scheduled.move_to(ScheduledStatus.EXECUTED)
+        event = "scheduled_payment.executed"
+    scheduled.executed_at = clock.now()
+    await uow.scheduled_payments.save(scheduled)
+    uow.record(event, {**_event(scheduled), "payment_id": payment.id})
+    await _notify(scheduled, payment, uow)
+    return scheduled
+
+
+async def _notify(scheduled: ScheduledPayment, payment: Payment | None, uow: ScheduledUnitOfWork) -> None:
+    to = await _recipient(scheduled, payment, uow)
+    if to is None:
+        return
+    if scheduled.status is ScheduledStatus.EXECUTED and payment is not None:
+        template = Template.SCHEDULED_PAYMENT_EXECUTED
+        context: dict[str, object] = {
+            "transaction_id": payment.transaction_id,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "scheduled_for": scheduled.scheduled_for.isoformat(),
+            "status": payment.status.value,
+        }
+    else:
+        template = Template.SCHEDULED_PAYMENT_FAILED
+        context = {
+            "amount": payment.amount if payment is not None else scheduled.amount,
+            "currency": scheduled.currency,
+            "scheduled_for": scheduled.scheduled_for.isoformat(),
+            "reason": scheduled.failure_message or "The payment could not be made.",
+        }
+    await uow.emails.queue(
+        Email(
+            to=to,
+            template=template,
+            context=context,
+            partner_id=uow.partner_id,
+            dedupe_key=f"scheduled_payment.{scheduled.status.value}:{scheduled.id}",
+        )
+    )
+
+
+async def _recipient(scheduled: ScheduledPayment, payment: Payment | None, uow: ScheduledUnitOfWork) -> str | None:
+    if scheduled.portal_user_id is not None:
+        user = await uow.portal_users.find(scheduled.portal_user_id)
+        if user is not None:
+            return user.email
+    if payment is not None and payment.receipt_email:
+        return payment.receipt_email
+    return (await uow.customers.get(scheduled.customer_id)).email
+
+
+def _event(scheduled: ScheduledPayment) -> dict[str, object]:
+    return {
+        "scheduled_payment_id": scheduled.id,
+        "customer_id": scheduled.customer_id,
+        "amount": scheduled.amount,
+        "currency": scheduled.currency,
+        "scheduled_for": scheduled.scheduled_for.isoformat(),
+        "status": scheduled.status.value,
+    }

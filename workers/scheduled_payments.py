@@ -1,0 +1,49 @@
+"""Scheduled payments' jobs: the hourly fan-out of those whose day has come, and one charge per schedule."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from adapters.bootstrap import Container
+from adapters.db.scheduled_payments import due_scheduled_payments
+from domain.portal import scheduled
+
+log = logging.getLogger("remit.workers")
+
+
+async def run_due(ctx: dict[str, Any]) -> int:
+    """Enqueue one `scheduled_payments.execute` per schedule due today or earlier (and any a dead run left
+    processing), in keyset batches. Running it twice is harmless: exactly-once lives in the execute use case."""
+    container: Container = ctx["container"]
+    queue = ctx["queue"]
+    today = container.clock.today()
+    after = ""
+    fanned = 0
+    while True:
+        async with container.sessions() as session:
+            batch = await due_scheduled_payments(session, today=today, after_id=after)
+        if not batch:
+            break
+        for partner_id, ident in batch:
+            await queue.enqueue("scheduled_payments.execute", partner_id=partner_id, ident=ident)
+        fanned += len(batch)
+        after = batch[-1][1]
+    return fanned
+
+
+async def execute(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
+    """Charge one schedule in a unit of work of its partner; returns its status afterwards."""
+    container: Container = ctx["container"]
+    async with container.uow() as uow:
+        done = await scheduled.execute_scheduled(
+            ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
+        )
+        await uow.commit()
+    queue = ctx.get("queue")
+    if uow.committed_emails and queue is not None:
+        try:
+            await queue.enqueue("emails.deliver", ids=list(uow.committed_emails))
+        except Exception:  # the emails stay queued in the database; the minute sweep sends them
+            log.warning("could not enqueue email delivery for %s", ident, exc_info=True)
+    return str(done.status.value)
