@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -46,6 +47,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/disputes/{dispute_id}/evidence"): {"text": "winning_evidence: B answers A's dispute"},
     ("POST", "/v1/customers/{customer_id}/portal-invites"): {"email": "intruder@b.example"},
     ("POST", "/v1/access-requests/{request_id}/approve"): {"new_customer": {"name": "Taken over"}},
+    ("POST", "/v1/invoice-questions/{question_id}/resolve"): {"resolution": "Not yours"},
 }
 
 # Public routes that take a path parameter but no partner credential, so "another partner's id" means nothing
@@ -97,6 +99,8 @@ class World:
     dispute: dict[str, Any]  # needs_response: takes evidence
     access_request: dict[str, Any]  # pending: approvable, dismissable
     portal_user: dict[str, Any]  # invited to the customer: unlockable
+    scheduled_payment: dict[str, Any]  # scheduled from the portal: cancelable
+    question: dict[str, Any]  # asked from the portal: resolvable
 
     def ids_for(self, param: str) -> list[str]:
         return {
@@ -107,6 +111,8 @@ class World:
             "dispute_id": [self.dispute["id"]],
             "request_id": [self.access_request["id"]],
             "user_id": [self.portal_user["id"]],
+            "scheduled_payment_id": [self.scheduled_payment["id"]],
+            "question_id": [self.question["id"]],
         }[param]
 
 
@@ -180,6 +186,9 @@ async def make_world(client: httpx.AsyncClient, label: str, container: Container
             )
             assert r.status_code == 201, r.text
             access_request = r.json()
+        scheduled_payment, question = await _from_the_portal(client, container, slug, customer, method, label)
+    else:
+        scheduled_payment, question = {"id": new_id("sch")}, {"id": new_id("qst")}
     return World(
         customer,
         partially_paid,
@@ -192,7 +201,41 @@ async def make_world(client: httpx.AsyncClient, label: str, container: Container
         disputes[0],
         access_request,
         portal_user,
+        scheduled_payment,
+        question,
     )
+
+
+async def _from_the_portal(
+    client: httpx.AsyncClient,
+    container: Container,
+    slug: str,
+    customer: dict[str, Any],
+    method: dict[str, Any],
+    label: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The customer signs in, schedules a payment of a new invoice and asks a question about it."""
+    due = (container.clock.today() + timedelta(days=30)).isoformat()
+    invoice = await make_invoice(client, customer["id"], amount=3_000, due_date=due)
+    async with httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url)) as browser:
+        await portal_sign_in(browser, container, slug, customer["email"])
+        tomorrow = (container.clock.today() + timedelta(days=1)).isoformat()
+        r = await browser.post(
+            "/portal/v1/scheduled-payments",
+            json={
+                "payment_method_id": method["id"],
+                "amount": 3_000,
+                "invoice_ids": [invoice["id"]],
+                "scheduled_for": tomorrow,
+            },
+        )
+        assert r.status_code == 201, r.text
+        scheduled_payment = r.json()
+        r = await browser.post(
+            f"/portal/v1/invoices/{invoice['id']}/questions", json={"message": f"{label}'s question"}
+        )
+        assert r.status_code == 201, r.text
+        return scheduled_payment, r.json()
 
 
 async def seen_by(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
@@ -216,9 +259,14 @@ async def seen_by(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
         assert r.status_code == 200, r.text
         out[name] = r.json()
     if "status" in world.access_request:  # made through the portal only when the world had a container
-        r = await client.get(f"/v1/access-requests/{world.access_request['id']}")
-        assert r.status_code == 200, r.text
-        out["access_request"] = r.json()
+        for name, path in [
+            ("access_request", f"/v1/access-requests/{world.access_request['id']}"),
+            ("scheduled_payment", f"/v1/scheduled-payments/{world.scheduled_payment['id']}"),
+            ("question", f"/v1/invoice-questions/{world.question['id']}"),
+        ]:
+            r = await client.get(path)
+            assert r.status_code == 200, r.text
+            out[name] = r.json()
     out["lists"] = await lists(client)
     return out
 
@@ -234,6 +282,8 @@ async def lists(client: httpx.AsyncClient, **params: Any) -> dict[str, Any]:
         ("disputes", "/v1/disputes", {}),
         ("access_requests", "/v1/access-requests", {}),
         ("portal_users", "/v1/portal-users", {}),
+        ("scheduled_payments", "/v1/scheduled-payments", {}),
+        ("invoice_questions", "/v1/invoice-questions", {}),
     ]:
         r = await client.get(path, params={"limit": 100, **extra, **params})
         assert r.status_code == 200, r.text
@@ -293,7 +343,17 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
     ]
     assert {(m, p) for m, p, _ in every} >= PUBLIC_ROUTES, "a public route listed here no longer exists"
     routes = [(m, p, r) for m, p, r in every if (m, p) not in PUBLIC_ROUTES]
-    fillable = ("customer_id", "invoice_id", "payment_id", "payment_method_id", "dispute_id", "request_id", "user_id")
+    fillable = (
+        "customer_id",
+        "invoice_id",
+        "payment_id",
+        "payment_method_id",
+        "dispute_id",
+        "request_id",
+        "user_id",
+        "scheduled_payment_id",
+        "question_id",
+    )
     unfillable = sorted({(m, p) for m, p, _ in routes for name in path_params(p) if name not in fillable})
     assert not unfillable, f"routes with a path parameter this test cannot fill; teach World.ids_for: {unfillable}"
     missing_body = sorted((m, p) for m, p, r in routes if r.body_field is not None and (m, p) not in BODIES)
@@ -340,6 +400,10 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
     assert evidence.status_code == 200 and evidence.json()["status"] == "under_review", evidence.text
     assert (await partners.a.post(f"/v1/payment_methods/{world_a.payment_method['id']}/default")).status_code == 200
     assert (await partners.a.delete(f"/v1/payment_methods/{world_a.payment_method['id']}")).status_code == 200
+    cancel = await partners.a.post(f"/v1/scheduled-payments/{world_a.scheduled_payment['id']}/cancel")
+    assert cancel.status_code == 200 and cancel.json()["status"] == "canceled", cancel.text
+    resolve = await partners.a.post(f"/v1/invoice-questions/{world_a.question['id']}/resolve", json={})
+    assert resolve.status_code == 200 and resolve.json()["status"] == "resolved", resolve.text
     # B's token was never consumed by the refused attaches: B can still use it on its own customer.
     own = await partners.b.post(f"/v1/customers/{world_b.customer['id']}/payment_methods", json={"token": token})
     assert own.status_code == 201, own.text
@@ -355,6 +419,8 @@ LIST_FILTERS = [  # path, filter, A's resource, whether A's own query finds rows
     ("/v1/ledger/entries", "invoice_id", "unpaid", True),
     ("/v1/ledger/entries", "invoice_id", "draft", False),
     ("/v1/ledger/entries", "payment_id", "payment", True),
+    ("/v1/scheduled-payments", "customer_id", "customer", False),
+    ("/v1/invoice-questions", "invoice_id", "unpaid", False),
 ]
 
 
