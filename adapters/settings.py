@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +33,10 @@ class Settings(BaseSettings):
     rate_limit_per_second: float = Field(default=100, gt=0, le=100_000)
     rate_limit_burst: int = Field(default=200, ge=1, le=1_000_000)
     auth_failures_per_minute: int = Field(default=30, ge=1, le=100_000)
+    # smtp://[user:pass@]host:port (add ?starttls=1 for STARTTLS) or smtps://… (TLS from the first byte).
+    # Unset: emails are kept in the database and shown at /dev/mailbox instead of being sent.
+    smtp_url: str | None = None
+    mail_from: str = "Remit <no-reply@remit.local>"
 
     @field_validator("database_url")
     @classmethod
@@ -46,6 +52,30 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis:// or rediss://")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps"):
+            raise ValueError("must start with smtp:// (add ?starttls=1 for STARTTLS) or smtps://")
+        try:
+            parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+        except ValueError:
+            raise ValueError("has a port that is not a number between 0 and 65535") from None
+        if not parts.hostname:
+            raise ValueError("must name a host, e.g. smtp://mail.example.com:587?starttls=1")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str) -> str:
+        address = parseaddr(value)[1]
+        if "@" not in address or address.startswith("@") or address.endswith("@"):
+            raise ValueError("must be an address such as 'Remit <billing@example.com>' or billing@example.com")
         return value
 
     @field_validator("base_url")

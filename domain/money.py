@@ -89,3 +89,31 @@ class Money:
         sign = "-" if self.amount < 0 else ""
         whole, frac = divmod(abs(self.amount), 10**digits) if digits else (abs(self.amount), 0)
         return f"{sign}{whole:,}.{frac:0{digits}d} {self.currency}" if digits else f"{sign}{whole:,} {self.currency}"
+
+
+# How amounts are shown to people (emails, PDFs): a symbol that cannot be mistaken for another currency's.
+SYMBOLS: dict[str, str] = {
+    "USD": "$",
+    "CAD": "CA$",
+    "EUR": "€",
+    "GBP": "£",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "CHF": "CHF\u00a0",
+    "MXN": "MX$",
+    "JPY": "¥",
+}
+
+
+def display_amount(amount: int, currency: str) -> str:
+    """`102930, "USD"` -> `$1,029.30`; `"CAD"` -> `CA$1,029.30`. Integer arithmetic only, so no float ever
+    rounds a cent away; unknown currencies are shown with their code."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TypeError("amounts are int minor units")
+    code = currency.upper()
+    digits = CURRENCIES.get(code, 2)
+    whole, frac = divmod(abs(amount), 10**digits)
+    number = f"{whole:,}.{frac:0{digits}d}" if digits else f"{whole:,}"
+    sign = "-" if amount < 0 else ""
+    symbol = SYMBOLS.get(code)
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number}\u00a0{code}"
