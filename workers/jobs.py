@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from adapters.bootstrap import Container
 from adapters.db import sweeps
+from adapters.mail import notifications
+from adapters.mail.delivery import Delivery, due_emails
 from domain.payments import recovery
 from workers import scheduled_payments
 
@@ -72,19 +75,81 @@ async def refresh_refund(ctx: dict[str, Any], *, partner_id: str, ident: str) ->
     return await _refresh(ctx, partner_id, ident, recovery.refresh_refund)
 
 
+EMAIL_BATCH = 50  # ids per emails.deliver job
+
+
+async def deliver_emails(ctx: dict[str, Any], *, ids: list[str]) -> dict[str, int]:
+    """Send these queued emails, each in its own claim; returns how many ended in each status (`skipped`: sent
+    already, not due yet, or another worker has it). One email failing to render or send never stops the rest."""
+    container: Container = ctx["container"]
+    delivery = Delivery(container.sessions, container.mailer, container.clock)
+    outcomes: dict[str, int] = {}
+    for ident in ids:
+        try:
+            status = await delivery.deliver(ident)
+        except Exception:  # the database hiccuped: the row's lease runs out and the sweep tries again
+            logging.getLogger("remit.mail").exception("delivering email %s", ident)
+            status = "error"
+        outcomes[status] = outcomes.get(status, 0) + 1
+    return outcomes
+
+
+async def sweep_emails(ctx: dict[str, Any]) -> int:
+    """Fan out delivery of every queued email that is due: first attempts whose enqueue was lost (Redis down, a
+    crash after commit), retries whose backoff has passed, claims whose worker died."""
+    container: Container = ctx["container"]
+    queue = ctx["queue"]
+    now = container.clock.now()
+    after = ""
+    fanned = 0
+    while True:
+        async with container.sessions() as session:
+            batch = await due_emails(session, now=now, after_id=after, limit=EMAIL_BATCH)
+        if not batch:
+            break
+        await queue.enqueue("emails.deliver", ids=batch)
+        fanned += len(batch)
+        after = batch[-1]
+    return fanned
+
+
+async def notify_outbox(ctx: dict[str, Any]) -> int:
+    """Queue the customer emails that payment events call for (receipts, bank debits started, cleared, failed),
+    one transaction per batch of events, and hand them to delivery once committed; returns how many were queued."""
+    container: Container = ctx["container"]
+    queue = ctx.get("queue")
+    queued = 0
+    while True:
+        async with container.sessions() as session, session.begin():
+            batch = await notifications.notify_batch(session, container.clock)
+        if batch.events == 0:
+            break
+        queued += len(batch.email_ids)
+        for start in range(0, len(batch.email_ids), EMAIL_BATCH):
+            if queue is not None:  # without a queue (called directly) the minute sweep delivers them
+                await queue.enqueue("emails.deliver", ids=batch.email_ids[start : start + EMAIL_BATCH])
+    return queued
+
+
 JOBS: dict[str, Job] = {
     "maintenance.purge_idempotency_keys": purge_idempotency_keys,
     "payments.sweep_in_flight": sweep_in_flight,
     "payments.refresh": refresh_payment,
     "refunds.refresh": refresh_refund,
+    "emails.deliver": deliver_emails,
+    "emails.sweep": sweep_emails,
+    "outbox.notify": notify_outbox,
     "scheduled_payments.run_due": scheduled_payments.run_due,
     "scheduled_payments.execute": scheduled_payments.execute,
 }
 
+EVERY_MINUTE = frozenset(range(60))
 EVERY_FIVE_MINUTES = frozenset(range(0, 60, 5))
 # (job name, minutes of the hour it runs at); both runners read this one table.
 CRON: list[tuple[str, frozenset[int]]] = [
     ("maintenance.purge_idempotency_keys", frozenset({17})),
     ("payments.sweep_in_flight", EVERY_FIVE_MINUTES),
+    ("emails.sweep", EVERY_MINUTE),
+    ("outbox.notify", EVERY_MINUTE),
     ("scheduled_payments.run_due", frozenset({5})),
 ]
