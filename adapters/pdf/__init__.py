@@ -1,0 +1,1 @@
+"""PDF documents customers download: invoices and payment receipts."""
