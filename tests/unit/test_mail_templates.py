@@ -206,6 +206,12 @@ def test_optional_values_read_well_when_absent() -> None:
         T.SCHEDULED_PAYMENT_EXECUTED, {**SAMPLES[T.SCHEDULED_PAYMENT_EXECUTED], "status": "pending"}, NORTHWIND
     )
     assert pending.subject.startswith("Scheduled payment started") and "business days" in pending.text
+    made = render_template(T.SCHEDULED_PAYMENT_EXECUTED, SAMPLES[T.SCHEDULED_PAYMENT_EXECUTED], NORTHWIND)
+    assert made.subject.startswith("Scheduled payment made") and "Keep this email as your receipt" in made.text
+    unconfirmed = render_template(
+        T.SCHEDULED_PAYMENT_EXECUTED, {**SAMPLES[T.SCHEDULED_PAYMENT_EXECUTED], "status": "processing"}, NORTHWIND
+    )
+    assert "not confirmed it yet" in unconfirmed.text and "receipt" not in unconfirmed.subject
     no_fee = render_template(T.BANK_DEBIT_PENDING, SAMPLES[T.BANK_DEBIT_PENDING], NORTHWIND)
     assert "Card fee" not in no_fee.text
 
