@@ -27,7 +27,7 @@ from domain.portal import access, accounts, mfa
 from domain.portal.sessions import PortalSession, SessionState
 from domain.portal.sign_in import Opened
 
-router = APIRouter(prefix="/portal/v1", tags=["portal-account"])
+router = APIRouter(prefix="/portal/v1", tags=["portal_account"])
 
 
 class SessionView(BaseModel):
@@ -105,7 +105,7 @@ async def me_answer(uow: SqlUnitOfWork, session: PortalSession, token: str, requ
 
 @router.get(
     "/me",
-    operation_id="portal-account_me",
+    operation_id="portal_account_me",
     summary="Who is signed in",
     description="The session's person, state, CSRF token and the customers they can switch between.",
     response_model=MeOut,
@@ -125,7 +125,7 @@ class SwitchAccount(RequestModel):
 
 @router.post(
     "/me/account",
-    operation_id="portal-account_switch",
+    operation_id="portal_account_switch",
     summary="Switch to another customer this person can reach",
     response_model=MeOut,
     responses=problems(401, 403, 404),
@@ -141,7 +141,7 @@ class SessionList(BaseModel):
 
 @router.get(
     "/me/sessions",
-    operation_id="portal-account_sessions",
+    operation_id="portal_account_sessions",
     summary="List my active sessions",
     response_model=SessionList,
     responses=problems(401, 403),
@@ -153,7 +153,7 @@ async def sessions(ctx: Portal) -> SessionList:
 
 @router.delete(
     "/me/sessions/{session_id}",
-    operation_id="portal-account_revoke_session",
+    operation_id="portal_account_revoke_session",
     summary="Sign out one of my sessions",
     status_code=204,
     responses=problems(401, 403, 404),
@@ -166,7 +166,7 @@ async def revoke(session_id: str, ctx: PortalWriting) -> Response:
 
 @router.post(
     "/sign-out",
-    operation_id="portal-account_sign_out",
+    operation_id="portal_account_sign_out",
     summary="Sign out",
     description="Ends this session (an impersonated one too) and clears the cookie.",
     status_code=204,
@@ -186,7 +186,7 @@ class StepUp(RequestModel):
 
 @router.post(
     "/me/step-up/code",
-    operation_id="portal-account_step_up_code",
+    operation_id="portal_account_step_up_code",
     summary="Email a code to confirm it is me",
     status_code=204,
     responses=problems(401, 403, 429),
@@ -198,7 +198,7 @@ async def step_up_code(ctx: PortalWriting) -> Response:
 
 @router.post(
     "/me/step-up",
-    operation_id="portal-account_step_up",
+    operation_id="portal_account_step_up",
     summary="Confirm it is me (second factor)",
     description="One of `password`, `totp` or `code`. Opens the sensitive actions for 10 minutes and rotates the "
     "session token.",
@@ -219,7 +219,7 @@ class PasswordChange(RequestModel):
 
 @router.post(
     "/me/password",
-    operation_id="portal-account_change_password",
+    operation_id="portal_account_change_password",
     summary="Set or change my password",
     description="8 to 256 characters, not a common password. Ends every other session. Setting a first password "
     "needs a recent second factor.",
@@ -246,7 +246,7 @@ class EmailChangeConfirm(RequestModel):
 
 @router.post(
     "/me/email",
-    operation_id="portal-account_request_email_change",
+    operation_id="portal_account_request_email_change",
     summary="Change my email: send a code to the new address",
     description="Needs a recent second factor.",
     status_code=204,
@@ -260,7 +260,7 @@ async def request_email_change(body: EmailChange, ctx: PortalWriting) -> Respons
 
 @router.post(
     "/me/email/confirm",
-    operation_id="portal-account_confirm_email_change",
+    operation_id="portal_account_confirm_email_change",
     summary="Change my email: confirm with the code sent to the new address",
     description="Ends every other session.",
     response_model=MeOut,
@@ -288,7 +288,7 @@ class RecoveryCodes(BaseModel):
 
 @router.post(
     "/me/mfa",
-    operation_id="portal-account_begin_mfa",
+    operation_id="portal_account_begin_mfa",
     summary="Start setting up two-step sign-in (TOTP)",
     description="Needs a recent second factor. Confirm with a first code to turn it on.",
     response_model=MfaEnrolment,
@@ -303,7 +303,7 @@ async def begin_mfa(ctx: PortalWriting) -> MfaEnrolment:
 
 @router.post(
     "/me/mfa/confirm",
-    operation_id="portal-account_confirm_mfa",
+    operation_id="portal_account_confirm_mfa",
     summary="Turn two-step sign-in on with a first code",
     description="Returns 10 recovery codes, shown once. Ends every other session and rotates this one.",
     response_model=RecoveryCodes,
@@ -318,7 +318,7 @@ async def confirm_mfa(body: MfaConfirm, ctx: PortalWriting) -> Response:
 
 @router.post(
     "/me/mfa/recovery-codes",
-    operation_id="portal-account_new_recovery_codes",
+    operation_id="portal_account_new_recovery_codes",
     summary="Replace my recovery codes",
     response_model=RecoveryCodes,
     responses=problems(401, 403, 409),
@@ -331,7 +331,7 @@ async def recovery_codes(ctx: PortalWriting) -> RecoveryCodes:
 
 @router.delete(
     "/me/mfa",
-    operation_id="portal-account_disable_mfa",
+    operation_id="portal_account_disable_mfa",
     summary="Turn two-step sign-in off",
     description="Needs a recent second factor. Ends every other session.",
     response_model=MeOut,
@@ -352,7 +352,7 @@ class AccessRequestIn(RequestModel):
 
 @router.post(
     "/access-requests",
-    operation_id="portal-account_request_access",
+    operation_id="portal_account_request_access",
     summary="Ask the partner for access",
     description="For a verified email no customer has (`no_access` session): business information once. The "
     "requester and the partner are emailed; the answer (and later `GET /me`) shows it awaiting approval.",

@@ -14,7 +14,7 @@ from domain.partners.model import Partner
 from domain.payments.model import MethodType
 from domain.portal.settings import readable_text_color
 
-router = APIRouter(prefix="/portal/v1", tags=["portal-sign-in"])
+router = APIRouter(prefix="/portal/v1", tags=["portal_access"])
 
 
 class Branding(BaseModel):
@@ -59,7 +59,7 @@ async def branding_of(partner: Partner, uow: UoW) -> Branding:
 
 @router.get(
     "/partners/{slug}",
-    operation_id="portal-sign-in_partner",
+    operation_id="portal_access_partner",
     summary="A partner's portal branding and options",
     description="Public. A slug the partner used before answers 308 with the current one in `Location`.",
     response_model=Branding,
@@ -71,7 +71,7 @@ async def by_slug(slug: str, partner: BillingPartner, uow: UoW) -> Branding:
 
 @router.get(
     "/partner",
-    operation_id="portal-sign-in_partner_by_host",
+    operation_id="portal_access_partner_by_host",
     summary="The portal branding for this custom domain",
     description="Public. The Host header names the partner (a partner's custom domain); 404 on any other host.",
     response_model=Branding,

@@ -34,7 +34,7 @@ from domain.portal import access, guest
 from domain.portal.pay_links import PayLink, link_id_from
 from domain.portal.sessions import PortalSession, SessionState
 
-router = APIRouter(prefix="/portal/v1/pay-links", tags=["portal-pay-links"])
+router = APIRouter(prefix="/portal/v1/pay-links", tags=["portal_pay_links"])
 
 
 class LineView(BaseModel):
@@ -117,7 +117,7 @@ async def _open(token: str, uow: SqlUnitOfWork, request: Request) -> tuple[PayLi
 
 @router.get(
     "/{token}",
-    operation_id="portal-pay-links_retrieve",
+    operation_id="portal_pay_links_retrieve",
     summary="The invoice behind a pay link",
     description="Public. What is owed, the lines, the partner's branding, and whether a sign-in is required.",
     response_model=PayLinkView,
@@ -179,7 +179,7 @@ async def _command(invoice: Invoice, uow: SqlUnitOfWork, amount: int | None, met
 
 @router.post(
     "/{token}/quote",
-    operation_id="portal-pay-links_quote",
+    operation_id="portal_pay_links_quote",
     summary="Add the payer's card or bank account and quote the payment",
     description="Spends the tokenizer's single-use token: the method is kept on the invoice's customer for this "
     "payment only (never the default, never auto-charged). Answers the fee and total before anything is charged, "
@@ -221,7 +221,7 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
 
 @router.post(
     "/{token}/payments",
-    operation_id="portal-pay-links_pay",
+    operation_id="portal_pay_links_pay",
     summary="Pay the invoice as a guest",
     description="Charges the method from the quote. The payment belongs to the invoice's customer. Send an "
     "Idempotency-Key: a double click or a retry pays once. Bank debits answer `pending`; a decline answers 402.",
@@ -257,7 +257,7 @@ async def pay(
 
 @router.post(
     "/{token}/enrol",
-    operation_id="portal-pay-links_enrol",
+    operation_id="portal_pay_links_enrol",
     summary="Ask for a portal account after paying",
     description="Files an access request naming the invoice's customer; the partner approves it (nobody gets "
     "access to a customer's account from a pay link alone).",

@@ -25,7 +25,7 @@ from domain.errors import TooManyAttempts
 from domain.portal import accounts, impersonation, sign_in
 from domain.portal.sessions import SessionState
 
-router = APIRouter(prefix="/portal/v1", tags=["portal-sign-in"])
+router = APIRouter(prefix="/portal/v1", tags=["portal_access"])
 
 SENDS = "portal_sends"
 GUESSES = "portal_guesses"
@@ -94,7 +94,7 @@ async def signed_in_answer(request: Request, uow: UoW, opened: sign_in.Opened) -
 
 @router.post(
     "/partners/{slug}/sign-in/code",
-    operation_id="portal-sign-in_send_code",
+    operation_id="portal_access_send_code",
     summary="Email a one-time sign-in code",
     description="Always answers 202 the same way, whether or not the address is known. The code has 6 digits, "
     "lasts 10 minutes, and a new one voids the previous one; at most 5 per hour per address.",
@@ -111,7 +111,7 @@ async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: 
 
 @router.post(
     "/partners/{slug}/sign-in/verify",
-    operation_id="portal-sign-in_verify_code",
+    operation_id="portal_access_verify_code",
     summary="Sign in with the emailed code",
     description="Opens a session (HttpOnly cookie) and returns the CSRF token. For an address no customer has, the "
     "session is limited: it can only file an access request (`status: no_access`).",
@@ -134,7 +134,7 @@ async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow:
 
 @router.post(
     "/partners/{slug}/sign-in/password",
-    operation_id="portal-sign-in_password",
+    operation_id="portal_access_password",
     summary="Sign in with a password",
     description="Five failures lock the account for a minute, growing to 15 minutes; an emailed reset link or the "
     "partner unlocks it. With MFA on, answers `mfa_required`.",
@@ -157,7 +157,7 @@ async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow
 
 @router.post(
     "/sign-in/mfa",
-    operation_id="portal-sign-in_mfa",
+    operation_id="portal_access_mfa",
     summary="Finish signing in with an authenticator or recovery code",
     description="The step after a code, link or password when MFA is on. It never asks for the emailed code "
     "again. Five wrong codes end the waiting session. The session token is rotated.",
@@ -173,7 +173,7 @@ async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Reques
 
 @router.post(
     "/sign-in/link",
-    operation_id="portal-sign-in_link",
+    operation_id="portal_access_link",
     summary="Sign in with an emailed single-use link",
     description="The link an approved access request sends. Single use; expires after 3 days.",
     response_model=SignInOut,
@@ -192,7 +192,7 @@ async def link(body: LinkRedeem, uow: UoW, request: Request) -> Response:
 
 @router.post(
     "/activation",
-    operation_id="portal-sign-in_activate",
+    operation_id="portal_access_activate",
     summary="Set a password from an activation or team-invitation link",
     description="Single use, valid 7 days. Signs in (or asks for MFA when it is on).",
     response_model=SignInOut,
@@ -220,7 +220,7 @@ class ResetRequest(RequestModel):
 
 @router.post(
     "/partners/{slug}/password-reset",
-    operation_id="portal-sign-in_request_reset",
+    operation_id="portal_access_request_reset",
     summary="Email a password-reset link",
     description="Always answers 202 the same way. The link is single use and lasts one hour.",
     status_code=202,
@@ -237,7 +237,7 @@ async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, 
 
 @router.post(
     "/password-reset",
-    operation_id="portal-sign-in_reset_password",
+    operation_id="portal_access_reset_password",
     summary="Set a new password from a reset link",
     description="Unlocks the account and ends every other session; signs in (or asks for MFA when it is on).",
     response_model=SignInOut,
@@ -261,7 +261,7 @@ async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
 
 @router.post(
     "/sign-in/impersonation",
-    operation_id="portal-sign-in_impersonation",
+    operation_id="portal_access_impersonation",
     summary="Open the partner's read-only view from an impersonation link",
     description="Single use, valid 2 minutes. The session is read-only and bannered (`impersonated` in "
     "`GET /portal/v1/me`); it and every request it makes are in the audit log.",

@@ -13,7 +13,7 @@ from domain.errors import Conflict, NotFound
 from domain.portal import access
 from domain.portal.users import Membership, Permission, normalize_email, permissions_of
 
-router = APIRouter(prefix="/portal/v1/team", tags=["portal-team"])
+router = APIRouter(prefix="/portal/v1/team", tags=["portal_team"])
 
 
 class Member(BaseModel):
@@ -40,7 +40,7 @@ class PermissionsIn(RequestModel):
 
 @router.get(
     "",
-    operation_id="portal-team_list",
+    operation_id="portal_team_list",
     summary="People who can reach this account",
     response_model=MemberList,
     responses=problems(401, 403),
@@ -64,7 +64,7 @@ async def members(ctx: Portal) -> MemberList:
 
 @router.post(
     "/invites",
-    operation_id="portal-team_invite",
+    operation_id="portal_team_invite",
     summary="Invite a colleague",
     description="Needs the manage_team permission and a recent second factor; the partner can turn invitations "
     "off. The colleague gets a 7-day single-use link to set a password.",
@@ -107,7 +107,7 @@ async def _member(ctx: Portal, user_id: str) -> Membership:
 
 @router.patch(
     "/{user_id}",
-    operation_id="portal-team_set_permissions",
+    operation_id="portal_team_set_permissions",
     summary="Change a colleague's permissions",
     response_model=Member,
     responses=problems(401, 403, 404, 409),
@@ -138,7 +138,7 @@ async def set_permissions(user_id: str, body: PermissionsIn, ctx: PortalWriting)
 
 @router.delete(
     "/{user_id}",
-    operation_id="portal-team_remove",
+    operation_id="portal_team_remove",
     summary="Remove a colleague's access to this account",
     status_code=204,
     responses=problems(401, 403, 404, 409),

@@ -18,7 +18,7 @@ from domain.customers.use_cases import CreateCustomer
 from domain.portal import access
 from domain.portal.access_requests import AccessRequest, AccessRequestStatus
 
-router = APIRouter(prefix="/v1/access-requests", tags=["access-requests"])
+router = APIRouter(prefix="/v1/access-requests", tags=["access_requests"])
 
 
 class AccessRequestOut(BaseModel):
@@ -65,7 +65,7 @@ class Approve(RequestModel):
 
 @router.get(
     "",
-    operation_id="access-requests_list",
+    operation_id="access_requests_list",
     summary="List access requests",
     description="Newest first; `status=pending` is the dashboard's *Requesting access* list.",
     response_model=ListOf[AccessRequestOut],
@@ -80,7 +80,7 @@ async def list_requests(
 
 @router.get(
     "/{request_id}",
-    operation_id="access-requests_retrieve",
+    operation_id="access_requests_retrieve",
     summary="Retrieve an access request",
     response_model=AccessRequestOut,
     responses=problems(401, 404),
@@ -91,7 +91,7 @@ async def retrieve(request_id: str, ctx: Read) -> Response:
 
 @router.post(
     "/{request_id}/approve",
-    operation_id="access-requests_approve",
+    operation_id="access_requests_approve",
     summary="Approve an access request",
     description="Links the person to an existing customer or a new one, creates their portal user and emails "
     "them a single-use sign-in link.",
@@ -126,7 +126,7 @@ async def approve(request_id: str, body: Approve, ctx: Write, request: Request) 
 
 @router.delete(
     "/{request_id}",
-    operation_id="access-requests_dismiss",
+    operation_id="access_requests_dismiss",
     summary="Delete (dismiss) an access request",
     response_model=AccessRequestOut,
     responses=problems(401, 404, 409),

@@ -16,7 +16,7 @@ from api.v1.fields import Email, RequestModel
 from domain.portal import access, impersonation
 from domain.portal.users import ALL_PERMISSIONS, Permission, PortalUser, normalize_email, permissions_of
 
-router = APIRouter(tags=["portal-users"])
+router = APIRouter(tags=["portal_users"])
 
 
 class PortalUserOut(BaseModel):
@@ -59,7 +59,7 @@ class ImpersonationOut(BaseModel):
 
 @router.post(
     "/v1/customers/{customer_id}/portal-invites",
-    operation_id="portal-users_invite",
+    operation_id="portal_users_invite",
     summary="Send a portal activation link",
     description="Gives the address portal access to this customer and emails a single-use link (7 days) to set "
     "a password. Sending again voids the previous link.",
@@ -83,7 +83,7 @@ async def invite(customer_id: str, body: PortalInvite, ctx: Write, request: Requ
 
 @router.get(
     "/v1/portal-users",
-    operation_id="portal-users_list",
+    operation_id="portal_users_list",
     summary="List portal users",
     response_model=ListOf[PortalUserOut],
     responses=problems(401, 404),
@@ -97,7 +97,7 @@ async def list_users(ctx: Read, limit: Limit = 20, cursor: Cursor = None, custom
 
 @router.get(
     "/v1/portal-users/{user_id}",
-    operation_id="portal-users_retrieve",
+    operation_id="portal_users_retrieve",
     summary="Retrieve a portal user",
     response_model=PortalUserOut,
     responses=problems(401, 404),
@@ -108,7 +108,7 @@ async def retrieve(user_id: str, ctx: Read) -> Response:
 
 @router.post(
     "/v1/portal-users/{user_id}/unlock",
-    operation_id="portal-users_unlock",
+    operation_id="portal_users_unlock",
     summary="Unlock a portal user locked after failed sign-ins",
     response_model=PortalUserOut,
     responses=problems(401, 404),
@@ -123,7 +123,7 @@ async def unlock(user_id: str, ctx: Write) -> Response:
 
 @router.post(
     "/v1/customers/{customer_id}/impersonation",
-    operation_id="portal-users_impersonate",
+    operation_id="portal_users_impersonate",
     summary="View the portal as this customer sees it",
     description="A single-use URL valid for 2 minutes that opens a read-only portal session with a banner: no "
     "payments, no method or credential changes. The session and each of its requests are audited.",
