@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -39,6 +40,9 @@ PAYMENT_EVENTS = frozenset(
     {"payment.succeeded", "payment.pending", "payment.settled", "payment.failed", "payment.returned"}
 )
 DEDUPE_KEY_MAX = 160  # the column's width
+# Events older than this are marked without an email: a receipt a day late still helps, but a first run over a
+# database with history (or workers back after a long outage) must not mail customers about old payments.
+MAX_EVENT_AGE = timedelta(days=3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +72,9 @@ async def notify_batch(session: AsyncSession, clock: Clock, *, limit: int = EVEN
     if not events:
         return Batch(0, [])
     outbox = SqlEmails(session, clock)
+    stale = clock.now() - MAX_EVENT_AGE
     for event in events:
-        if event.type not in PAYMENT_EVENTS:
+        if event.type not in PAYMENT_EVENTS or event.created_at < stale:
             continue
         try:
             email = await _payment_email(session, event)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from adapters.bootstrap import Container
 from adapters.db.tables import EmailRow, OutboxEventRow
 from adapters.mail.delivery import BACKOFF, LEASE, MAX_ATTEMPTS
+from adapters.mail.notifications import MAX_EVENT_AGE
 from adapters.mail.smtp import SmtpConfig, SmtpMailer
 from domain.clock import FixedClock
 from domain.ids import new_id
@@ -399,3 +400,17 @@ async def test_a_debit_failing_after_submission_is_told_but_a_refusal_at_submiss
     assert [row.template for row in rows] == ["bank_debit_pending", "bank_debit_failed"]
     assert rows[1].context["transaction_id"] == r.json()["transaction_id"]
     assert rows[1].context["return_code"] is None and rows[1].context["reason"]
+
+
+async def test_old_events_are_marked_without_an_email(container: Container, client: httpx.AsyncClient) -> None:
+    """A first run over a database with history must not mail customers about payments long past."""
+    to = _address("history")
+    customer = await make_customer(client, email=to)
+    invoice = await make_invoice(client, customer["id"], amount=5_000)
+    assert (await pay(client, customer["id"], [(invoice["id"], 5_000)])).status_code == 201
+    container.clock = FixedClock(datetime.now(UTC) + MAX_EVENT_AGE + timedelta(minutes=1))
+    await _notify(container)
+    assert await _rows_to(container, to) == []
+    async with container.sessions() as session:
+        left = await session.scalar(select(OutboxEventRow.id).where(OutboxEventRow.notified_at.is_(None)).limit(1))
+    assert left is None
