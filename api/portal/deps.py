@@ -58,6 +58,10 @@ def credentials(container: Container) -> Credentials:
     return cached
 
 
+def pay_link_key(container: Container) -> bytes:
+    return derived_secret(container.settings, "pay-links").encode()
+
+
 def csrf_token_for(container: Container, session_token: str) -> str:
     key = derived_secret(container.settings, "portal-csrf").encode()
     return hmac.new(key, session_token.encode(), hashlib.sha256).hexdigest()

@@ -15,12 +15,11 @@ from sqlalchemy import select
 
 from adapters.db.tables import PayLinkRow
 from adapters.db.unit_of_work import SqlUnitOfWork
-from adapters.settings import derived_secret
 from api.auth import Principal
 from api.deps import UoW, WriteContext, get_container, processors_of
 from api.errors import problems
 from api.idempotency import claim
-from api.portal.deps import IdempotencyKey, check_origin, client_ip, credentials
+from api.portal.deps import IdempotencyKey, check_origin, client_ip, credentials, pay_link_key
 from api.portal.partners import Branding, branding_of
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Name, RequestModel, ShortText
@@ -98,7 +97,7 @@ class EnrolIn(RequestModel):
 
 
 def _key(request: Request) -> bytes:
-    return derived_secret(get_container(request).settings, "pay-links").encode()
+    return pay_link_key(get_container(request))
 
 
 async def _open(token: str, uow: SqlUnitOfWork, request: Request) -> tuple[PayLink, Invoice]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import Field
@@ -23,6 +25,7 @@ from api.rate_limit import TokenBuckets
 from api.v1.fields import Email, RequestModel
 from domain.errors import TooManyAttempts
 from domain.portal import accounts, impersonation, sign_in
+from domain.portal.ports import Credentials
 from domain.portal.sessions import SessionState
 
 router = APIRouter(prefix="/portal/v1", tags=["portal_access"])
@@ -38,6 +41,21 @@ def portal_limits() -> dict[str, TokenBuckets]:
         SENDS: TokenBuckets(rate_per_second=20 / 3600, burst=20),
         GUESSES: TokenBuckets(rate_per_second=60 / 3600, burst=30),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    creds: Credentials
+    ip: str
+    user_agent: str | None
+
+
+def _caller(request: Request, kind: str, what: str) -> Caller:
+    """What every sign-in route does first: our own pages only, the per-address limit, then who is asking."""
+    container = get_container(request)
+    check_origin(request, container)
+    _limit(kind, request, what)
+    return Caller(credentials(container), client_ip(request), request.headers.get("user-agent"))
 
 
 def _limit(kind: str, request: Request, what: str) -> None:
@@ -103,9 +121,8 @@ async def signed_in_answer(request: Request, uow: UoW, opened: sign_in.Opened) -
     responses=problems(404),
 )
 async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
-    check_origin(request, get_container(request))
-    _limit(SENDS, request, "sign-in codes")
-    await sign_in.send_code(body.email, uow, creds=credentials(get_container(request)))
+    caller = _caller(request, SENDS, "sign-in codes")
+    await sign_in.send_code(body.email, uow, creds=caller.creds)
     return Accepted(detail="If this address can receive codes, one is on its way. It works for 10 minutes.")
 
 
@@ -119,15 +136,9 @@ async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: 
     responses=problems(401, 404),
 )
 async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow: UoW, request: Request) -> Response:
-    check_origin(request, get_container(request))
-    _limit(GUESSES, request, "sign-in attempts")
+    caller = _caller(request, GUESSES, "sign-in attempts")
     opened = await sign_in.sign_in_with_code(
-        body.email,
-        body.code,
-        uow,
-        creds=credentials(get_container(request)),
-        ip=client_ip(request),
-        user_agent=request.headers.get("user-agent"),
+        body.email, body.code, uow, creds=caller.creds, ip=caller.ip, user_agent=caller.user_agent
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -142,15 +153,9 @@ async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow:
     responses=problems(401, 404, 429),
 )
 async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow: UoW, request: Request) -> Response:
-    check_origin(request, get_container(request))
-    _limit(GUESSES, request, "sign-in attempts")
+    caller = _caller(request, GUESSES, "sign-in attempts")
     opened = await sign_in.sign_in_with_password(
-        body.email,
-        body.password,
-        uow,
-        creds=credentials(get_container(request)),
-        ip=client_ip(request),
-        user_agent=request.headers.get("user-agent"),
+        body.email, body.password, uow, creds=caller.creds, ip=caller.ip, user_agent=caller.user_agent
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -180,13 +185,9 @@ async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Reques
     responses=problems(401),
 )
 async def link(body: LinkRedeem, uow: UoW, request: Request) -> Response:
-    container = get_container(request)
-    check_origin(request, container)
-    _limit(GUESSES, request, "sign-in attempts")
+    caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
-    opened = await accounts.sign_in_with_link(
-        body.token, uow, creds=credentials(container), ip=client_ip(request), ua=request.headers.get("user-agent")
-    )
+    opened = await accounts.sign_in_with_link(body.token, uow, creds=caller.creds, ip=caller.ip, ua=caller.user_agent)
     return await signed_in_answer(request, uow, opened)
 
 
@@ -199,17 +200,10 @@ async def link(body: LinkRedeem, uow: UoW, request: Request) -> Response:
     responses=problems(400, 401),
 )
 async def activate(body: PasswordSet, uow: UoW, request: Request) -> Response:
-    container = get_container(request)
-    check_origin(request, container)
-    _limit(GUESSES, request, "attempts")
+    caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.activate(
-        body.token,
-        body.password,
-        uow,
-        creds=credentials(container),
-        ip=client_ip(request),
-        ua=request.headers.get("user-agent"),
+        body.token, body.password, uow, creds=caller.creds, ip=caller.ip, ua=caller.user_agent
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -228,10 +222,8 @@ class ResetRequest(RequestModel):
     responses=problems(404),
 )
 async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
-    container = get_container(request)
-    check_origin(request, container)
-    _limit(SENDS, request, "reset requests")
-    await accounts.request_password_reset(body.email, uow, creds=credentials(container), slug=partner.slug)
+    caller = _caller(request, SENDS, "reset requests")
+    await accounts.request_password_reset(body.email, uow, creds=caller.creds, slug=partner.slug)
     return Accepted(detail="If this address has a password here, a reset link is on its way. It works for one hour.")
 
 
@@ -244,17 +236,10 @@ async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, 
     responses=problems(400, 401),
 )
 async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
-    container = get_container(request)
-    check_origin(request, container)
-    _limit(GUESSES, request, "attempts")
+    caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.reset_password(
-        body.token,
-        body.password,
-        uow,
-        creds=credentials(container),
-        ip=client_ip(request),
-        ua=request.headers.get("user-agent"),
+        body.token, body.password, uow, creds=caller.creds, ip=caller.ip, ua=caller.user_agent
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -269,11 +254,7 @@ async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
     responses=problems(401),
 )
 async def impersonation_view(body: LinkRedeem, uow: UoW, request: Request) -> Response:
-    container = get_container(request)
-    check_origin(request, container)
-    _limit(GUESSES, request, "attempts")
+    caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
-    opened = await impersonation.open_view(
-        body.token, uow, creds=credentials(container), ip=client_ip(request), ua=request.headers.get("user-agent")
-    )
+    opened = await impersonation.open_view(body.token, uow, creds=caller.creds, ip=caller.ip, ua=caller.user_agent)
     return await signed_in_answer(request, uow, opened)

@@ -8,10 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from adapters.settings import derived_secret
 from api.deps import Write, get_container
 from api.errors import problems
-from api.portal.deps import credentials
+from api.portal.deps import credentials, pay_link_key
 from domain.portal import guest
 
 router = APIRouter(prefix="/v1/invoices/{invoice_id}/pay-link", tags=["invoices"])
@@ -36,8 +35,7 @@ class PayLinkOut(BaseModel):
 )
 async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
     container = get_container(request)
-    key = derived_secret(container.settings, "pay-links").encode()
-    link, token = await guest.issue(invoice_id, ctx.uow, creds=credentials(container), key=key)
+    link, token = await guest.issue(invoice_id, ctx.uow, creds=credentials(container), key=pay_link_key(container))
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     url = f"{container.settings.base_url}/pay/{partner.slug}/invoice/{token}"
     return await ctx.respond(

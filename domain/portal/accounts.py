@@ -12,8 +12,17 @@ from domain.portal.links import LIFETIMES, LinkPurpose, PortalLink, hash_token, 
 from domain.portal.passwords import check_password
 from domain.portal.ports import Credentials, PortalUnitOfWork
 from domain.portal.sessions import Factor, PortalSession
-from domain.portal.sign_in import Opened, check_code, open_session, redeem_link, send_code, verify_second_factor
-from domain.portal.users import normalize_email
+from domain.portal.sign_in import (
+    Opened,
+    check_code,
+    find_link,
+    open_session,
+    redeem_link,
+    send_code,
+    spend_link,
+    verify_second_factor,
+)
+from domain.portal.users import PortalUser, normalize_email
 
 
 async def rotate(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials) -> Opened:
@@ -73,7 +82,7 @@ async def sign_in_with_link(
     )
 
 
-async def _set_password(user_id: str, password: str, uow: PortalUnitOfWork, *, creds: Credentials) -> None:
+async def _set_password(user_id: str, password: str, uow: PortalUnitOfWork, *, creds: Credentials) -> PortalUser:
     now = creds.clock.now()
     user = await uow.portal_users.lock(user_id)
     check_password(password, email=user.email)
@@ -83,27 +92,26 @@ async def _set_password(user_id: str, password: str, uow: PortalUnitOfWork, *, c
     await uow.portal_users.save(user)
     await uow.portal_sessions.revoke_for_user(user.id, at=now)
     await uow.emails.queue(Email(to=user.email, template=Template.PASSWORD_CHANGED, partner_id=uow.partner_id))
+    return user
 
 
-async def activate(
-    token: str, password: str, uow: PortalUnitOfWork, *, creds: Credentials, ip: str | None, ua: str | None
+async def _password_from_link(
+    token: str,
+    purposes: frozenset[LinkPurpose],
+    password: str,
+    uow: PortalUnitOfWork,
+    *,
+    creds: Credentials,
+    ip: str | None,
+    ua: str | None,
 ) -> Opened:
-    """An activation or team-invitation link: set the first password and sign in."""
-    now = creds.clock.now()
-    link = None
-    for purpose in (LinkPurpose.ACTIVATION, LinkPurpose.TEAM_INVITE):
-        candidate = await uow.portal_links.by_hash(hash_token(token))
-        if candidate is not None and candidate.purpose is purpose and candidate.usable(now):
-            link = candidate
-            break
-    if link is None or link.user_id is None:
+    link = await find_link(token, purposes, uow, creds=creds)
+    if link.user_id is None:
         raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
-    user = await uow.portal_users.get(link.user_id)
-    check_password(password, email=user.email)  # before spending the link, so a weak password can be corrected
-    link.used_at = now
-    await uow.portal_links.save(link)
-    await _set_password(user.id, password, uow, creds=creds)
-    user = await uow.portal_users.get(user.id)
+    current = await uow.portal_users.get(link.user_id)
+    check_password(password, email=current.email)  # before spending the link, so a weak password can be corrected
+    await spend_link(link, uow, creds=creds)
+    user = await _set_password(current.id, password, uow, creds=creds)
     return await open_session(
         uow,
         creds=creds,
@@ -114,6 +122,14 @@ async def activate(
         user_agent=ua,
         customer_id=link.customer_id,
     )
+
+
+async def activate(
+    token: str, password: str, uow: PortalUnitOfWork, *, creds: Credentials, ip: str | None, ua: str | None
+) -> Opened:
+    """An activation or team-invitation link: set the first password and sign in."""
+    purposes = frozenset({LinkPurpose.ACTIVATION, LinkPurpose.TEAM_INVITE})
+    return await _password_from_link(token, purposes, password, uow, creds=creds, ip=ip, ua=ua)
 
 
 async def request_password_reset(email: str, uow: PortalUnitOfWork, *, creds: Credentials, slug: str) -> None:
@@ -136,19 +152,8 @@ async def request_password_reset(email: str, uow: PortalUnitOfWork, *, creds: Cr
 async def reset_password(
     token: str, password: str, uow: PortalUnitOfWork, *, creds: Credentials, ip: str | None, ua: str | None
 ) -> Opened:
-    now = creds.clock.now()
-    link = await uow.portal_links.by_hash(hash_token(token))
-    if link is None or link.purpose is not LinkPurpose.PASSWORD_RESET or not link.usable(now) or not link.user_id:
-        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
-    user = await uow.portal_users.get(link.user_id)
-    check_password(password, email=user.email)
-    link.used_at = now
-    await uow.portal_links.save(link)
-    await _set_password(user.id, password, uow, creds=creds)
-    user = await uow.portal_users.get(user.id)
-    return await open_session(
-        uow, creds=creds, email=user.email, user=user, factor=Factor.PASSWORD, ip=ip, user_agent=ua
-    )
+    purposes = frozenset({LinkPurpose.PASSWORD_RESET})
+    return await _password_from_link(token, purposes, password, uow, creds=creds, ip=ip, ua=ua)
 
 
 async def change_password(

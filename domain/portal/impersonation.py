@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain.portal.accounts import issue_link, link_url
 from domain.portal.links import LIFETIMES, LinkPurpose
 from domain.portal.ports import Credentials, PortalUnitOfWork
-from domain.portal.sessions import Factor, SessionState
+from domain.portal.sessions import Factor
 from domain.portal.sign_in import Opened, open_session, redeem_link
 
 
@@ -36,10 +36,6 @@ async def open_view(token: str, uow: PortalUnitOfWork, *, creds: Credentials, ip
         impersonator=link.created_by,
         customer_id=link.customer_id,
     )
-    # open_session gives a user-less session no access; an impersonated one is an active, read-only view.
-    opened.session.state = SessionState.ACTIVE
-    opened.session.customer_id = link.customer_id
-    await uow.portal_sessions.save(opened.session)
     await uow.audit(
         actor=link.created_by,
         action="portal.impersonation_opened",

@@ -154,10 +154,12 @@ async def open_session(
     """A new session (never an old one reused, so a planted cookie cannot be promoted by signing in)."""
     now = creds.clock.now()
     state = SessionState.NO_ACCESS
-    if user is not None:
+    if impersonator is not None:  # the partner's view of one customer: no portal user, read-only
+        state = SessionState.ACTIVE
+    elif user is not None:
         memberships = await sync_contact_memberships(user, uow, creds=creds)
         if memberships:
-            state = SessionState.MFA_PENDING if user.totp_enabled and impersonator is None else SessionState.ACTIVE
+            state = SessionState.MFA_PENDING if user.totp_enabled else SessionState.ACTIVE
             reachable = {m.customer_id for m in memberships}
             customer_id = customer_id if customer_id in reachable else memberships[0].customer_id
     token = new_token()
@@ -167,7 +169,7 @@ async def open_session(
         state=state,
         token_hash=hash_token(token),
         created_at=now,
-        user_id=user.id if user is not None and state is not SessionState.NO_ACCESS else None,
+        user_id=user.id if user is not None and state is not SessionState.NO_ACCESS and not impersonator else None,
         customer_id=customer_id if state is not SessionState.NO_ACCESS else None,
         impersonator=impersonator,
         ip=ip,
@@ -276,12 +278,23 @@ def verify_second_factor(user: PortalUser, code: str, *, creds: Credentials, rec
     return True
 
 
-async def redeem_link(token: str, purpose: LinkPurpose, uow: PortalUnitOfWork, *, creds: Credentials) -> PortalLink:
-    """Use a single-use link once; any unknown, used, revoked or expired token reads the same."""
-    now = creds.clock.now()
+async def find_link(
+    token: str, purposes: frozenset[LinkPurpose], uow: PortalUnitOfWork, *, creds: Credentials
+) -> PortalLink:
+    """A usable link for one of these purposes; any unknown, used, revoked or expired token reads the same."""
     link = await uow.portal_links.by_hash(hash_token(token))
-    if link is None or link.purpose is not purpose or not link.usable(now):
+    if link is None or link.purpose not in purposes or not link.usable(creds.clock.now()):
         raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
-    link.used_at = now
+    return link
+
+
+async def spend_link(link: PortalLink, uow: PortalUnitOfWork, *, creds: Credentials) -> None:
+    link.used_at = creds.clock.now()
     await uow.portal_links.save(link)
+
+
+async def redeem_link(token: str, purpose: LinkPurpose, uow: PortalUnitOfWork, *, creds: Credentials) -> PortalLink:
+    """Use a single-use link once."""
+    link = await find_link(token, frozenset({purpose}), uow, creds=creds)
+    await spend_link(link, uow, creds=creds)
     return link
