@@ -7,12 +7,13 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev serve migrate demo test lint typecheck openapi lock bench clean help
+.PHONY: run install install-dev serve migrate demo test lint typecheck openapi lock bench clean help web web-test
 
 help:
 	@echo "make run        install, migrate the embedded SQLite database, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test       install test tools and run linters, type checks and the whole test suite"
-	@echo "make openapi    regenerate openapi/openapi.json from the app"
+	@echo "make web        build the customer portal web app (web-portal/, needs Node 20+ and npm)"
+	@echo "make openapi    regenerate openapi/openapi.json (and the portal's typed client) from the app"
 	@echo "make lock       re-resolve requirements*.lock from pyproject.toml"
 	@echo "make bench      run the API benchmark against PostgreSQL (see bench/README.md)"
 
@@ -39,7 +40,24 @@ migrate: install
 demo: migrate
 	$(BIN)/remit demo
 
-run: demo
+WEB := web-portal
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public $(WEB)/scripts -type f 2>/dev/null) $(WEB)/index.html \
+	$(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.app.json openapi/openapi.json
+
+$(WEB)/node_modules/.installed: $(WEB)/package.json $(WEB)/package-lock.json
+	@command -v npm >/dev/null || { echo "The portal web app needs Node.js 20+ and npm on the PATH"; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB)/dist/index.html: $(WEB)/node_modules/.installed $(WEB_SOURCES)
+	cd $(WEB) && npm run --silent build
+
+web: $(WEB)/dist/index.html
+
+web-test: $(WEB)/node_modules/.installed
+	cd $(WEB) && npm run --silent test
+
+run: demo web
 	@echo "Serving Remit on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs, stop with Ctrl-C)"
 	$(BIN)/remit serve --host $(HOST) --port $(PORT)
 
@@ -49,11 +67,12 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-test: install-dev lint typecheck
+test: install-dev lint typecheck web web-test
 	$(BIN)/python -m pytest
 
-openapi: install
+openapi: install $(WEB)/node_modules/.installed
 	$(BIN)/remit openapi
+	cd $(WEB) && npm run --silent generate
 
 lock: | $(UV)
 	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml -o requirements.lock
@@ -63,4 +82,4 @@ bench: install-dev
 	$(BIN)/python bench/bench_api.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules $(WEB)/dist

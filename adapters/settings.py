@@ -14,6 +14,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VAR_DIR = Path("var")
+# The customer portal's built web app (`make web`); Docker images copy it to the same place.
+WEB_PORTAL_DIST = Path(__file__).resolve().parents[1] / "web-portal" / "dist"
 
 
 class ConfigError(Exception):
@@ -37,6 +39,7 @@ class Settings(BaseSettings):
     # Unset: emails are kept in the database and shown at /dev/mailbox instead of being sent.
     smtp_url: str | None = None
     mail_from: str = "Remit <no-reply@remit.local>"
+    web_portal_dir: Path = WEB_PORTAL_DIST
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,66 @@
+"""The customer portal's web app: `/pay/{slug}` and every page under it answer the SPA's index.html (deep links
+survive a reload); its hashed files are served from `/portal-assets/` for a year. Pages get a strict CSP and may
+not be framed, except a pay link's page, which the Pay button opens in an overlay on the partner's own site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+ASSETS = "portal-assets"
+
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors {ancestors}"
+)
+
+NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Portal not built</title>
+<body style="font-family:system-ui;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<h1>The customer portal is not built</h1>
+<p>Run <code>make web</code> (or <code>make run</code>) to build it into <code>web-portal/dist</code>,
+or point <code>REMIT_WEB_PORTAL_DIR</code> at a built copy.
+The portal API itself works: see <a href="/docs">/docs</a>.</p>
+</body></html>"""
+
+
+class _ImmutableFiles(StaticFiles):
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def _page_headers(*, frameable: bool) -> dict[str, str]:
+    return {
+        "Cache-Control": "no-cache",
+        "Content-Security-Policy": _CSP.format(ancestors="*" if frameable else "'none'"),
+        # A pay link's token is in its path: never send it on to another site.
+        "Referrer-Policy": "no-referrer" if frameable else "same-origin",
+        "X-Content-Type-Options": "nosniff",
+        **({} if frameable else {"X-Frame-Options": "DENY"}),
+    }
+
+
+def install(app: FastAPI, dist: Path) -> None:
+    """Serve the built app from `dist`, or a page saying how to build it."""
+    index = dist / "index.html"
+    assets = dist / ASSETS
+    if assets.is_dir():
+        app.mount(f"/{ASSETS}", _ImmutableFiles(directory=assets), name=ASSETS)
+    router = APIRouter(include_in_schema=False)
+
+    async def page(request: Request) -> Response:
+        frameable = request.url.path.split("/")[3:4] == ["invoice"]
+        if not index.is_file():
+            return HTMLResponse(NOT_BUILT, status_code=503, headers=_page_headers(frameable=False))
+        return HTMLResponse(index.read_text(encoding="utf-8"), headers=_page_headers(frameable=frameable))
+
+    router.add_api_route("/pay/{slug}", page, methods=["GET", "HEAD"])
+    router.add_api_route("/pay/{slug}/{rest:path}", page, methods=["GET", "HEAD"])
+    app.include_router(router)
