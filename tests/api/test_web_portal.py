@@ -1,0 +1,90 @@
+"""The portal web app is served at /pay/{slug}: deep links get index.html, assets are cached, framing is denied
+except on pay-link pages, and a missing build says how to build it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from api import web_portal
+
+INDEX = '<!doctype html><html><head><script type="module" src="/portal-assets/app-abc.js"></script></head></html>'
+
+
+def _client(dist: Path) -> httpx.AsyncClient:
+    app = FastAPI()
+    web_portal.install(app, dist)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://remit.test")
+
+
+@pytest.fixture
+async def built(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    (tmp_path / "portal-assets").mkdir()
+    (tmp_path / "index.html").write_text(INDEX)
+    (tmp_path / "portal-assets" / "app-abc.js").write_text("console.log('portal')")
+    async with _client(tmp_path) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", ["/pay/acme", "/pay/acme/", "/pay/acme/invoices", "/pay/acme/invoices/inv_1"])
+async def test_every_portal_page_answers_the_app(built: httpx.AsyncClient, path: str) -> None:
+    response = await built.get(path)
+    assert response.status_code == 200
+    assert response.text == INDEX
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["cache-control"] == "no-cache"
+
+
+async def test_pages_refuse_framing_and_scripts_from_elsewhere(built: httpx.AsyncClient) -> None:
+    response = await built.get("/pay/acme/invoices")
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "same-origin"
+
+
+async def test_a_pay_link_page_may_be_framed_and_never_leaks_its_token(built: httpx.AsyncClient) -> None:
+    response = await built.get("/pay/acme/invoice/pl_123.abc", params={"embed": "1"})
+    assert response.status_code == 200
+    assert "frame-ancestors *" in response.headers["content-security-policy"]
+    assert "x-frame-options" not in response.headers
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_assets_are_cached_for_a_year_and_unknown_ones_are_404(built: httpx.AsyncClient) -> None:
+    asset = await built.get("/portal-assets/app-abc.js")
+    assert asset.status_code == 200
+    assert asset.text == "console.log('portal')"
+    assert "immutable" in asset.headers["cache-control"]
+    missing = await built.get("/portal-assets/nope.js")
+    assert missing.status_code == 404
+    assert "immutable" not in missing.headers.get("cache-control", "")
+
+
+async def test_an_unbuilt_app_says_how_to_build_it(tmp_path: Path) -> None:
+    async with _client(tmp_path / "missing") as client:
+        response = await client.get("/pay/acme/invoices")
+    assert response.status_code == 503
+    assert "make web" in response.text
+
+
+async def test_the_app_serves_the_real_build_when_present() -> None:
+    from adapters.settings import WEB_PORTAL_DIST
+
+    if not (WEB_PORTAL_DIST / "index.html").is_file():
+        pytest.skip("web-portal/dist is not built (make web)")
+    async with _client(WEB_PORTAL_DIST) as client:
+        page = await client.get("/pay/northwind/invoices")
+        assert page.status_code == 200
+        scripts = [part.split('"')[1] for part in page.text.split("src=")[1:]]
+        assert any(src.startswith("/portal-assets/") for src in scripts)
+        for src in scripts:
+            if src.startswith("/portal-assets/"):
+                asset = await client.get(src)
+                assert asset.status_code == 200, src
+                assert "javascript" in asset.headers["content-type"]
