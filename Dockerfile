@@ -1,4 +1,12 @@
-# One image for the API (`remit serve`) and the worker (`remit worker`).
+# One image for the API (`remit serve`) and the worker (`remit worker`), with the portal web app built in.
+FROM node:20-slim AS web
+WORKDIR /web
+COPY web-portal/package.json web-portal/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web-portal ./
+COPY openapi /openapi
+RUN npm run build
+
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
@@ -11,6 +19,7 @@ COPY adapters ./adapters
 COPY workers ./workers
 COPY migrations ./migrations
 COPY openapi ./openapi
+COPY --from=web /web/dist ./web-portal/dist
 RUN pip install --no-cache-dir --no-deps -e . && useradd --create-home remit && mkdir -p var && chown remit var
 USER remit
 ENV REMIT_ENV=production
