@@ -13,7 +13,7 @@ from api.deps import json_response, processors_of
 from api.errors import problems
 from api.portal.deps import Portal, PortalContext, PortalWriting, client_ip
 from api.v1.fields import RequestModel, ResourceId
-from domain.errors import Conflict, InvalidRequest
+from domain.errors import Conflict, InvalidRequest, NotFound
 from domain.payment_methods import use_cases
 from domain.payment_methods.model import MANDATE_TEXTS, PaymentMethod
 from domain.payments.labels import method_label
@@ -30,6 +30,12 @@ Token = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 class PortalMethodIn(RequestModel):
     token: Token = Field(description="A single-use token from the processor's browser tokenizer.")
     make_default: bool = False
+    save: bool = Field(
+        default=True,
+        description="False: keep it for one payment only (needs only `pay`, and no second factor for a bank "
+        "account). Such a method can be quoted and paid with by its id, is never listed, never the default, never "
+        "auto-charged, and is forgotten once it has been charged. The card fee can so be shown before paying.",
+    )
     accept_mandate: bool = Field(
         default=False,
         description="Bank accounts: the customer accepts the debit authorization shown to them (recorded with the "
@@ -54,6 +60,7 @@ class PortalMethod(BaseModel):
     exp_year: int | None
     funding: Funding | None
     is_default: bool
+    saved: bool = Field(description="False for a method given for one payment only (`save: false`).")
     mandate: PortalMandate | None
     created_at: datetime
 
@@ -74,6 +81,7 @@ class PortalMethod(BaseModel):
             exp_year=m.exp_year,
             funding=m.funding,
             is_default=m.is_default,
+            saved=not portal_payments.is_one_off(m),
             mandate=mandate,
             created_at=m.created_at,
         )
@@ -82,6 +90,24 @@ class PortalMethod(BaseModel):
 class PortalMethodList(BaseModel):
     object: str = "list"
     data: list[PortalMethod]
+
+
+class MandateText(BaseModel):
+    type: MethodType
+    version: str
+    text: str = Field(description="The debit authorization to show beside the acceptance checkbox, verbatim.")
+
+
+class MandateTextList(BaseModel):
+    object: str = "list"
+    data: list[MandateText]
+
+
+def mandate_texts(partner_name: str) -> list[MandateText]:
+    return [
+        MandateText(type=kind, version=version, text=text.format(partner=partner_name))
+        for kind, (version, text) in MANDATE_TEXTS.items()
+    ]
 
 
 async def _partner_name(ctx: PortalContext) -> str:
@@ -107,7 +133,7 @@ async def attach_token(
                 code="mandate_required",
                 field="accept_mandate",
             )
-    return await use_cases.attach_method(
+    method = await use_cases.attach_method(
         use_cases.AttachMethod(
             customer_id=ctx.customer_id,
             token=token,
@@ -120,20 +146,39 @@ async def attach_token(
         processor=processor,
         clock=ctx.uow.clock,
     )
+    if not save:
+        portal_payments.mark_one_off(method)
+        await ctx.uow.payment_methods.save(method)
+    return method
 
 
 @router.get(
     "",
     operation_id="portal_payment_methods_list",
     summary="List the customer's saved payment methods",
-    description="Newest first; `is_default` marks the default, and each has a ready-made `label`.",
+    description="Newest first; `is_default` marks the default, and each has a ready-made `label`. Methods given "
+    "for one payment only are not listed.",
     response_model=PortalMethodList,
     responses=problems(401, 403),
 )
 async def list_methods(ctx: Portal) -> Response:
     methods = await ctx.uow.payment_methods.for_customer(ctx.customer_id)
     name = await _partner_name(ctx)
-    return json_response(PortalMethodList(data=[PortalMethod.of(m, name) for m in methods]))
+    saved = [m for m in methods if not portal_payments.is_one_off(m)]
+    return json_response(PortalMethodList(data=[PortalMethod.of(m, name) for m in saved]))
+
+
+@router.get(
+    "/mandates",
+    operation_id="portal_payment_methods_mandates",
+    summary="The debit authorizations a bank account needs",
+    description="Show the text for the account's type beside the acceptance checkbox before sending "
+    "`accept_mandate: true`; its version is recorded with the acceptance.",
+    response_model=MandateTextList,
+    responses=problems(401, 403),
+)
+async def mandates(ctx: Portal) -> Response:
+    return json_response(MandateTextList(data=mandate_texts(await _partner_name(ctx))))
 
 
 @router.post(
@@ -142,14 +187,17 @@ async def list_methods(ctx: Portal) -> Response:
     summary="Save a card or bank account",
     description="Needs the `manage_methods` permission. A bank account also needs the debit authorization "
     "accepted (`accept_mandate`) and a recent second factor (password, authenticator or emailed code: see "
-    "step-up). Only the brand or bank, last 4 digits and expiry are kept. The first method becomes the default.",
+    "step-up). Only the brand or bank, last 4 digits and expiry are kept. The first method becomes the default. "
+    "With `save: false` the method is for one payment only and needs just the `pay` permission.",
     status_code=201,
     response_model=PortalMethod,
     responses=problems(400, 401, 403, 409),
 )
 async def attach(body: PortalMethodIn, ctx: PortalWriting) -> Response:
+    if not body.save:
+        ctx.require(Permission.PAY)
     method = await attach_token(
-        ctx, body.token, save=True, accept_mandate=body.accept_mandate, make_default=body.make_default
+        ctx, body.token, save=body.save, accept_mandate=body.accept_mandate, make_default=body.make_default
     )
     return json_response(PortalMethod.of(method, await _partner_name(ctx)), 201)
 
@@ -190,5 +238,7 @@ async def detach(payment_method_id: ResourceId, ctx: PortalWriting) -> Response:
 async def make_default(payment_method_id: ResourceId, ctx: PortalWriting) -> Response:
     ctx.require(Permission.MANAGE_METHODS)
     method = await portal_payments.method_of(ctx.uow.payment_methods, payment_method_id, ctx.customer_id)
+    if portal_payments.is_one_off(method):  # never saved, so never a default
+        raise NotFound("payment method", payment_method_id)
     method = await use_cases.make_default(method.id, ctx.uow)
     return json_response(PortalMethod.of(method, await _partner_name(ctx)))

@@ -20,6 +20,7 @@ from api.deps import UoW, WriteContext, get_container, processors_of
 from api.errors import problems
 from api.idempotency import claim
 from api.portal.deps import IdempotencyKey, check_origin, client_ip, credentials, pay_link_key
+from api.portal.methods import MandateText, mandate_texts
 from api.portal.partners import Branding, branding_of
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Name, RequestModel, ShortText
@@ -30,6 +31,7 @@ from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments import charges
 from domain.payments.model import Allocation
 from domain.portal import access, guest
+from domain.portal import payments as portal_payments
 from domain.portal.pay_links import PayLink, link_id_from
 from domain.portal.sessions import PortalSession, SessionState
 
@@ -59,6 +61,7 @@ class PayLinkView(BaseModel):
     expires_at: datetime
     requires_sign_in: bool = Field(description="The partner turned guest checkout off: sign in to pay.")
     partner: Branding
+    mandates: list[MandateText] = Field(description="The debit authorizations to show for bank accounts.")
 
 
 class GuestMethodIn(RequestModel):
@@ -146,6 +149,7 @@ async def retrieve(token: str, uow: UoW, request: Request) -> PayLinkView:
         expires_at=link.expires_at,
         requires_sign_in=not branding.guest_checkout,
         partner=branding,
+        mandates=mandate_texts(partner.name),
     )
 
 
@@ -204,6 +208,8 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
         processor=processor,
         clock=uow.clock,
     )
+    portal_payments.mark_one_off(method)  # the customer's own saved list never shows a guest's card
+    await uow.payment_methods.save(method)
     q = await charges.quote_payment(await _command(invoice, uow, body.amount, method.id), uow, clock=uow.clock)
     return GuestQuote(
         method_ref=_method_ref(request, link, method.id),

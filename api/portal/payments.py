@@ -69,7 +69,10 @@ class WhatToPay(RequestModel):
 
 
 class PortalQuoteIn(WhatToPay):
-    payment_method_id: ResourceId = Field(description="A saved method: the card fee depends on the card.")
+    payment_method_id: ResourceId = Field(
+        description="A saved method, or one given for this payment only (POST /portal/v1/payment-methods with "
+        "`save: false`): the card fee depends on the card."
+    )
 
 
 class PortalPayIn(WhatToPay):
@@ -287,18 +290,20 @@ async def create(
         resumed = await recovery.refresh_payment(write.resume, ctx.uow, processors=processors, clock=ctx.uow.clock)
         return await _answer(ctx, write, resumed)
     await portal_invoices.invoices_of(ctx.uow.invoices, body.invoice_refs(), ctx.customer_id)
-    one_off = False
+    fresh_one_off = False  # a token given for this payment only: spent, so it goes whatever happens
     if body.token is not None:
         method = await attach_token(ctx, body.token, save=body.save_method, accept_mandate=body.accept_mandate)
-        one_off = not body.save_method
+        fresh_one_off = not body.save_method
     else:
         assert body.payment_method_id is not None
         method = await portal_payments.method_of(ctx.uow.payment_methods, body.payment_method_id, ctx.customer_id)
+    # A quoted one-off (`save: false` on payment-methods) stays for a corrected retry until it has been charged.
+    one_off = fresh_one_off or portal_payments.is_one_off(method)
     cmd = _command(body, ctx, method.id, body.receipt_email or ctx.user.email)
     try:
         started = await charges.start_payment(cmd, ctx.uow, clock=ctx.uow.clock)
     except DomainError:
-        if one_off:  # refused before any charge: the method given for it goes too
+        if fresh_one_off:  # refused before any charge: the method given for it goes too
             await ctx.uow.rollback()
             await _forget(ctx, method.id)
             await ctx.uow.commit()

@@ -627,15 +627,35 @@ export interface paths {
         };
         /**
          * List the customer's saved payment methods
-         * @description Newest first; `is_default` marks the default, and each has a ready-made `label`.
+         * @description Newest first; `is_default` marks the default, and each has a ready-made `label`. Methods given for one payment only are not listed.
          */
         get: operations["portal_payment_methods_list"];
         put?: never;
         /**
          * Save a card or bank account
-         * @description Needs the `manage_methods` permission. A bank account also needs the debit authorization accepted (`accept_mandate`) and a recent second factor (password, authenticator or emailed code: see step-up). Only the brand or bank, last 4 digits and expiry are kept. The first method becomes the default.
+         * @description Needs the `manage_methods` permission. A bank account also needs the debit authorization accepted (`accept_mandate`) and a recent second factor (password, authenticator or emailed code: see step-up). Only the brand or bank, last 4 digits and expiry are kept. The first method becomes the default. With `save: false` the method is for one payment only and needs just the `pay` permission.
          */
         post: operations["portal_payment_methods_attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/v1/payment-methods/mandates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The debit authorizations a bank account needs
+         * @description Show the text for the account's type beside the acceptance checkbox before sending `accept_mandate: true`; its version is recorded with the acceptance.
+         */
+        get: operations["portal_payment_methods_mandates"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2865,6 +2885,27 @@ export interface components {
             /** User Agent */
             user_agent: string | null;
         };
+        /** MandateText */
+        MandateText: {
+            /**
+             * Text
+             * @description The debit authorization to show beside the acceptance checkbox, verbatim.
+             */
+            text: string;
+            type: components["schemas"]["MethodType"];
+            /** Version */
+            version: string;
+        };
+        /** MandateTextList */
+        MandateTextList: {
+            /** Data */
+            data: components["schemas"]["MandateText"][];
+            /**
+             * Object
+             * @default list
+             */
+            object: string;
+        };
         /** MeOut */
         MeOut: {
             access_request: components["schemas"]["AccessRequestView"] | null;
@@ -3064,6 +3105,11 @@ export interface components {
             issue_date: string;
             /** Lines */
             lines: components["schemas"]["LineView"][];
+            /**
+             * Mandates
+             * @description The debit authorizations to show for bank accounts.
+             */
+            mandates: components["schemas"]["MandateText"][];
             /** Number */
             number: string;
             /**
@@ -3709,6 +3755,11 @@ export interface components {
              * @default payment_method
              */
             object: string;
+            /**
+             * Saved
+             * @description False for a method given for one payment only (`save: false`).
+             */
+            saved: boolean;
             type: components["schemas"]["MethodType"];
         };
         /** PortalMethodIn */
@@ -3724,6 +3775,12 @@ export interface components {
              * @default false
              */
             make_default: boolean;
+            /**
+             * Save
+             * @description False: keep it for one payment only (needs only `pay`, and no second factor for a bank account). Such a method can be quoted and paid with by its id, is never listed, never the default, never auto-charged, and is forgotten once it has been charged. The card fee can so be shown before paying.
+             * @default true
+             */
+            save: boolean;
             /**
              * Token
              * @description A single-use token from the processor's browser tokenizer.
@@ -3923,7 +3980,7 @@ export interface components {
             invoice_ids?: string[] | null;
             /**
              * Payment Method Id
-             * @description A saved method: the card fee depends on the card.
+             * @description A saved method, or one given for this payment only (POST /portal/v1/payment-methods with `save: false`): the card fee depends on the card.
              */
             payment_method_id: string;
         };
@@ -7212,6 +7269,71 @@ export interface operations {
             };
             /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    portal_payment_methods_mandates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateTextList"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

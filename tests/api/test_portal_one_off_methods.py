@@ -1,0 +1,142 @@
+"""A new card or bank account given for one payment only (`save: false`): quoted with its fee before paying, never
+listed as saved, forgotten once charged; the debit authorization texts; guests' cards stay off the saved list."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from adapters.bootstrap import Container
+from tests.conftest import Tenant
+from tests.factories import token_for
+from tests.portal_customers import Portals, set_permissions
+
+
+@pytest.fixture
+async def portals(client: httpx.AsyncClient, container: Container, tenant: Tenant) -> AsyncIterator[Portals]:
+    async with Portals(client, container, tenant) as p:
+        yield p
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+async def listed(browser: httpx.AsyncClient) -> list[str]:
+    r = await browser.get("/portal/v1/payment-methods")
+    assert r.status_code == 200, r.text
+    return [m["id"] for m in r.json()["data"]]
+
+
+async def test_a_card_for_one_payment_is_quoted_then_paid_and_never_listed(portals: Portals) -> None:
+    c = await portals.customer()
+    invoice = await c.invoice(10_000)
+    r = await c.browser.post(
+        "/portal/v1/payment-methods", json={"token": await token_for(c.partner, "visa"), "save": False}
+    )
+    assert r.status_code == 201, r.text
+    one_off = r.json()
+    assert (one_off["saved"], one_off["is_default"], one_off["label"]) == (False, False, "Visa •••• 4242")
+    assert await listed(c.browser) == []
+
+    what: dict[str, Any] = {"allocations": [{"invoice_id": invoice["id"], "amount": 4_000}]}
+    q = await c.browser.post("/portal/v1/payments/quote", json={**what, "payment_method_id": one_off["id"]})
+    assert q.status_code == 200 and (q.json()["fee"], q.json()["total"]) == (146, 4_146), q.text
+    # The amount changes: quoted again with the same method, the token is not needed twice
+    what = {"allocations": [{"invoice_id": invoice["id"], "amount": 10_000}]}
+    q = await c.browser.post("/portal/v1/payments/quote", json={**what, "payment_method_id": one_off["id"]})
+    assert q.status_code == 200 and q.json()["fee"] == 320, q.text
+    assert (await c.browser.post(f"/portal/v1/payment-methods/{one_off['id']}/default")).status_code == 404
+
+    # A refusal before charging keeps it for the corrected retry
+    too_much = {"allocations": [{"invoice_id": invoice["id"], "amount": 10_001}], "payment_method_id": one_off["id"]}
+    r = await c.browser.post("/portal/v1/payments", json=too_much, headers=key())
+    assert r.status_code == 409, r.text
+    r = await c.browser.post("/portal/v1/payments", json={**what, "payment_method_id": one_off["id"]}, headers=key())
+    assert r.status_code == 201, r.text
+    assert (r.json()["fee"], r.json()["amount"], r.json()["method_label"]) == (320, 10_320, "Visa •••• 4242")
+    # Charged once, then forgotten: it cannot pay again
+    again = await c.invoice(1_000)
+    r = await c.browser.post(
+        "/portal/v1/payments",
+        json={"allocations": [{"invoice_id": again["id"], "amount": 1_000}], "payment_method_id": one_off["id"]},
+        headers=key(),
+    )
+    assert r.status_code == 404, r.text
+    assert await listed(c.browser) == []
+
+
+async def test_one_payment_needs_only_pay_and_a_bank_account_no_second_factor(
+    portals: Portals, container: Container, tenant: Tenant
+) -> None:
+    c = await portals.customer()
+    await set_permissions(container, tenant, c.email, c.id, "view", "pay")
+    token = await token_for(c.partner, "visa")
+    r = await c.browser.post("/portal/v1/payment-methods", json={"token": token})
+    assert r.status_code == 403 and r.json()["code"] == "missing_permission", r.text
+    r = await c.browser.post("/portal/v1/payment-methods", json={"token": token, "save": False})
+    assert r.status_code == 201 and r.json()["saved"] is False, r.text
+
+    bank = {"token": await token_for(c.partner, "settles"), "save": False}
+    r = await c.browser.post("/portal/v1/payment-methods", json=bank)
+    assert r.status_code == 400 and r.json()["code"] == "mandate_required", r.text
+    r = await c.browser.post("/portal/v1/payment-methods", json={**bank, "accept_mandate": True})
+    assert r.status_code == 201, r.text
+    assert r.json()["mandate"]["accepted_at"] and r.json()["saved"] is False
+    assert await listed(c.browser) == []
+
+    await set_permissions(container, tenant, c.email, c.id, "view")
+    r = await c.browser.post(
+        "/portal/v1/payment-methods", json={"token": await token_for(c.partner, "visa"), "save": False}
+    )
+    assert r.status_code == 403 and r.json()["code"] == "missing_permission", r.text
+
+
+async def test_a_declined_one_off_card_is_forgotten(portals: Portals) -> None:
+    c = await portals.customer()
+    invoice = await c.invoice(5_000)
+    r = await c.browser.post(
+        "/portal/v1/payment-methods", json={"token": await token_for(c.partner, "declined"), "save": False}
+    )
+    assert r.status_code == 201, r.text
+    what = {"allocations": [{"invoice_id": invoice["id"], "amount": 5_000}], "payment_method_id": r.json()["id"]}
+    r = await c.browser.post("/portal/v1/payments", json=what, headers=key())
+    assert r.status_code == 402 and r.json()["decline_code"] == "card_declined", r.text
+    r = await c.browser.post("/portal/v1/payments/quote", json=what)
+    assert r.status_code == 404, r.text
+
+
+async def test_mandate_texts_name_the_partner(portals: Portals, client: httpx.AsyncClient) -> None:
+    c = await portals.customer()
+    r = await c.browser.get("/portal/v1/payment-methods/mandates")
+    assert r.status_code == 200, r.text
+    texts = {m["type"]: m for m in r.json()["data"]}
+    assert set(texts) == {"us_bank_account", "ca_bank_account"}
+    assert texts["us_bank_account"]["version"] == "ach-2026-11"
+    assert "{partner}" not in texts["us_bank_account"]["text"] and "authorize" in texts["us_bank_account"]["text"]
+    link = (await client.post(f"/v1/invoices/{(await c.invoice())['id']}/pay-link")).json()
+    guest = await portals.browser()
+    view = (await guest.get(f"/portal/v1/pay-links/{link['token']}")).json()
+    assert {m["type"]: m["text"] for m in view["mandates"]} == {k: v["text"] for k, v in texts.items()}
+
+
+async def test_a_guests_card_is_not_on_the_customers_saved_list(portals: Portals, client: httpx.AsyncClient) -> None:
+    c = await portals.customer()
+    saved = await c.method("visa")
+    invoice = await c.invoice(3_000)
+    link = (await client.post(f"/v1/invoices/{invoice['id']}/pay-link")).json()
+    guest = await portals.browser()
+    q = await guest.post(
+        f"/portal/v1/pay-links/{link['token']}/quote", json={"token": await token_for(client, "mastercard")}
+    )
+    assert q.status_code == 200, q.text
+    assert await listed(c.browser) == [saved["id"]]
+    r = await guest.post(
+        f"/portal/v1/pay-links/{link['token']}/payments", json={"method_ref": q.json()["method_ref"]}, headers=key()
+    )
+    assert r.status_code == 201, r.text
+    assert await listed(c.browser) == [saved["id"]]
