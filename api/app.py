@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.bootstrap import Container, build
 from adapters.settings import load_settings
-from api import dev_mailbox, errors, sandbox, web_portal, webhooks
+from api import dev_mailbox, errors, pay_button, sandbox, web_portal, webhooks
 from api.auth import Limits, RateLimited
 from api.idempotency import Replay
 from api.portal import routes as portal_routes
@@ -205,6 +205,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         app.include_router(dev_mailbox.router)  # emails readable in the browser; never in production
     for router in portal_routes.ROUTERS:
         app.include_router(router)
+    app.include_router(pay_button.router)  # /pay-button.js and its demo page, for partners' own sites
     web_portal.install(app, settings.web_portal_dir)
 
     @app.exception_handler(PartnerMoved)

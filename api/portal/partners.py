@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from adapters.db.portal_settings import partner_for_domain
@@ -65,7 +65,8 @@ async def branding_of(partner: Partner, uow: UoW) -> Branding:
     response_model=Branding,
     responses=problems(404),
 )
-async def by_slug(slug: str, partner: BillingPartner, uow: UoW) -> Branding:
+async def by_slug(slug: str, partner: BillingPartner, uow: UoW, response: Response) -> Branding:
+    response.headers["Access-Control-Allow-Origin"] = "*"  # the Pay button reads it from partners' sites (no cookies)
     return await branding_of(partner, uow)
 
 

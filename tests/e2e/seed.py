@@ -13,7 +13,7 @@ import httpx
 from adapters.bootstrap import Container
 from api.v1.settings import PaymentSettingsUpdate
 from domain.partners.use_cases import create_api_key, create_partner
-from tests.factories import save_test_method
+from tests.factories import make_invoice, save_test_method
 
 PAYMENT_SETTINGS = frozenset(PaymentSettingsUpdate.model_fields)  # the rest of a settings change is the portal's
 
@@ -67,17 +67,7 @@ class Partner:
     ) -> dict[str, Any]:
         """An open invoice of one line for `amount` minor units (USD, due 2026-12-01 unless overridden; `lines`
         replaces the single line). `draft=True` leaves it a draft for `finalize_invoice`."""
-        body: dict[str, Any] = {
-            "customer_id": customer_id,
-            "currency": "USD",
-            "issue_date": "2026-11-01",
-            "due_date": "2026-12-01",
-            "lines": [{"description": "Managed services", "quantity": 1, "unit_amount": amount}],
-            "draft": draft,
-            **overrides,
-        }
-        created: dict[str, Any] = await self._send("POST", "/v1/invoices", body, 201)
-        return created
+        return await make_invoice(self.api, customer_id, amount, draft=draft, **overrides)
 
     async def finalize_invoice(self, invoice_id: str) -> dict[str, Any]:
         finalized: dict[str, Any] = await self._send("POST", f"/v1/invoices/{invoice_id}/finalize")
