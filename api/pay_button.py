@@ -107,6 +107,7 @@ button{{background:#111827;color:#fff;cursor:pointer}}
 .sr{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}}
 .note{{padding:.75rem 1rem;background:#fef3c7;border-radius:8px}}
 table{{border-collapse:collapse}} td,th{{text-align:left;vertical-align:top;padding:.35rem .75rem .35rem 0}}
+th{{white-space:nowrap}}
 </style>
 </head>
 <body>
@@ -129,7 +130,9 @@ page instead of a new tab (Escape closes it)</td></tr>
 <tr><th scope="row"><code>data-target</code></th><td>optional CSS selector of the element to put the button in</td></tr>
 </table>
 <p>The button uses your portal's primary colour with the text colour that reads best on it. When the invoice is
-paid in the overlay, the page gets a <code>remit:paid</code> event.</p>
+paid in the overlay, the page gets a <code>remit:paid</code> event. If your site sends a Content-Security-Policy,
+allow <code>{escape(base)}</code> in <code>script-src</code> and <code>connect-src</code>, and for the overlay in
+<code>frame-src</code>.</p>
 <h2>Preview</h2>
 <form method="get" action="/pay-button/demo">
 <label>Partner slug <input name="partner" value="{escape(partner)}" autocomplete="off" required></label>

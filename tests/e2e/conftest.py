@@ -11,7 +11,13 @@ Fixtures
 `remit_server` (session) -> `tests.e2e.server.RemitServer`
     `.url` (`http://127.0.0.1:<port>`, also the pages' base URL and REMIT_BASE_URL), `.port`, `.db_path`,
     `.log_path`, `.log_tail(lines)`, `.cli(*args) -> stdout` (runs `remit …` on the same database), `.settings()`,
-    `.started_in` (seconds). REMIT_ENV=development (sandbox, /dev/mailbox), emails go to `mail` at once.
+    `.started_in` (seconds). REMIT_ENV=development (sandbox, /dev/mailbox). Emails a request queues reach `mail`
+    within a moment; payment receipts wait for the server's `outbox.notify` cron (once a minute): to have them at
+    once, `await run_jobs("outbox.notify")`.
+`remit_container` (session) -> the server's composition root in this process (same database and settings).
+`run_jobs` -> `await run_jobs(name, **kwargs)`: run a job of workers.jobs.JOBS (e.g. "outbox.notify",
+    "scheduled_payments.run_due") in this process on the server's database, with every job it enqueues (email
+    delivery to `mail` included), to the end. The same job functions as the server's cron; they are safe to race.
 `mail` (session) -> `tests.mail_server.MailServer`: every message received (`.to(address)`, `.wait_for(address)`).
 `inbox` (session) -> `tests.e2e.mail.Inbox`:
     `inbox.count(to)`, `await inbox.latest(to, after=0, match=None, timeout=10) -> EmailMessage`,
@@ -36,8 +42,8 @@ Fixtures
     it in every test that opens a portal page (the pay-button tests do not need it).
 `browser` (session) -> playwright Browser (chromium at /usr/bin/chromium; skipped when missing, failed instead
     when REMIT_TEST_REQUIRE_SERVICES is set).
-`page` -> a Page in a fresh context: 1280x800, base URL = the server, its own client address (X-Forwarded-For, so
-    per-address sign-in limits do not add up across tests). Ask for more with a marker:
+`page` -> a Page in a fresh context: 1280x800, base URL = the server, its own client address (X-Forwarded-For on
+    requests to the server, so per-address sign-in limits do not add up across tests). Ask for more with a marker:
     `@pytest.mark.browser_context(mobile=True, locale="fr-FR", **any_new_context_option)`; mobile = 390x844 touch.
 `other_site` (session) -> `tests.e2e.sites.OtherSite`, a web server on another origin (`http://localhost:<port>`):
     `url = other_site.serve(html, path=None, content_type=…, headers={…})` serves a page for embedding tests.
@@ -48,7 +54,8 @@ the server log's tail is printed at the end of the run (the whole log: <artifact
 
 Helpers (import them): `tests.e2e.browser.screenshot(page, name) -> Path` (<artifacts>/<name>.png; artifacts =
 $REMIT_E2E_ARTIFACTS or var/e2e-artifacts), `tests.e2e.browser.assert_accessible(page, include=None, exclude=None,
-disable_rules=())` (axe-core, WCAG 2.1 A/AA, fails on serious or critical), `tests.e2e.browser.MOBILE/DESKTOP`.
+disable_rules=(), iframes=True)` (axe-core, WCAG 2.1 A/AA, fails on serious or critical violations),
+`tests.e2e.browser.MOBILE/DESKTOP/SPA_INDEX`.
 
 `test_zz_no_card_numbers.py` runs after every other test and fails if a Luhn-valid card number is anywhere in the
 database or the server log.
@@ -75,6 +82,8 @@ from tests.e2e.seed import Partner, new_partner
 from tests.e2e.server import RemitServer, start_server, stop_server
 from tests.e2e.sites import OtherSite
 from tests.mail_server import MailServer, smtp_server
+from workers.jobs import JOBS
+from workers.queue import InProcessQueue
 
 HERE = Path(__file__).resolve().parent
 LAST = "test_zz_no_card_numbers.py"
@@ -188,6 +197,18 @@ async def remit_container(remit_server: RemitServer) -> AsyncIterator[Container]
         yield container
     finally:
         await container.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def run_jobs(remit_container: Container) -> Callable[..., Awaitable[Any]]:
+    async def run(name: str, /, **kwargs: Any) -> Any:
+        queue = InProcessQueue({"container": remit_container})
+        queue.ctx["queue"] = queue
+        result = await JOBS[name](queue.ctx, **kwargs)
+        await queue.drain()
+        return result
+
+    return run
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -51,6 +51,8 @@ class RemitServer:
             database_url=self.database_url,
             secret_key=SECRET_KEY,
             base_url=self.url,
+            smtp_url=self.env["REMIT_SMTP_URL"],
+            mail_from=self.env["REMIT_MAIL_FROM"],
             db_pool_size=2,
         )
 

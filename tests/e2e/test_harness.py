@@ -3,6 +3,8 @@ accessibility check and the card-number scanner."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from playwright.async_api import Page
@@ -71,6 +73,22 @@ async def test_sandbox_clock_and_partners_are_separate(partner: Partner, partner
     assert other.slug != partner.slug
     customer = await partner.create_customer()
     assert (await other.api.get(f"/v1/customers/{customer['id']}")).status_code == 404
+
+
+async def test_run_jobs_sends_a_receipt_at_once(partner: Partner, inbox: Inbox, run_jobs: Any) -> None:
+    customer = await partner.create_customer()
+    invoice = await partner.create_invoice(customer["id"], 5_000)
+    method = await partner.save_test_method(customer["id"], "visa")
+    body = {
+        "customer_id": customer["id"],
+        "payment_method_id": method["id"],
+        "allocations": [{"invoice_id": invoice["id"], "amount": 5_000}],
+    }
+    paid = await partner.api.post("/v1/payments", json=body)
+    assert paid.status_code == 201 and paid.json()["status"] == "succeeded", paid.text
+    assert await run_jobs("outbox.notify") >= 1
+    receipt = await inbox.latest(partner.email(), match="$50.00", timeout=5)
+    assert partner.name in str(receipt["From"])
 
 
 def test_the_cli_works_on_the_same_database(partner: Partner, remit_server: RemitServer) -> None:

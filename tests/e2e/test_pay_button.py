@@ -216,3 +216,17 @@ async def test_without_branding_a_plain_button_still_works(
     box = await dialog.bounding_box()
     assert box is not None and box["width"] == 390  # the whole screen on a phone
     await screenshot(page, "pay-button/overlay-mobile-neutral")
+
+
+async def test_the_demo_page(page: Page, partner: Partner) -> None:
+    link = await _pay_link(partner)
+    await page.goto(f"/pay-button/demo?partner={partner.slug}&invoice={link['token']}&label=Pay+now&theme=dark")
+    await expect(page.locator(HOST)).to_have_count(2)
+    for host in await page.locator(HOST).all():
+        await expect(host).to_have_attribute("data-state", "branded")
+    await expect(page.get_by_role("link", name="Pay now")).to_have_attribute("href", link["url"])
+    await assert_accessible(page)
+    await screenshot(page, "pay-button/demo")
+    await page.get_by_role("button", name="Pay now").click()
+    await expect(page.get_by_role("dialog", name=f"Pay now \u2013 {partner.name}")).to_be_visible()
+    await assert_accessible(page, iframes=False)

@@ -2,7 +2,10 @@
  * <script src="https://REMIT/pay-button.js" data-partner="SLUG" data-invoice="PAY-LINK-TOKEN"
  *   data-label="Pay invoice" data-theme="light|dark" data-mode="tab|overlay" data-target="#css-selector"></script>
  * Renders a button in the partner's colours where the tag is (or in data-target) that opens the invoice's pay link
- * in a new tab, or with data-mode="overlay" in a dialog on this page. No dependencies; see /pay-button/demo. */
+ * in a new tab, or with data-mode="overlay" in a dialog on this page. No dependencies; see /pay-button/demo.
+ * A site with a CSP allows the Remit origin in script-src and connect-src (and frame-src for the overlay).
+ * The framed portal may post {type: "remit:close"} (Escape inside it) or {type: "remit:paid", …} (re-dispatched
+ * as a bubbling "remit:paid" event on the button's element) to its parent. */
 (() => {
   "use strict";
   const me =
