@@ -31,6 +31,8 @@ def _script() -> tuple[bytes, str]:
 
 @router.api_route("/pay-button.js", methods=["GET", "HEAD"])
 async def script(request: Request) -> Response:
+    if not SCRIPT.is_file():  # an image built without web-portal/pay-button/
+        return Response("pay-button.js is not part of this installation.", status_code=404, media_type="text/plain")
     body, etag = _script()
     headers = {
         # The URL is not versioned: browsers keep it five minutes, then revalidate cheaply with the ETag.
