@@ -55,7 +55,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 # names its own account (the partner), and `processor` is a processor name, not a partner's resource. What a
 # signed event naming one partner can touch is tested by
 # `test_a_signed_event_naming_one_partner_cannot_touch_anothers_payment` below.
-PUBLIC_ROUTES = {("POST", "/webhooks/{processor}")}
+# Answer no tenant data: the processor's signed webhooks, and the portal app's pages (the same index.html for all).
+PUBLIC_ROUTES = {
+    ("POST", "/webhooks/{processor}"),
+    ("GET", "/pay/{slug}"),
+    ("GET", "/pay/{slug}/{rest:path}"),
+}
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
