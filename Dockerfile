@@ -20,6 +20,7 @@ COPY workers ./workers
 COPY migrations ./migrations
 COPY openapi ./openapi
 COPY --from=web /web/dist ./web-portal/dist
+COPY web-portal/pay-button ./web-portal/pay-button
 RUN pip install --no-cache-dir --no-deps -e . && useradd --create-home remit && mkdir -p var && chown remit var
 USER remit
 ENV REMIT_ENV=production
