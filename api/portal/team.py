@@ -5,13 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
+from adapters.db.tables import PortalSessionRow
 from api.errors import problems
 from api.portal.deps import Portal, PortalWriting
-from api.v1.fields import Email, RequestModel
+from api.v1.fields import Email, Name, RequestModel
 from domain.errors import Conflict, NotFound
 from domain.portal import access
-from domain.portal.users import Membership, Permission, normalize_email, permissions_of
+from domain.portal.sessions import SessionState
+from domain.portal.users import Membership, Permission, PortalUser, normalize_email, permissions_of
 
 router = APIRouter(prefix="/portal/v1/team", tags=["portal_team"])
 
@@ -31,11 +34,28 @@ class MemberList(BaseModel):
 
 class Invite(RequestModel):
     email: Email
+    name: Name | None = Field(default=None, description="How colleagues see them; kept if they already have one.")
     permissions: list[Permission] = Field(default_factory=lambda: [Permission.VIEW, Permission.PAY], max_length=4)
 
 
 class PermissionsIn(RequestModel):
     permissions: list[Permission] = Field(max_length=4)
+
+
+async def _ever_signed_in(ctx: Portal, users: list[PortalUser]) -> set[str]:
+    """People who opened a session of their own (a code sign-in changes nothing on the user row)."""
+    if not users:
+        return set()
+    found = await ctx.uow.session.scalars(
+        select(PortalSessionRow.user_id)
+        .where(
+            PortalSessionRow.user_id.in_([u.id for u in users]),
+            PortalSessionRow.state == SessionState.ACTIVE.value,
+            PortalSessionRow.impersonator.is_(None),
+        )
+        .distinct()
+    )
+    return {user_id for user_id in found if user_id is not None}
 
 
 @router.get(
@@ -47,6 +67,7 @@ class PermissionsIn(RequestModel):
 )
 async def members(ctx: Portal) -> MemberList:
     pairs = await ctx.uow.portal_users.members_of(ctx.customer_id)
+    signed_in = await _ever_signed_in(ctx, [u for u, _ in pairs])
     return MemberList(
         data=[
             Member(
@@ -55,7 +76,7 @@ async def members(ctx: Portal) -> MemberList:
                 name=u.name,
                 permissions=sorted(m.permissions),
                 source=m.source.value,
-                active=u.password_hash is not None or u.created_at != u.updated_at,
+                active=u.id in signed_in or u.password_hash is not None or u.created_at != u.updated_at,
             )
             for u, m in pairs
         ]
@@ -86,6 +107,9 @@ async def invite(body: Invite, ctx: PortalWriting) -> Member:
         permissions=permissions_of(body.permissions),
         inviter_email=ctx.user.email,
     )
+    if body.name and user.name is None:
+        user.name = body.name  # updated_at stays: it tells whether they ever signed in (`active`)
+        await ctx.uow.portal_users.save(user)
     membership = await ctx.uow.portal_users.membership(user.id, ctx.customer_id)
     assert membership is not None
     return Member(

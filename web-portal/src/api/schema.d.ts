@@ -2482,6 +2482,11 @@ export interface components {
         Invite: {
             /** Email */
             email: string;
+            /**
+             * Name
+             * @description How colleagues see them; kept if they already have one.
+             */
+            name?: string | null;
             /** Permissions */
             permissions?: components["schemas"]["Permission"][];
         };
