@@ -45,12 +45,19 @@ export function Dialog({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, as the dialog opens
   }, [])
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation()
-      close.current()
-      return
+  useEffect(() => {
+    // On the document, so Escape works wherever focus is (even after a click on the backdrop).
+    const onEscape = (e: globalThis.KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation()
+        close.current()
+      }
     }
+    document.addEventListener('keydown', onEscape)
+    return () => document.removeEventListener('keydown', onEscape)
+  }, [])
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'Tab' || !box.current) return
     const items = Array.from(box.current.querySelectorAll<HTMLElement>(FOCUSABLE))
     const first = items[0]

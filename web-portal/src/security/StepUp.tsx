@@ -84,7 +84,8 @@ export function StepUpDialog({
   const { data: me } = useMe()
   const refresh = useRefreshSession()
   const methods: Method[] = [...(me?.has_password ? ['password' as const] : []), ...(me?.mfa_enabled ? ['totp' as const] : []), 'code']
-  const [method, setMethod] = useState<Method>(methods[0] ?? 'code')
+  const [picked, setMethod] = useState<Method | null>(null)
+  const method: Method = picked ?? methods[0] ?? 'code' // the strongest one this person has, until they pick
   const groupId = useId()
 
   const prove = useMutation({
