@@ -1,0 +1,11 @@
+import { useMessages } from '../i18n/i18n'
+import { Chip } from '../ui/ui'
+import { messages } from './messages'
+import type { Payment } from './queries'
+import { paymentChip } from './status'
+
+export function PaymentStatusChip({ status }: { status: Payment['status'] }) {
+  const t = useMessages(messages)
+  const chip = paymentChip(status)
+  return <Chip tone={chip.tone}>{t(chip.key)}</Chip>
+}

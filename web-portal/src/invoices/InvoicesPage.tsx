@@ -1,0 +1,201 @@
+// The first screen after sign-in: outstanding invoices (or another filter), sorted, paged with "load more",
+// with several selectable for one payment. Kept lean: it is the screen people wait for.
+import { useId } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router'
+import { usePermissions } from '../api/queries/me'
+import { common } from '../i18n/common'
+import { useI18n, useMessages } from '../i18n/i18n'
+import { formatDate } from '../lib/dates'
+import { usePortalPath } from '../shell/paths'
+import { Button, Empty, Money, Page } from '../ui/ui'
+import { messages } from './messages'
+import { PagedList } from './PagedList'
+import { FILTERS, SORTS, listParams, type InvoiceFilter } from './firstPage'
+import { type Invoice, useInvoiceList } from './queries'
+import { SelectionBar, useSelection, type Selection } from './selection'
+import { isOverdue } from './status'
+import { StatusChips } from './StatusChips'
+import { TableHead } from './tableParts'
+import './invoices.css'
+
+const FILTER_LABELS = {
+  open: 'filterOpen',
+  overdue: 'filterOverdue',
+  pending: 'filterPending',
+  paid: 'filterPaid',
+  all: 'filterAll',
+} as const
+const SORT_LABELS = { due_date: 'sortDue', '-due_date': 'sortDueDesc', number: 'sortNumber', '-created': 'sortCreated' } as const
+
+export function InvoicesPage() {
+  const t = useMessages(messages)
+  const tc = useMessages(common)
+  const to = usePortalPath()
+  const navigate = useNavigate()
+  const [params, setParams] = useSearchParams()
+  const { status, sort } = listParams(params)
+  const list = useInvoiceList(status, sort)
+  const selection = useSelection<Invoice>()
+  const { can, readOnly } = usePermissions()
+  const payReason = readOnly ? tc('readOnly') : can('pay') ? null : t('cannotPay')
+  const reasonId = useId()
+  const filterId = useId()
+  const sortId = useId()
+
+  const change = (key: 'status' | 'sort', value: string) => {
+    const next = new URLSearchParams(params)
+    next.set(key, value)
+    setParams(next, { replace: true })
+  }
+
+  const invoices = list.data?.pages.flatMap((p) => p.data) ?? []
+
+  return (
+    <Page
+      title={t('title')}
+      actions={
+        <Button
+          variant="secondary"
+          disabled={payReason !== null}
+          aria-describedby={payReason ? reasonId : undefined}
+          onClick={() => navigate(`${to('pay')}?mode=amount`)}
+        >
+          {t('payAmount')}
+        </Button>
+      }
+    >
+      {payReason && (
+        <p className="muted" id={reasonId}>
+          {payReason}
+        </p>
+      )}
+      <div className="list-tools">
+        <div className="field">
+          <label htmlFor={filterId}>{t('filter')}</label>
+          <select id={filterId} value={status} onChange={(e) => change('status', e.target.value)}>
+            {FILTERS.map((f) => (
+              <option key={f} value={f}>
+                {t(FILTER_LABELS[f])}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={sortId}>{t('sort')}</label>
+          <select id={sortId} value={sort} onChange={(e) => change('sort', e.target.value)}>
+            {SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(SORT_LABELS[s])}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <PagedList
+        query={list}
+        count={invoices.length}
+        empty={<EmptyInvoices status={status} onShowAll={() => change('status', 'all')} />}
+        loadMoreLabel={t('loadMore')}
+      >
+        <InvoiceTable invoices={invoices} selection={selection} selectable={payReason === null} />
+      </PagedList>
+      <SelectionBar
+        items={selection.items}
+        onClear={selection.clear}
+        onPay={() => navigate(`${to('pay')}?invoices=${selection.ids.join(',')}`)}
+      />
+    </Page>
+  )
+}
+
+export function EmptyInvoices({ status, onShowAll }: { status: InvoiceFilter; onShowAll: () => void }) {
+  const t = useMessages(messages)
+  if (status !== 'open') return <Empty>{t('emptyOther')}</Empty>
+  return (
+    <Empty>
+      <h2 className="empty-title">{t('emptyOpenTitle')}</h2>
+      <p>{t('emptyOpen')}</p>
+      <Button variant="link" onClick={onShowAll}>
+        {t('showAll')}
+      </Button>
+    </Empty>
+  )
+}
+
+function InvoiceTable({
+  invoices,
+  selection,
+  selectable,
+}: {
+  invoices: Invoice[]
+  selection: Selection<Invoice>
+  selectable: boolean
+}) {
+  const t = useMessages(messages)
+  const { intlLocale } = useI18n()
+  const to = usePortalPath()
+  return (
+    <table className="table responsive invoice-table">
+      <TableHead
+        caption={t('caption')}
+        columns={[
+          ...(selectable ? [{ label: t('colSelect'), hidden: true, className: 'select-col' }] : []),
+          t('colNumber'),
+          t('colStatus'),
+          t('colIssued'),
+          t('colDue'),
+          { label: t('colTotal'), num: true },
+          { label: t('colAmountDue'), num: true },
+        ]}
+      />
+      <tbody>
+        {invoices.map((invoice) => {
+          const overdue = isOverdue(invoice)
+          return (
+            <tr key={invoice.id} className={overdue ? 'row-overdue' : undefined} data-invoice-id={invoice.id}>
+              {selectable && (
+                <td className="select-col" data-label={invoice.pay_allowed ? t('colSelect') : undefined}>
+                  {invoice.pay_allowed && (
+                    <input
+                      type="checkbox"
+                      className="select-box"
+                      checked={selection.has(invoice.id)}
+                      onChange={() => selection.toggle(invoice)}
+                      aria-label={t('selectInvoice', { number: invoice.number })}
+                    />
+                  )}
+                </td>
+              )}
+              <td data-label={t('colNumber')}>
+                <Link to={to(`invoices/${encodeURIComponent(invoice.id)}`)} className="invoice-link">
+                  {invoice.number}
+                </Link>
+              </td>
+              <td data-label={t('colStatus')}>
+                <StatusChips invoice={invoice} />
+              </td>
+              <td data-label={t('colIssued')}>{formatDate(invoice.issue_date, intlLocale)}</td>
+              <td data-label={t('colDue')}>
+                <span className={overdue ? 'overdue-date' : undefined}>
+                  {overdue && (
+                    <span className="overdue-mark" aria-hidden="true">
+                      !{' '}
+                    </span>
+                  )}
+                  {formatDate(invoice.due_date, intlLocale)}
+                </span>
+              </td>
+              <td data-label={t('colTotal')} className="num">
+                <Money amount={invoice.total} currency={invoice.currency} />
+              </td>
+              <td data-label={t('colAmountDue')} className="num">
+                <Money amount={invoice.amount_due} currency={invoice.currency} />
+              </td>
+            </tr>
+          )
+        })}
+      </tbody>
+    </table>
+  )
+}
