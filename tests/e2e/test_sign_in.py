@@ -4,9 +4,10 @@ that asks for access, waits, and is signed in by the link the approval emails.""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.mail import Inbox
@@ -114,13 +115,25 @@ async def test_a_pasted_code_fills_every_box_and_signs_in(page: Page, partner: P
 
     # Pasting a whole code into any box fills all six, and it is checked at once.
     await page.get_by_label("Digit 3 of 6").focus()
-    responses: list[int] = []
-    page.on("response", lambda r: responses.append(r.status) if r.url.endswith("/sign-in/verify") else None)
+    # Hold the check until the boxes have been looked at (it is sent the moment they are full).
+    held = asyncio.Event()
+    sent: list[str] = []
+
+    async def hold(route: Route) -> None:
+        body = route.request.post_data_json
+        assert isinstance(body, dict)
+        sent.append(str(body["code"]))
+        await held.wait()
+        await route.continue_()
+
+    await page.route("**/sign-in/verify", hold)
     await paste(page, f" {code[:3]} {code[3:]}\n")
     for i, digit in enumerate(code, start=1):
         await expect(page.get_by_label(f"Digit {i} of 6")).to_have_value(digit)
+    await page.wait_for_timeout(100)  # time to send a second check, if it wrongly would
+    held.set()
     await expect(page).to_have_url(partner.portal_url("/invoices"))
-    assert responses == [200]
+    assert sent == [code]
 
 
 async def test_resending_a_code_voids_the_first(page: Page, partner: Partner, inbox: Inbox, spa: object) -> None:
