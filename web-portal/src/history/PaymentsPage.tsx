@@ -1,7 +1,7 @@
 // Payment history: every payment of this account, newest first, paged with "load more".
 import { Link } from 'react-router'
 import { useI18n, useMessages } from '../i18n/i18n'
-import { formatDate } from '../lib/dates'
+import { formatDay } from '../invoices/fastDates'
 import { useBranding } from '../shell/PartnerLayout'
 import { usePortalPath } from '../shell/paths'
 import { Empty, Money, Page } from '../ui/ui'
@@ -52,7 +52,7 @@ function PaymentTable({ payments }: { payments: Payment[] }) {
       />
       <tbody>
         {payments.map((p) => {
-          const date = formatDate(p.received_on, intlLocale)
+          const date = formatDay(p.received_on, intlLocale)
           return (
             <tr key={p.id} data-payment-id={p.id}>
               <td data-label={t('colDate')}>

@@ -5,7 +5,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router'
 import { usePermissions } from '../api/queries/me'
 import { common } from '../i18n/common'
 import { useI18n, useMessages } from '../i18n/i18n'
-import { formatDate } from '../lib/dates'
+import { formatDay } from './fastDates'
 import { usePortalPath } from '../shell/paths'
 import { Button, Empty, Money, Page } from '../ui/ui'
 import { messages } from './messages'
@@ -175,7 +175,7 @@ function InvoiceTable({
               <td data-label={t('colStatus')}>
                 <StatusChips invoice={invoice} />
               </td>
-              <td data-label={t('colIssued')}>{formatDate(invoice.issue_date, intlLocale)}</td>
+              <td data-label={t('colIssued')}>{formatDay(invoice.issue_date, intlLocale)}</td>
               <td data-label={t('colDue')}>
                 <span className={overdue ? 'overdue-date' : undefined}>
                   {overdue && (
@@ -183,7 +183,7 @@ function InvoiceTable({
                       !{' '}
                     </span>
                   )}
-                  {formatDate(invoice.due_date, intlLocale)}
+                  {formatDay(invoice.due_date, intlLocale)}
                 </span>
               </td>
               <td data-label={t('colTotal')} className="num">

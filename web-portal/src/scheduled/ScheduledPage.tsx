@@ -5,7 +5,7 @@ import { Link } from 'react-router'
 import { usePermissions } from '../api/queries/me'
 import { common } from '../i18n/common'
 import { useI18n, useMessages } from '../i18n/i18n'
-import { formatDate } from '../lib/dates'
+import { formatDay } from '../invoices/fastDates'
 import { formatMoney } from '../lib/money'
 import { ConfirmDialog } from '../invoices/ConfirmDialog'
 import { PagedList } from '../invoices/PagedList'
@@ -34,7 +34,7 @@ export function ScheduledPage() {
     cancel.mutate(confirming.id, {
       onSuccess: (s) => {
         setConfirming(null)
-        setDone(t('canceled', { date: formatDate(s.scheduled_for, intlLocale) }))
+        setDone(t('canceled', { date: formatDay(s.scheduled_for, intlLocale) }))
       },
     })
   }
@@ -75,7 +75,7 @@ export function ScheduledPage() {
           <p>
             {t('confirmBody', {
               amount: formatMoney(confirming.amount, confirming.currency, intlLocale),
-              date: formatDate(confirming.scheduled_for, intlLocale),
+              date: formatDay(confirming.scheduled_for, intlLocale),
               method: confirming.method_label,
             })}
           </p>
@@ -116,7 +116,7 @@ function ScheduledTable({
       <tbody>
         {rows.map((s) => {
           const chip = SCHEDULED_CHIPS[s.status]
-          const date = formatDate(s.scheduled_for, intlLocale)
+          const date = formatDay(s.scheduled_for, intlLocale)
           return (
             <tr key={s.id} data-scheduled-id={s.id}>
               <td data-label={t('colDate')}>{date}</td>
