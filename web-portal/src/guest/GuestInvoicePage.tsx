@@ -1,0 +1,404 @@
+// Guest checkout from a per-invoice pay link (`/pay/{slug}/invoice/{token}`), no account needed: the invoice,
+// a card or bank account (one-off, quoted with its fee), a review, a confirm that pays once, the confirmation,
+// then an offer to ask for portal access. `?embed=1` (the Pay button's overlay) gets a compact page.
+import { useQuery } from '@tanstack/react-query'
+import { useEffect, useRef, useState } from 'react'
+import { Link, useParams, useSearchParams } from 'react-router'
+import { api, unwrap } from '../api/client'
+import { asProblem } from '../api/problem'
+import type { components } from '../api/schema'
+import { useI18n, useMessages } from '../i18n/i18n'
+import { formatDate } from '../lib/dates'
+import { formatMoney } from '../lib/money'
+import { isBankKind, payableKinds, type MethodKind } from '../methods/entry'
+import { NewMethodForm } from '../methods/NewMethodForm'
+import { useProblemText } from '../methods/problems'
+import { amountInputText, checkAmount } from '../pay/allocate'
+import { ConfirmButton, useAttemptKey } from '../pay/ConfirmButton'
+import { FeeSummary } from '../pay/FeeSummary'
+import { messages as payMessages } from '../pay/messages'
+import { PaymentFacts, StatusLine } from '../pay/PaymentFacts'
+import { useBranding } from '../shell/PartnerLayout'
+import { usePortalPath } from '../shell/paths'
+import { Alert, Button, ErrorState, Loading, Money, Page, TextField } from '../ui/ui'
+import { EnrolOffer } from './EnrolOffer'
+import { messages } from './messages'
+import './guest.css'
+
+type PayLink = components['schemas']['PayLinkView']
+type GuestQuote = components['schemas']['GuestQuote']
+type GuestPayment = components['schemas']['PaymentOut']
+type Branding = components['schemas']['Branding']
+
+/** While an embedded page is shown, the outer header and footer step aside (see guest.css). */
+function useEmbedMode(embed: boolean) {
+  useEffect(() => {
+    if (!embed) return
+    document.documentElement.dataset.embed = '1'
+    return () => {
+      delete document.documentElement.dataset.embed
+    }
+  }, [embed])
+}
+
+export function GuestInvoicePage() {
+  const t = useMessages(messages)
+  const { token = '' } = useParams()
+  const [params] = useSearchParams()
+  const embed = params.get('embed') === '1'
+  useEmbedMode(embed)
+  const link = useQuery({
+    queryKey: ['pay-link', token],
+    queryFn: () => unwrap(api.GET('/portal/v1/pay-links/{token}', { params: { path: { token } } })),
+    retry: false,
+  })
+  if (link.isPending) return <Loading />
+  if (link.isError) {
+    if (asProblem(link.error).status === 404) return <LinkUnavailable />
+    return (
+      <Page title={t('unavailableTitle')}>
+        <ErrorState error={link.error} onRetry={() => link.refetch()} />
+      </Page>
+    )
+  }
+  return <GuestFlow link={link.data} token={token} embed={embed} />
+}
+
+function SupportContact({ partner }: { partner: Pick<Branding, 'name' | 'support_email' | 'support_phone' | 'support_url'> }) {
+  const t = useMessages(messages)
+  if (!partner.support_email && !partner.support_phone && !partner.support_url) return null
+  return (
+    <p className="support-contact">
+      {t('contact', { partner: partner.name })}{' '}
+      {partner.support_email && <a href={`mailto:${partner.support_email}`}>{partner.support_email}</a>}
+      {partner.support_email && partner.support_phone && ' · '}
+      {partner.support_phone && <a href={`tel:${partner.support_phone.replace(/[^\d+]/g, '')}`}>{partner.support_phone}</a>}
+      {(partner.support_email || partner.support_phone) && partner.support_url && ' · '}
+      {partner.support_url && (
+        <a href={partner.support_url} rel="noopener noreferrer" target="_blank">
+          {partner.support_url.replace(/^https?:\/\//, '')}
+        </a>
+      )}
+    </p>
+  )
+}
+
+function LinkUnavailable() {
+  const t = useMessages(messages)
+  const branding = useBranding()
+  return (
+    <Page title={t('unavailableTitle')}>
+      <div className="card">
+        <p>{t('unavailableBody', { partner: branding.name })}</p>
+        <SupportContact partner={branding} />
+      </div>
+    </Page>
+  )
+}
+
+type Step = 'pay' | 'review' | 'done'
+
+function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed: boolean }) {
+  const t = useMessages(messages)
+  const { intlLocale } = useI18n()
+  const to = usePortalPath()
+  const partner = link.partner
+  const problemText = useProblemText(messages, { partner: partner.name })
+  const [step, setStep] = useState<Step>('pay')
+  const [quote, setQuote] = useState<GuestQuote | null>(null)
+  const [payment, setPayment] = useState<GuestPayment | null>(null)
+  const [decline, setDecline] = useState<unknown>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [amountText, setAmountText] = useState(() => amountInputText(link.amount_due, link.currency, intlLocale))
+  const [amountTouched, setAmountTouched] = useState(false)
+  const [email, setEmail] = useState('')
+  const declineRef = useRef<HTMLDivElement>(null)
+  const attempt = useAttemptKey()
+  const kinds = payableKinds(partner.enabled_methods, link.currency)
+  const partial = partner.partial_payments
+  const amount = partial ? checkAmount(amountText, link.amount_due, link.currency, intlLocale) : { amount: link.amount_due, error: null }
+  const emailError = email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? t('error.email') : null
+
+  useEffect(() => {
+    if (decline && step === 'pay') declineRef.current?.focus()
+  }, [decline, step])
+
+  const titles: Record<Step, string> = {
+    pay: link.amount_due > 0 && !link.requires_sign_in ? t('payTitle', { number: link.number }) : t('title', { number: link.number }),
+    review: t('reviewTitle'),
+    done: payment?.status === 'pending' ? t('donePendingTitle') : t('doneTitle'),
+  }
+
+  const pay = async () => {
+    if (!quote || emailError) return
+    setError(null)
+    const body = { method_ref: quote.method_ref, amount: quote.subtotal, ...(email ? { receipt_email: email } : {}) }
+    try {
+      const made = await unwrap(
+        api.POST('/portal/v1/pay-links/{token}/payments', {
+          params: { path: { token }, header: { 'Idempotency-Key': attempt.keyFor(JSON.stringify(body)) } },
+          body,
+        }),
+      )
+      attempt.reset()
+      setPayment(made)
+      setStep('done')
+    } catch (failure) {
+      if (asProblem(failure).status !== 402) {
+        setError(failure)
+        return
+      }
+      attempt.reset()
+      setDecline(failure)
+      setQuote(null) // the card given for it is spent: a new one is entered
+      setStep('pay')
+    }
+  }
+
+  const body = (() => {
+    if (step === 'done' && payment) {
+      return (
+        <>
+          <GuestConfirmation link={link} payment={payment} />
+          {embed && <p className="muted">{t('embedClose')}</p>}
+          <EnrolOffer token={token} partnerName={partner.name} customerName={link.customer_name} email={payment.receipt_email ?? email} />
+        </>
+      )
+    }
+    if (step === 'review' && quote) {
+      const bank = isBankKind(quote.method as MethodKind)
+      return (
+        <div className="card stack">
+          <InvoiceHeading link={link} />
+          <dl className="review-facts">
+            <div>
+              <dt>{t('payingWith')}</dt>
+              <dd>{bank ? t('bankLabel', { last4: quote.last4 }) : t('cardLabel', { brand: brandName(quote.brand), last4: quote.last4 })}</dd>
+            </div>
+          </dl>
+          <FeeSummary currency={quote.currency} subtotal={quote.subtotal} fee={quote.fee} />
+          <TextField
+            label={t('receiptEmail')}
+            hint={t('receiptHint')}
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={emailError}
+          />
+          {bank && (
+            <p className="mandate-reminder">
+              {t('mandateReminder', { partner: partner.name, amount: formatMoney(quote.total, quote.currency, intlLocale) })}
+            </p>
+          )}
+          {error != null && <Alert tone="error">{problemText(error)}</Alert>}
+          <div className="row">
+            <ConfirmButton className="confirm-pay" onConfirm={pay} disabled={Boolean(emailError)}>
+              {t('confirm', { amount: formatMoney(quote.total, quote.currency, intlLocale) })}
+            </ConfirmButton>
+            <Button
+              variant="secondary"
+              onClick={() => {
+                setQuote(null)
+                setStep('pay')
+              }}
+            >
+              {t('back')}
+            </Button>
+          </div>
+        </div>
+      )
+    }
+    return (
+      <>
+        {decline != null && (
+          <div className="decline" role="alert" tabIndex={-1} ref={declineRef}>
+            <h2>{t('declinedHeading')}</h2>
+            <p>{problemText(decline)}</p>
+            <p>{t('declinedNext')}</p>
+          </div>
+        )}
+        <InvoiceCard link={link} />
+        {link.requires_sign_in ? (
+          <div className="card">
+            <p>{t('signInRequired', { partner: partner.name })}</p>
+            <Link className="btn btn-primary" to={`${to('sign-in')}?next=${encodeURIComponent(`${to('pay')}?invoices=${link.invoice_id}`)}`}>
+              {t('signIn')}
+            </Link>
+          </div>
+        ) : link.amount_due === 0 ? (
+          <Alert tone="info">{link.amount_pending > 0 ? t('nothingDuePending') : t('nothingDue')}</Alert>
+        ) : kinds.length === 0 ? (
+          <Alert tone="warning">{t('noMethods', { partner: partner.name })}</Alert>
+        ) : (
+          <section className="card" aria-labelledby="guest-method">
+            <h2 id="guest-method">{t('methodHeading')}</h2>
+            {partial && (
+              <TextField
+                label={t('amountLabel')}
+                hint={t('amountHint', { due: formatMoney(link.amount_due, link.currency, intlLocale) })}
+                inputMode="decimal"
+                autoComplete="off"
+                value={amountText}
+                onChange={(e) => setAmountText(e.target.value)}
+                onBlur={() => setAmountTouched(true)}
+                error={
+                  amountTouched && amount.error
+                    ? amount.error === 'tooMuch'
+                      ? t('error.amount.tooMuch', { due: formatMoney(link.amount_due, link.currency, intlLocale) })
+                      : t(`error.amount.${amount.error}`)
+                    : null
+                }
+                className="lump-field"
+              />
+            )}
+            <NewMethodForm
+              kinds={kinds}
+              mandates={link.mandates}
+              saveOption="never"
+              submitLabel={() => t('continue')}
+              onSubmit={async ({ method, acceptMandate }) => {
+                if (amount.amount === null) {
+                  setAmountTouched(true)
+                  return
+                }
+                const answer = await unwrap(
+                  api.POST('/portal/v1/pay-links/{token}/quote', {
+                    params: { path: { token } },
+                    body: { token: method.token, amount: amount.amount, accept_mandate: acceptMandate },
+                  }),
+                )
+                setDecline(null)
+                setError(null)
+                setQuote(answer)
+                setStep('review')
+              }}
+            />
+          </section>
+        )}
+      </>
+    )
+  })()
+
+  return (
+    <div className={`guest${embed ? ' guest-embed' : ''}`}>
+      <Page title={titles[step]}>
+        {body}
+        {embed && <SupportContact partner={partner} />}
+      </Page>
+    </div>
+  )
+}
+
+function brandName(brand: string | null): string {
+  const names: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' }
+  return brand ? (names[brand] ?? brand) : ''
+}
+
+function InvoiceHeading({ link }: { link: PayLink }) {
+  const t = useMessages(messages)
+  return <p className="muted">{t('from', { partner: link.partner.name, customer: link.customer_name })}</p>
+}
+
+function InvoiceCard({ link }: { link: PayLink }) {
+  const t = useMessages(messages)
+  const { intlLocale } = useI18n()
+  return (
+    <section className="card invoice-card" aria-labelledby="guest-invoice">
+      <h2 id="guest-invoice">{t('title', { number: link.number })}</h2>
+      <InvoiceHeading link={link} />
+      <dl className="facts">
+        <div>
+          <dt>{t('issued')}</dt>
+          <dd>{formatDate(link.issue_date, intlLocale)}</dd>
+        </div>
+        <div>
+          <dt>{t('due')}</dt>
+          <dd>{formatDate(link.due_date, intlLocale)}</dd>
+        </div>
+      </dl>
+      <table className="table responsive">
+        <caption className="visually-hidden">{t('lines')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('colDescription')}</th>
+            <th scope="col" className="num">
+              {t('colQuantity')}
+            </th>
+            <th scope="col" className="num">
+              {t('colUnit')}
+            </th>
+            <th scope="col" className="num">
+              {t('colAmount')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {link.lines.map((line, n) => (
+            <tr key={n}>
+              <td data-label={t('colDescription')}>{line.description}</td>
+              <td data-label={t('colQuantity')} className="num">
+                {line.quantity}
+              </td>
+              <td data-label={t('colUnit')} className="num">
+                <Money amount={line.unit_amount} currency={link.currency} />
+              </td>
+              <td data-label={t('colAmount')} className="num">
+                <Money amount={line.amount} currency={link.currency} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <dl className="facts totals">
+        <div>
+          <dt>{t('total')}</dt>
+          <dd>
+            <Money amount={link.total} currency={link.currency} />
+          </dd>
+        </div>
+        {link.amount_paid > 0 && (
+          <div>
+            <dt>{t('paid')}</dt>
+            <dd>
+              <Money amount={link.amount_paid} currency={link.currency} />
+            </dd>
+          </div>
+        )}
+        {link.amount_pending > 0 && (
+          <div>
+            <dt>{t('pending')}</dt>
+            <dd>
+              <Money amount={link.amount_pending} currency={link.currency} />
+            </dd>
+          </div>
+        )}
+        <div className="fee-total">
+          <dt>{t('amountDue')}</dt>
+          <dd>
+            <Money amount={link.amount_due} currency={link.currency} />
+          </dd>
+        </div>
+      </dl>
+    </section>
+  )
+}
+
+function GuestConfirmation({ link, payment }: { link: PayLink; payment: GuestPayment }) {
+  const t = useMessages(messages)
+  const tp = useMessages(payMessages)
+  const p = payment
+  return (
+    <div className="card stack confirmation">
+      <StatusLine status={p.status} />
+      {p.status === 'pending' ? (
+        <Alert tone="info">
+          <strong>{tp('status.pending')}.</strong> {t('pendingWhat')} {p.receipt_email && t('pendingReceipt', { email: p.receipt_email })}
+        </Alert>
+      ) : (
+        <Alert tone="success">{t('thanks', { number: link.number })}</Alert>
+      )}
+      <PaymentFacts payment={p} subtotal={p.amount - p.fee} />
+    </div>
+  )
+}

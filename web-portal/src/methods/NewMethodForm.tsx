@@ -1,0 +1,180 @@
+// The one place that collects a new card or bank account. It lets the person choose the kind, shows the entry for
+// it (see entries.ts: the sandbox's today), the debit authorization for bank accounts and, where it applies, the
+// "save this method" choice; then hands back a single-use token, never the details themselves.
+import { useId, useRef, useState, type FormEvent } from 'react'
+import { useMessages } from '../i18n/i18n'
+import { Alert, Button, ErrorState, Loading } from '../ui/ui'
+import { type CollectedMethod, type MandateText, type MethodEntryHandle, type MethodKind, isBankKind } from './entry'
+import { methodEntries } from './entries'
+import { messages } from './messages'
+import { useProblemText } from './problems'
+import './methods.css'
+
+export interface NewMethodResult {
+  method: CollectedMethod
+  /** The person asked to keep it for next time. */
+  save: boolean
+  /** Bank accounts: the debit authorization was accepted. */
+  acceptMandate: boolean
+}
+
+/** `always`: saving is the point (methods page); `optional`: a checkbox; `unavailable`: said why; `never`: guests. */
+export type SaveOption = 'always' | 'optional' | 'unavailable' | 'never'
+
+export interface NewMethodFormProps {
+  kinds: readonly MethodKind[]
+  /** The debit authorization texts (undefined while they load). */
+  mandates: readonly MandateText[] | undefined
+  mandatesError?: unknown
+  saveOption: SaveOption
+  submitLabel: (kind: MethodKind) => string
+  /** Gets the token; throws a Problem to show (the form stays filled in for another try). */
+  onSubmit: (result: NewMethodResult) => Promise<void>
+  onCancel?: () => void
+  cancelLabel?: string
+  disabled?: boolean
+}
+
+export function NewMethodForm({
+  kinds,
+  mandates,
+  mandatesError,
+  saveOption,
+  submitLabel,
+  onSubmit,
+  onCancel,
+  cancelLabel,
+  disabled = false,
+}: NewMethodFormProps) {
+  const t = useMessages(messages)
+  const problemText = useProblemText(messages)
+  const ids = useId()
+  const [kind, setKind] = useState<MethodKind>(kinds[0] ?? 'card')
+  const [accepted, setAccepted] = useState(false)
+  const [mandateError, setMandateError] = useState(false)
+  const [save, setSave] = useState(saveOption === 'always')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const entry = useRef<MethodEntryHandle>(null)
+  const Entry = methodEntries[kind]
+  const bank = isBankKind(kind)
+  const mandate = mandates?.find((m) => m.type === kind)
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (busy) return
+    setError(null)
+    const mandateMissing = bank && !accepted
+    setMandateError(mandateMissing)
+    if (!entry.current?.validate()) return
+    if (mandateMissing) {
+      document.getElementById(`${ids}-mandate`)?.focus()
+      return
+    }
+    setBusy(true)
+    try {
+      const method = await entry.current.tokenize()
+      if (!method) return
+      await onSubmit({ method, save: saveOption === 'always' || (saveOption === 'optional' && save), acceptMandate: bank && accepted })
+    } catch (failure) {
+      setError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const cancelled = error instanceof Error && error.name === 'StepUpCancelled'
+  return (
+    <form className="new-method-form" onSubmit={submit} noValidate aria-busy={busy || undefined}>
+      {kinds.length > 1 && (
+        <fieldset className="kind-choice">
+          <legend>{t('kindLegend')}</legend>
+          {kinds.map((k) => (
+            <div className="choice" key={k}>
+              <input
+                type="radio"
+                id={`${ids}-kind-${k}`}
+                name={`${ids}-kind`}
+                checked={kind === k}
+                disabled={busy || disabled}
+                onChange={() => {
+                  setKind(k)
+                  setError(null)
+                  setMandateError(false)
+                }}
+              />
+              <label htmlFor={`${ids}-kind-${k}`}>{t(`kind.${k}`)}</label>
+            </div>
+          ))}
+        </fieldset>
+      )}
+      <Entry key={kind} kind={kind} ref={entry} disabled={busy || disabled} />
+      {bank && (
+        <fieldset className="mandate">
+          <legend>{t('mandateLegend')}</legend>
+          {mandatesError ? (
+            <ErrorState error={mandatesError} />
+          ) : !mandate ? (
+            <Loading label={t('mandateLoading')} />
+          ) : (
+            <>
+              <p className="mandate-text" id={`${ids}-mandate-text`}>
+                {mandate.text}
+              </p>
+              <div className={`choice${mandateError ? ' field-invalid' : ''}`}>
+                <input
+                  type="checkbox"
+                  id={`${ids}-mandate`}
+                  checked={accepted}
+                  disabled={busy || disabled}
+                  aria-describedby={`${ids}-mandate-text${mandateError ? ` ${ids}-mandate-error` : ''}`}
+                  aria-invalid={mandateError || undefined}
+                  onChange={(e) => {
+                    setAccepted(e.target.checked)
+                    if (e.target.checked) setMandateError(false)
+                  }}
+                />
+                <label htmlFor={`${ids}-mandate`}>{t('mandateAccept')}</label>
+              </div>
+              {mandateError && (
+                <p className="field-error" id={`${ids}-mandate-error`}>
+                  {t('mandateRequired')}
+                </p>
+              )}
+            </>
+          )}
+        </fieldset>
+      )}
+      {saveOption === 'optional' && (
+        <div className="choice">
+          <input
+            type="checkbox"
+            id={`${ids}-save`}
+            checked={save}
+            disabled={busy || disabled}
+            aria-describedby={`${ids}-save-hint`}
+            onChange={(e) => setSave(e.target.checked)}
+          />
+          <div>
+            <label htmlFor={`${ids}-save`}>{t('saveMethod')}</label>
+            <p className="hint" id={`${ids}-save-hint`}>
+              {t('saveMethodHint')} {bank && t('saveBankHint')}
+            </p>
+          </div>
+        </div>
+      )}
+      {saveOption === 'unavailable' && <p className="hint">{t('cannotSave')}</p>}
+      {error != null && (cancelled ? <Alert tone="warning">{t('stepUpCancelled')}</Alert> : <Alert tone="error">{problemText(error)}</Alert>)}
+      <div className="row">
+        <Button type="submit" busy={busy} disabled={disabled}>
+          {submitLabel(kind)}
+        </Button>
+        {onCancel && (
+          <Button variant="secondary" onClick={onCancel} disabled={busy}>
+            {cancelLabel}
+          </Button>
+        )}
+      </div>
+    </form>
+  )
+}

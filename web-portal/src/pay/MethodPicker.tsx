@@ -1,0 +1,116 @@
+// Choosing how to pay: one of the saved methods the partner accepts for these invoices, or a new card or bank
+// account (collected by NewMethodForm, then given to the API as a saved method or one for this payment only).
+import { useQueryClient } from '@tanstack/react-query'
+import { useId } from 'react'
+import { useMessages } from '../i18n/i18n'
+import { isExpired } from '../methods/MethodsPage'
+import { type MethodKind } from '../methods/entry'
+import { messages as methodMessages } from '../methods/messages'
+import { NewMethodForm, type SaveOption } from '../methods/NewMethodForm'
+import { attachMethod, methodsKey, type SavedMethod, useMandates } from '../methods/queries'
+import { useStepUp } from '../security/StepUp'
+import { Chip, ErrorState, Loading } from '../ui/ui'
+import { messages } from './messages'
+
+export const NEW = 'new'
+
+export interface MethodPickerProps {
+  kinds: readonly MethodKind[]
+  saved: readonly SavedMethod[] | undefined
+  savedError: unknown
+  onRetry: () => void
+  /** A method added on this page (perhaps for this payment only, so not in `saved`). */
+  added: SavedMethod | null
+  selected: string | null
+  onSelect: (id: string) => void
+  onAdded: (method: SavedMethod) => void
+  saveOption: SaveOption
+  disabled?: boolean
+}
+
+export function MethodPicker({
+  kinds,
+  saved,
+  savedError,
+  onRetry,
+  added,
+  selected,
+  onSelect,
+  onAdded,
+  saveOption,
+  disabled = false,
+}: MethodPickerProps) {
+  const t = useMessages(messages)
+  const tm = useMessages(methodMessages)
+  const ids = useId()
+  const mandates = useMandates()
+  const stepUp = useStepUp()
+  const client = useQueryClient()
+  const usable = (saved ?? []).filter((m) => kinds.includes(m.type as MethodKind))
+  const options = added && !usable.some((m) => m.id === added.id) ? [added, ...usable] : usable
+
+  if (savedError) return <ErrorState error={savedError} onRetry={onRetry} />
+  if (!saved) return <Loading label={t('methodsLoading')} />
+
+  return (
+    <div className="method-picker">
+      <fieldset>
+        <legend className="visually-hidden">{t('methodHeading')}</legend>
+        {options.map((m) => {
+          const expired = m.exp_month != null && m.exp_year != null && isExpired(m.exp_month, m.exp_year)
+          return (
+            <div className="choice method-choice" key={m.id}>
+              <input
+                type="radio"
+                id={`${ids}-${m.id}`}
+                name={`${ids}-method`}
+                value={m.id}
+                checked={selected === m.id}
+                disabled={disabled || expired}
+                onChange={() => onSelect(m.id)}
+              />
+              <label htmlFor={`${ids}-${m.id}`}>
+                {m.label}
+                {!m.saved && <span className="muted"> ({t('thisPaymentOnly')})</span>}
+                {m.is_default && <> <Chip tone="info">{tm('isDefault')}</Chip></>}
+                {expired && <> <Chip tone="danger">{t('expiredMethod')}</Chip></>}
+              </label>
+            </div>
+          )
+        })}
+        <div className="choice method-choice">
+          <input
+            type="radio"
+            id={`${ids}-new`}
+            name={`${ids}-method`}
+            value={NEW}
+            checked={selected === NEW}
+            disabled={disabled}
+            onChange={() => onSelect(NEW)}
+          />
+          <label htmlFor={`${ids}-new`}>{t('newMethod')}</label>
+        </div>
+      </fieldset>
+      {selected === NEW && (
+        <section className="new-method card" aria-labelledby={`${ids}-new-heading`}>
+          <h3 id={`${ids}-new-heading`}>{t('newMethodHeading')}</h3>
+          <NewMethodForm
+            kinds={kinds}
+            mandates={mandates.data?.data}
+            mandatesError={mandates.error}
+            saveOption={saveOption}
+            disabled={disabled}
+            submitLabel={(kind) => (kind === 'card' ? t('useCard') : t('useBank'))}
+            onSubmit={async ({ method, save, acceptMandate }) => {
+              const attached = await stepUp.run(() => attachMethod({ token: method.token, save, accept_mandate: acceptMandate, make_default: false }))
+              if (attached.saved) await client.invalidateQueries({ queryKey: methodsKey })
+              onAdded(attached)
+            }}
+          />
+        </section>
+      )}
+      {stepUp.dialog}
+    </div>
+  )
+}
+
