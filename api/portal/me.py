@@ -85,6 +85,12 @@ async def me_answer(uow: SqlUnitOfWork, session: PortalSession, token: str, requ
                 views.append(
                     AccountView(customer_id=customer.id, name=customer.name, permissions=sorted(m.permissions))
                 )
+    if session.impersonator is not None and session.customer_id and not any(
+        v.customer_id == session.customer_id for v in views
+    ):
+        # The partner's stand-in holds no membership; it sees the one account it was opened on, read-only.
+        customer = await uow.customers.get(session.customer_id)
+        views.append(AccountView(customer_id=customer.id, name=customer.name, permissions=["view"]))
     pending = (
         await uow.access_requests.latest_for_email(session.email) if session.state is SessionState.NO_ACCESS else None
     )

@@ -36,8 +36,10 @@ async def test_the_partner_view_is_bannered_and_read_only(
     await expect(page).to_have_url(partner.portal_url("/invoices"))
     assert "token" not in page.url
     banner = page.locator(".impersonation-banner")
-    await expect(banner).to_have_text(re.compile(rf"^You are viewing this account as .+ from {partner.name}\. "
-                                                 r"Everything is read-only\.$"))
+    await expect(banner).to_have_text(
+        re.compile(rf"^{partner.name} view of .+'s portal\. Everything is read-only\.$")
+    )
+    assert "api_key" not in await banner.inner_text()
     await expect(banner).to_have_attribute("role", "status")
 
     # The invoices are there to see, and nothing can be paid.

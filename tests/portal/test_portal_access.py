@@ -295,6 +295,7 @@ async def test_impersonation_is_read_only_and_audited(
         b.headers["X-CSRF-Token"] = r.json()["csrf_token"]
         me = (await b.get("/portal/v1/me")).json()
         assert me["impersonated"] and me["customer_id"] == customer["id"]
+        assert me["accounts"] == [{"customer_id": customer["id"], "name": customer["name"], "permissions": ["view"]}]
         for method, path, body in [
             ("POST", "/portal/v1/me/step-up/code", None),
             ("POST", "/portal/v1/me/account", {"customer_id": customer["id"]}),

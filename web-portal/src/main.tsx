@@ -2,6 +2,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createBrowserRouter, RouterProvider } from 'react-router'
+import { meQuery } from './api/queries/me'
+import { partnerQuery } from './api/queries/partner'
 import { routes } from './app/routes'
 import { I18nProvider } from './i18n/i18n'
 import './ui/ui.css'
@@ -16,6 +18,13 @@ const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 })
+
+// Ask for the branding and the session at once, before the first render, instead of one after the other.
+const slug = /^\/pay\/([^/]+)/.exec(window.location.pathname)?.[1]
+if (slug) {
+  void queryClient.prefetchQuery(partnerQuery(decodeURIComponent(slug)))
+  if (!/^\/pay\/[^/]+\/invoice\//.test(window.location.pathname)) void queryClient.prefetchQuery(meQuery)
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

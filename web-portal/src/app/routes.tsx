@@ -1,5 +1,6 @@
 // The route table. Each feature owns its own list (auth/, invoices/, pay/); this file only places them.
-import { Navigate, type RouteObject } from 'react-router'
+import { useEffect } from 'react'
+import { isRouteErrorResponse, Navigate, type RouteObject, useRouteError } from 'react-router'
 import { authRoutes, securityRoutes } from '../auth/routes'
 import { common } from '../i18n/common'
 import { useMessages } from '../i18n/i18n'
@@ -9,7 +10,7 @@ import { PartnerLayout } from '../shell/PartnerLayout'
 import { BareLayout, RequireSession, Shell } from '../shell/Shell'
 import { usePortalPath } from '../shell/paths'
 import { useMe } from '../api/queries/me'
-import { ErrorState, Loading, Page } from '../ui/ui'
+import { Button, ErrorState, Loading, Page } from '../ui/ui'
 
 function Home() {
   const me = useMe()
@@ -28,10 +29,50 @@ export function NotFound() {
   )
 }
 
+const RELOADED_AT = 'remit.reloaded-for-new-version'
+
+/** A page's code could not be loaded: usually a new version was deployed while this tab was open. */
+function isStaleChunk(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error)
+  return /dynamically imported module|Importing a module script failed|error loading dynamically imported/i.test(message)
+}
+
+function RouteError() {
+  const error = useRouteError()
+  const t = useMessages(common)
+  const stale = isStaleChunk(error)
+  useEffect(() => {
+    if (!stale) return
+    // Reload once to pick up the new version; a second failure within a minute shows the page below instead.
+    const last = Number(sessionStorage.getItem(RELOADED_AT) ?? 0)
+    if (Date.now() - last > 60_000) {
+      sessionStorage.setItem(RELOADED_AT, String(Date.now()))
+      window.location.reload()
+    }
+  }, [stale])
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <main id="main" className="bare-main">
+        <NotFound />
+      </main>
+    )
+  }
+  return (
+    <main id="main" className="bare-main">
+      <Page title={t(stale ? 'newVersionTitle' : 'crashTitle')}>
+        <p>{t(stale ? 'newVersionBody' : 'crashBody')}</p>
+        <Button onClick={() => window.location.reload()}>{t('reload')}</Button>
+      </Page>
+    </main>
+  )
+}
+
 export const routes: RouteObject[] = [
   {
     path: '/pay/:slug',
     Component: PartnerLayout,
+    ErrorBoundary: RouteError,
+    HydrateFallback: Loading,
     children: [
       { index: true, Component: Home },
       { Component: BareLayout, children: [...authRoutes, ...guestRoutes] },
@@ -41,5 +82,5 @@ export const routes: RouteObject[] = [
       },
     ],
   },
-  { path: '*', element: <main id="main" className="bare-main"><NotFound /></main> },
+  { path: '*', ErrorBoundary: RouteError, element: <main id="main" className="bare-main"><NotFound /></main> },
 ]

@@ -1,7 +1,7 @@
 // Payment history: every payment of this account, newest first, paged with "load more".
 import { Link } from 'react-router'
 import { useI18n, useMessages } from '../i18n/i18n'
-import { formatDay } from '../invoices/fastDates'
+import { formatDate as formatDay } from '../lib/dates'
 import { useBranding } from '../shell/PartnerLayout'
 import { usePortalPath } from '../shell/paths'
 import { Empty, Money, Page } from '../ui/ui'

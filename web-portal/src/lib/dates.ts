@@ -1,15 +1,28 @@
 // Dates from the API: `YYYY-MM-DD` calendar dates (shown as they are, in no time zone) and ISO instants.
+// Formatters are kept: building an Intl.DateTimeFormat costs milliseconds on a slow phone and lists show dozens.
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`
+  let format = formatters.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options)
+    formatters.set(key, format)
+  }
+  return format
+}
 
 export function formatDate(value: string, locale: string, style: 'medium' | 'long' = 'medium'): string {
   if (DATE_ONLY.test(value)) {
-    return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`))
+    return formatter(locale, { dateStyle: style, timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`))
   }
-  return new Intl.DateTimeFormat(locale, { dateStyle: style }).format(new Date(value))
+  return formatter(locale, { dateStyle: style }).format(new Date(value))
 }
 
 export function formatDateTime(value: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value))
+  return formatter(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value))
 }
 
 /** Today's calendar date in the browser's time zone, as `YYYY-MM-DD`. */

@@ -139,10 +139,11 @@ export function ImpersonationBanner() {
   const { data: me } = useMe()
   const branding = useBranding()
   const t = useMessages(common)
+  const account = me?.accounts.find((a) => a.customer_id === me.customer_id)
   if (!me?.impersonated) return null
   return (
     <div className="impersonation-banner" role="status">
-      {t('impersonating', { who: me.impersonator ?? '', partner: branding.name })}
+      {t('impersonating', { partner: branding.name, customer: account?.name ?? '' })}
     </div>
   )
 }

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback } from 'react'
 import { api, setCsrfToken } from '../client'
 import { Problem, isProblemBody } from '../problem'
@@ -23,8 +23,10 @@ export async function fetchMe(): Promise<Me | null> {
   return data
 }
 
+export const meQuery = queryOptions({ queryKey: meKey, queryFn: fetchMe, staleTime: 60_000 })
+
 export function useMe() {
-  return useQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: 60_000 })
+  return useQuery(meQuery)
 }
 
 /** After sign-in, sign-out, MFA, step-up or an account switch: the session (and its CSRF token) changed. */
