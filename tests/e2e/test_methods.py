@@ -1,5 +1,6 @@
 """Saved payment methods in a real browser: add cards, make one the default, remove one after a question (Escape
-keeps it), and save a bank account after confirming it is you (step-up by an emailed code)."""
+keeps it), save a bank account after confirming it is you (step-up by an emailed code); the partner's read-only
+view can change nothing here or on the pay page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from playwright.async_api import Page, expect
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.mail import Inbox
 from tests.e2e.seed import Partner
+from tests.e2e.test_impersonation import view_link
 from tests.e2e.test_pay import enter_card, portal_fetch, sign_in
+
+READ_ONLY = "This is the partner\u2019s read-only view"
 
 
 async def saved(page: Page) -> list[dict[str, Any]]:
@@ -109,3 +113,28 @@ async def test_saving_a_bank_account_asks_to_confirm_it_is_you(
     await screenshot(page, "methods/bank-saved")
     [bank] = await saved(page)
     assert bank["type"] == "us_bank_account" and bank["mandate"]["accepted_at"]
+
+
+async def test_the_partners_read_only_view_cannot_pay_or_change_methods(
+    spa: object, page: Page, partner: Partner
+) -> None:
+    customer = await partner.create_customer("Cobalt Logistics")
+    bill = await partner.create_invoice(customer["id"], 42_000, number="INV-9001")
+    await partner.save_test_method(customer["id"], "visa")
+    await page.goto(await view_link(partner, customer["id"]))
+    await expect(page).to_have_url(partner.portal_url("/invoices"))
+
+    await page.goto(partner.portal_url("/methods"))
+    await expect(page.get_by_text(f"{READ_ONLY}: payment methods cannot be changed from it.")).to_be_visible()
+    await expect(page.get_by_role("button", name="Add a payment method")).to_be_disabled()
+    await expect(page.get_by_role("button", name="Remove Visa •••• 4242")).to_be_disabled()
+    await assert_accessible(page)
+    await screenshot(page, "methods/read-only")
+
+    await page.goto(partner.portal_url(f"/pay?invoices={bill['id']}"))
+    await expect(page.get_by_text(f"{READ_ONLY}: nothing can be paid from it.")).to_be_visible()
+    await expect(page.get_by_label("Amount to pay on invoice INV-9001")).to_be_disabled()
+    await expect(page.get_by_label("A new card or bank account")).to_be_disabled()
+    await expect(page.get_by_role("button", name="Review payment")).to_be_disabled()
+    await assert_accessible(page)
+    await screenshot(page, "pay/read-only")

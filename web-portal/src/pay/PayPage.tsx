@@ -110,7 +110,7 @@ export function PayPage() {
 
 type Step = 'edit' | 'review' | 'scheduled'
 
-function PayFlow({ amountMode, invoices }: { amountMode: boolean; invoices: Invoice[] }) {
+function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoices: Invoice[] }) {
   const t = useMessages(messages)
   const { intlLocale } = useI18n()
   const branding = useBranding()
@@ -123,6 +123,8 @@ function PayFlow({ amountMode, invoices }: { amountMode: boolean; invoices: Invo
   const canPay = can('pay')
   const canSave = can('manage_methods')
   const locked = readOnly || !canPay
+  // The partner's read-only view, and people without `pay`, see the page as it would be with every control off.
+  const invoices = locked ? loaded.map((i) => ({ ...i, pay_allowed: i.amount_due > 0 })) : loaded
 
   const payable = invoices.filter((i) => i.pay_allowed)
   const currencies = [...new Set(payable.map((i) => i.currency))]
