@@ -118,7 +118,9 @@ async def test_two_invoices_one_in_part_by_a_new_card_with_its_fee_paid_once(
     await page.get_by_label("Amount to pay on invoice INV-2002").fill("100")
 
     await choose_new_card(page, "4242 4242 4242 4242", shot="pay/new-card-form")
-    await expect(page.get_by_label("Visa •••• 4242 (for this payment only)")).to_be_checked()
+    chosen = page.get_by_label("Visa •••• 4242 (for this payment only)")
+    await expect(chosen).to_be_checked()
+    await expect(chosen).to_be_focused()  # focus is not lost with the form it replaced
     # 2.9% of $220.00 is $6.38, plus $0.30
     await expect(fee(page)).to_have_text("$6.68")
     await expect(total(page)).to_have_text("$226.68")

@@ -1,7 +1,7 @@
 // After a guest payment: an offer to ask for portal access. It files an access request the partner approves;
 // nobody gets into a customer's account from a pay link alone.
 import { useMutation } from '@tanstack/react-query'
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { api, unwrap } from '../api/client'
 import { useMessages } from '../i18n/i18n'
 import { useProblemText } from '../methods/problems'
@@ -35,6 +35,9 @@ export function EnrolOffer({
     address: '',
   })
   const [checked, setChecked] = useState(false)
+  useEffect(() => {
+    if (open) document.getElementById(`${ids}-email`)?.focus()
+  }, [open, ids])
   const enrol = useMutation({
     mutationFn: () => unwrap(api.POST('/portal/v1/pay-links/{token}/enrol', { params: { path: { token } }, body: values })),
   })

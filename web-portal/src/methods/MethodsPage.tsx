@@ -1,5 +1,5 @@
 // Saved payment methods: the list (default marked), add one, remove one (after a question), make one the default.
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { usePermissions } from '../api/queries/me'
 import { common } from '../i18n/common'
 import { useI18n, useMessages } from '../i18n/i18n'
@@ -37,6 +37,11 @@ export function MethodsPage() {
   const [notice, setNotice] = useState<string | null>(null)
   const [removing, setRemoving] = useState<SavedMethod | null>(null)
   const kinds = payableKinds(branding.enabled_methods)
+  // What just happened is where focus goes (the form or dialog that had it is gone).
+  const noticeRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (notice) noticeRef.current?.focus()
+  }, [notice])
 
   const reason = readOnly ? t('readOnly') : !canManage ? t('noPermission') : null
 
@@ -53,7 +58,11 @@ export function MethodsPage() {
     >
       <p className="muted">{t('intro', { partner: branding.name })}</p>
       {reason && <Alert tone="info">{reason}</Alert>}
-      {notice && <Alert tone="success">{notice}</Alert>}
+      {notice && (
+        <div ref={noticeRef} tabIndex={-1} className="notice">
+          <Alert tone="success">{notice}</Alert>
+        </div>
+      )}
       {changes.remove.error != null && !removing && <Alert tone="error">{problemText(changes.remove.error)}</Alert>}
       {changes.makeDefault.error != null && <Alert tone="error">{problemText(changes.makeDefault.error)}</Alert>}
 

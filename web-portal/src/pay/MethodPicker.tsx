@@ -1,7 +1,7 @@
 // Choosing how to pay: one of the saved methods the partner accepts for these invoices, or a new card or bank
 // account (collected by NewMethodForm, then given to the API as a saved method or one for this payment only).
 import { useQueryClient } from '@tanstack/react-query'
-import { useId } from 'react'
+import { useEffect, useId, useRef } from 'react'
 import { useMessages } from '../i18n/i18n'
 import { isExpired } from '../methods/MethodsPage'
 import { type MethodKind } from '../methods/entry'
@@ -46,6 +46,13 @@ export function MethodPicker({
   const mandates = useMandates()
   const stepUp = useStepUp()
   const client = useQueryClient()
+  // A method just added replaces the form: focus goes to its (now chosen) option, not lost with the form.
+  const justAdded = useRef<string | null>(null)
+  useEffect(() => {
+    if (!justAdded.current || selected !== justAdded.current) return
+    document.getElementById(`${ids}-${justAdded.current}`)?.focus()
+    justAdded.current = null
+  }, [selected, ids])
   const usable = (saved ?? []).filter((m) => kinds.includes(m.type as MethodKind))
   const options = added && !usable.some((m) => m.id === added.id) ? [added, ...usable] : usable
 
@@ -104,6 +111,7 @@ export function MethodPicker({
             onSubmit={async ({ method, save, acceptMandate }) => {
               const attached = await stepUp.run(() => attachMethod({ token: method.token, save, accept_mandate: acceptMandate, make_default: false }))
               if (attached.saved) await client.invalidateQueries({ queryKey: methodsKey })
+              justAdded.current = attached.id
               onAdded(attached)
             }}
           />
