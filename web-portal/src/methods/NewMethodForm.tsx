@@ -118,7 +118,8 @@ export function NewMethodForm({
             <Loading label={t('mandateLoading')} />
           ) : (
             <>
-              <p className="mandate-text" id={`${ids}-mandate-text`}>
+              {/* The authorization is recorded as the API's (English) text, so it is shown as it is, marked as English. */}
+              <p className="mandate-text" id={`${ids}-mandate-text`} lang="en">
                 {mandate.text}
               </p>
               <div className={`choice${mandateError ? ' field-invalid' : ''}`}>
