@@ -1,6 +1,7 @@
 """Guest checkout from a per-invoice pay link in a real browser, with no account: the invoice, a card quoted with its
 fee, a review, a confirm that pays once, the confirmation, then the offer to enrol; the Pay button's embedded view;
-and a link that no longer works, with the partner's contact."""
+the messages it sends the Pay button (paid; Escape closes); and a link that no longer works, with the partner's
+contact."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from playwright.async_api import Page, expect
 
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.seed import Partner
+from tests.e2e.sites import OtherSite
 
 SETTINGS = {
     "enabled_methods": ["card", "us_bank_account"],
@@ -160,3 +162,34 @@ async def test_a_guest_bank_debit_needs_the_authorization_and_is_pending(
     await screenshot(page, "guest/confirmation-pending")
     [payment] = await payments_of(partner, customer["id"])
     assert (payment["status"], payment["amount"]) == ("pending", 15_000)
+
+
+async def test_in_the_pay_buttons_overlay_the_page_announces_the_payment_and_escape_closes(
+    spa: object, page: Page, partner: Partner, other_site: OtherSite
+) -> None:
+    await partner.set_portal_settings(**SETTINGS)
+    customer = await partner.create_customer("Dunmore Clinic")
+    bill = await partner.create_invoice(customer["id"], 5_000, number="INV-8301", due_date=days(7))
+    link = await partner.pay_link(bill["id"])
+    shop = other_site.serve(
+        '<!doctype html><html lang="en"><title>Shop</title><body><main><h1>Shop</h1>'
+        "<script>window.messages = []; addEventListener('message', (e) => window.messages.push(e.data))</script>"
+        f'<iframe title="Pay" src="{link["url"]}?embed=1" width="700" height="1200"></iframe></main></body></html>'
+    )
+    await page.goto(shop)
+    frame = page.frame_locator("iframe")
+    await expect(frame.get_by_role("heading", level=1)).to_have_text("Pay invoice INV-8301")
+    await frame.get_by_label("Card number").fill("4242 4242 4242 4242")
+    await frame.get_by_label("Expiry date").fill("12 / 34")
+    await frame.get_by_label("Security code (CVC)").fill("123")
+    await frame.get_by_label("Name on card").fill("Paula Payer")
+    await frame.get_by_role("button", name="Continue").click()
+    await frame.get_by_role("button", name="Pay $51.75").click()
+    await expect(frame.get_by_role("heading", level=1)).to_have_text("Payment received")
+    [payment] = await payments_of(partner, customer["id"])
+    messages = await page.evaluate("window.messages")
+    paid = {"type": "remit:paid", "invoice": "INV-8301", "transaction_id": payment["transaction_id"]}
+    assert messages == [{**paid, "status": "succeeded"}]
+    await frame.get_by_role("heading", level=1).press("Escape")
+    await page.wait_for_function("window.messages.length === 2")
+    assert (await page.evaluate("window.messages"))[1] == {"type": "remit:close"}

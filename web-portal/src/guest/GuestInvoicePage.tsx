@@ -41,12 +41,31 @@ function useEmbedMode(embed: boolean) {
   }, [embed])
 }
 
+/** In the Pay button's overlay the page talks to it: Escape asks it to close, and a payment is announced. */
+function tellPayButton(message: { type: 'remit:close' } | { type: 'remit:paid'; invoice: string; transaction_id: string; status: string }) {
+  // The embedding site is the partner's, whatever its origin; nothing secret is said.
+  if (window.parent !== window) window.parent.postMessage(message, '*')
+}
+
+function useEscapeClosesOverlay(embed: boolean) {
+  useEffect(() => {
+    if (!embed) return
+    const onKey = (e: KeyboardEvent) => {
+      // A dialog of our own that handled Escape stops it first.
+      if (e.key === 'Escape' && !e.defaultPrevented) tellPayButton({ type: 'remit:close' })
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [embed])
+}
+
 export function GuestInvoicePage() {
   const t = useMessages(messages)
   const { token = '' } = useParams()
   const [params] = useSearchParams()
   const embed = params.get('embed') === '1'
   useEmbedMode(embed)
+  useEscapeClosesOverlay(embed)
   const link = useQuery({
     queryKey: ['pay-link', token],
     queryFn: () => unwrap(api.GET('/portal/v1/pay-links/{token}', { params: { path: { token } } })),
@@ -143,6 +162,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
       attempt.reset()
       setPayment(made)
       setStep('done')
+      if (embed) tellPayButton({ type: 'remit:paid', invoice: link.number, transaction_id: made.transaction_id, status: made.status })
     } catch (failure) {
       if (asProblem(failure).status !== 402) {
         setError(failure)
