@@ -2,7 +2,7 @@
 // a card or bank account (one-off, quoted with its fee), a review, a confirm that pays once, the confirmation,
 // then an offer to ask for portal access. `?embed=1` (the Pay button's overlay) gets a compact page.
 import { useQuery } from '@tanstack/react-query'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { asProblem } from '../api/problem'
@@ -15,6 +15,7 @@ import { NewMethodForm } from '../methods/NewMethodForm'
 import { useProblemText } from '../methods/problems'
 import { amountInputText, checkAmount } from '../pay/allocate'
 import { ConfirmButton, useAttemptKey } from '../pay/ConfirmButton'
+import { DeclineAlert } from '../pay/DeclineAlert'
 import { FeeSummary } from '../pay/FeeSummary'
 import { messages as payMessages } from '../pay/messages'
 import { PaymentFacts, StatusLine } from '../pay/PaymentFacts'
@@ -131,16 +132,12 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
   const [amountText, setAmountText] = useState(() => amountInputText(link.amount_due, link.currency, intlLocale))
   const [amountTouched, setAmountTouched] = useState(false)
   const [email, setEmail] = useState('')
-  const declineRef = useRef<HTMLDivElement>(null)
   const attempt = useAttemptKey()
   const kinds = payableKinds(partner.enabled_methods, link.currency)
   const partial = partner.partial_payments
   const amount = partial ? checkAmount(amountText, link.amount_due, link.currency, intlLocale) : { amount: link.amount_due, error: null }
   const emailError = email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? t('error.email') : null
 
-  useEffect(() => {
-    if (decline && step === 'pay') declineRef.current?.focus()
-  }, [decline, step])
 
   const titles: Record<Step, string> = {
     pay: link.amount_due > 0 && !link.requires_sign_in ? t('payTitle', { number: link.number }) : t('title', { number: link.number }),
@@ -232,11 +229,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
     return (
       <>
         {decline != null && (
-          <div className="decline" role="alert" tabIndex={-1} ref={declineRef}>
-            <h2>{t('declinedHeading')}</h2>
-            <p>{problemText(decline)}</p>
-            <p>{t('declinedNext')}</p>
-          </div>
+          <DeclineAlert heading={t('declinedHeading')} reason={problemText(decline)} next={t('declinedNext')} />
         )}
         <InvoiceCard link={link} />
         {link.requires_sign_in ? (

@@ -2,7 +2,7 @@
 // spread oldest due first (`?mode=amount`); when (now, or a later date); how (a saved method or a new one); the
 // fee and total, updated live; then a review and a confirm that pays once.
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { asProblem } from '../api/problem'
@@ -21,6 +21,7 @@ import { AllocationPreview } from './AllocationPreview'
 import { type AmountError, allocateOldestFirst, amountInputText, checkAmount } from './allocate'
 import { AmountEditor } from './AmountEditor'
 import { ConfirmButton, useAttemptKey } from './ConfirmButton'
+import { DeclineAlert } from './DeclineAlert'
 import { FeeSummary } from './FeeSummary'
 import { MethodPicker, NEW } from './MethodPicker'
 import { messages } from './messages'
@@ -199,12 +200,8 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
   const [reviewRefused, setReviewRefused] = useState(false)
   const [receiptEmail, setReceiptEmail] = useState(me?.email ?? '')
   const [scheduled, setScheduled] = useState<Scheduled | null>(null)
-  const declineRef = useRef<HTMLDivElement>(null)
   const attempt = useAttemptKey()
 
-  useEffect(() => {
-    if (decline && step === 'edit') declineRef.current?.focus()
-  }, [decline, step])
 
   const errors: Record<string, AmountError | null | undefined> = Object.fromEntries(
     payable.map((i) => [i.id, showAll || touched.has(i.id) ? (checks[i.id]?.error ?? null) : null]),
@@ -398,11 +395,7 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
     <Page title={title}>
       {readOnly ? <Alert tone="info">{t('readOnly')}</Alert> : !canPay && <Alert tone="info">{t('noPermission')}</Alert>}
       {decline != null && (
-        <div className="decline" role="alert" tabIndex={-1} ref={declineRef}>
-          <h2>{t('declinedHeading')}</h2>
-          <p>{problemText(decline)}</p>
-          <p>{t('declinedNext')}</p>
-        </div>
+        <DeclineAlert heading={t('declinedHeading')} reason={problemText(decline)} next={t('declinedNext')} />
       )}
       <div className="pay-layout">
         <div className="pay-main">
