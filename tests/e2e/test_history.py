@@ -10,8 +10,9 @@ from playwright.async_api import Page, expect
 
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.mail import Inbox
+from tests.e2e.portal import portal_fetch, sign_in
 from tests.e2e.seed import Partner
-from tests.e2e.test_invoices import days, portal_fetch, sign_in
+from tests.e2e.test_invoices import days
 
 
 async def pay_saved(partner: Partner, customer_id: str, method_id: str, invoice_id: str, amount: int) -> dict[str, Any]:

@@ -10,9 +10,10 @@ from playwright.async_api import Page, expect
 
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.mail import Inbox
+from tests.e2e.portal import portal_fetch, sign_in
 from tests.e2e.seed import Partner
 from tests.e2e.test_impersonation import view_link
-from tests.e2e.test_pay import enter_card, portal_fetch, sign_in
+from tests.e2e.test_pay import enter_card
 
 READ_ONLY = "This is the partner\u2019s read-only view"
 

@@ -13,6 +13,7 @@ from playwright.async_api import Page, expect
 
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.mail import Inbox
+from tests.e2e.portal import portal_fetch, sign_in
 from tests.e2e.seed import Partner
 from tests.e2e.test_sign_in import sign_in_with_code
 
@@ -21,38 +22,6 @@ CARD_FEES = {"card_fee_pass_through": True, "card_fee_bps": 290, "card_fee_fixed
 
 def days(n: int) -> str:
     return (date.today() + timedelta(days=n)).isoformat()
-
-
-async def portal_fetch(page: Page, method: str, path: str, body: Any = None) -> Any:
-    """Call the portal API from the page, as the app does: the session cookie, and the CSRF token on changes."""
-    answer: dict[str, Any] = await page.evaluate(
-        """async ([method, path, body]) => {
-            const headers = {'content-type': 'application/json'}
-            if (method !== 'GET') {
-                const me = await fetch('/portal/v1/me')
-                if (me.ok) headers['X-CSRF-Token'] = (await me.json()).csrf_token
-            }
-            const r = await fetch(path, {method, headers, body: body === null ? undefined : JSON.stringify(body)})
-            const text = await r.text()
-            return {status: r.status, body: text ? JSON.parse(text) : null}
-        }""",
-        [method, path, body],
-    )
-    assert answer["status"] < 400, f"{method} {path} answered {answer['status']}: {answer['body']}"
-    return answer["body"]
-
-
-async def sign_in(page: Page, partner: Partner, inbox: Inbox, email: str, path: str) -> None:
-    """The same sign-in through the API from the page (quicker; the screens are tested above and elsewhere)."""
-    await page.goto(partner.portal_url("/sign-in"))
-    seen = inbox.count(email)
-    await portal_fetch(page, "POST", f"/portal/v1/partners/{partner.slug}/sign-in/code", {"email": email})
-    code = await inbox.code(email, after=seen)
-    signed = await portal_fetch(
-        page, "POST", f"/portal/v1/partners/{partner.slug}/sign-in/verify", {"email": email, "code": code}
-    )
-    assert signed["status"] == "signed_in", signed
-    await page.goto(partner.portal_url(path))
 
 
 async def payments_of(partner: Partner, customer_id: str) -> list[dict[str, Any]]:

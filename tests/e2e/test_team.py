@@ -9,8 +9,8 @@ from playwright.async_api import Page, expect
 
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.mail import Inbox, subject_of
+from tests.e2e.portal import portal_fetch, sign_in
 from tests.e2e.seed import Partner
-from tests.e2e.test_invoices import portal_fetch, sign_in
 
 
 async def team(page: Page) -> dict[str, dict[str, Any]]:

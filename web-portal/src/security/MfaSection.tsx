@@ -10,7 +10,7 @@ import { useI18n, useMessages } from '../i18n/i18n'
 import { formatDate } from '../lib/dates'
 import { useBranding } from '../shell/PartnerLayout'
 import { Alert, Button, Loading, ProblemAlert } from '../ui/ui'
-import { Dialog } from './Dialog'
+import { Dialog } from '../ui/Dialog'
 import { messages } from './messages'
 import { shownError, useStepUp } from './StepUp'
 

@@ -16,7 +16,7 @@ import { useProblemWith } from '../auth/problems'
 import { clock, useCountdown } from '../auth/useCountdown'
 import { useMessages } from '../i18n/i18n'
 import { Alert, Button, Loading, TextField } from '../ui/ui'
-import { Dialog } from './Dialog'
+import { Dialog } from '../ui/Dialog'
 import { messages } from './messages'
 
 export class StepUpCancelled extends Error {

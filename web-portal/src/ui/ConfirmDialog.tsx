@@ -2,8 +2,8 @@
 // shared modal Dialog: focus starts on the safe choice (it comes first), Escape cancels unless busy, and what
 // went wrong is said inside the dialog.
 import type { ReactNode } from 'react'
-import { Dialog } from '../security/Dialog'
-import { Button, ProblemAlert } from '../ui/ui'
+import { Dialog } from './Dialog'
+import { Button, ProblemAlert } from './ui'
 
 interface Props {
   title: string
@@ -14,9 +14,11 @@ interface Props {
   onCancel: () => void
   busy?: boolean
   error?: unknown
+  /** A red confirm button for what cannot be undone (the default); false for a plain one. */
+  danger?: boolean
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, cancelLabel, onConfirm, onCancel, busy, error }: Props) {
+export function ConfirmDialog({ title, children, confirmLabel, cancelLabel, onConfirm, onCancel, busy, error, danger = true }: Props) {
   return (
     <Dialog title={title} onClose={() => (busy ? undefined : onCancel())}>
       {children}
@@ -25,7 +27,7 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel, onCo
         <Button variant="secondary" onClick={onCancel} disabled={busy}>
           {cancelLabel}
         </Button>
-        <Button variant="danger" busy={busy} onClick={onConfirm}>
+        <Button variant={danger ? 'danger' : 'primary'} busy={busy} onClick={onConfirm}>
           {confirmLabel}
         </Button>
       </div>
