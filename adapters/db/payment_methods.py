@@ -30,6 +30,7 @@ def _to_domain(row: PaymentMethodRow) -> PaymentMethod:
         fingerprint=row.fingerprint,
         is_default=row.is_default,
         autopay_blocked_reason=row.autopay_blocked_reason,
+        one_off=row.one_off,
         mandate=Mandate.from_dict(row.mandate) if row.mandate else None,
         created_at=row.created_at,
         detached_at=row.detached_at,
@@ -59,6 +60,7 @@ class SqlPaymentMethods:
                 fingerprint=method.fingerprint,
                 is_default=method.is_default,
                 autopay_blocked_reason=method.autopay_blocked_reason,
+                one_off=method.one_off,
                 mandate=method.mandate.as_dict() if method.mandate else None,
                 created_at=method.created_at,
                 detached_at=method.detached_at,
@@ -79,6 +81,7 @@ class SqlPaymentMethods:
             .values(
                 is_default=method.is_default,
                 autopay_blocked_reason=method.autopay_blocked_reason,
+                one_off=method.one_off,
                 detached_at=method.detached_at,
             )
             .execution_options(synchronize_session=False)

@@ -205,6 +205,7 @@ class PaymentMethodRow(TenantScoped, Base):
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     autopay_blocked_reason: Mapped[str | None] = mapped_column(String(200))
+    one_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     mandate: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     detached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -58,6 +58,9 @@ class Mandate:
         )
 
 
+ONE_OFF_REFUSAL = "Given for one payment only; not saved, not for automatic charges."
+
+
 @dataclass(slots=True)
 class PaymentMethod:
     partner_id: str
@@ -76,6 +79,9 @@ class PaymentMethod:
     fingerprint: str | None = None
     is_default: bool = False
     autopay_blocked_reason: str | None = None
+    # Given for one payment (a guest's card, or one the payer chose not to keep): listed nowhere as saved, never a
+    # default, never charged automatically, forgotten once charged.
+    one_off: bool = False
     mandate: Mandate | None = None
     detached_at: datetime | None = None
     id: str = field(default_factory=lambda: new_id("pm"))
@@ -108,6 +114,13 @@ class PaymentMethod:
     @property
     def usable(self) -> bool:
         return self.detached_at is None
+
+    @property
+    def autopay_refusal(self) -> str | None:
+        """Why automatic charges may not use this method, or None when they may."""
+        if self.one_off:
+            return ONE_OFF_REFUSAL
+        return self.autopay_blocked_reason
 
     def expired(self, year: int, month: int) -> bool:
         if self.exp_year is None or self.exp_month is None:

@@ -47,7 +47,7 @@ async def attach_method(
         version, _ = MANDATE_TEXTS[method.type]
         method.mandate = Mandate(version, now, cmd.mandate_ip, cmd.mandate_user_agent)
     if cmd.one_off:
-        method.autopay_blocked_reason = "Given for one guest payment; not for automatic charges."
+        method.one_off = True
     elif cmd.make_default or not existing:
         await uow.payment_methods.clear_default(customer.id)
         method.is_default = True

@@ -13,7 +13,6 @@ from domain.ports import PaymentMethodRepository
 NOTHING_TAKEN = "Nothing was charged."
 # Marks a method given for one payment only ("don't save it"): hidden from the saved list, never auto-charged,
 # forgotten once it has been charged.
-ONE_OFF_REASON = "Given for one payment only; not saved, not for automatic charges."
 ADVICE = {
     "card_declined": "Your card was declined. " + NOTHING_TAKEN + " Try another card or a bank account, or ask your "
     "bank why it refused the payment.",
@@ -45,12 +44,12 @@ async def method_of(methods: PaymentMethodRepository, method_id: str, customer_i
 
 def mark_one_off(method: PaymentMethod) -> None:
     """A method the payer chose not to keep: usable by id for its one payment, listed nowhere as saved."""
-    method.autopay_blocked_reason = ONE_OFF_REASON
+    method.one_off = True
     method.is_default = False
 
 
 def is_one_off(method: PaymentMethod) -> bool:
-    return method.autopay_blocked_reason == ONE_OFF_REASON
+    return method.one_off
 
 
 def forget(method: PaymentMethod, at: datetime) -> None:

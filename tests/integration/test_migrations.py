@@ -110,3 +110,47 @@ async def test_postgres_refuses_unbalanced_entries_at_commit(empty_db: str) -> N
         assert count == 0
     finally:
         await engine.dispose()
+
+
+async def test_one_off_methods_move_from_their_marker_to_their_own_column(empty_db: str) -> None:
+    await upgrade(empty_db, "0003")
+    engine = make_engine(empty_db)
+    marker = "Given for one payment only; not saved, not for automatic charges."
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO partners (id, name, slug, invoice_sequence, created_at) "
+                    "VALUES ('ptr_m', 'M', 'm', 0, CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO customers (id, partner_id, name, contacts, tags, billing_terms, external_ids, "
+                    "metadata, archived, created_at, updated_at) VALUES ('cus_m', 'ptr_m', 'C', '[]', '[]', "
+                    "'net_30', '{}', '{}', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            methods = [("pm_once", marker), ("pm_returned", "The bank returned a debit."), ("pm_ok", None)]
+            for method_id, reason in methods:
+                await conn.execute(
+                    text(
+                        "INSERT INTO payment_methods (id, partner_id, customer_id, type, processor, "
+                        "processor_method_id, last4, country, is_default, autopay_blocked_reason, created_at) "
+                        "VALUES (:id, 'ptr_m', 'cus_m', 'card', 'sandbox', :id, '4242', 'US', false, :reason, "
+                        "CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": method_id, "reason": reason},
+                )
+        await upgrade(empty_db)
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT id, one_off, autopay_blocked_reason FROM payment_methods ORDER BY id")
+            )
+            assert [tuple(r) for r in rows] == [
+                ("pm_ok", False, None),
+                ("pm_once", True, None),
+                ("pm_returned", False, "The bank returned a debit."),
+            ]
+    finally:
+        await engine.dispose()
