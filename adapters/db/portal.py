@@ -158,7 +158,7 @@ class SqlPortalUsers:
             .where(PortalMembershipRow.customer_id == customer_id)
             .order_by(PortalUserRow.email)
         )
-        return [(_user(u), _membership(m)) for u, m in rows.tuples()]
+        return [(_user(u), _membership(m)) for u, m in rows.all()]
 
     async def customers_with_email(self, email: str) -> builtins.list[str]:
         """Customers (not archived) whose primary email or one of whose contacts is this address."""
