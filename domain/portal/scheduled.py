@@ -142,6 +142,12 @@ async def schedule_payment(cmd: SchedulePayment, uow: ScheduledUnitOfWork, *, cl
         uow,
         clock=clock,
     )
+    if quote.method.one_off:
+        raise InvalidRequest(
+            "A card or bank account given for one payment cannot be charged later; save it, or pay now.",
+            code="method_not_saved",
+            field="payment_method_id",
+        )
     invoices = await uow.invoices.get_many([a.invoice_id for a in quote.allocations])
     _check_day(cmd.scheduled_for, min(i.due_date for i in invoices), clock.today())
     taken = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -140,3 +141,23 @@ async def test_a_guests_card_is_not_on_the_customers_saved_list(portals: Portals
     )
     assert r.status_code == 201, r.text
     assert await listed(c.browser) == [saved["id"]]
+
+
+async def test_a_card_for_one_payment_cannot_be_scheduled(portals: Portals, container: Container) -> None:
+    c = await portals.customer()
+    due = (container.clock.today() + timedelta(days=30)).isoformat()
+    invoice = await c.invoice(6_000, due_date=due)
+    r = await c.browser.post(
+        "/portal/v1/payment-methods", json={"token": await token_for(c.partner, "visa"), "save": False}
+    )
+    assert r.status_code == 201, r.text
+    later = {
+        "payment_method_id": r.json()["id"],
+        "amount": 6_000,
+        "invoice_ids": [invoice["id"]],
+        "scheduled_for": (container.clock.today() + timedelta(days=1)).isoformat(),
+    }
+    refused = await c.browser.post("/portal/v1/scheduled-payments", json=later)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == "method_not_saved"
+    assert (await c.browser.get("/portal/v1/scheduled-payments")).json()["data"] == []
