@@ -73,9 +73,26 @@ def preloads(path: str) -> str:
     )
 
 
+class _Index:
+    """index.html, read again only when a rebuild changed it (so `make web` needs no restart)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen: tuple[int, str] | None = None
+
+    def text(self) -> str | None:
+        try:
+            changed = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+        if self._seen is None or self._seen[0] != changed:
+            self._seen = (changed, self.path.read_text(encoding="utf-8"))
+        return self._seen[1]
+
+
 def install(app: FastAPI, dist: Path) -> None:
     """Serve the built app from `dist`, or a page saying how to build it."""
-    index = dist / "index.html"
+    index = _Index(dist / "index.html")
     assets = dist / ASSETS
     if assets.is_dir():
         app.mount(f"/{ASSETS}", _ImmutableFiles(directory=assets), name=ASSETS)
@@ -83,9 +100,10 @@ def install(app: FastAPI, dist: Path) -> None:
 
     async def page(request: Request) -> Response:
         frameable = request.url.path.split("/")[3:4] == ["invoice"]
-        if not index.is_file():
+        built = index.text()
+        if built is None:
             return HTMLResponse(NOT_BUILT, status_code=503, headers=_page_headers(frameable=False))
-        page_html = index.read_text(encoding="utf-8").replace("</head>", preloads(request.url.path) + "</head>", 1)
+        page_html = built.replace("</head>", preloads(request.url.path) + "</head>", 1)
         return HTMLResponse(page_html, headers=_page_headers(frameable=frameable))
 
     router.add_api_route("/pay/{slug}", page, methods=["GET", "HEAD"])

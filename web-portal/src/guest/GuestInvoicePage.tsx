@@ -8,6 +8,7 @@ import { api, unwrap } from '../api/client'
 import { asProblem } from '../api/problem'
 import type { components } from '../api/schema'
 import { useI18n, useMessages } from '../i18n/i18n'
+import { LinesTable } from '../invoices/LinesTable'
 import { formatDate } from '../lib/dates'
 import { formatMoney } from '../lib/money'
 import { isBankKind, payableKinds, type MethodKind } from '../methods/entry'
@@ -330,39 +331,7 @@ function InvoiceCard({ link }: { link: PayLink }) {
           <dd>{formatDate(link.due_date, intlLocale)}</dd>
         </div>
       </dl>
-      <table className="table responsive">
-        <caption className="visually-hidden">{t('lines')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('colDescription')}</th>
-            <th scope="col" className="num">
-              {t('colQuantity')}
-            </th>
-            <th scope="col" className="num">
-              {t('colUnit')}
-            </th>
-            <th scope="col" className="num">
-              {t('colAmount')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {link.lines.map((line, n) => (
-            <tr key={n}>
-              <td data-label={t('colDescription')}>{line.description}</td>
-              <td data-label={t('colQuantity')} className="num">
-                {line.quantity}
-              </td>
-              <td data-label={t('colUnit')} className="num">
-                <Money amount={line.unit_amount} currency={link.currency} />
-              </td>
-              <td data-label={t('colAmount')} className="num">
-                <Money amount={line.amount} currency={link.currency} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <LinesTable lines={link.lines} currency={link.currency} />
       <dl className="facts totals">
         <div>
           <dt>{t('total')}</dt>

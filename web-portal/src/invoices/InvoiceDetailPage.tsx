@@ -12,7 +12,7 @@ import { detailMessages } from './detailMessages'
 import { StatusChips } from './StatusChips'
 import { invoicePdfUrl, useInvoice, type InvoiceDetail } from './queries'
 import { QuestionsSection } from './QuestionsSection'
-import { TableHead } from './tableParts'
+import { LinesTable } from './LinesTable'
 import './invoices.css'
 
 export function InvoiceDetailPage() {
@@ -129,43 +129,7 @@ function InvoiceDetail({ invoice }: { invoice: InvoiceDetail }) {
 
       <section className="card" aria-labelledby={`${reasonId}-lines`}>
         <h2 id={`${reasonId}-lines`}>{t('lines')}</h2>
-        <table className="table responsive">
-          <TableHead
-            caption={t('linesCaption')}
-            columns={[
-              t('description'),
-              { label: t('quantity'), num: true },
-              { label: t('unitPrice'), num: true },
-              { label: t('amount'), num: true },
-            ]}
-          />
-          <tbody>
-            {invoice.lines.map((line, i) => (
-              <tr key={i}>
-                <td data-label={t('description')}>{line.description}</td>
-                <td data-label={t('quantity')} className="num">
-                  {new Intl.NumberFormat(intlLocale).format(line.quantity)}
-                </td>
-                <td data-label={t('unitPrice')} className="num">
-                  <Money amount={line.unit_amount} currency={currency} />
-                </td>
-                <td data-label={t('amount')} className="num">
-                  <Money amount={line.amount} currency={currency} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={3} className="num">
-                {t('total')}
-              </th>
-              <td className="num" data-label={t('total')}>
-                <Money amount={invoice.total} currency={currency} />
-              </td>
-            </tr>
-          </tfoot>
-        </table>
+        <LinesTable lines={invoice.lines} currency={currency} total={invoice.total} />
         {invoice.memo && (
           <div className="memo">
             <h3>{t('memo', { partner: branding.name })}</h3>

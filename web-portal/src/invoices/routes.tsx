@@ -1,9 +1,9 @@
 // Signed-in pages of this feature set, each its own chunk so the first screen (the invoice list) stays small.
 import type { RouteObject } from 'react-router'
 import { prefetchFirstPage } from './firstPage'
-import { RouteError } from './RouteError'
 
-const routes: RouteObject[] = [
+/** Signed-in pages: invoices, payment history, scheduled payments, team, notifications. */
+export const invoiceRoutes: RouteObject[] = [
   {
     path: 'invoices',
     lazy: async () => {
@@ -28,5 +28,3 @@ const routes: RouteObject[] = [
   },
 ]
 
-/** Signed-in pages: invoices, payment history, scheduled payments, team, notifications. */
-export const invoiceRoutes: RouteObject[] = routes.map((route) => ({ ...route, ErrorBoundary: RouteError }))

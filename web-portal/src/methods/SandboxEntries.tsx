@@ -74,7 +74,20 @@ function useFields<F extends string>(
     error: text(errors[field], vars?.(values)),
     disabled,
   })
-  return { values, errors, id, set, blur, validate, fromProblem, bind }
+  /** Check, then tokenize: a field the tokenizer refused is shown there (null); any other failure is thrown. */
+  const submit = async (
+    tokenize: () => Promise<CollectedMethod | null>,
+    fields: Partial<Record<string, F>>,
+  ): Promise<CollectedMethod | null> => {
+    if (!validate()) return null
+    try {
+      return await tokenize()
+    } catch (error) {
+      if (fromProblem(error, fields)) return null
+      throw error
+    }
+  }
+  return { values, errors, id, set, blur, validate, fromProblem, bind, submit }
 }
 
 function useErrorText() {
@@ -108,38 +121,36 @@ export function SandboxCardEntry({ disabled, ref }: MethodEntryProps) {
 
   useImperativeHandle(ref, () => ({
     validate: f.validate,
-    async tokenize(): Promise<CollectedMethod | null> {
-      if (!f.validate()) return null
-      const expiry = parseExpiry(f.values.expiry)
-      if (!expiry) return null
-      try {
-        const token = await unwrap(
-          api.POST('/sandbox/v1/tokens', {
-            body: {
-              type: 'card',
-              number: digitsOf(f.values.number),
-              exp_month: expiry.month,
-              exp_year: expiry.year,
-              cvc: f.values.cvc,
-            },
-          }),
-        )
-        if (token.type !== 'card') throw Problem.unknown(500)
-        return {
-          token: token.id,
-          kind: 'card',
-          brand: token.card.brand,
-          bankName: null,
-          last4: token.card.last4,
-          expMonth: token.card.exp_month,
-          expYear: token.card.exp_year,
-          funding: token.card.funding,
-        }
-      } catch (error) {
-        if (f.fromProblem(error, { number: 'number', exp_month: 'expiry', exp_year: 'expiry', cvc: 'cvc' })) return null
-        throw error
-      }
-    },
+    tokenize: () =>
+      f.submit(
+        async () => {
+          const expiry = parseExpiry(f.values.expiry)
+          if (!expiry) return null
+          const token = await unwrap(
+            api.POST('/sandbox/v1/tokens', {
+              body: {
+                type: 'card',
+                number: digitsOf(f.values.number),
+                exp_month: expiry.month,
+                exp_year: expiry.year,
+                cvc: f.values.cvc,
+              },
+            }),
+          )
+          if (token.type !== 'card') throw Problem.unknown(500)
+          return {
+            token: token.id,
+            kind: 'card',
+            brand: token.card.brand,
+            bankName: null,
+            last4: token.card.last4,
+            expMonth: token.card.exp_month,
+            expYear: token.card.exp_year,
+            funding: token.card.funding,
+          }
+        },
+        { number: 'number', exp_month: 'expiry', exp_year: 'expiry', cvc: 'cvc' },
+      ),
   }))
 
   return (
@@ -226,22 +237,19 @@ export function SandboxUsBankEntry({ disabled, ref }: MethodEntryProps) {
   const f = useFields(US_FIELDS, checkUsBank, disabled)
   useImperativeHandle(ref, () => ({
     validate: f.validate,
-    async tokenize() {
-      if (!f.validate()) return null
-      try {
-        return bankMethod(
-          await tokenizeBank({
-            type: 'us_bank_account',
-            routing_number: digitsOf(f.values.routing),
-            account_number: digitsOf(f.values.account),
-            account_holder_name: f.values.holder.trim(),
-          }),
-        )
-      } catch (error) {
-        if (f.fromProblem(error, { routing_number: 'routing', account_number: 'account', account_holder_name: 'holder' })) return null
-        throw error
-      }
-    },
+    tokenize: () =>
+      f.submit(
+        async () =>
+          bankMethod(
+            await tokenizeBank({
+              type: 'us_bank_account',
+              routing_number: digitsOf(f.values.routing),
+              account_number: digitsOf(f.values.account),
+              account_holder_name: f.values.holder.trim(),
+            }),
+          ),
+        { routing_number: 'routing', account_number: 'account', account_holder_name: 'holder' },
+      ),
   }))
   return (
     <div className="method-entry">
@@ -258,29 +266,20 @@ export function SandboxCaBankEntry({ disabled, ref }: MethodEntryProps) {
   const f = useFields(CA_FIELDS, checkCaBank, disabled)
   useImperativeHandle(ref, () => ({
     validate: f.validate,
-    async tokenize() {
-      if (!f.validate()) return null
-      try {
-        return bankMethod(
-          await tokenizeBank({
-            type: 'ca_bank_account',
-            institution_number: digitsOf(f.values.institution),
-            transit_number: digitsOf(f.values.transit),
-            account_number: digitsOf(f.values.account),
-            account_holder_name: f.values.holder.trim(),
-          }),
-        )
-      } catch (error) {
-        const fields = {
-          institution_number: 'institution',
-          transit_number: 'transit',
-          account_number: 'account',
-          account_holder_name: 'holder',
-        } as const
-        if (f.fromProblem(error, fields)) return null
-        throw error
-      }
-    },
+    tokenize: () =>
+      f.submit(
+        async () =>
+          bankMethod(
+            await tokenizeBank({
+              type: 'ca_bank_account',
+              institution_number: digitsOf(f.values.institution),
+              transit_number: digitsOf(f.values.transit),
+              account_number: digitsOf(f.values.account),
+              account_holder_name: f.values.holder.trim(),
+            }),
+          ),
+        { institution_number: 'institution', transit_number: 'transit', account_number: 'account', account_holder_name: 'holder' },
+      ),
   }))
   return (
     <div className="method-entry">
