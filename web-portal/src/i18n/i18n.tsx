@@ -40,7 +40,8 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null)
 
-function intlTag(locale: Locale): string {
+/** The BCP 47 tag for Intl formatting in this language: the browser's own tag for it when it has one. */
+export function intlTag(locale: Locale): string {
   const match = (navigator.languages ?? []).find((tag) => tag.toLowerCase().startsWith(locale))
   return match ?? (locale === 'fr' ? 'fr-CA' : 'en-US')
 }

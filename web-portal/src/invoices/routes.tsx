@@ -1,5 +1,7 @@
 // Signed-in pages of this feature set, each its own chunk so the first screen (the invoice list) stays small.
 import type { RouteObject } from 'react-router'
+import { detectLocale, intlTag } from '../i18n/i18n'
+import { warmDateFormat } from '../lib/dates'
 import { prefetchFirstPage } from './firstPage'
 
 /** Signed-in pages: invoices, payment history, scheduled payments, team, notifications. */
@@ -8,7 +10,10 @@ export const invoiceRoutes: RouteObject[] = [
     path: 'invoices',
     lazy: async () => {
       prefetchFirstPage()
-      return { Component: (await import('./InvoicesPage')).InvoicesPage }
+      const page = import('./InvoicesPage')
+      // The main thread is idle while the page's code downloads: prepare the due dates' formatter meanwhile.
+      setTimeout(() => warmDateFormat(intlTag(detectLocale())), 0)
+      return { Component: (await page).InvoicesPage }
     },
   },
   {

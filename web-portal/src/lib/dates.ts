@@ -14,9 +14,22 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
   return format
 }
 
+const CALENDAR_DATE: Record<'medium' | 'long', Intl.DateTimeFormatOptions> = {
+  medium: { dateStyle: 'medium', timeZone: 'UTC' },
+  long: { dateStyle: 'long', timeZone: 'UTC' },
+}
+
+/**
+ * Builds the calendar-date formatter ahead of use. The first Intl.DateTimeFormat of a page loads the locale's
+ * calendar data (about 100 ms on a throttled CPU): done while a screen's code downloads, it costs no wait.
+ */
+export function warmDateFormat(locale: string): void {
+  formatter(locale, CALENDAR_DATE.medium)
+}
+
 export function formatDate(value: string, locale: string, style: 'medium' | 'long' = 'medium'): string {
   if (DATE_ONLY.test(value)) {
-    return formatter(locale, { dateStyle: style, timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`))
+    return formatter(locale, CALENDAR_DATE[style]).format(new Date(`${value}T00:00:00Z`))
   }
   return formatter(locale, { dateStyle: style }).format(new Date(value))
 }
