@@ -75,10 +75,9 @@ SETTLE_DAYS = 3  # ACH settles two banking days after submission; three calendar
 WORKLOAD_ORDER = {"card": 0, "bank": 1, "noop": 2}
 EXPECTED_STATUS = {"card": "succeeded", "bank": "pending"}
 PAYMENT_RATIO_TARGET = bench_api.PAYMENT_RATIO_TARGET
-# With a Redis URL the API leaves its jobs to the arq worker (none runs here) instead of an in-process cron, as in
-# production. Otherwise the cron's 5-minute in-flight sweep would refresh every pending debit inside the server
-# being measured. Nothing on these paths enqueues, so the URL is never connected to.
-SERVER_ENV = {"REMIT_REDIS_URL": "redis://no-redis-needed.invalid:6379/0"}
+# Jobs are left to the arq worker, as in production (bench_api.JOBS_IN_WORKER): otherwise the cron's 5-minute
+# in-flight sweep would refresh every pending debit inside the server being measured.
+SERVER_ENV = bench_api.JOBS_IN_WORKER
 COUNTED_TABLES = (
     "customers",
     "invoices",

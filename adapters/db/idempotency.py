@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.pg import pg
 from adapters.db.tables import IdempotencyKeyRow
 from domain.errors import Conflict
 
@@ -30,6 +30,14 @@ class StoredResponse:
     created_at: datetime | None = None
 
 
+# The insert that claims a key, and the stored answer, as asyncpg statements (adapters/db/pg.py).
+_PG_CLAIM = (
+    "INSERT INTO idempotency_keys (partner_id, api_key_id, key, request_hash, created_at)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (partner_id, api_key_id, key) DO NOTHING RETURNING id"
+)
+_PG_COMPLETE = "UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE id = $1"
+
+
 class SqlIdempotency:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -38,16 +46,16 @@ class SqlIdempotency:
         self, *, partner_id: str, api_key_id: str, key: str, request_hash: str, at: datetime
     ) -> tuple[int | None, StoredResponse | None]:
         """Returns (row id, None) when this request owns the key, or (None, stored) for a finished earlier one."""
-        dialect = self.session.get_bind().dialect.name
-        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = (
-            insert_fn(IdempotencyKeyRow)
-            .values(partner_id=partner_id, api_key_id=api_key_id, key=key, request_hash=request_hash, created_at=at)
-            .on_conflict_do_nothing(index_elements=["partner_id", "api_key_id", "key"])
-            .returning(IdempotencyKeyRow.id)
-        )
         # On PostgreSQL a racing duplicate waits here for the first to commit (lock_timeout bounds the wait).
-        row_id = await self.session.scalar(stmt)
+        if driver := await pg(self.session):
+            row_id = await driver.fetchval(_PG_CLAIM, partner_id, api_key_id, key, request_hash, at)
+        else:
+            row_id = await self.session.scalar(
+                sqlite_insert(IdempotencyKeyRow)
+                .values(partner_id=partner_id, api_key_id=api_key_id, key=key, request_hash=request_hash, created_at=at)
+                .on_conflict_do_nothing(index_elements=["partner_id", "api_key_id", "key"])
+                .returning(IdempotencyKeyRow.id)
+            )
         if row_id is not None:
             return int(row_id), None
         row = await self.session.scalar(
@@ -93,6 +101,9 @@ class SqlIdempotency:
         return int(getattr(result, "rowcount", 0) or 0) == 1
 
     async def complete(self, row_id: int, status: int, body: str) -> None:
+        if driver := await pg(self.session):
+            await driver.execute(_PG_COMPLETE, row_id, status, body)
+            return
         await self.session.execute(
             update(IdempotencyKeyRow)
             .where(IdempotencyKeyRow.id == row_id)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
+from adapters.db.pg import Pg, Row, pg
 from adapters.db.tables import InvoiceLineRow, InvoiceRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
@@ -36,6 +37,52 @@ def _to_domain(row: InvoiceRow, lines: list[InvoiceLineRow]) -> Invoice:
         archived_at=row.archived_at,
     )
 
+
+def _from_record(row: Row, lines: list[InvoiceLine]) -> Invoice:
+    return Invoice(
+        id=row["id"],
+        partner_id=row["partner_id"],
+        customer_id=row["customer_id"],
+        number=row["number"],
+        currency=row["currency"],
+        issue_date=row["issue_date"],
+        due_date=row["due_date"],
+        lines=lines,
+        memo=row["memo"],
+        metadata=dict(row["metadata"]),
+        status=InvoiceStatus(row["status"]),
+        created_at=row["created_at"],
+        finalized_at=row["finalized_at"],
+        voided_at=row["voided_at"],
+        archived_at=row["archived_at"],
+    )
+
+
+def _invoices_from(records: Iterable[Row]) -> list[Invoice]:
+    """Invoices from rows of an invoice joined to its lines, one row per line, in the rows' order."""
+    heads: dict[str, Row] = {}
+    lines: dict[str, list[InvoiceLine]] = defaultdict(list)
+    for record in records:
+        heads.setdefault(record["id"], record)
+        lines[record["id"]].append(InvoiceLine(record["description"], record["quantity"], record["unit_amount"]))
+    return [_from_record(head, lines[ident]) for ident, head in heads.items()]
+
+
+# The same read for asyncpg (adapters/db/pg.py): the partner predicate is explicit.
+_PG_INVOICE_COLUMNS = (
+    "id, partner_id, customer_id, number, currency, issue_date, due_date, memo, metadata,"
+    " status, created_at, finalized_at, voided_at, archived_at"
+)
+_PG_BY_IDS = (
+    "SELECT i.*, l.description, l.quantity, l.unit_amount"
+    " FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id"
+    " WHERE i.partner_id = $1 AND i.id = ANY($2) ORDER BY i.id, l.position"
+)
+_PG_LOCK_BY_IDS = _PG_BY_IDS + " FOR UPDATE OF i"
+_PG_SAVE = (
+    "UPDATE invoices SET status = $3, finalized_at = $4, voided_at = $5, archived_at = $6"
+    " WHERE partner_id = $1 AND id = $2"
+)
 
 # Built once: constructing statements (and coercing IN lists) per call costs more than the database round trip.
 # Invoices with their lines in one statement (lines never change, so reading them under the lock is free).
@@ -94,6 +141,8 @@ class SqlInvoices:
         )
 
     async def _load(self, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
+        if driver := await pg(self.session):
+            return await self._load_pg(driver, ids, lock=lock)
         result = await self.session.execute(_LOCK_BY_IDS if lock else _BY_IDS, {"ids": list(ids)})
         invoices: dict[str, InvoiceRow] = {}
         lines: dict[str, list[InvoiceLineRow]] = defaultdict(list)
@@ -104,6 +153,15 @@ class SqlInvoices:
             if ident not in invoices:
                 raise NotFound("invoice", ident)
         return [_to_domain(row, lines[row.id]) for row in invoices.values()]
+
+    async def _load_pg(self, driver: Pg, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
+        records = await driver.fetch(_PG_LOCK_BY_IDS if lock else _PG_BY_IDS, self.session.info["partner_id"], ids)
+        invoices = _invoices_from(records)
+        found = {invoice.id for invoice in invoices}
+        for ident in ids:
+            if ident not in found:
+                raise NotFound("invoice", ident)
+        return invoices
 
     async def _with_lines(self, rows: list[InvoiceRow]) -> list[Invoice]:
         if not rows:
@@ -127,6 +185,17 @@ class SqlInvoices:
         return await self._load(sorted(invoice_ids), lock=False)
 
     async def save(self, invoice: Invoice) -> None:
+        if driver := await pg(self.session):
+            await driver.execute(
+                _PG_SAVE,
+                invoice.partner_id,
+                invoice.id,
+                invoice.status.value,
+                invoice.finalized_at,
+                invoice.voided_at,
+                invoice.archived_at,
+            )
+            return
         await self.session.execute(
             update(InvoiceRow)
             .where(InvoiceRow.id == invoice.id)
@@ -144,6 +213,8 @@ class SqlInvoices:
         return found is not None
 
     async def list(self, query: InvoiceQuery, page: PageRequest) -> Page[Invoice]:
+        if driver := await pg(self.session):
+            return await self._list_pg(driver, query, page)
         stmt = select(InvoiceRow)
         if query.status is not None:
             stmt = stmt.where(InvoiceRow.status == query.status.value)
@@ -162,3 +233,38 @@ class SqlInvoices:
             stmt = stmt.where((InvoiceRow.status.not_in(payable)) | (InvoiceRow.due_date >= query.not_overdue_on))
         rows = await fetch_page(self.session, stmt, InvoiceRow.id, page)
         return Page(items=await self._with_lines(rows.items), has_more=rows.has_more)
+
+    async def _list_pg(self, driver: Pg, query: InvoiceQuery, page: PageRequest) -> Page[Invoice]:
+        """`list` in one asyncpg statement: the page (newest first, keyset) joined to its lines."""
+        args: list[object] = [self.session.info["partner_id"]]
+
+        def arg(value: object) -> str:
+            args.append(value)
+            return f"${len(args)}"
+
+        where = ["partner_id = $1"]
+        payable = [s.value for s in PAYABLE]
+        if query.status is not None:
+            where.append(f"status = {arg(query.status.value)}")
+        if query.customer_id is not None:
+            where.append(f"customer_id = {arg(query.customer_id)}")
+        if query.due_before is not None:
+            where.append(f"due_date < {arg(query.due_before)}")
+        if query.due_after is not None:
+            where.append(f"due_date > {arg(query.due_after)}")
+        if query.payable:
+            where.append(f"status = ANY({arg(payable)})")
+        if query.overdue_on is not None:
+            where.append(f"status = ANY({arg(payable)}) AND due_date < {arg(query.overdue_on)}")
+        if query.not_overdue_on is not None:
+            where.append(f"(status <> ALL({arg(payable)}) OR due_date >= {arg(query.not_overdue_on)})")
+        if page.before_id is not None:
+            where.append(f"id < {arg(page.before_id)}")
+        sql = (
+            f"WITH page AS (SELECT {_PG_INVOICE_COLUMNS} FROM invoices WHERE {' AND '.join(where)}"
+            f" ORDER BY id DESC LIMIT {arg(page.limit + 1)})"
+            " SELECT page.*, l.description, l.quantity, l.unit_amount"
+            " FROM page JOIN invoice_lines l ON l.invoice_id = page.id ORDER BY page.id DESC, l.position"
+        )
+        items = _invoices_from(await driver.fetch(sql, *args))
+        return Page(items=items[: page.limit], has_more=len(items) > page.limit)

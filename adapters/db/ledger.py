@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
+from adapters.db.pg import insert_rows, pg
 from adapters.db.tables import JournalEntryRow, JournalLineRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
@@ -31,45 +33,53 @@ _SUMS_BY_INVOICE_IDS = (
 )
 
 
+# The sums for asyncpg (adapters/db/pg.py), with the partner predicate explicit.
+_PG_SUMS = (
+    "SELECT invoice_id, account, sum(amount) FROM journal_lines"
+    " WHERE partner_id = $1 AND invoice_id = ANY($2) AND account = ANY($3) GROUP BY invoice_id, account"
+)
+
+
 class SqlLedger:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def add(self, entry: JournalEntry) -> None:
-        # Core inserts: the journal is never updated, so the ORM's change tracking would be pure overhead.
-        await self.session.execute(
-            insert(core(JournalEntryRow)),
+        # Plain inserts (adapters/db/pg.py): the journal is never updated, so ORM change tracking would be waste.
+        head = {
+            "id": entry.id,
+            "partner_id": entry.partner_id,
+            "reason": entry.reason.value,
+            "invoice_id": entry.invoice_id,
+            "payment_id": entry.payment_id,
+            "reverses_entry_id": entry.reverses_entry_id,
+            "created_at": entry.created_at,
+        }
+        await insert_rows(self.session, core(JournalEntryRow), [head])
+        lines = [
             {
-                "id": entry.id,
+                "id": new_id("jl"),
                 "partner_id": entry.partner_id,
-                "reason": entry.reason.value,
-                "invoice_id": entry.invoice_id,
-                "payment_id": entry.payment_id,
-                "reverses_entry_id": entry.reverses_entry_id,
-                "created_at": entry.created_at,
-            },
-        )
-        await self.session.execute(
-            insert(core(JournalLineRow)),
-            [
-                {
-                    "id": new_id("jl"),
-                    "partner_id": entry.partner_id,
-                    "entry_id": entry.id,
-                    "position": i,
-                    "account": line.account.value,
-                    "invoice_id": line.invoice_id,
-                    "currency": line.currency,
-                    "amount": line.amount,
-                }
-                for i, line in enumerate(entry.lines)
-            ],
-        )
+                "entry_id": entry.id,
+                "position": i,
+                "account": line.account.value,
+                "invoice_id": line.invoice_id,
+                "currency": line.currency,
+                "amount": line.amount,
+            }
+            for i, line in enumerate(entry.lines)
+        ]
+        await insert_rows(self.session, core(JournalLineRow), lines)
 
     async def balances(self, invoices: Sequence[Invoice]) -> dict[str, InvoiceBalance]:
         if not invoices:
             return {}
-        rows = await self.session.execute(_SUMS_BY_INVOICE_IDS, {"ids": [i.id for i in invoices]})
+        ids = [i.id for i in invoices]
+        rows: Iterable[Any]  # (invoice id, account, sum) rows
+        if driver := await pg(self.session):
+            rows = await driver.fetch(_PG_SUMS, self.session.info["partner_id"], ids, _PER_INVOICE)
+        else:
+            rows = await self.session.execute(_SUMS_BY_INVOICE_IDS, {"ids": ids})
         sums: dict[str, dict[str, int]] = defaultdict(dict)
         for invoice_id, account, total in rows:
             if invoice_id is not None:

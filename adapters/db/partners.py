@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.pg import Row, pg
 from adapters.db.tables import ApiKeyRow, PartnerRow, core
 from domain.api_keys.model import ApiKey
 from domain.errors import NotFound
@@ -17,17 +18,17 @@ def _partner(row: PartnerRow) -> Partner:
     return Partner(id=row.id, name=row.name, slug=row.slug, created_at=row.created_at)
 
 
-def _key(row: ApiKeyRow) -> ApiKey:
+def _key(row: Row) -> ApiKey:
     return ApiKey(
-        id=row.id,
-        partner_id=row.partner_id,
-        livemode=row.livemode,
-        secret_hash=row.secret_hash,
-        display=row.display,
-        name=row.name,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-        last_used_at=row.last_used_at,
+        id=row["id"],
+        partner_id=row["partner_id"],
+        livemode=row["livemode"],
+        secret_hash=row["secret_hash"],
+        display=row["display"],
+        name=row["name"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+        last_used_at=row["last_used_at"],
     )
 
 
@@ -84,6 +85,10 @@ class SqlPartnerSequences:
 
 
 _KEY_BY_HASH = select(core(ApiKeyRow)).where(core(ApiKeyRow).c.secret_hash == bindparam("secret_hash"))
+_PG_KEY_BY_HASH = (
+    "SELECT id, partner_id, livemode, secret_hash, display, name, created_at, revoked_at, last_used_at"
+    " FROM api_keys WHERE secret_hash = $1"
+)
 
 
 class SqlApiKeys:
@@ -105,21 +110,25 @@ class SqlApiKeys:
         await self.session.flush()
 
     async def by_hash(self, secret_hash: str) -> ApiKey | None:
-        # Runs on every request: a Core read of the platform table, no ORM identity map.
+        # Runs on every request: straight to asyncpg on PostgreSQL (adapters/db/pg.py), a Core read otherwise.
+        if driver := await pg(self.session):
+            record = await driver.fetchrow(_PG_KEY_BY_HASH, secret_hash)
+            return None if record is None else _key(record)
         row = (await self.session.execute(_KEY_BY_HASH, {"secret_hash": secret_hash})).first()
-        return None if row is None else _key(row)  # type: ignore[arg-type]
+        return None if row is None else _key(row._mapping)
 
     async def get(self, key_id: str) -> ApiKey:
-        row = await self.session.get(ApiKeyRow, key_id)
+        row = (await self.session.execute(select(core(ApiKeyRow)).where(core(ApiKeyRow).c.id == key_id))).first()
         if row is None:
             raise NotFound("api key", key_id)
-        return _key(row)
+        return _key(row._mapping)
 
     async def for_partner(self, partner_id: str) -> list[ApiKey]:
-        rows = await self.session.scalars(
-            select(ApiKeyRow).where(ApiKeyRow.partner_id == partner_id).order_by(ApiKeyRow.created_at)
+        table = core(ApiKeyRow)
+        rows = await self.session.execute(
+            select(table).where(table.c.partner_id == partner_id).order_by(table.c.created_at)
         )
-        return [_key(r) for r in rows]
+        return [_key(r._mapping) for r in rows]
 
     async def revoke(self, key_id: str, at: datetime) -> None:
         await self.session.execute(
@@ -127,4 +136,7 @@ class SqlApiKeys:
         )
 
     async def touch(self, key_id: str, at: datetime) -> None:
+        if driver := await pg(self.session):
+            await driver.execute("UPDATE api_keys SET last_used_at = $2 WHERE id = $1", key_id, at)
+            return
         await self.session.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=at))

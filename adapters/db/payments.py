@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
+from adapters.db.pg import insert_rows
 from adapters.db.tables import AllocationRow, PaymentRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
@@ -27,38 +28,37 @@ class SqlPayments:
         self.session = session
 
     async def add(self, payment: Payment) -> None:
-        # Core inserts: two statements, no ORM unit-of-work bookkeeping on the hottest write path.
-        await self.session.execute(
-            insert(core(PaymentRow)),
-            {
-                "id": payment.id,
-                "partner_id": payment.partner_id,
-                "customer_id": payment.customer_id,
-                "method": payment.method.value,
-                "status": payment.status.value,
-                "amount": payment.amount,
-                "fee": payment.fee,
-                "currency": payment.currency,
-                "reference": payment.reference,
-                "received_on": payment.received_on,
-                "transaction_id": payment.transaction_id,
-                "payment_method_id": payment.payment_method_id,
-                "processor": payment.processor,
-                "processor_payment_id": payment.processor_payment_id,
-                "failure_code": payment.failure_code,
-                "failure_message": payment.failure_message,
-                "return_code": payment.return_code,
-                "retry_of": payment.retry_of,
-                "attempt": payment.attempt,
-                "created_at": payment.created_at,
-                "updated_at": payment.updated_at,
-                "settled_at": payment.settled_at,
-                "canceled_at": payment.canceled_at,
-                "receipt_email": payment.receipt_email,
-            },
-        )
-        await self.session.execute(
-            insert(core(AllocationRow)),
+        # Plain inserts (adapters/db/pg.py): no ORM unit-of-work bookkeeping on the hottest write path.
+        row = {
+            "id": payment.id,
+            "partner_id": payment.partner_id,
+            "customer_id": payment.customer_id,
+            "method": payment.method.value,
+            "status": payment.status.value,
+            "amount": payment.amount,
+            "fee": payment.fee,
+            "currency": payment.currency,
+            "reference": payment.reference,
+            "received_on": payment.received_on,
+            "transaction_id": payment.transaction_id,
+            "payment_method_id": payment.payment_method_id,
+            "processor": payment.processor,
+            "processor_payment_id": payment.processor_payment_id,
+            "failure_code": payment.failure_code,
+            "failure_message": payment.failure_message,
+            "return_code": payment.return_code,
+            "retry_of": payment.retry_of,
+            "attempt": payment.attempt,
+            "created_at": payment.created_at,
+            "updated_at": payment.updated_at,
+            "settled_at": payment.settled_at,
+            "canceled_at": payment.canceled_at,
+            "receipt_email": payment.receipt_email,
+        }
+        await insert_rows(self.session, core(PaymentRow), [row])
+        await insert_rows(
+            self.session,
+            core(AllocationRow),
             [
                 {
                     "id": new_id("alc"),

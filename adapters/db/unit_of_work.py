@@ -19,6 +19,7 @@ from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
 from adapters.db.payment_methods import SqlPaymentMethods
 from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
+from adapters.db.pg import insert_rows
 from adapters.db.portal import (
     SqlAccessRequests,
     SqlOneTimeCodes,
@@ -126,8 +127,9 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         if self._events:
             now = self.clock.now()
-            await self.session.execute(
-                insert(core(OutboxEventRow)),
+            await insert_rows(
+                self.session,
+                core(OutboxEventRow),
                 [
                     {"id": new_id("evt"), "partner_id": self.partner_id, "type": t, "payload": p, "created_at": now}
                     for t, p in self._events

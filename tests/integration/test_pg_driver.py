@@ -1,0 +1,72 @@
+"""The asyncpg hot path (adapters/db/pg.py): same transaction, same errors, same rows as SQLAlchemy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from adapters.bootstrap import Container
+from adapters.db.pg import insert_rows, pg
+from adapters.db.tables import OutboxEventRow, core
+from domain.ids import new_id
+from tests.conftest import Tenant
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+def _event(partner_id: str, payload: dict[str, object]) -> dict[str, object]:
+    return {
+        "id": new_id("evt"),
+        "partner_id": partner_id,
+        "type": "test.event",
+        "payload": payload,
+        "created_at": NOW,
+    }
+
+
+async def test_driver_is_postgresql_only(container: Container, db_url: str) -> None:
+    async with container.uow() as uow:
+        driver = await pg(uow.session)
+        assert (driver is not None) == db_url.startswith("postgresql")
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # the asyncpg path exists there only
+async def test_raw_statements_share_the_sessions_transaction(container: Container) -> None:
+    async with container.uow() as uow:
+        driver = await pg(uow.session)  # first statement of the transaction: the driver starts it
+        assert driver is not None
+        raw_txid = await driver.fetchval("SELECT txid_current()")
+        orm_txid = (await uow.session.execute(text("SELECT txid_current()"))).scalar_one()
+        assert raw_txid == orm_txid
+
+
+async def test_rows_inserted_raw_roll_back_and_commit_with_the_session(container: Container, tenant: Tenant) -> None:
+    rolled_back = _event(tenant.partner_id, {"n": 1})
+    committed = _event(tenant.partner_id, {"nested": {"amount": 2**53 + 1}, "list": [1, "two", None]})
+    async with container.uow() as uow:
+        await insert_rows(uow.session, core(OutboxEventRow), [rolled_back])
+        await uow.session.rollback()
+    async with container.uow() as uow:
+        await insert_rows(uow.session, core(OutboxEventRow), [committed])
+        await uow.session.commit()
+    async with container.uow() as uow:
+        table = core(OutboxEventRow)
+        rows = (
+            await uow.session.execute(
+                select(table.c.id, table.c.payload, table.c.created_at).where(
+                    table.c.id.in_([rolled_back["id"], committed["id"]])
+                )
+            )
+        ).all()
+    assert [(r.id, r.payload, r.created_at) for r in rows] == [(committed["id"], committed["payload"], NOW)]
+
+
+async def test_a_constraint_violation_is_sqlalchemys_integrity_error(container: Container, tenant: Tenant) -> None:
+    event = _event(tenant.partner_id, {})
+    async with container.uow() as uow:
+        await insert_rows(uow.session, core(OutboxEventRow), [event])
+        with pytest.raises(IntegrityError):
+            await insert_rows(uow.session, core(OutboxEventRow), [event, _event(tenant.partner_id, {})])
