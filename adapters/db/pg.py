@@ -28,10 +28,11 @@ Row = asyncpg.Record | RowMapping | Mapping[str, Any]
 class Pg:
     """The asyncpg connection of one transaction, with SQLAlchemy's error translation."""
 
-    __slots__ = ("_adapted", "_conn")
+    __slots__ = ("_adapted", "_conn", "transaction")
 
-    def __init__(self, adapted: Any) -> None:
+    def __init__(self, adapted: Any, transaction: object) -> None:
         self._adapted = adapted
+        self.transaction = transaction  # the session transaction this connection belongs to
         self._conn: asyncpg.Connection = adapted._connection
 
     def _error(self, sql: str, args: Sequence[Any], error: Exception) -> Exception:
@@ -73,8 +74,15 @@ class Pg:
             raise self._error(sql, rows, error) from error
 
 
+_PG = "remit.pg"
+
+
 async def pg(session: AsyncSession) -> Pg | None:
     """The session's transaction as asyncpg, or None on SQLite. Starts the transaction if nothing has yet."""
+    known: Pg | None = session.info.get(_PG)
+    # Kept for one session transaction only: after a commit the connection goes back to the pool.
+    if known is not None and known.transaction is session.sync_session.get_transaction():
+        return known
     if session.get_bind().dialect.name != "postgresql":
         return None
     connection = await session.connection()
@@ -82,7 +90,9 @@ async def pg(session: AsyncSession) -> Pg | None:
     if adapted._transaction is None:  # SQLAlchemy begins lazily, at its first statement
         async with adapted._execute_mutex:
             await adapted._start_transaction()
-    return Pg(adapted)
+    driver = Pg(adapted, session.sync_session.get_transaction())
+    session.info[_PG] = driver
+    return driver
 
 
 @cache

@@ -36,11 +36,17 @@ async def test_driver_is_postgresql_only(container: Container, db_url: str) -> N
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # the asyncpg path exists there only
 async def test_raw_statements_share_the_sessions_transaction(container: Container) -> None:
     async with container.uow() as uow:
-        driver = await pg(uow.session)  # first statement of the transaction: the driver starts it
-        assert driver is not None
-        raw_txid = await driver.fetchval("SELECT txid_current()")
-        orm_txid = (await uow.session.execute(text("SELECT txid_current()"))).scalar_one()
-        assert raw_txid == orm_txid
+        seen = []
+        for _ in range(2):  # a commit ends the transaction: the next statements belong to a new one
+            driver = await pg(uow.session)  # the first statement of a transaction: the driver starts it
+            assert driver is not None
+            raw_txid = await driver.fetchval("SELECT txid_current()")
+            assert (await pg(uow.session)) is driver
+            orm_txid = (await uow.session.execute(text("SELECT txid_current()"))).scalar_one()
+            assert raw_txid == orm_txid
+            seen.append(raw_txid)
+            await uow.session.commit()
+        assert seen[0] != seen[1]
 
 
 async def test_rows_inserted_raw_roll_back_and_commit_with_the_session(container: Container, tenant: Tenant) -> None:
