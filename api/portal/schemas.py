@@ -44,6 +44,10 @@ class SignInOut(BaseModel):
     )
     csrf_token: str = Field(description="Send back in `X-CSRF-Token` on every change.")
     email: str
+    partner_slug: str = Field(
+        description="The billing link this session belongs to. A link's token decides the partner, so a link "
+        "opened under another billing link signs in here: continue at `/pay/{partner_slug}`."
+    )
     access_request: AccessRequestView | None = Field(description="For `no_access`: the request filed, if any.")
 
 

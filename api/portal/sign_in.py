@@ -105,6 +105,7 @@ async def signed_in_answer(request: Request, uow: UoW, opened: sign_in.Opened) -
         status=status,
         csrf_token=csrf_token_for(container, opened.token),
         email=s.email,
+        partner_slug=(await uow.partners.get(s.partner_id)).slug,
         access_request=AccessRequestView.of(pending) if pending else None,
     )
     return json_with_cookie(body, request, opened.token)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Page, Route, expect
 
@@ -49,8 +50,9 @@ async def paste(page: Page, text: str) -> None:
     )
 
 
-async def test_sign_in_with_an_emailed_code_lands_on_the_invoices(page: Page, partner: Partner, inbox: Inbox,
-                                                                   spa: object) -> None:
+async def test_sign_in_with_an_emailed_code_lands_on_the_invoices(
+    page: Page, partner: Partner, inbox: Inbox, spa: object
+) -> None:
     customer = await partner.create_customer("Acme Dental")
     await partner.create_invoice(customer["id"], 12_345, number="INV-1001")
     email = customer["email"]
@@ -102,8 +104,9 @@ async def test_sign_in_with_an_emailed_code_lands_on_the_invoices(page: Page, pa
     await screenshot(page, "sign-in/04-signed-in-invoices")
 
 
-async def test_a_pasted_code_fills_every_box_and_signs_in(page: Page, partner: Partner, inbox: Inbox,
-                                                           spa: object) -> None:
+async def test_a_pasted_code_fills_every_box_and_signs_in(
+    page: Page, partner: Partner, inbox: Inbox, spa: object
+) -> None:
     customer = await partner.create_customer()
     email = customer["email"]
     await page.goto(partner.portal_url("/sign-in"))
@@ -178,13 +181,17 @@ async def test_resending_a_code_voids_the_first(page: Page, partner: Partner, in
     await expect(page).to_have_url(partner.portal_url("/invoices"))
 
 
-async def test_password_from_an_activation_link_then_forgotten_and_reset(page: Page, partner: Partner, inbox: Inbox,
-                                                                         spa: object) -> None:
+async def test_password_from_an_activation_link_then_forgotten_and_reset(
+    page: Page, partner: Partner, inbox: Inbox, spa: object
+) -> None:
     customer = await partner.create_customer("Birchwood Law")
     email = customer["email"]
     seen = inbox.count(email)
-    invited = await partner.api.post(f"/v1/customers/{customer['id']}/portal-invites", json={"email": email},
-                                     headers={"Idempotency-Key": f"invite-{partner.slug}"})
+    invited = await partner.api.post(
+        f"/v1/customers/{customer['id']}/portal-invites",
+        json={"email": email},
+        headers={"Idempotency-Key": f"invite-{partner.slug}"},
+    )
     assert invited.status_code == 201, invited.text
     link = await inbox.link(email, contains="/activate#token=", after=seen)
     assert link.startswith(partner.portal_url("/activate#token="))
@@ -294,7 +301,7 @@ async def test_next_never_leaves_the_portal(page: Page, partner: Partner, inbox:
 
 
 async def test_an_unknown_email_asks_for_access_waits_and_is_signed_in_by_the_approval_link(
-    page: Page, partner: Partner, inbox: Inbox, spa: object
+    page: Page, partner: Partner, partner_factory: Callable[..., Awaitable[Partner]], inbox: Inbox, spa: object
 ) -> None:
     await partner.set_portal_settings(support_email=partner.email("billing"), support_phone="+1 555 0100")
     stranger = partner.email("newcomer")
@@ -345,8 +352,11 @@ async def test_an_unknown_email_asks_for_access_waits_and_is_signed_in_by_the_ap
     assert approved["status"] == "approved"
     link = await inbox.link(stranger, contains="/sign-in/link#token=", after=seen)
     assert link.startswith(partner.portal_url("/sign-in/link#token="))
-    await page.goto(link)
+    # Opened under another partner's billing link, the token's partner still decides: the app moves to its link.
+    other = await partner_factory("Elsewhere Billing")
+    await page.goto(link.replace(partner.portal_url(""), other.portal_url(""), 1))
     await expect(page).to_have_url(partner.portal_url("/invoices"))
+    await expect(page.get_by_text(partner.name).first).to_be_visible()
     await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert "token" not in page.url
     await screenshot(page, "sign-in/11-signed-in-by-link")

@@ -99,6 +99,7 @@ async def test_access_request_then_partner_approval_then_sign_in_link(
     async with browser() as b:
         r = await b.post("/portal/v1/sign-in/link", json={"token": _token(link)})
         assert r.status_code == 200 and r.json()["status"] == "signed_in", r.text
+        assert r.json()["partner_slug"] == tenant.slug, "the token decides the partner the app continues under"
         assert (await b.get("/portal/v1/me")).json()["customer_id"] == approved.json()["customer_id"]
         again = await b.post("/portal/v1/sign-in/link", json={"token": _token(link)})
         assert again.status_code == 401, "sign-in links are single use"

@@ -4701,6 +4701,11 @@ export interface components {
             csrf_token: string;
             /** Email */
             email: string;
+            /**
+             * Partner Slug
+             * @description The billing link this session belongs to. A link's token decides the partner, so a link opened under another billing link signs in here: continue at `/pay/{partner_slug}`.
+             */
+            partner_slug: string;
             /** @description `signed_in`; `mfa_required` (send the authenticator code to `…/sign-in/mfa`); or `no_access` (the email is verified but no customer has it: file an access request). */
             status: components["schemas"]["SignInStatus"];
         };

@@ -20,6 +20,12 @@ export function useAfterSignIn(): (answer: SignInAnswer) => Promise<void> {
   return useCallback(
     async (answer: SignInAnswer) => {
       setCsrfToken(answer.csrf_token)
+      if (answer.partner_slug !== slug) {
+        // A link's token chose another partner than this page's address: carry on under that partner's own
+        // billing link (and branding), with a fresh page so nothing of this partner's stays in memory.
+        window.location.replace(`/pay/${encodeURIComponent(answer.partner_slug)}/invoices`)
+        return
+      }
       await refresh()
       const next = safeNext(nextParam(location.search), slug)
       if (answer.status === 'mfa_required') navigate(to('sign-in/mfa') + withNext(next), { replace: true })
