@@ -250,9 +250,13 @@ class SqlOneTimeCodes:
         )
         await _add(self.session, OneTimeCodeRow, code)
 
-    async def sent_since(self, email: str, since: datetime) -> int:
+    async def sent_since(self, email: str, purpose: CodePurpose, since: datetime) -> int:
         count = await self.session.scalar(
-            select(func.count()).where(OneTimeCodeRow.email == email, OneTimeCodeRow.created_at >= since)
+            select(func.count()).where(
+                OneTimeCodeRow.email == email,
+                OneTimeCodeRow.purpose == purpose.value,
+                OneTimeCodeRow.created_at >= since,
+            )
         )
         return int(count or 0)
 

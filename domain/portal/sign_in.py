@@ -53,10 +53,11 @@ async def send_code(
     to: str | None = None,
     subject: str | None = None,
 ) -> None:
-    """Email a fresh code (voiding the previous one). At most 5 per hour per address, known or not."""
+    """Email a fresh code (voiding the previous one). At most 5 per hour per address and purpose, known or not: a
+    person who spent their sign-in codes can still confirm an action with a step-up code, and the reverse."""
     now = creds.clock.now()
     address = normalize_email(email)
-    if await uow.one_time_codes.sent_since(address, now - timedelta(hours=1)) >= SENDS_PER_HOUR_PER_EMAIL:
+    if await uow.one_time_codes.sent_since(address, purpose, now - timedelta(hours=1)) >= SENDS_PER_HOUR_PER_EMAIL:
         raise TooManyAttempts(
             "Too many codes were sent to this address in the last hour. Use the latest one or try again later.",
             retry_after=600,

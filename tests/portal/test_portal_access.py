@@ -175,6 +175,24 @@ async def test_wrong_password_for_unknown_and_known_emails_answer_alike(
     assert known.json() == unknown.json()
 
 
+async def test_step_up_codes_have_their_own_hourly_budget(
+    client: httpx.AsyncClient, container: Container, tenant: Tenant, browser: Any
+) -> None:
+    await make_customer(client, email="ap@acme.example")
+    async with browser() as b:
+        await portal_sign_in(b, container, tenant.slug, "ap@acme.example")  # the first sign-in code of the hour
+        for _ in range(4):
+            sent = await b.post(f"/portal/v1/partners/{tenant.slug}/sign-in/code", json={"email": "ap@acme.example"})
+            assert sent.status_code == 202, sent.text
+        spent = await b.post(f"/portal/v1/partners/{tenant.slug}/sign-in/code", json={"email": "ap@acme.example"})
+        assert spent.status_code == 429 and spent.json()["code"] == "too_many_codes"
+        for _ in range(5):  # sign-in codes spent; confirming an action still works, five times an hour
+            assert (await b.post("/portal/v1/me/step-up/code")).status_code == 204
+        refused = await b.post("/portal/v1/me/step-up/code")
+        assert refused.status_code == 429 and refused.json()["code"] == "too_many_codes"
+        assert refused.headers["Retry-After"]
+
+
 async def test_mfa_enrolment_and_code_sign_in_does_not_loop(
     client: httpx.AsyncClient, container: Container, tenant: Tenant, browser: Any
 ) -> None:
