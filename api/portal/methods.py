@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -15,7 +15,7 @@ from api.portal.deps import Portal, PortalContext, PortalWriting, client_ip
 from api.v1.fields import RequestModel, ResourceId
 from domain.errors import Conflict, InvalidRequest, NotFound
 from domain.payment_methods import use_cases
-from domain.payment_methods.model import MANDATE_TEXTS, PaymentMethod
+from domain.payment_methods.model import MANDATE_TEXTS, PaymentMethod, mandate_text
 from domain.payments.labels import method_label
 from domain.payments.model import BANK_DEBITS, MethodType
 from domain.payments.processing import Funding
@@ -25,6 +25,10 @@ from domain.portal.users import Permission
 router = APIRouter(prefix="/portal/v1/payment-methods", tags=["portal"])
 
 Token = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+MandateLanguage = Literal["en", "fr"]
+ShownMandateLanguage = Annotated[
+    MandateLanguage, Field(description="The language of the debit authorization the customer was shown.")
+]
 
 
 class PortalMethodIn(RequestModel):
@@ -41,10 +45,12 @@ class PortalMethodIn(RequestModel):
         description="Bank accounts: the customer accepts the debit authorization shown to them (recorded with the "
         "time, address and browser).",
     )
+    mandate_language: ShownMandateLanguage = "en"
 
 
 class PortalMandate(BaseModel):
-    text: str
+    text: str = Field(description="The authorization accepted, in the language it was accepted in.")
+    language: str
     accepted_at: datetime
 
 
@@ -68,8 +74,8 @@ class PortalMethod(BaseModel):
     def of(cls, m: PaymentMethod, partner_name: str) -> PortalMethod:
         mandate = None
         if m.mandate is not None:
-            text = MANDATE_TEXTS[m.type][1].format(partner=partner_name)
-            mandate = PortalMandate(text=text, accepted_at=m.mandate.accepted_at)
+            text = mandate_text(m.type, partner_name, m.mandate.language)
+            mandate = PortalMandate(text=text, language=m.mandate.language, accepted_at=m.mandate.accepted_at)
         return cls(
             id=m.id,
             type=m.type,
@@ -95,6 +101,7 @@ class PortalMethodList(BaseModel):
 class MandateText(BaseModel):
     type: MethodType
     version: str
+    language: str
     text: str = Field(description="The debit authorization to show beside the acceptance checkbox, verbatim.")
 
 
@@ -103,10 +110,10 @@ class MandateTextList(BaseModel):
     data: list[MandateText]
 
 
-def mandate_texts(partner_name: str) -> list[MandateText]:
+def mandate_texts(partner_name: str, language: str = "en") -> list[MandateText]:
     return [
-        MandateText(type=kind, version=version, text=text.format(partner=partner_name))
-        for kind, (version, text) in MANDATE_TEXTS.items()
+        MandateText(type=kind, version=version, language=language, text=mandate_text(kind, partner_name, language))
+        for kind, (version, _) in MANDATE_TEXTS.items()
     ]
 
 
@@ -115,7 +122,13 @@ async def _partner_name(ctx: PortalContext) -> str:
 
 
 async def attach_token(
-    ctx: PortalContext, token: str, *, save: bool, accept_mandate: bool, make_default: bool = False
+    ctx: PortalContext,
+    token: str,
+    *,
+    save: bool,
+    accept_mandate: bool,
+    mandate_language: str = "en",
+    make_default: bool = False,
 ) -> PaymentMethod:
     """Exchange a tokenizer token for a method of the customer's. Saving one needs `manage_methods`, and saving a
     bank account a fresh second factor; a method not saved is kept for its one payment only."""
@@ -140,6 +153,7 @@ async def attach_token(
             make_default=make_default and save,
             mandate_ip=client_ip(ctx.request) if accept_mandate else None,
             mandate_user_agent=agent if accept_mandate else None,
+            mandate_language=mandate_language,
             one_off=not save,
         ),
         ctx.uow,
@@ -173,12 +187,12 @@ async def list_methods(ctx: Portal) -> Response:
     operation_id="portal_payment_methods_mandates",
     summary="The debit authorizations a bank account needs",
     description="Show the text for the account's type beside the acceptance checkbox before sending "
-    "`accept_mandate: true`; its version is recorded with the acceptance.",
+    "`accept_mandate: true` with its `mandate_language`; the version and language are recorded with the acceptance.",
     response_model=MandateTextList,
-    responses=problems(401, 403),
+    responses=problems(401, 403, 422),
 )
-async def mandates(ctx: Portal) -> Response:
-    return json_response(MandateTextList(data=mandate_texts(await _partner_name(ctx))))
+async def mandates(ctx: Portal, language: MandateLanguage = "en") -> Response:
+    return json_response(MandateTextList(data=mandate_texts(await _partner_name(ctx), language)))
 
 
 @router.post(
@@ -197,7 +211,12 @@ async def attach(body: PortalMethodIn, ctx: PortalWriting) -> Response:
     if not body.save:
         ctx.require(Permission.PAY)
     method = await attach_token(
-        ctx, body.token, save=body.save, accept_mandate=body.accept_mandate, make_default=body.make_default
+        ctx,
+        body.token,
+        save=body.save,
+        accept_mandate=body.accept_mandate,
+        mandate_language=body.mandate_language,
+        make_default=body.make_default,
     )
     return json_response(PortalMethod.of(method, await _partner_name(ctx)), 201)
 

@@ -20,7 +20,7 @@ from api.deps import UoW, WriteContext, get_container, processors_of
 from api.errors import problems
 from api.idempotency import claim
 from api.portal.deps import IdempotencyKey, check_origin, client_ip, credentials, pay_link_key
-from api.portal.methods import MandateText, mandate_texts
+from api.portal.methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
 from api.portal.partners import Branding, branding_of
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Name, RequestModel, ShortText
@@ -70,6 +70,7 @@ class GuestMethodIn(RequestModel):
     accept_mandate: bool = Field(
         default=False, description="Bank accounts: the payer accepts the debit authorization shown to them."
     )
+    mandate_language: ShownMandateLanguage = "en"
 
 
 class GuestPayIn(RequestModel):
@@ -121,11 +122,12 @@ async def _open(token: str, uow: SqlUnitOfWork, request: Request) -> tuple[PayLi
     "/{token}",
     operation_id="portal_pay_links_retrieve",
     summary="The invoice behind a pay link",
-    description="Public. What is owed, the lines, the partner's branding, and whether a sign-in is required.",
+    description="Public. What is owed, the lines, the partner's branding, whether a sign-in is required, and the debit "
+    "authorizations in `language`.",
     response_model=PayLinkView,
-    responses=problems(404),
+    responses=problems(404, 422),
 )
-async def retrieve(token: str, uow: UoW, request: Request) -> PayLinkView:
+async def retrieve(token: str, uow: UoW, request: Request, language: MandateLanguage = "en") -> PayLinkView:
     link, invoice = await _open(token, uow, request)
     balance = (await uow.ledger.balances([invoice]))[invoice.id]
     customer = await uow.customers.get(invoice.customer_id)
@@ -149,7 +151,7 @@ async def retrieve(token: str, uow: UoW, request: Request) -> PayLinkView:
         expires_at=link.expires_at,
         requires_sign_in=not branding.guest_checkout,
         partner=branding,
-        mandates=mandate_texts(partner.name),
+        mandates=mandate_texts(partner.name, language),
     )
 
 
@@ -202,6 +204,7 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
             token=body.token,
             mandate_ip=client_ip(request) if body.accept_mandate else None,
             mandate_user_agent=request.headers.get("user-agent") if body.accept_mandate else None,
+            mandate_language=body.mandate_language,
             one_off=True,
         ),
         uow,

@@ -19,7 +19,7 @@ from api.idempotency import claim
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
 from api.portal.deps import IdempotencyKey, Portal, PortalContext, PortalWriting
 from api.portal.invoices import attachment
-from api.portal.methods import attach_token
+from api.portal.methods import ShownMandateLanguage, attach_token
 from api.v1.fields import Amount, Currency, Email, RequestModel, ResourceId
 from domain.errors import DomainError, InvalidRequest, NotFound
 from domain.payment_methods.model import PaymentMethod
@@ -86,6 +86,7 @@ class PortalPayIn(WhatToPay):
         "recent second factor). False keeps it for this payment only.",
     )
     accept_mandate: bool = Field(default=False, description="With a bank-account `token`: the debit authorization.")
+    mandate_language: ShownMandateLanguage = "en"
     receipt_email: Email | None = Field(default=None, description="Defaults to the signed-in user's email.")
 
 
@@ -292,7 +293,13 @@ async def create(
     await portal_invoices.invoices_of(ctx.uow.invoices, body.invoice_refs(), ctx.customer_id)
     fresh_one_off = False  # a token given for this payment only: spent, so it goes whatever happens
     if body.token is not None:
-        method = await attach_token(ctx, body.token, save=body.save_method, accept_mandate=body.accept_mandate)
+        method = await attach_token(
+            ctx,
+            body.token,
+            save=body.save_method,
+            accept_mandate=body.accept_mandate,
+            mandate_language=body.mandate_language,
+        )
         fresh_one_off = not body.save_method
     else:
         assert body.payment_method_id is not None

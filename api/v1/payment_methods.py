@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.deps import Read, Write, json_response, processors_of
+from api.deps import Read, ReadContext, Write, json_response, processors_of
 from api.errors import problems
 from api.v1.fields import RequestModel, ResourceId
 from domain.payment_methods import use_cases
-from domain.payment_methods.model import MANDATE_TEXTS, PaymentMethod
+from domain.payment_methods.model import PaymentMethod, mandate_text
 from domain.payments.model import MethodType
 from domain.payments.processing import Funding
 
 router = APIRouter(tags=["payment_methods"])
+
+
+async def _partner_name(ctx: ReadContext) -> str:
+    """The mandate texts name the partner, as they did when the customer accepted them."""
+    return (await ctx.uow.partners.get(ctx.uow.partner_id)).name
+
 
 Token = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
@@ -27,6 +33,7 @@ class MandateIn(RequestModel):
         description="Where the customer accepted the debit authorization."
     )
     user_agent: Annotated[str, StringConstraints(max_length=500)] | None = None
+    language: Literal["en", "fr"] = Field(default="en", description="The language of the text the customer was shown.")
 
 
 class PaymentMethodAttach(RequestModel):
@@ -50,6 +57,7 @@ class PaymentMethodAttach(RequestModel):
 
 class MandateOut(BaseModel):
     text_version: str
+    language: str
     text: str
     accepted_at: datetime
     ip_address: str
@@ -104,13 +112,13 @@ class PaymentMethodOut(BaseModel):
     detached_at: datetime | None
 
     @classmethod
-    def of(cls, m: PaymentMethod, partner_name: str = "the partner") -> PaymentMethodOut:
+    def of(cls, m: PaymentMethod, partner_name: str) -> PaymentMethodOut:
         mandate = None
         if m.mandate is not None:
-            text = MANDATE_TEXTS[m.type][1].format(partner=partner_name)
             mandate = MandateOut(
                 text_version=m.mandate.text_version,
-                text=text,
+                language=m.mandate.language,
+                text=mandate_text(m.type, partner_name, m.mandate.language),
                 accepted_at=m.mandate.accepted_at,
                 ip_address=m.mandate.ip_address,
                 user_agent=m.mandate.user_agent,
@@ -163,12 +171,13 @@ async def attach(customer_id: str, body: PaymentMethodAttach, ctx: Write, reques
             make_default=body.make_default,
             mandate_ip=body.mandate.ip_address if body.mandate else None,
             mandate_user_agent=body.mandate.user_agent if body.mandate else None,
+            mandate_language=body.mandate.language if body.mandate else "en",
         ),
         ctx.uow,
         processor=processor,
         clock=ctx.clock,
     )
-    return await ctx.respond(201, PaymentMethodOut.of(method))
+    return await ctx.respond(201, PaymentMethodOut.of(method, await _partner_name(ctx)))
 
 
 @router.get(
@@ -181,7 +190,8 @@ async def attach(customer_id: str, body: PaymentMethodAttach, ctx: Write, reques
 async def list_methods(customer_id: str, ctx: Read) -> Response:
     await ctx.uow.customers.get(customer_id)
     methods = await ctx.uow.payment_methods.for_customer(customer_id)
-    return json_response(PaymentMethodList(data=[PaymentMethodOut.of(m) for m in methods]))
+    name = await _partner_name(ctx)
+    return json_response(PaymentMethodList(data=[PaymentMethodOut.of(m, name) for m in methods]))
 
 
 @router.get(
@@ -192,7 +202,9 @@ async def list_methods(customer_id: str, ctx: Read) -> Response:
     responses=problems(401, 404),
 )
 async def retrieve(payment_method_id: ResourceId, ctx: Read) -> Response:
-    return json_response(PaymentMethodOut.of(await ctx.uow.payment_methods.get(payment_method_id)))
+    return json_response(
+        PaymentMethodOut.of(await ctx.uow.payment_methods.get(payment_method_id), await _partner_name(ctx))
+    )
 
 
 @router.delete(
@@ -207,7 +219,7 @@ async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) ->
     method = await use_cases.detach_method(
         payment_method_id, ctx.uow, processors=processors_of(request), clock=ctx.clock
     )
-    return await ctx.respond(200, PaymentMethodOut.of(method))
+    return await ctx.respond(200, PaymentMethodOut.of(method, await _partner_name(ctx)))
 
 
 @router.post(
@@ -219,4 +231,4 @@ async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) ->
 )
 async def make_default(payment_method_id: ResourceId, ctx: Write) -> Response:
     method = await use_cases.make_default(payment_method_id, ctx.uow)
-    return await ctx.respond(200, PaymentMethodOut.of(method))
+    return await ctx.respond(200, PaymentMethodOut.of(method, await _partner_name(ctx)))

@@ -10,22 +10,42 @@ from domain.ids import new_id
 from domain.payments.model import BANK_DEBITS, MethodType
 from domain.payments.processing import Funding, MethodDetails
 
-# The debit authorization texts customers accept; the version is stored with every mandate.
-MANDATE_TEXTS = {
+# The debit authorization texts customers accept, in each language the portal speaks; the version and the
+# language are stored with every mandate. Canadian PADs are also agreed in French (Payments Canada Rule H1).
+MANDATE_LANGUAGES = ("en", "fr")
+MANDATE_TEXTS: dict[MethodType, tuple[str, dict[str, str]]] = {
     MethodType.US_BANK_ACCOUNT: (
         "ach-2026-11",
-        "I authorize {partner} to debit the bank account above for the amounts I approve, by ACH, and if "
-        "necessary to credit it to correct an erroneous debit. I can revoke this authorization at any time "
-        "by notifying {partner}.",
+        {
+            "en": "I authorize {partner} to debit the bank account above for the amounts I approve, by ACH, and if "
+            "necessary to credit it to correct an erroneous debit. I can revoke this authorization at any time "
+            "by notifying {partner}.",
+            "fr": "J'autorise {partner} à débiter le compte bancaire ci-dessus des montants que j'approuve, par ACH, "
+            "et au besoin à le créditer pour corriger un débit erroné. Je peux révoquer cette autorisation en tout "
+            "temps en avisant {partner}.",
+        },
     ),
     MethodType.CA_BANK_ACCOUNT: (
         "pad-2026-11",
-        "Business PAD agreement: I authorize {partner} to debit the account above for the amounts I approve. "
-        "I waive pre-notification of each debit except as the rules require, and I may cancel this "
-        "agreement with 30 days' notice. I have recourse rights if a debit does not comply with this "
-        "agreement; for more information, contact my financial institution or visit www.payments.ca.",
+        {
+            "en": "Business PAD agreement: I authorize {partner} to debit the account above for the amounts I "
+            "approve. I waive pre-notification of each debit except as the rules require, and I may cancel this "
+            "agreement with 30 days' notice. I have recourse rights if a debit does not comply with this "
+            "agreement; for more information, contact my financial institution or visit www.payments.ca.",
+            "fr": "Accord de DPA d'entreprise : j'autorise {partner} à débiter le compte ci-dessus des montants que "
+            "j'approuve. Je renonce au préavis de chaque débit, sauf lorsque les règles l'exigent, et je peux "
+            "annuler cet accord moyennant un préavis de 30 jours. J'ai des droits de recours si un débit n'est pas "
+            "conforme au présent accord; pour en savoir plus, je communique avec mon institution financière ou je "
+            "visite www.paiements.ca.",
+        },
     ),
 }
+
+
+def mandate_text(kind: MethodType, partner: str, language: str = "en") -> str:
+    """The authorization as shown to the customer, in `language` (English when it has no such translation)."""
+    texts = MANDATE_TEXTS[kind][1]
+    return texts.get(language, texts["en"]).format(partner=partner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +57,12 @@ class Mandate:
     ip_address: str
     user_agent: str | None = None
     category: str = "business"  # PAD category; B2B debits are business PADs
+    language: str = "en"  # the language of the text the customer accepted
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "text_version": self.text_version,
+            "language": self.language,
             "accepted_at": self.accepted_at.isoformat(),
             "ip_address": self.ip_address,
             "user_agent": self.user_agent,
@@ -55,6 +77,7 @@ class Mandate:
             ip_address=data["ip_address"],
             user_agent=data.get("user_agent"),
             category=data.get("category", "business"),
+            language=data.get("language", "en"),
         )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest
 from domain.pagination import PageRequest
-from domain.payment_methods.model import MANDATE_TEXTS, Mandate, PaymentMethod
+from domain.payment_methods.model import MANDATE_LANGUAGES, MANDATE_TEXTS, Mandate, PaymentMethod
 from domain.payments.model import BANK_DEBITS
 from domain.ports import PaymentProcessor, PaymentQuery, UnitOfWork
 
@@ -21,6 +21,7 @@ class AttachMethod:
     # Bank debits need the customer's authorization: where and how it was given.
     mandate_ip: str | None = None
     mandate_user_agent: str | None = None
+    mandate_language: str = "en"  # the language of the authorization text shown (MANDATE_LANGUAGES)
     one_off: bool = False  # a guest's method for one payment: never the default, never used by auto-pay
 
 
@@ -45,7 +46,8 @@ async def attach_method(
     )
     if method.is_bank_debit and cmd.mandate_ip:
         version, _ = MANDATE_TEXTS[method.type]
-        method.mandate = Mandate(version, now, cmd.mandate_ip, cmd.mandate_user_agent)
+        language = cmd.mandate_language if cmd.mandate_language in MANDATE_LANGUAGES else "en"
+        method.mandate = Mandate(version, now, cmd.mandate_ip, cmd.mandate_user_agent, language=language)
     if cmd.one_off:
         method.one_off = True
     elif cmd.make_default or not existing:

@@ -125,6 +125,45 @@ async def test_mandate_texts_name_the_partner(portals: Portals, client: httpx.As
     assert {m["type"]: m["text"] for m in view["mandates"]} == {k: v["text"] for k, v in texts.items()}
 
 
+async def test_debit_authorizations_in_french_are_shown_accepted_and_recorded_as_french(
+    portals: Portals, client: httpx.AsyncClient
+) -> None:
+    c = await portals.customer()
+    english = {m["type"]: m for m in (await c.browser.get("/portal/v1/payment-methods/mandates")).json()["data"]}
+    r = await c.browser.get("/portal/v1/payment-methods/mandates", params={"language": "fr"})
+    assert r.status_code == 200, r.text
+    french = {m["type"]: m for m in r.json()["data"]}
+    assert french["ca_bank_account"]["language"] == "fr" and english["ca_bank_account"]["language"] == "en"
+    assert french["ca_bank_account"]["version"] == english["ca_bank_account"]["version"], "one agreement, two texts"
+    assert (
+        "j'autorise" in french["ca_bank_account"]["text"].lower()
+        and "{partner}" not in french["ca_bank_account"]["text"]
+    )
+    assert french["us_bank_account"]["text"] != english["us_bank_account"]["text"]
+    refused = await c.browser.get("/portal/v1/payment-methods/mandates", params={"language": "de"})
+    assert refused.status_code == 422, refused.text
+
+    link = (await client.post(f"/v1/invoices/{(await c.invoice())['id']}/pay-link")).json()
+    view = (
+        await (await portals.browser()).get(f"/portal/v1/pay-links/{link['token']}", params={"language": "fr"})
+    ).json()
+    assert {m["type"]: m["text"] for m in view["mandates"]} == {k: v["text"] for k, v in french.items()}
+
+    body = {
+        "token": await token_for(c.partner, "settles", country="CA"),
+        "save": False,
+        "accept_mandate": True,
+        "mandate_language": "fr",
+    }
+    r = await c.browser.post("/portal/v1/payment-methods", json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["mandate"]["language"] == "fr"
+    assert r.json()["mandate"]["text"] == french["ca_bank_account"]["text"]
+    seen_by_partner = (await client.get(f"/v1/payment_methods/{r.json()['id']}")).json()
+    assert seen_by_partner["mandate"]["language"] == "fr"
+    assert seen_by_partner["mandate"]["text"] == french["ca_bank_account"]["text"]
+
+
 async def test_a_guests_card_is_not_on_the_customers_saved_list(portals: Portals, client: httpx.AsyncClient) -> None:
     c = await portals.customer()
     saved = await c.method("visa")

@@ -547,7 +547,7 @@ export interface paths {
         };
         /**
          * The invoice behind a pay link
-         * @description Public. What is owed, the lines, the partner's branding, and whether a sign-in is required.
+         * @description Public. What is owed, the lines, the partner's branding, whether a sign-in is required, and the debit authorizations in `language`.
          */
         get: operations["portal_pay_links_retrieve"];
         put?: never;
@@ -651,7 +651,7 @@ export interface paths {
         };
         /**
          * The debit authorizations a bank account needs
-         * @description Show the text for the account's type beside the acceptance checkbox before sending `accept_mandate: true`; its version is recorded with the acceptance.
+         * @description Show the text for the account's type beside the acceptance checkbox before sending `accept_mandate: true` with its `mandate_language`; the version and language are recorded with the acceptance.
          */
         get: operations["portal_payment_methods_mandates"];
         put?: never;
@@ -2406,6 +2406,13 @@ export interface components {
              */
             amount?: number | null;
             /**
+             * Mandate Language
+             * @description The language of the debit authorization the customer was shown.
+             * @default en
+             * @enum {string}
+             */
+            mandate_language: "en" | "fr";
+            /**
              * Token
              * @description A card or bank token from the tokenizer.
              */
@@ -2869,6 +2876,13 @@ export interface components {
              * @description Where the customer accepted the debit authorization.
              */
             ip_address: string;
+            /**
+             * Language
+             * @description The language of the text the customer was shown.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "fr";
             /** User Agent */
             user_agent?: string | null;
         };
@@ -2883,6 +2897,8 @@ export interface components {
             category: string;
             /** Ip Address */
             ip_address: string;
+            /** Language */
+            language: string;
             /** Text */
             text: string;
             /** Text Version */
@@ -2892,6 +2908,8 @@ export interface components {
         };
         /** MandateText */
         MandateText: {
+            /** Language */
+            language: string;
             /**
              * Text
              * @description The debit authorization to show beside the acceptance checkbox, verbatim.
@@ -3724,7 +3742,12 @@ export interface components {
              * Format: date-time
              */
             accepted_at: string;
-            /** Text */
+            /** Language */
+            language: string;
+            /**
+             * Text
+             * @description The authorization accepted, in the language it was accepted in.
+             */
             text: string;
         };
         /** PortalMethod */
@@ -3781,6 +3804,13 @@ export interface components {
              */
             make_default: boolean;
             /**
+             * Mandate Language
+             * @description The language of the debit authorization the customer was shown.
+             * @default en
+             * @enum {string}
+             */
+            mandate_language: "en" | "fr";
+            /**
              * Save
              * @description False: keep it for one payment only (needs only `pay`, and no second factor for a bank account). Such a method can be quoted and paid with by its id, is never listed, never the default, never auto-charged, and is forgotten once it has been charged. The card fee can so be shown before paying.
              * @default true
@@ -3827,6 +3857,13 @@ export interface components {
             currency?: string | null;
             /** Invoice Ids */
             invoice_ids?: string[] | null;
+            /**
+             * Mandate Language
+             * @description The language of the debit authorization the customer was shown.
+             * @default en
+             * @enum {string}
+             */
+            mandate_language: "en" | "fr";
             /**
              * Payment Method Id
              * @description A saved card or bank account.
@@ -6861,7 +6898,9 @@ export interface operations {
     };
     portal_pay_links_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                language?: "en" | "fr";
+            };
             header?: never;
             path: {
                 token: string;
@@ -7308,7 +7347,9 @@ export interface operations {
     };
     portal_payment_methods_mandates: {
         parameters: {
-            query?: never;
+            query?: {
+                language?: "en" | "fr";
+            };
             header?: never;
             path?: never;
             cookie?: never;

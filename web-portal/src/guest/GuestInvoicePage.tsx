@@ -68,9 +68,10 @@ export function GuestInvoicePage() {
   const embed = params.get('embed') === '1'
   useEmbedMode(embed)
   useEscapeClosesOverlay(embed)
+  const { locale } = useI18n()
   const link = useQuery({
-    queryKey: ['pay-link', token],
-    queryFn: () => unwrap(api.GET('/portal/v1/pay-links/{token}', { params: { path: { token } } })),
+    queryKey: ['pay-link', token, locale],
+    queryFn: () => unwrap(api.GET('/portal/v1/pay-links/{token}', { params: { path: { token }, query: { language: locale } } })),
     retry: false,
   })
   if (link.isPending) return <Loading />
@@ -271,7 +272,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
               mandates={link.mandates}
               saveOption="never"
               submitLabel={() => t('continue')}
-              onSubmit={async ({ method, acceptMandate }) => {
+              onSubmit={async ({ method, acceptMandate, mandateLanguage }) => {
                 if (amount.amount === null) {
                   setAmountTouched(true)
                   return
@@ -279,7 +280,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
                 const answer = await unwrap(
                   api.POST('/portal/v1/pay-links/{token}/quote', {
                     params: { path: { token } },
-                    body: { token: method.token, amount: amount.amount, accept_mandate: acceptMandate },
+                    body: { token: method.token, amount: amount.amount, accept_mandate: acceptMandate, mandate_language: mandateLanguage },
                   }),
                 )
                 setDecline(null)

@@ -77,8 +77,10 @@ export function MethodsPage() {
             submitLabel={(kind) => (kind === 'card' ? t('addCard') : t('addBank'))}
             cancelLabel={tc('cancel')}
             onCancel={() => setAdding(false)}
-            onSubmit={async ({ method, acceptMandate }) => {
-              const saved = await stepUp.run(() => attachMethod({ token: method.token, save: true, accept_mandate: acceptMandate, make_default: false }))
+            onSubmit={async ({ method, acceptMandate, mandateLanguage }) => {
+              const saved = await stepUp.run(() =>
+                attachMethod({ token: method.token, save: true, accept_mandate: acceptMandate, mandate_language: mandateLanguage, make_default: false }),
+              )
               await changes.refresh()
               setAdding(false)
               setNotice(t('added', { label: saved.label }))

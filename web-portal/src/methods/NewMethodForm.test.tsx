@@ -13,8 +13,8 @@ vi.mock('../api/client', async (original) => ({
 }))
 
 const mandates = [
-  { type: 'us_bank_account' as const, version: 'ach-1', text: 'I authorize Northwind to debit this account.' },
-  { type: 'ca_bank_account' as const, version: 'pad-1', text: 'Business PAD agreement.' },
+  { type: 'us_bank_account' as const, version: 'ach-1', language: 'en', text: 'I authorize Northwind to debit this account.' },
+  { type: 'ca_bank_account' as const, version: 'pad-1', language: 'fr', text: 'Accord de DPA d’entreprise.' },
 ]
 
 function renderForm(props: Partial<Parameters<typeof NewMethodForm>[0]> = {}) {
@@ -105,6 +105,7 @@ describe('NewMethodForm', () => {
       },
       save: true,
       acceptMandate: false,
+      mandateLanguage: 'en',
     })
     expect(JSON.stringify(result)).not.toContain('4242424242424242')
   })
@@ -137,7 +138,21 @@ describe('NewMethodForm', () => {
     await user.click(screen.getByLabelText('I accept this debit authorization.'))
     await user.click(screen.getByRole('button', { name: 'Use this bank account' }))
     expect(onSubmit).toHaveBeenCalledTimes(1)
-    expect(onSubmit.mock.calls[0]![0]).toMatchObject({ method: { token: 'tok_2', kind: 'us_bank_account' }, acceptMandate: true, save: false })
+    expect(onSubmit.mock.calls[0]![0]).toMatchObject({
+      method: { token: 'tok_2', kind: 'us_bank_account' },
+      acceptMandate: true,
+      mandateLanguage: 'en',
+      save: false,
+    })
+  })
+
+  it('marks the authorization with the language it is written in', async () => {
+    const user = userEvent.setup()
+    renderForm({ kinds: ['us_bank_account', 'ca_bank_account'] })
+    await user.click(screen.getByLabelText('Canadian bank account (PAD)'))
+    expect(screen.getByText('Accord de DPA d’entreprise.').getAttribute('lang')).toBe('fr')
+    await user.click(screen.getByLabelText('US bank account (ACH)'))
+    expect(screen.getByText('I authorize Northwind to debit this account.').getAttribute('lang')).toBe('en')
   })
 
   it('shows what the processor or the API refused, and the form stays filled in', async () => {

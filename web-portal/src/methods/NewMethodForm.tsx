@@ -5,6 +5,7 @@ import { useId, useRef, useState, type FormEvent } from 'react'
 import { useMessages } from '../i18n/i18n'
 import { Alert, Button, ErrorState, Loading } from '../ui/ui'
 import { type CollectedMethod, type MandateText, type MethodEntryHandle, type MethodKind, isBankKind } from './entry'
+import type { MandateLanguage } from './queries'
 import { methodEntries } from './entries'
 import { messages } from './messages'
 import { useProblemText } from './problems'
@@ -16,6 +17,8 @@ export interface NewMethodResult {
   save: boolean
   /** Bank accounts: the debit authorization was accepted. */
   acceptMandate: boolean
+  /** The language of the authorization text the person was shown (recorded with the acceptance). */
+  mandateLanguage: MandateLanguage
 }
 
 /** `always`: saving is the point (methods page); `optional`: a checkbox; `unavailable`: said why; `never`: guests. */
@@ -75,7 +78,12 @@ export function NewMethodForm({
     try {
       const method = await entry.current.tokenize()
       if (!method) return
-      await onSubmit({ method, save: saveOption === 'always' || (saveOption === 'optional' && save), acceptMandate: bank && accepted })
+      await onSubmit({
+        method,
+        save: saveOption === 'always' || (saveOption === 'optional' && save),
+        acceptMandate: bank && accepted,
+        mandateLanguage: mandate?.language === 'fr' ? 'fr' : 'en',
+      })
     } catch (failure) {
       setError(failure)
     } finally {
@@ -119,7 +127,7 @@ export function NewMethodForm({
           ) : (
             <>
               {/* The authorization is recorded as the API's (English) text, so it is shown as it is, marked as English. */}
-              <p className="mandate-text" id={`${ids}-mandate-text`} lang="en">
+              <p className="mandate-text" id={`${ids}-mandate-text`} lang={mandate.language}>
                 {mandate.text}
               </p>
               <div className={`choice${mandateError ? ' field-invalid' : ''}`}>

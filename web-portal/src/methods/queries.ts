@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../api/client'
 import type { components } from '../api/schema'
+import { useI18n } from '../i18n/i18n'
 
 export type SavedMethod = components['schemas']['PortalMethod']
 
@@ -15,18 +16,23 @@ export function useSavedMethods(enabled = true) {
   })
 }
 
+/** The debit authorization texts, in the page's language (Canadian PADs are agreed in French too). */
 export function useMandates() {
+  const { locale } = useI18n()
   return useQuery({
-    queryKey: ['payment-methods', 'mandates'],
-    queryFn: () => unwrap(api.GET('/portal/v1/payment-methods/mandates')),
+    queryKey: ['payment-methods', 'mandates', locale],
+    queryFn: () => unwrap(api.GET('/portal/v1/payment-methods/mandates', { params: { query: { language: locale } } })),
     staleTime: 10 * 60_000,
   })
 }
+
+export type MandateLanguage = components['schemas']['PortalMethodIn']['mandate_language']
 
 export interface AttachBody {
   token: string
   save: boolean
   accept_mandate: boolean
+  mandate_language: MandateLanguage
   make_default: boolean
 }
 

@@ -108,8 +108,10 @@ export function MethodPicker({
             saveOption={saveOption}
             disabled={disabled}
             submitLabel={(kind) => (kind === 'card' ? t('useCard') : t('useBank'))}
-            onSubmit={async ({ method, save, acceptMandate }) => {
-              const attached = await stepUp.run(() => attachMethod({ token: method.token, save, accept_mandate: acceptMandate, make_default: false }))
+            onSubmit={async ({ method, save, acceptMandate, mandateLanguage }) => {
+              const attached = await stepUp.run(() =>
+                attachMethod({ token: method.token, save, accept_mandate: acceptMandate, mandate_language: mandateLanguage, make_default: false }),
+              )
               if (attached.saved) await client.invalidateQueries({ queryKey: methodsKey })
               justAdded.current = attached.id
               onAdded(attached)

@@ -244,7 +244,8 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
       payment_method_id: method.id,
       receipt_email: receiptEmail || null,
       save_method: false,
-      accept_mandate: false,
+      accept_mandate: false, // the method was attached (and any authorization accepted) before the quote
+      mandate_language: 'en' as const,
     }
     const key = attempt.keyFor(JSON.stringify(body))
     try {
