@@ -24,9 +24,10 @@ from api.portal.methods import MandateLanguage, MandateText, ShownMandateLanguag
 from api.portal.partners import Branding, branding_of
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Name, RequestModel, ShortText
-from api.v1.payments import AllocationOut, PaymentOut, _charge, _resume
+from api.v1.payments import AllocationOut, PaymentOut, _payment_answer, _resume
 from domain.errors import InvalidRequest, NotFound, PermissionDenied
 from domain.invoices.model import Invoice
+from domain.payment_methods.model import PaymentMethod
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments import charges
 from domain.payments.model import Allocation
@@ -65,7 +66,15 @@ class PayLinkView(BaseModel):
 
 
 class GuestMethodIn(RequestModel):
-    token: str = Field(min_length=4, max_length=100, description="A card or bank token from the tokenizer.")
+    token: str | None = Field(
+        default=None, min_length=4, max_length=100, description="A card or bank token from the tokenizer."
+    )
+    method_ref: str | None = Field(
+        default=None,
+        min_length=10,
+        max_length=120,
+        description="Instead of `token`: the method of an earlier quote, to quote another amount with it.",
+    )
     amount: Amount | None = Field(default=None, description="Defaults to everything due; less only if allowed.")
     accept_mandate: bool = Field(
         default=False, description="Bank accounts: the payer accepts the debit authorization shown to them."
@@ -167,6 +176,14 @@ def _method_from_ref(request: Request, link: PayLink, ref: str) -> str:
     return method_id
 
 
+async def _quoted_method(uow: SqlUnitOfWork, invoice: Invoice, method_id: str) -> PaymentMethod:
+    """The one-off method an earlier quote of this link attached, while it can still pay."""
+    method = await uow.payment_methods.get(method_id)
+    if method.customer_id != invoice.customer_id or method.detached_at is not None:
+        raise NotFound("payment method", method_id)
+    return method
+
+
 def _guest_allowed(branding_guest_checkout: bool) -> None:
     if not branding_guest_checkout:
         raise PermissionDenied("Sign in to pay this invoice.", code="sign_in_required")
@@ -188,7 +205,8 @@ async def _command(invoice: Invoice, uow: SqlUnitOfWork, amount: int | None, met
     summary="Add the payer's card or bank account and quote the payment",
     description="Spends the tokenizer's single-use token: the method is kept on the invoice's customer for this "
     "payment only (never the default, never auto-charged). Answers the fee and total before anything is charged, "
-    "and a `method_ref` to pay with.",
+    "and a `method_ref` to pay with. To quote another amount with the same method, send that `method_ref` "
+    "instead of a token.",
     response_model=GuestQuote,
     responses=problems(400, 403, 404, 409),
 )
@@ -197,22 +215,28 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
     check_origin(request, container)
     link, invoice = await _open(token, uow, request)
     _guest_allowed((await uow.portal_settings.get()).guest_checkout)
-    processor = processors_of(request)[(await uow.payment_settings.get()).processor]
-    method = await attach_method(
-        AttachMethod(
-            customer_id=invoice.customer_id,
-            token=body.token,
-            mandate_ip=client_ip(request) if body.accept_mandate else None,
-            mandate_user_agent=request.headers.get("user-agent") if body.accept_mandate else None,
-            mandate_language=body.mandate_language,
-            one_off=True,
-        ),
-        uow,
-        processor=processor,
-        clock=uow.clock,
-    )
-    portal_payments.mark_one_off(method)  # the customer's own saved list never shows a guest's card
-    await uow.payment_methods.save(method)
+    if (body.token is None) == (body.method_ref is None):
+        raise InvalidRequest("Send either a token or the method_ref of an earlier quote.", field="token")
+    if body.method_ref is not None:
+        method = await _quoted_method(uow, invoice, _method_from_ref(request, link, body.method_ref))
+    else:
+        assert body.token is not None
+        processor = processors_of(request)[(await uow.payment_settings.get()).processor]
+        method = await attach_method(
+            AttachMethod(
+                customer_id=invoice.customer_id,
+                token=body.token,
+                mandate_ip=client_ip(request) if body.accept_mandate else None,
+                mandate_user_agent=request.headers.get("user-agent") if body.accept_mandate else None,
+                mandate_language=body.mandate_language,
+                one_off=True,
+            ),
+            uow,
+            processor=processor,
+            clock=uow.clock,
+        )
+        portal_payments.mark_one_off(method)  # the customer's own saved list never shows a guest's card
+        await uow.payment_methods.save(method)
     q = await charges.quote_payment(await _command(invoice, uow, body.amount, method.id), uow, clock=uow.clock)
     return GuestQuote(
         method_ref=_method_ref(request, link, method.id),
@@ -260,7 +284,14 @@ async def pay(
     if body.receipt_email:
         cmd = dataclasses.replace(cmd, receipt_email=body.receipt_email)
     started = await charges.start_payment(cmd, uow, clock=uow.clock)
-    return await _charge(started, ctx, request)
+    await ctx.checkpoint(started.payment.id)
+    processor = processors_of(request)[started.method.processor]
+    payment = await charges.submit_payment(started, uow, processor=processor, clock=uow.clock)
+    # The guest's card or account was given for this payment only: charged (or declined), it goes.
+    method = await uow.payment_methods.get(method_id)
+    portal_payments.forget(method, uow.clock.now())
+    await uow.payment_methods.save(method)
+    return await _payment_answer(payment, ctx)
 
 
 @router.post(

@@ -182,6 +182,41 @@ async def test_a_guests_card_is_not_on_the_customers_saved_list(portals: Portals
     assert await listed(c.browser) == [saved["id"]]
 
 
+async def test_a_guest_quotes_another_amount_with_the_same_card(portals: Portals, client: httpx.AsyncClient) -> None:
+    c = await portals.customer()
+    invoice = await c.invoice(8_000)
+    other = await c.invoice(2_000)
+    link = (await client.post(f"/v1/invoices/{invoice['id']}/pay-link")).json()
+    other_link = (await client.post(f"/v1/invoices/{other['id']}/pay-link")).json()
+    guest = await portals.browser()
+    url = f"/portal/v1/pay-links/{link['token']}/quote"
+    first = await guest.post(url, json={"token": await token_for(client, "visa")})
+    assert first.status_code == 200 and first.json()["subtotal"] == 8_000, first.text
+    ref = first.json()["method_ref"]
+
+    again = await guest.post(url, json={"method_ref": ref, "amount": 3_000})
+    assert again.status_code == 200, again.text
+    assert (again.json()["subtotal"], again.json()["method_ref"], again.json()["last4"]) == (3_000, ref, "4242")
+    assert again.json()["total"] == 3_000 + again.json()["fee"]
+
+    for body, status in (
+        ({"method_ref": ref, "token": await token_for(client, "visa")}, 400),  # one or the other
+        ({"amount": 3_000}, 400),
+        ({"method_ref": ref[:-1] + ("0" if ref[-1] != "0" else "1")}, 404),  # tampered
+    ):
+        r = await guest.post(url, json=body)
+        assert r.status_code == status, r.text
+    foreign = await guest.post(f"/portal/v1/pay-links/{other_link['token']}/quote", json={"method_ref": ref})
+    assert foreign.status_code == 404, "a quote's method belongs to its own pay link"
+
+    paid = await guest.post(
+        f"/portal/v1/pay-links/{link['token']}/payments", json={"method_ref": ref, "amount": 3_000}, headers=key()
+    )
+    assert paid.status_code == 201 and paid.json()["amount"] == 3_000 + again.json()["fee"], paid.text
+    spent = await guest.post(url, json={"method_ref": ref, "amount": 1_000})
+    assert spent.status_code == 404, "a one-off card is forgotten once it has paid"
+
+
 async def test_a_card_for_one_payment_cannot_be_scheduled(portals: Portals, container: Container) -> None:
     c = await portals.customer()
     due = (container.clock.today() + timedelta(days=30)).isoformat()

@@ -60,6 +60,16 @@ async def test_a_guest_pays_from_the_link_once_then_asks_to_enrol(spa: object, p
     # 2.9% of $250.00 is $7.25, plus $0.30
     await expect(page.locator("[data-testid=fee]")).to_have_text("$7.55")
     await expect(page.locator("[data-testid=total]")).to_have_text("$257.55")
+    # Another amount on the review screen is quoted again for the same card, which is never asked for twice.
+    await page.get_by_label("Amount to pay").fill("100")
+    await expect(page.get_by_role("button", name="Pay $257.55")).to_be_disabled()
+    await page.get_by_role("button", name="Update the total").click()
+    await expect(page.locator("[data-testid=fee]")).to_have_text("$3.20")  # 2.9% of $100.00, plus $0.30
+    await expect(page.locator("[data-testid=total]")).to_have_text("$103.20")
+    await page.get_by_label("Amount to pay").fill("250.00")
+    await page.get_by_role("button", name="Update the total").click()
+    await expect(page.locator("[data-testid=total]")).to_have_text("$257.55")
+    await expect(page.get_by_text("Visa ending in 4242")).to_be_visible()
     await page.get_by_label("Email the receipt to").fill("paula@acme.example")
     await assert_accessible(page)
     await screenshot(page, "guest/review")

@@ -609,7 +609,7 @@ export interface paths {
         put?: never;
         /**
          * Add the payer's card or bank account and quote the payment
-         * @description Spends the tokenizer's single-use token: the method is kept on the invoice's customer for this payment only (never the default, never auto-charged). Answers the fee and total before anything is charged, and a `method_ref` to pay with.
+         * @description Spends the tokenizer's single-use token: the method is kept on the invoice's customer for this payment only (never the default, never auto-charged). Answers the fee and total before anything is charged, and a `method_ref` to pay with. To quote another amount with the same method, send that `method_ref` instead of a token.
          */
         post: operations["portal_pay_links_quote"];
         delete?: never;
@@ -2413,10 +2413,15 @@ export interface components {
              */
             mandate_language: "en" | "fr";
             /**
+             * Method Ref
+             * @description Instead of `token`: the method of an earlier quote, to quote another amount with it.
+             */
+            method_ref?: string | null;
+            /**
              * Token
              * @description A card or bank token from the tokenizer.
              */
-            token: string;
+            token?: string | null;
         };
         /** GuestPayIn */
         GuestPayIn: {

@@ -139,6 +139,42 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
   const partial = partner.partial_payments
   const amount = partial ? checkAmount(amountText, link.amount_due, link.currency, intlLocale) : { amount: link.amount_due, error: null }
   const emailError = email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? t('error.email') : null
+  const [requoting, setRequoting] = useState(false)
+  // On the review screen the amount can still change: the same card is quoted again, never asked for twice.
+  const amountChanged = partial && quote !== null && amount.amount !== null && amount.amount !== quote.subtotal
+  const amountField = (
+    <TextField
+      label={t('amountLabel')}
+      hint={t('amountHint', { due: formatMoney(link.amount_due, link.currency, intlLocale) })}
+      inputMode="decimal"
+      autoComplete="off"
+      value={amountText}
+      onChange={(e) => setAmountText(e.target.value)}
+      onBlur={() => setAmountTouched(true)}
+      error={
+        amountTouched && amount.error
+          ? amount.error === 'tooMuch'
+            ? t('error.amount.tooMuch', { due: formatMoney(link.amount_due, link.currency, intlLocale) })
+            : t(`error.amount.${amount.error}`)
+          : null
+      }
+      className="lump-field"
+    />
+  )
+
+  const requote = async () => {
+    if (!quote || amount.amount === null) return setAmountTouched(true)
+    setError(null)
+    setRequoting(true)
+    try {
+      const body = { method_ref: quote.method_ref, amount: amount.amount, accept_mandate: false, mandate_language: 'en' as const }
+      setQuote(await unwrap(api.POST('/portal/v1/pay-links/{token}/quote', { params: { path: { token } }, body })))
+    } catch (failure) {
+      setError(failure)
+    } finally {
+      setRequoting(false)
+    }
+  }
 
 
   const titles: Record<Step, string> = {
@@ -195,6 +231,14 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
               <dd>{bank ? t('bankLabel', { last4: quote.last4 }) : t('cardLabel', { brand: brandName(quote.brand), last4: quote.last4 })}</dd>
             </div>
           </dl>
+          {partial && (
+            <div className="requote">
+              {amountField}
+              <Button variant="secondary" onClick={requote} disabled={requoting || !amountChanged}>
+                {t('updateTotal')}
+              </Button>
+            </div>
+          )}
           <FeeSummary currency={quote.currency} subtotal={quote.subtotal} fee={quote.fee} />
           <TextField
             label={t('receiptEmail')}
@@ -212,7 +256,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
           )}
           {error != null && <Alert tone="error">{problemText(error)}</Alert>}
           <div className="row">
-            <ConfirmButton className="confirm-pay" onConfirm={pay} disabled={Boolean(emailError)}>
+            <ConfirmButton className="confirm-pay" onConfirm={pay} disabled={Boolean(emailError) || amountChanged || requoting}>
               {t('confirm', { amount: formatMoney(quote.total, quote.currency, intlLocale) })}
             </ConfirmButton>
             <Button
@@ -248,25 +292,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
         ) : (
           <section className="card" aria-labelledby="guest-method">
             <h2 id="guest-method">{t('methodHeading')}</h2>
-            {partial && (
-              <TextField
-                label={t('amountLabel')}
-                hint={t('amountHint', { due: formatMoney(link.amount_due, link.currency, intlLocale) })}
-                inputMode="decimal"
-                autoComplete="off"
-                value={amountText}
-                onChange={(e) => setAmountText(e.target.value)}
-                onBlur={() => setAmountTouched(true)}
-                error={
-                  amountTouched && amount.error
-                    ? amount.error === 'tooMuch'
-                      ? t('error.amount.tooMuch', { due: formatMoney(link.amount_due, link.currency, intlLocale) })
-                      : t(`error.amount.${amount.error}`)
-                    : null
-                }
-                className="lump-field"
-              />
-            )}
+            {partial && amountField}
             <NewMethodForm
               kinds={kinds}
               mandates={link.mandates}
