@@ -389,6 +389,7 @@ def _payment_out(r: _Reserved, req: SavedMethodPayment, status: str, charge_id: 
         "created_at": r.created_at.isoformat(),
         "settled_at": settled.isoformat() if settled else None,
         "canceled_at": None,
+        "receipt_email": None,
     }
 
 
