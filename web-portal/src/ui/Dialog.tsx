@@ -1,6 +1,6 @@
 // A modal dialog: labelled by its heading, focus moved in and kept inside, Escape closes, and focus goes back
 // to where it was when it closes.
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { useId, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
 import { createPortal } from 'react-dom'
 
 const FOCUSABLE =
@@ -37,7 +37,9 @@ export function Dialog({
   const close = useRef(onClose)
   close.current = onClose
 
-  useEffect(() => {
+  // Layout effects: focus and the Escape key are in place before the dialog is first painted, so a key pressed
+  // the moment it appears is never lost.
+  useLayoutEffect(() => {
     const before = returnFocus ?? (document.activeElement as HTMLElement | null)
     const first = box.current?.querySelector<HTMLElement>(FOCUSABLE)
     ;(first ?? box.current)?.focus()
@@ -45,7 +47,7 @@ export function Dialog({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, as the dialog opens
   }, [])
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     // On the document, so Escape works wherever focus is (even after a click on the backdrop).
     const onEscape = (e: globalThis.KeyboardEvent) => {
       if (e.key === 'Escape') {
