@@ -68,17 +68,19 @@ def _invoices_from(records: Iterable[Row]) -> list[Invoice]:
     return [_from_record(head, lines[ident]) for ident, head in heads.items()]
 
 
-# The same read for asyncpg (adapters/db/pg.py): the partner predicate is explicit.
-_PG_INVOICE_COLUMNS = (
-    "id, partner_id, customer_id, number, currency, issue_date, due_date, memo, metadata,"
-    " status, created_at, finalized_at, voided_at, archived_at"
-)
-_PG_BY_IDS = (
-    "SELECT i.*, l.description, l.quantity, l.unit_amount"
-    " FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id"
-    " WHERE i.partner_id = $1 AND i.id = ANY($2) ORDER BY i.id, l.position"
-)
-_PG_LOCK_BY_IDS = _PG_BY_IDS + " FOR UPDATE OF i"
+# The same reads for asyncpg (adapters/db/pg.py), the partner predicate explicit: the invoices the inner query
+# chooses (and locks, when it says so), joined to their lines in one statement.
+def _pg_joined_to_lines(invoices: str, order: str) -> str:
+    return (
+        "WITH chosen AS (SELECT id, partner_id, customer_id, number, currency, issue_date, due_date, memo, metadata,"
+        f" status, created_at, finalized_at, voided_at, archived_at FROM invoices WHERE {invoices})"
+        " SELECT chosen.*, l.description, l.quantity, l.unit_amount"
+        f" FROM chosen JOIN invoice_lines l ON l.invoice_id = chosen.id ORDER BY chosen.id {order}, l.position"
+    )
+
+
+_PG_BY_IDS = _pg_joined_to_lines("partner_id = $1 AND id = ANY($2)", "ASC")
+_PG_LOCK_BY_IDS = _pg_joined_to_lines("partner_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE", "ASC")  # id order
 _PG_SAVE = (
     "UPDATE invoices SET status = $3, finalized_at = $4, voided_at = $5, archived_at = $6"
     " WHERE partner_id = $1 AND id = $2"
@@ -142,21 +144,16 @@ class SqlInvoices:
 
     async def _load(self, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
         if driver := await pg(self.session):
-            return await self._load_pg(driver, ids, lock=lock)
-        result = await self.session.execute(_LOCK_BY_IDS if lock else _BY_IDS, {"ids": list(ids)})
-        invoices: dict[str, InvoiceRow] = {}
-        lines: dict[str, list[InvoiceLineRow]] = defaultdict(list)
-        for invoice, line in result:
-            invoices[invoice.id] = invoice
-            lines[invoice.id].append(line)
-        for ident in ids:
-            if ident not in invoices:
-                raise NotFound("invoice", ident)
-        return [_to_domain(row, lines[row.id]) for row in invoices.values()]
-
-    async def _load_pg(self, driver: Pg, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
-        records = await driver.fetch(_PG_LOCK_BY_IDS if lock else _PG_BY_IDS, self.session.info["partner_id"], ids)
-        invoices = _invoices_from(records)
+            sql = _PG_LOCK_BY_IDS if lock else _PG_BY_IDS
+            invoices = _invoices_from(await driver.fetch(sql, self.session.info["partner_id"], ids))
+        else:
+            result = await self.session.execute(_LOCK_BY_IDS if lock else _BY_IDS, {"ids": list(ids)})
+            rows: dict[str, InvoiceRow] = {}
+            lines: dict[str, list[InvoiceLineRow]] = defaultdict(list)
+            for invoice, line in result:
+                rows[invoice.id] = invoice
+                lines[invoice.id].append(line)
+            invoices = [_to_domain(row, lines[row.id]) for row in rows.values()]
         found = {invoice.id for invoice in invoices}
         for ident in ids:
             if ident not in found:
@@ -260,11 +257,6 @@ class SqlInvoices:
             where.append(f"(status <> ALL({arg(payable)}) OR due_date >= {arg(query.not_overdue_on)})")
         if page.before_id is not None:
             where.append(f"id < {arg(page.before_id)}")
-        sql = (
-            f"WITH page AS (SELECT {_PG_INVOICE_COLUMNS} FROM invoices WHERE {' AND '.join(where)}"
-            f" ORDER BY id DESC LIMIT {arg(page.limit + 1)})"
-            " SELECT page.*, l.description, l.quantity, l.unit_amount"
-            " FROM page JOIN invoice_lines l ON l.invoice_id = page.id ORDER BY page.id DESC, l.position"
-        )
+        sql = _pg_joined_to_lines(f"{' AND '.join(where)} ORDER BY id DESC LIMIT {arg(page.limit + 1)}", "DESC")
         items = _invoices_from(await driver.fetch(sql, *args))
         return Page(items=items[: page.limit], has_more=len(items) > page.limit)

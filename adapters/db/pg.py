@@ -43,35 +43,26 @@ class Pg:
             return DBAPIError.instance(sql, tuple(args), translated, dbapi.Error)
         return error  # pragma: no cover - _handle_exception always raises
 
-    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+    async def _run(self, call: Any, sql: str, args: Sequence[Any]) -> Any:
         try:
-            return await self._conn.fetch(sql, *args)
+            return await call(sql, *args)
         except asyncpg.PostgresError as error:
             raise self._error(sql, args, error) from error
+
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        return await self._run(self._conn.fetch, sql, args)  # type: ignore[no-any-return]
 
     async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
-        try:
-            return await self._conn.fetchrow(sql, *args)
-        except asyncpg.PostgresError as error:
-            raise self._error(sql, args, error) from error
+        return await self._run(self._conn.fetchrow, sql, args)  # type: ignore[no-any-return]
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
-        try:
-            return await self._conn.fetchval(sql, *args)
-        except asyncpg.PostgresError as error:
-            raise self._error(sql, args, error) from error
+        return await self._run(self._conn.fetchval, sql, args)
 
     async def execute(self, sql: str, *args: Any) -> str:
-        try:
-            return await self._conn.execute(sql, *args)
-        except asyncpg.PostgresError as error:
-            raise self._error(sql, args, error) from error
+        return await self._run(self._conn.execute, sql, args)  # type: ignore[no-any-return]
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        try:
-            await self._conn.executemany(sql, rows)
-        except asyncpg.PostgresError as error:
-            raise self._error(sql, rows, error) from error
+        await self._run(self._conn.executemany, sql, (rows,))
 
 
 _PG = "remit.pg"

@@ -24,10 +24,9 @@ from api.portal.methods import MandateLanguage, MandateText, ShownMandateLanguag
 from api.portal.partners import Branding, branding_of
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Name, RequestModel, ShortText
-from api.v1.payments import AllocationOut, PaymentOut, _payment_answer, _resume
+from api.v1.payments import AllocationOut, PaymentOut, _charge, _resume
 from domain.errors import InvalidRequest, NotFound, PermissionDenied
 from domain.invoices.model import Invoice
-from domain.payment_methods.model import PaymentMethod
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments import charges
 from domain.payments.model import Allocation
@@ -176,14 +175,6 @@ def _method_from_ref(request: Request, link: PayLink, ref: str) -> str:
     return method_id
 
 
-async def _quoted_method(uow: SqlUnitOfWork, invoice: Invoice, method_id: str) -> PaymentMethod:
-    """The one-off method an earlier quote of this link attached, while it can still pay."""
-    method = await uow.payment_methods.get(method_id)
-    if method.customer_id != invoice.customer_id or method.detached_at is not None:
-        raise NotFound("payment method", method_id)
-    return method
-
-
 def _guest_allowed(branding_guest_checkout: bool) -> None:
     if not branding_guest_checkout:
         raise PermissionDenied("Sign in to pay this invoice.", code="sign_in_required")
@@ -218,7 +209,8 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
     if (body.token is None) == (body.method_ref is None):
         raise InvalidRequest("Send either a token or the method_ref of an earlier quote.", field="token")
     if body.method_ref is not None:
-        method = await _quoted_method(uow, invoice, _method_from_ref(request, link, body.method_ref))
+        method_id = _method_from_ref(request, link, body.method_ref)
+        method = await portal_payments.method_of(uow.payment_methods, method_id, invoice.customer_id)
     else:
         assert body.token is not None
         processor = processors_of(request)[(await uow.payment_settings.get()).processor]
@@ -284,14 +276,10 @@ async def pay(
     if body.receipt_email:
         cmd = dataclasses.replace(cmd, receipt_email=body.receipt_email)
     started = await charges.start_payment(cmd, uow, clock=uow.clock)
-    await ctx.checkpoint(started.payment.id)
-    processor = processors_of(request)[started.method.processor]
-    payment = await charges.submit_payment(started, uow, processor=processor, clock=uow.clock)
+    answer = await _charge(started, ctx, request)
     # The guest's card or account was given for this payment only: charged (or declined), it goes.
-    method = await uow.payment_methods.get(method_id)
-    portal_payments.forget(method, uow.clock.now())
-    await uow.payment_methods.save(method)
-    return await _payment_answer(payment, ctx)
+    await portal_payments.forget_by_id(uow.payment_methods, method_id, uow.clock.now())
+    return answer
 
 
 @router.post(

@@ -256,9 +256,7 @@ async def _answer(ctx: PortalContext, write: WriteContext, payment: Payment) -> 
 
 
 async def _forget(ctx: PortalContext, method_id: str) -> None:
-    method = await ctx.uow.payment_methods.get(method_id)
-    portal_payments.forget(method, ctx.uow.clock.now())
-    await ctx.uow.payment_methods.save(method)
+    await portal_payments.forget_by_id(ctx.uow.payment_methods, method_id, ctx.uow.clock.now())
 
 
 @router.post(

@@ -56,3 +56,9 @@ def forget(method: PaymentMethod, at: datetime) -> None:
     """A method given for one payment ("don't save it") leaves the customer's list once that payment is made."""
     method.detached_at = at
     method.is_default = False
+
+
+async def forget_by_id(methods: PaymentMethodRepository, method_id: str, at: datetime) -> None:
+    method = await methods.get(method_id)
+    forget(method, at)
+    await methods.save(method)
