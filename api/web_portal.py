@@ -68,9 +68,7 @@ def preloads(path: str) -> str:
         urls.append("/portal/v1/me")
     if rest == ["invoices"]:
         urls.append(FIRST_INVOICE_PAGE)
-    return "".join(
-        f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{html.escape(url)}">' for url in urls
-    )
+    return "".join(f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{html.escape(url)}">' for url in urls)
 
 
 class _Index:

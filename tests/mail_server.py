@@ -80,9 +80,7 @@ class _Handler:
         self.refuse = {a.lower() for a in refuse}
         self.defer = defer
 
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
-    ) -> str:
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
         if address.lower() in self.refuse:
             return "550 5.1.1 <" + address + ">: no such user here"
         envelope.rcpt_tos.append(address)

@@ -85,8 +85,10 @@ async def me_answer(uow: SqlUnitOfWork, session: PortalSession, token: str, requ
                 views.append(
                     AccountView(customer_id=customer.id, name=customer.name, permissions=sorted(m.permissions))
                 )
-    if session.impersonator is not None and session.customer_id and not any(
-        v.customer_id == session.customer_id for v in views
+    if (
+        session.impersonator is not None
+        and session.customer_id
+        and not any(v.customer_id == session.customer_id for v in views)
     ):
         # The partner's stand-in holds no membership; it sees the one account it was opened on, read-only.
         customer = await uow.customers.get(session.customer_id)

@@ -45,6 +45,7 @@ World = dict[str, Any]
 # fixtures and helpers
 # --------------------------------------------------------------------------------------------------------------
 
+
 def _text(column: str) -> str:
     return f"COALESCE(CAST({column} AS VARCHAR), '~')"
 
@@ -56,10 +57,16 @@ def _row(*columns: str) -> str:
 # Every row a partner owns, with the columns that can change, plus its idempotency keys, the events it would
 # publish and its invoice-number sequence (api_keys.last_used_at may legitimately move on any request).
 _STATE_PARTS = {
-    "customers": ("id", _row("name", "email", "contacts", "tags", "billing_terms", "external_ids", "metadata",
-                             "archived", "updated_at")),
-    "invoices": ("id", _row("status", "total", "number", "memo", "metadata", "finalized_at", "voided_at",
-                            "archived_at")),
+    "customers": (
+        "id",
+        _row(
+            "name", "email", "contacts", "tags", "billing_terms", "external_ids", "metadata", "archived", "updated_at"
+        ),
+    ),
+    "invoices": (
+        "id",
+        _row("status", "total", "number", "memo", "metadata", "finalized_at", "voided_at", "archived_at"),
+    ),
     "invoice_lines": ("id", _row("invoice_id", "amount")),
     "payments": ("id", _row("status", "amount", "canceled_at")),
     "allocations": ("id", _row("payment_id", "invoice_id", "amount")),
@@ -73,7 +80,9 @@ STATE_SQL = text(
         f"SELECT '{table}' AS t, {ident} AS id, {value} AS v FROM {table} WHERE partner_id = :p"
         for table, (ident, value) in _STATE_PARTS.items()
     )
-    + " UNION ALL SELECT 'partners', id, " + _text("invoice_sequence") + " FROM partners WHERE id = :p"
+    + " UNION ALL SELECT 'partners', id, "
+    + _text("invoice_sequence")
+    + " FROM partners WHERE id = :p"
 )
 
 
@@ -88,8 +97,10 @@ async def invoice_figures(client: httpx.AsyncClient) -> list[tuple[Any, ...]]:
     """What the API derives from the ledger for every invoice: status, total, paid, pending, due."""
     r = await client.get("/v1/invoices", params={"limit": 100})
     assert r.status_code == 200, r.text
-    return [(i["id"], i["status"], i["total"], i["amount_paid"], i["amount_pending"], i["amount_due"])
-            for i in r.json()["data"]]
+    return [
+        (i["id"], i["status"], i["total"], i["amount_paid"], i["amount_pending"], i["amount_due"])
+        for i in r.json()["data"]
+    ]
 
 
 @dataclass(repr=False)
@@ -109,8 +120,16 @@ class Shared:
         return await state_of(self.container, self.tenant.partner_id)
 
     async def rejected(
-        self, method: str, path: str, body: Any, status: int, code: str, field: str | None, *,
-        headers: dict[str, str] | None = None, params: dict[str, Any] | None = None,
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        status: int,
+        code: str,
+        field: str | None,
+        *,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Send a bad request; assert the problem document and that nothing was written.
 
@@ -134,7 +153,9 @@ class Shared:
 
 BASE_URL = "http://remit.test"
 UNLIMITED: dict[str, Any] = {
-    "rate_limit_per_second": 100_000, "rate_limit_burst": 1_000_000, "auth_failures_per_minute": 100_000,
+    "rate_limit_per_second": 100_000,
+    "rate_limit_burst": 1_000_000,
+    "auth_failures_per_minute": 100_000,
 }
 SHARED = pytest.mark.asyncio(loop_scope="module")
 
@@ -174,8 +195,9 @@ async def app_client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
     """Like conftest's, but an unhandled error comes back as the app's 500 answer instead of raising here,
     and the rate limits are lifted (hypothesis sends many requests in a burst)."""
     settings = container.settings.model_copy(update=UNLIMITED)
-    transport = httpx.ASGITransport(app=create_app(dataclasses.replace(container, settings=settings)),
-                                    raise_app_exceptions=False)
+    transport = httpx.ASGITransport(
+        app=create_app(dataclasses.replace(container, settings=settings)), raise_app_exceptions=False
+    )
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as c:
         yield c
 
@@ -305,14 +327,20 @@ INVOICE_CASES = [
     pytest.param(line(unit_amount=0), 400, "invalid_total", "lines", id="unit_amount-0"),
     pytest.param(line(unit_amount=-1), 400, "invalid_total", "lines", id="unit_amount-minus-1"),
     pytest.param(
-        inv(lines=[BASE_LINE, {**BASE_LINE, "unit_amount": -20_000}]), 400, "invalid_total", "lines",
+        inv(lines=[BASE_LINE, {**BASE_LINE, "unit_amount": -20_000}]),
+        400,
+        "invalid_total",
+        "lines",
         id="lines-sum-negative",
     ),
     pytest.param(
         line(quantity=1_000_000, unit_amount=10**12), 400, "amount_too_large", "lines", id="line-amount-too-large"
     ),
     pytest.param(
-        inv(lines=[{**BASE_LINE, "unit_amount": 10**12}] * 2), 400, "amount_too_large", "lines",
+        inv(lines=[{**BASE_LINE, "unit_amount": 10**12}] * 2),
+        400,
+        "amount_too_large",
+        "lines",
         id="total-too-large",
     ),
     pytest.param(line(quantity=0), 422, "validation_error", "lines[0].quantity", id="quantity-0"),
@@ -327,11 +355,15 @@ INVOICE_CASES = [
     pytest.param(inv(currency="U$D"), 422, "validation_error", "currency", id="currency-symbol"),
     # dates
     pytest.param(
-        inv(issue_date="2026-12-02", due_date="2026-12-01"), 400, "due_before_issue", "due_date",
+        inv(issue_date="2026-12-02", due_date="2026-12-01"),
+        400,
+        "due_before_issue",
+        "due_date",
         id="due-before-issue",
     ),
-    pytest.param(inv(issue_date=DROP, due_date="2000-01-01"), 400, "due_before_issue", "due_date",
-                 id="due-before-today"),
+    pytest.param(
+        inv(issue_date=DROP, due_date="2000-01-01"), 400, "due_before_issue", "due_date", id="due-before-today"
+    ),
     # ids
     pytest.param(inv(customer_id=new_id("cus")), 404, "resource_missing", None, id="customer-unknown"),
     pytest.param(inv(customer_id="nope"), 404, "resource_missing", None, id="customer-garbage"),
@@ -343,26 +375,26 @@ INVOICE_CASES = [
     pytest.param(inv(number=""), 422, "validation_error", "number", id="number-empty"),
     pytest.param(inv(number="   "), 400, "invalid_number", "number", id="number-blank"),
     pytest.param(inv(memo="m" * 5001), 422, "validation_error", "memo", id="memo-5001"),
-    pytest.param(line(description="d" * 501), 422, "validation_error", "lines[0].description",
-                 id="description-501"),
+    pytest.param(line(description="d" * 501), 422, "validation_error", "lines[0].description", id="description-501"),
     pytest.param(line(description=""), 422, "validation_error", "lines[0].description", id="description-empty"),
     pytest.param(line(description="   "), 400, "invalid_line", "lines", id="description-blank"),
     pytest.param(inv(lines=[BASE_LINE] * 251), 422, "validation_error", "lines", id="lines-251"),
     pytest.param(inv(metadata={"k" * 41: "v"}), 422, "validation_error", "metadata", id="metadata-key-41"),
     pytest.param(inv(metadata={"": "v"}), 422, "validation_error", "metadata", id="metadata-key-empty"),
     pytest.param(inv(metadata={"k": "v" * 501}), 422, "validation_error", "metadata", id="metadata-value-501"),
-    pytest.param(inv(metadata={f"k{i}": "v" for i in range(51)}), 422, "validation_error", "metadata",
-                 id="metadata-51-keys"),
+    pytest.param(
+        inv(metadata={f"k{i}": "v" for i in range(51)}), 422, "validation_error", "metadata", id="metadata-51-keys"
+    ),
     # text a database cannot store
     pytest.param(inv(memo="a\u0000b"), 422, "validation_error", "memo", id="memo-NUL"),
     pytest.param(inv(number="INV\u00001"), 422, "validation_error", "number", id="number-NUL"),
-    pytest.param(line(description="a\u0000b"), 422, "validation_error", "lines[0].description",
-                 id="description-NUL"),
+    pytest.param(line(description="a\u0000b"), 422, "validation_error", "lines[0].description", id="description-NUL"),
     pytest.param(inv(metadata={"a\u0000b": "v"}), 422, "validation_error", "metadata", id="metadata-key-NUL"),
     pytest.param(inv(metadata={"k": "a\u0000b"}), 422, "validation_error", "metadata", id="metadata-value-NUL"),
     pytest.param(inv(memo="a\ud800b"), 422, "validation_error", "memo", id="memo-lone-surrogate"),
-    pytest.param(line(description="\udfff"), 422, "validation_error", "lines[0].description",
-                 id="description-lone-surrogate"),
+    pytest.param(
+        line(description="\udfff"), 422, "validation_error", "lines[0].description", id="description-lone-surrogate"
+    ),
     pytest.param(inv(metadata={"k": "\ud83d"}), 422, "validation_error", "metadata", id="metadata-lone-surrogate"),
     # unknown fields
     pytest.param(inv(amount=10_000), 422, "validation_error", "amount", id="unknown-field-amount"),
@@ -448,28 +480,35 @@ PAYMENT_CASES = [
     pytest.param(pay(customer_id=new_id("cus")), 404, "resource_missing", None, id="customer-unknown"),
     pytest.param(alloc(invoice_id=new_id("inv")), 404, "resource_missing", None, id="invoice-unknown"),
     pytest.param(alloc(invoice_id="nope"), 404, "resource_missing", None, id="invoice-garbage"),
-    pytest.param(alloc(invoice_id="i" * 65), 422, "validation_error", "allocations[0].invoice_id",
-                 id="invoice_id-65"),
+    pytest.param(alloc(invoice_id="i" * 65), 422, "validation_error", "allocations[0].invoice_id", id="invoice_id-65"),
     pytest.param(pay(customer_id="c" * 65), 422, "validation_error", "customer_id", id="customer_id-65"),
     pytest.param(
         lambda w: {**base_payment(w), "allocations": [{"invoice_id": w["invoice_id"], "amount": 100}] * 2},
-        400, "duplicate_allocation", "allocations", id="duplicate-invoice",
+        400,
+        "duplicate_allocation",
+        "allocations",
+        id="duplicate-invoice",
     ),
     pytest.param(
         lambda w: {**base_payment(w), "allocations": [{"invoice_id": w["invoice_id"], "amount": 1}] * 101},
-        422, "validation_error", "allocations", id="allocations-101",
+        422,
+        "validation_error",
+        "allocations",
+        id="allocations-101",
     ),
     # lengths and text
     pytest.param(pay(reference="r" * 201), 422, "validation_error", "reference", id="reference-201"),
     pytest.param(pay(reference="Check\u0000#1"), 422, "validation_error", "reference", id="reference-NUL"),
     pytest.param(pay(reference="\ud800"), 422, "validation_error", "reference", id="reference-lone-surrogate"),
-    pytest.param(alloc(invoice_id="inv_\u0000"), 422, "validation_error", "allocations[0].invoice_id",
-                 id="invoice_id-NUL"),
+    pytest.param(
+        alloc(invoice_id="inv_\u0000"), 422, "validation_error", "allocations[0].invoice_id", id="invoice_id-NUL"
+    ),
     # unknown fields
     pytest.param(pay(amount=1_000), 400, "invalid_request", "amount", id="offline-payment-with-amount"),
     pytest.param(pay(invoice_id="x"), 422, "validation_error", "invoice_id", id="unknown-field-invoice_id"),
-    pytest.param(alloc(currency="USD"), 422, "validation_error", "allocations[0].currency",
-                 id="unknown-allocation-field"),
+    pytest.param(
+        alloc(currency="USD"), 422, "validation_error", "allocations[0].currency", id="unknown-allocation-field"
+    ),
 ]
 
 
@@ -512,8 +551,10 @@ async def test_over_allocation_on_one_of_two_invoices_writes_nothing(shared: Sha
     second = await make_invoice(shared.client, w["customer_id"], amount=3_000)
     body = {
         **base_payment(w),
-        "allocations": [{"invoice_id": w["invoice_id"], "amount": 10_000},
-                        {"invoice_id": second["id"], "amount": 3_001}],
+        "allocations": [
+            {"invoice_id": w["invoice_id"], "amount": 10_000},
+            {"invoice_id": second["id"], "amount": 3_001},
+        ],
     }
     problem = await shared.rejected("POST", "/v1/payments", body, 409, "amount_exceeds_due", None)
     assert problem["context"]["invoice_id"] == second["id"]
@@ -528,8 +569,7 @@ async def test_over_allocation_after_a_partial_payment(shared: Shared) -> None:
     first = await send(shared.client, "POST", "/v1/payments", alloc(amount=6_000)(w))
     assert first.status_code == 201, first.text
     key = {"Idempotency-Key": f"over-{uuid.uuid4()}"}
-    await shared.rejected("POST", "/v1/payments", alloc(amount=4_001)(w), 409, "amount_exceeds_due", None,
-                          headers=key)
+    await shared.rejected("POST", "/v1/payments", alloc(amount=4_001)(w), 409, "amount_exceeds_due", None, headers=key)
     assert await _figures(shared.client, w["invoice_id"]) == ("partially_paid", 6_000, 4_000)
     # The refusal stored nothing under its key, so the corrected retry with the same key goes through.
     fixed = await send(shared.client, "POST", "/v1/payments", alloc(amount=4_000)(w), headers=key)
@@ -556,8 +596,12 @@ async def test_paying_an_invoice_that_is_not_payable(shared: Shared, status: str
     elif status == "archived":
         assert (await shared.client.post(f"/v1/invoices/{invoice['id']}/archive")).status_code == 200
     elif status == "paid":
-        paid = await send(shared.client, "POST", "/v1/payments",
-                          {**base_payment(w), "allocations": [{"invoice_id": invoice["id"], "amount": 2_000}]})
+        paid = await send(
+            shared.client,
+            "POST",
+            "/v1/payments",
+            {**base_payment(w), "allocations": [{"invoice_id": invoice["id"], "amount": 2_000}]},
+        )
         assert paid.status_code == 201, paid.text
     assert (await shared.client.get(f"/v1/invoices/{invoice['id']}")).json()["status"] == status
     body = {**base_payment(w), "allocations": [{"invoice_id": invoice["id"], "amount": 1}]}
@@ -596,20 +640,33 @@ CUSTOMER_CASES = [
     pytest.param({"name": "x", "tags": ["t" * 51]}, 422, "validation_error", "tags", id="tag-51"),
     pytest.param({"name": "x", "tags": "vip"}, 422, "validation_error", "tags", id="tags-string"),
     pytest.param({"name": "x", "tags": ["t"] * 21}, 422, "validation_error", "tags", id="tags-21"),
-    pytest.param({"name": "x", "billing_terms": "net_31"}, 422, "validation_error", "billing_terms",
-                 id="billing_terms-unknown"),
-    pytest.param({"name": "x", "contacts": [{"name": "no email"}]}, 422, "validation_error", "contacts[0].email",
-                 id="contact-without-email"),
-    pytest.param({"name": "x", "contacts": [{"email": "a@b.co", "name": "a\u0000"}]}, 422, "validation_error",
-                 "contacts[0].name", id="contact-name-NUL"),
-    pytest.param({"name": "x", "external_ids": {"crm": "i" * 201}}, 422, "validation_error", "external_ids",
-                 id="external_id-201"),
-    pytest.param({"name": "x", "metadata": {"k" * 41: "v"}}, 422, "validation_error", "metadata",
-                 id="metadata-key-41"),
-    pytest.param({"name": "x", "metadata": {"k": "v" * 501}}, 422, "validation_error", "metadata",
-                 id="metadata-value-501"),
-    pytest.param({"name": "x", "metadata": {"\u0000": "v"}}, 422, "validation_error", "metadata",
-                 id="metadata-key-NUL"),
+    pytest.param(
+        {"name": "x", "billing_terms": "net_31"}, 422, "validation_error", "billing_terms", id="billing_terms-unknown"
+    ),
+    pytest.param(
+        {"name": "x", "contacts": [{"name": "no email"}]},
+        422,
+        "validation_error",
+        "contacts[0].email",
+        id="contact-without-email",
+    ),
+    pytest.param(
+        {"name": "x", "contacts": [{"email": "a@b.co", "name": "a\u0000"}]},
+        422,
+        "validation_error",
+        "contacts[0].name",
+        id="contact-name-NUL",
+    ),
+    pytest.param(
+        {"name": "x", "external_ids": {"crm": "i" * 201}}, 422, "validation_error", "external_ids", id="external_id-201"
+    ),
+    pytest.param({"name": "x", "metadata": {"k" * 41: "v"}}, 422, "validation_error", "metadata", id="metadata-key-41"),
+    pytest.param(
+        {"name": "x", "metadata": {"k": "v" * 501}}, 422, "validation_error", "metadata", id="metadata-value-501"
+    ),
+    pytest.param(
+        {"name": "x", "metadata": {"\u0000": "v"}}, 422, "validation_error", "metadata", id="metadata-key-NUL"
+    ),
     pytest.param({"name": "x", "id": new_id("cus")}, 422, "validation_error", "id", id="unknown-field-id"),
     pytest.param({"name": "x", "archived": True}, 422, "validation_error", "archived", id="unknown-field-archived"),
 ]
@@ -649,8 +706,9 @@ RAW_BODIES = [
     pytest.param(b"", JSON_HEADERS, 422, "validation_error", "body", id="empty-json"),
     pytest.param(b"", {}, 422, "validation_error", "body", id="empty-no-content-type"),
     pytest.param(b'{"name": "x"}', {"content-type": "text/plain"}, 400, "malformed_json", None, id="text-plain"),
-    pytest.param(b"name=x", {"content-type": "application/x-www-form-urlencoded"}, 400, "malformed_json", None,
-                 id="form-encoded"),
+    pytest.param(
+        b"name=x", {"content-type": "application/x-www-form-urlencoded"}, 400, "malformed_json", None, id="form-encoded"
+    ),
 ]
 
 
@@ -671,8 +729,9 @@ async def test_body_that_is_not_a_json_object(
     "raw",
     [
         pytest.param(b'{"name": "\xff\xfe"}', id="invalid-utf8"),
-        pytest.param(b'{"name": "x", "metadata": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
-                     id="nested-100k-deep"),
+        pytest.param(
+            b'{"name": "x", "metadata": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}", id="nested-100k-deep"
+        ),
         pytest.param(b'{"name": "x", "tags": [1' + b"0" * 5_000 + b"]}", id="5000-digit-number"),
     ],
 )
@@ -723,42 +782,59 @@ QUERY_CASES = [
     pytest.param("/v1/customers", {"cursor": "not-a-cursor"}, 400, "invalid_cursor", "cursor", id="cursor-garbage"),
     pytest.param("/v1/invoices", {"cursor": "djE6"}, 400, "invalid_cursor", "cursor", id="cursor-empty-id"),
     pytest.param("/v1/invoices", {"cursor": "c" * 201}, 422, "validation_error", "cursor", id="cursor-201"),
-    pytest.param("/v1/customers", {"cursor": encode_cursor("a\u0000b")}, 400, "invalid_cursor", "cursor",
-                 id="cursor-hiding-NUL"),
-    pytest.param("/v1/invoices", {"cursor": encode_cursor("inv_\u0000")}, 400, "invalid_cursor", "cursor",
-                 id="invoices-cursor-hiding-NUL"),
-    pytest.param("/v1/invoices", {"due_before": "2026-13-01"}, 422, "validation_error", "due_before",
-                 id="due_before-month-13"),
-    pytest.param("/v1/invoices", {"due_after": "yesterday"}, 422, "validation_error", "due_after",
-                 id="due_after-words"),
+    pytest.param(
+        "/v1/customers", {"cursor": encode_cursor("a\u0000b")}, 400, "invalid_cursor", "cursor", id="cursor-hiding-NUL"
+    ),
+    pytest.param(
+        "/v1/invoices",
+        {"cursor": encode_cursor("inv_\u0000")},
+        400,
+        "invalid_cursor",
+        "cursor",
+        id="invoices-cursor-hiding-NUL",
+    ),
+    pytest.param(
+        "/v1/invoices", {"due_before": "2026-13-01"}, 422, "validation_error", "due_before", id="due_before-month-13"
+    ),
+    pytest.param(
+        "/v1/invoices", {"due_after": "yesterday"}, 422, "validation_error", "due_after", id="due_after-words"
+    ),
     pytest.param("/v1/invoices", {"status": "bogus"}, 422, "validation_error", "status", id="status-bogus"),
     pytest.param("/v1/invoices", {"status": "OPEN"}, 422, "validation_error", "status", id="status-upper-case"),
     pytest.param("/v1/invoices", {"overdue": "maybe"}, 422, "validation_error", "overdue", id="overdue-maybe"),
-    pytest.param("/v1/customers", {"archived": "perhaps"}, 422, "validation_error", "archived",
-                 id="archived-perhaps"),
+    pytest.param("/v1/customers", {"archived": "perhaps"}, 422, "validation_error", "archived", id="archived-perhaps"),
     pytest.param("/v1/customers", {"email": "e" * 321}, 422, "validation_error", "email", id="email-321"),
     pytest.param("/v1/customers", {"tag": "t" * 51}, 422, "validation_error", "tag", id="tag-51"),
-    pytest.param("/v1/invoices", {"customer_id": "c" * 65}, 422, "validation_error", "customer_id",
-                 id="customer_id-65"),
-    pytest.param("/v1/invoices", {"customer_id": new_id("cus")}, 404, "resource_missing", None,
-                 id="invoices-unknown-customer"),
-    pytest.param("/v1/payments", {"customer_id": new_id("cus")}, 404, "resource_missing", None,
-                 id="payments-unknown-customer"),
-    pytest.param("/v1/payments", {"invoice_id": new_id("inv")}, 404, "resource_missing", None,
-                 id="payments-unknown-invoice"),
-    pytest.param("/v1/ledger/entries", {"invoice_id": new_id("inv")}, 404, "resource_missing", None,
-                 id="ledger-unknown-invoice"),
-    pytest.param("/v1/ledger/entries", {"payment_id": new_id("pay")}, 404, "resource_missing", None,
-                 id="ledger-unknown-payment"),
-    pytest.param("/v1/ledger/entries", {"payment_id": "p" * 65}, 422, "validation_error", "payment_id",
-                 id="ledger-payment_id-65"),
+    pytest.param(
+        "/v1/invoices", {"customer_id": "c" * 65}, 422, "validation_error", "customer_id", id="customer_id-65"
+    ),
+    pytest.param(
+        "/v1/invoices", {"customer_id": new_id("cus")}, 404, "resource_missing", None, id="invoices-unknown-customer"
+    ),
+    pytest.param(
+        "/v1/payments", {"customer_id": new_id("cus")}, 404, "resource_missing", None, id="payments-unknown-customer"
+    ),
+    pytest.param(
+        "/v1/payments", {"invoice_id": new_id("inv")}, 404, "resource_missing", None, id="payments-unknown-invoice"
+    ),
+    pytest.param(
+        "/v1/ledger/entries", {"invoice_id": new_id("inv")}, 404, "resource_missing", None, id="ledger-unknown-invoice"
+    ),
+    pytest.param(
+        "/v1/ledger/entries", {"payment_id": new_id("pay")}, 404, "resource_missing", None, id="ledger-unknown-payment"
+    ),
+    pytest.param(
+        "/v1/ledger/entries", {"payment_id": "p" * 65}, 422, "validation_error", "payment_id", id="ledger-payment_id-65"
+    ),
     pytest.param("/v1/invoices", {"customer_id": "a\u0000b"}, 400, "invalid_characters", None, id="query-NUL"),
     pytest.param("/v1/customers", {"tag": "\u0000"}, 400, "invalid_characters", None, id="tag-NUL"),
     # a lone surrogate, UTF-8-encoded (not valid UTF-8): decoded as replacement characters, never stored
-    pytest.param("/v1/invoices?customer_id=a%ED%A0%80b", None, 404, "resource_missing", None,
-                 id="query-lone-surrogate"),
-    pytest.param("/v1/ledger/entries?payment_id=%ED%B0%80", None, 404, "resource_missing", None,
-                 id="ledger-query-lone-surrogate"),
+    pytest.param(
+        "/v1/invoices?customer_id=a%ED%A0%80b", None, 404, "resource_missing", None, id="query-lone-surrogate"
+    ),
+    pytest.param(
+        "/v1/ledger/entries?payment_id=%ED%B0%80", None, 404, "resource_missing", None, id="ledger-query-lone-surrogate"
+    ),
 ]
 
 
@@ -772,11 +848,25 @@ async def test_invalid_query_params(
 
 @SHARED
 async def test_invalid_idempotency_keys(shared: Shared) -> None:
-    await shared.rejected("POST", "/v1/customers", {"name": "x"}, 422, "validation_error", "Idempotency-Key",
-                          headers={"Idempotency-Key": "k" * 256})
+    await shared.rejected(
+        "POST",
+        "/v1/customers",
+        {"name": "x"},
+        422,
+        "validation_error",
+        "Idempotency-Key",
+        headers={"Idempotency-Key": "k" * 256},
+    )
     for bad in ("a\tb", " leading-space", "trailing-space "):
-        await shared.rejected("POST", "/v1/customers", {"name": "x"}, 422, "validation_error",
-                              "Idempotency-Key", headers={"Idempotency-Key": bad})
+        await shared.rejected(
+            "POST",
+            "/v1/customers",
+            {"name": "x"},
+            422,
+            "validation_error",
+            "Idempotency-Key",
+            headers={"Idempotency-Key": bad},
+        )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -799,11 +889,11 @@ AUTH_CASES: list[Any] = [
     pytest.param(lambda t: "Bearer " + "x" * 5000, "invalid_api_key", id="long-random-string"),
     pytest.param(lambda t: f"Bearer {_bad_checksum(t.api_key)}", "invalid_api_key", id="wrong-checksum"),
     pytest.param(lambda t: f"Bearer {t.api_key[:-1]}", "invalid_api_key", id="truncated-key"),
-    pytest.param(lambda t: f"Bearer {t.api_key.replace('rk_test_', 'rk_live_')}", "invalid_api_key",
-                 id="test-key-as-live"),
+    pytest.param(
+        lambda t: f"Bearer {t.api_key.replace('rk_test_', 'rk_live_')}", "invalid_api_key", id="test-key-as-live"
+    ),
     pytest.param(lambda t: f"Bearer {make_secret(livemode=False)}", "invalid_api_key", id="valid-shape-unknown"),
-    pytest.param(lambda t: f"Bearer {make_secret(livemode=True)}", "invalid_api_key",
-                 id="valid-shape-unknown-live"),
+    pytest.param(lambda t: f"Bearer {make_secret(livemode=True)}", "invalid_api_key", id="valid-shape-unknown-live"),
 ]
 
 

@@ -36,9 +36,7 @@ async def test_the_partner_view_is_bannered_and_read_only(
     await expect(page).to_have_url(partner.portal_url("/invoices"))
     assert "token" not in page.url
     banner = page.locator(".impersonation-banner")
-    await expect(banner).to_have_text(
-        re.compile(rf"^{partner.name} view of .+'s portal\. Everything is read-only\.$")
-    )
+    await expect(banner).to_have_text(re.compile(rf"^{partner.name} view of .+'s portal\. Everything is read-only\.$"))
     assert "api_key" not in await banner.inner_text()
     await expect(banner).to_have_attribute("role", "status")
 

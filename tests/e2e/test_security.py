@@ -182,8 +182,9 @@ async def test_two_step_sign_in_set_up_used_and_turned_off(
     await expect(page.get_by_role("button", name="Set up two-step sign-in")).to_be_visible()
 
 
-async def test_step_up_with_a_password_then_change_the_email(page: Page, partner: Partner, inbox: Inbox,
-                                                             spa: object) -> None:
+async def test_step_up_with_a_password_then_change_the_email(
+    page: Page, partner: Partner, inbox: Inbox, spa: object
+) -> None:
     customer = await partner.create_customer()
     email = customer["email"]
     await sign_in_with_code(page, partner, inbox, email, "/security")
@@ -232,8 +233,9 @@ async def test_step_up_with_a_password_then_change_the_email(page: Page, partner
     await expect(page.get_by_text(f"You sign in as {new_email}.")).to_be_visible()
 
 
-async def test_security_page_on_a_small_phone(new_page: Callable[..., Awaitable[Page]], partner: Partner,
-                                              inbox: Inbox, spa: object) -> None:
+async def test_security_page_on_a_small_phone(
+    new_page: Callable[..., Awaitable[Page]], partner: Partner, inbox: Inbox, spa: object
+) -> None:
     page = await new_page(mobile=True)
     await page.set_viewport_size({"width": 360, "height": 740})
     customer = await partner.create_customer()

@@ -80,7 +80,10 @@ def test_every_other_transition_raises_naming_entity_from_and_to(source: Invoice
     assert invoice.status is source
     assert err.value.code == "invalid_state_transition"
     assert err.value.context == {
-        "entity": "invoice", "id": invoice.id, "from_state": source.value, "to_state": target.value
+        "entity": "invoice",
+        "id": invoice.id,
+        "from_state": source.value,
+        "to_state": target.value,
     }
     assert f"'{source.value}'" in err.value.detail and f"'{target.value}'" in err.value.detail
     assert invoice.id in err.value.detail

@@ -104,7 +104,9 @@ def test_reversal_negates_every_line_and_links_back() -> None:
     assert rev.id != original.id
     assert (rev.reason, rev.created_at) == (Reason.PAYMENT_REVERSED, later)
     assert (rev.partner_id, rev.payment_id, rev.invoice_id) == (
-        original.partner_id, original.payment_id, original.invoice_id
+        original.partner_id,
+        original.payment_id,
+        original.invoice_id,
     )
     assert [(ln.account, ln.amount, ln.currency, ln.invoice_id) for ln in rev.lines] == [
         (ln.account, -ln.amount, ln.currency, ln.invoice_id) for ln in original.lines
@@ -117,7 +119,7 @@ def balanced_lines(draw: st.DrawFn) -> list[JournalLine]:
     """Any non-empty mix of currencies, each with non-zero amounts closed by a balancing line."""
     out: list[JournalLine] = []
     for currency in draw(st.lists(st.sampled_from(["USD", "CAD", "JPY", "EUR"]), min_size=1, max_size=3, unique=True)):
-        amounts = draw(st.lists(st.integers(-10**12, 10**12).filter(bool), min_size=1, max_size=6))
+        amounts = draw(st.lists(st.integers(-(10**12), 10**12).filter(bool), min_size=1, max_size=6))
         rest = -sum(amounts)
         if rest == 0:  # already balanced (needs at least two lines, which a zero sum of non-zeros has)
             assume(len(amounts) >= 2)

@@ -29,9 +29,7 @@ def test_arithmetic_in_one_currency() -> None:
     assert b < a and b <= a and a > b and a >= b and a <= a and a >= a
 
 
-@pytest.mark.parametrize(
-    "op", [operator.add, operator.sub, operator.lt, operator.le, operator.gt, operator.ge]
-)
+@pytest.mark.parametrize("op", [operator.add, operator.sub, operator.lt, operator.le, operator.gt, operator.ge])
 def test_mixing_currencies_raises(op: Callable[[Money, Money], Any]) -> None:
     with pytest.raises(CurrencyMismatch) as err:
         op(Money(100, "USD"), Money(100, "CAD"))

@@ -137,7 +137,10 @@ def test_moves_follow_the_table(method: MethodType, source: PaymentStatus, targe
         payment.move_to(target)
     assert payment.status is source
     assert err.value.context == {
-        "entity": "payment", "id": payment.id, "from_state": source.value, "to_state": target.value
+        "entity": "payment",
+        "id": payment.id,
+        "from_state": source.value,
+        "to_state": target.value,
     }
 
 

@@ -245,9 +245,9 @@ class FakeLedger(_Repo):
         assert all(e.id != entry.id for e in self._t.entries), f"duplicate entry id {entry.id}"
         assert entry.invoice_id is None or entry.invoice_id in self._t.invoices, "foreign key invoice_id"
         assert entry.payment_id is None or entry.payment_id in self._t.payments, "foreign key payment_id"
-        assert entry.reverses_entry_id is None or any(
-            e.id == entry.reverses_entry_id for e in self._t.entries
-        ), "foreign key reverses_entry_id"
+        assert entry.reverses_entry_id is None or any(e.id == entry.reverses_entry_id for e in self._t.entries), (
+            "foreign key reverses_entry_id"
+        )
         for line in entry.lines:
             assert line.invoice_id in (None, *self._t.invoices), "foreign key journal_lines.invoice_id"
         self._t.entries.append(entry)  # frozen dataclass with a tuple of frozen lines: safe to keep

@@ -58,7 +58,11 @@ async def test_customer_list_filters_and_pages(uow: FakeUnitOfWork) -> None:
     page = await uow.customers.list(CustomerQuery(), PageRequest(limit=2, before_id=page.items[-1].id))
     assert [c.name for c in page.items] == ["C1", "C0"] and not page.has_more
     assert [c.name for c in (await uow.customers.list(CustomerQuery(archived=None), PageRequest())).items] == [
-        "C4", "C3", "C2", "C1", "C0"
+        "C4",
+        "C3",
+        "C2",
+        "C1",
+        "C0",
     ]
     assert [c.name for c in (await uow.customers.list(CustomerQuery(tag=" vip"), PageRequest())).items] == ["C1", "C0"]
     by_email = await uow.customers.list(CustomerQuery(email="x@example.com"), PageRequest())
@@ -148,9 +152,7 @@ async def test_balances_follow_the_sql_adapter_rules(uow: FakeUnitOfWork, clock:
     await in_transaction(uow, archive_invoice(archived_draft.id, uow, clock=clock))
     opened = await make_invoice(uow, clock, customer.id, amount=4_000)
 
-    balances = await uow.ledger.balances(
-        [uow.invoice(i.id) for i in (draft, voided_draft, archived_draft, opened)]
-    )
+    balances = await uow.ledger.balances([uow.invoice(i.id) for i in (draft, voided_draft, archived_draft, opened)])
     assert balances == {
         draft.id: InvoiceBalance.unissued(1_000),
         voided_draft.id: InvoiceBalance(2_000, 0, 0, 0),  # void without lines: balance_of(total, zeros)

@@ -421,7 +421,10 @@ async def test_partial_payment(uow: FakeUnitOfWork, clock: FixedClock) -> None:
 
     stored = uow.payment(payment.id)
     assert (stored.status, stored.amount, stored.currency, stored.reference) == (
-        PaymentStatus.SUCCEEDED, 2_500, "USD", "Check #42"
+        PaymentStatus.SUCCEEDED,
+        2_500,
+        "USD",
+        "Check #42",
     )
     assert stored.received_on == clock.today()
     assert uow.invoice(invoice.id).status is S.PARTIALLY_PAID
@@ -463,8 +466,12 @@ async def test_one_payment_across_several_invoices(uow: FakeUnitOfWork, clock: F
     applied = [e for e in uow.entries if e.reason is Reason.PAYMENT_APPLIED]
     assert len(applied) == 1
     assert sorted((ln.account, ln.amount, ln.invoice_id or "") for ln in applied[0].lines) == sorted(
-        [(Account.CASH, 11_000, ""), (Account.RECEIVABLE, -4_000, b.id),
-         (Account.RECEIVABLE, -1_000, a.id), (Account.RECEIVABLE, -6_000, c.id)]
+        [
+            (Account.CASH, 11_000, ""),
+            (Account.RECEIVABLE, -4_000, b.id),
+            (Account.RECEIVABLE, -1_000, a.id),
+            (Account.RECEIVABLE, -6_000, c.id),
+        ]
     )
     assert sorted(uow.invoices.locked[-3:]) == uow.invoices.locked[-3:]  # locks taken in id order
 
@@ -481,9 +488,7 @@ async def test_over_allocation_is_refused_and_nothing_is_written(uow: FakeUnitOf
         await record_offline_payment(offline(customer.id, (a.id, 5_000), (b.id, 2_001)), uow, clock=clock)
 
     assert err.value.code == "amount_exceeds_due"
-    assert err.value.context == {
-        "invoice_id": b.id, "requested": 2_001, "amount_due": 2_000, "currency": "USD"
-    }
+    assert err.value.context == {"invoice_id": b.id, "requested": 2_001, "amount_due": 2_000, "currency": "USD"}
     assert uow.state() == before  # no payment, no entry, no status change, no event, even before rollback
 
 
