@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +18,13 @@ from adapters.settings import Settings
 from api.app import create_app
 from domain.partners.use_cases import create_api_key, create_partner
 from tests.services import check_redis, create_pg_database, drop_pg_database
+
+# Settings that lift the rate limits, for tests that send many requests on purpose (test_rate_limits covers them).
+UNLIMITED: dict[str, Any] = {
+    "rate_limit_per_second": 100_000,
+    "rate_limit_burst": 1_000_000,
+    "auth_failures_per_minute": 100_000,
+}
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +37,18 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
+    url = create_pg_database()
+    try:
+        asyncio.run(upgrade(url))
+        yield url
+    finally:
+        drop_pg_database(url)
+
+
+@pytest.fixture(scope="module")
+def own_pg_url() -> Iterator[str]:
+    """A PostgreSQL database of the module's own, for tests that judge the whole database (`verify_ledger`) or
+    do things to its connections; the session's shared one also holds other tests' deliberate oddities."""
     url = create_pg_database()
     try:
         asyncio.run(upgrade(url))

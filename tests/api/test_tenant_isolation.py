@@ -25,16 +25,11 @@ from adapters.bootstrap import Container
 from api.app import create_app
 from api.pagination import encode_cursor
 from domain.ids import new_id
-from tests.conftest import Tenant, make_tenant
+from tests.conftest import UNLIMITED, Tenant, make_tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method, token_for
 from tests.portal_helpers import portal_sign_in
 
 PROBLEM = "application/problem+json"
-UNLIMITED: dict[str, Any] = {
-    "rate_limit_per_second": 100_000,
-    "rate_limit_burst": 1_000_000,
-    "auth_failures_per_minute": 100_000,
-}
 ID_RE = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
 
 # A plausible, valid body for every route that takes one, by (method, path). A new write route with a body

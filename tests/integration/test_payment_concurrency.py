@@ -12,7 +12,7 @@ import json
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,7 +22,6 @@ import pytest
 from sqlalchemy import text
 
 from adapters.bootstrap import Container, build
-from adapters.db.migrate import upgrade
 from adapters.db.verify import verify_ledger
 from adapters.processors.sandbox.faults import SimulatedCrash
 from adapters.settings import Settings
@@ -30,17 +29,11 @@ from api.app import create_app
 from api.idempotency import ABANDONED_AFTER
 from domain.payments import charges, recovery
 from domain.payments.model import Allocation, PaymentStatus
-from tests.conftest import Tenant, make_tenant
+from tests.conftest import UNLIMITED, Tenant, make_tenant
 from tests.factories import charge_saved as charge
 from tests.factories import make_customer, make_invoice, save_test_method
-from tests.services import create_pg_database, drop_pg_database
 from workers import jobs
 
-UNLIMITED: dict[str, Any] = {
-    "rate_limit_per_second": 100_000,
-    "rate_limit_burst": 1_000_000,
-    "auth_failures_per_minute": 100_000,
-}
 BUSY = {"amount_exceeds_due", "resource_busy", "invoice_not_payable"}  # what a losing payment may be told
 SECONDS = 20  # each race must settle well within this
 
@@ -102,19 +95,6 @@ class Rig:
     async def ledger_is_clean(self) -> None:
         async with self.container.sessions() as session:
             assert await verify_ledger(session) == []
-
-
-@pytest.fixture(scope="module")
-def own_pg_url() -> Iterator[str]:
-    """A PostgreSQL database of this module's own: `verify_ledger` judges the whole database, and the session's
-    shared one also holds other tests' deliberate oddities (sandbox contract tests capture charges that no payment
-    of ours asked for)."""
-    url = create_pg_database()
-    try:
-        asyncio.run(upgrade(url))
-        yield url
-    finally:
-        drop_pg_database(url)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 import dataclasses
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -16,14 +16,12 @@ import pytest
 from sqlalchemy import text
 
 from adapters.bootstrap import Container, build
-from adapters.db.migrate import upgrade
 from adapters.db.verify import verify_ledger
 from adapters.settings import Settings
 from api.app import create_app
 from domain.clock import FixedClock
 from tests.conftest import Tenant, make_tenant
 from tests.portal_customers import PortalCustomer, Portals
-from tests.services import create_pg_database, drop_pg_database
 from workers import jobs
 
 UNLIMITED: dict[str, Any] = {
@@ -54,17 +52,6 @@ class Rig:
     async def ledger_is_clean(self) -> None:
         async with self.container.sessions() as session:
             assert await verify_ledger(session) == []
-
-
-@pytest.fixture(scope="module")
-def own_pg_url() -> Iterator[str]:
-    """A database of this module's own, so `verify_ledger` judges only what these tests wrote."""
-    url = create_pg_database()
-    try:
-        asyncio.run(upgrade(url))
-        yield url
-    finally:
-        drop_pg_database(url)
 
 
 @pytest.fixture
