@@ -125,6 +125,19 @@ def _json_safe(context: dict[str, Any]) -> dict[str, Any]:
 RETRYABLE_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 
 
+# Connection exceptions, and the server shutting down or starting up: the statement never ran to completion.
+UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "57P")
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    """The database was unreachable or dropped the connection: nothing was committed, so the request can be
+    retried (with the same idempotency key)."""
+    state = _sqlstate(exc) or ""
+    return (
+        exc.connection_invalidated or isinstance(exc.orig, OSError) or state.startswith(UNAVAILABLE_SQLSTATE_PREFIXES)
+    )
+
+
 def _sqlstate(exc: DBAPIError) -> str | None:
     orig = exc.orig
     code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
@@ -183,6 +196,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        if database_unavailable(exc):
+            log.warning("database connection lost; answered 503: %s", exc.orig)
+            return problem(
+                503,
+                "database_unavailable",
+                "The database could not be reached; nothing was changed. Retry in a moment with the same "
+                "Idempotency-Key.",
+                headers={"Retry-After": "1"},
+            )
         if _sqlstate(exc) in RETRYABLE_SQLSTATES:
             return problem(
                 409,
@@ -226,7 +248,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflicts with the resource's current state, or an idempotency key reused with another body.",
         422: "Payload validation failed; `errors` lists each field.",
         429: "Too many requests; retry after `Retry-After` seconds.",
-        503: "The payment processor could not be reached; nothing was charged twice, retry later.",
+        503: "The payment processor or the database could not be reached; nothing was charged twice, retry later "
+        "(after `Retry-After` seconds when given) with the same Idempotency-Key.",
     }
     schema = {"$ref": "#/components/schemas/Problem"}
     # Every authenticated route can meet a malformed request (400), bad parameters (422) and the rate limit (429).

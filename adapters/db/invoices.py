@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
-from adapters.db.pg import Pg, Row, pg
+from adapters.db.pg import Pg, Record, pg
 from adapters.db.tables import InvoiceLineRow, InvoiceRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
@@ -38,7 +38,7 @@ def _to_domain(row: InvoiceRow, lines: list[InvoiceLineRow]) -> Invoice:
     )
 
 
-def _from_record(row: Row, lines: list[InvoiceLine]) -> Invoice:
+def _from_record(row: Record, lines: list[InvoiceLine]) -> Invoice:
     return Invoice(
         id=row["id"],
         partner_id=row["partner_id"],
@@ -58,9 +58,9 @@ def _from_record(row: Row, lines: list[InvoiceLine]) -> Invoice:
     )
 
 
-def _invoices_from(records: Iterable[Row]) -> list[Invoice]:
+def _invoices_from(records: Iterable[Record]) -> list[Invoice]:
     """Invoices from rows of an invoice joined to its lines, one row per line, in the rows' order."""
-    heads: dict[str, Row] = {}
+    heads: dict[str, Record] = {}
     lines: dict[str, list[InvoiceLine]] = defaultdict(list)
     for record in records:
         heads.setdefault(record["id"], record)

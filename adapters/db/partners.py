@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.pg import Row, pg
+from adapters.db.pg import Record, pg
 from adapters.db.tables import ApiKeyRow, PartnerRow, core
 from domain.api_keys.model import ApiKey
 from domain.errors import NotFound
@@ -18,7 +18,7 @@ def _partner(row: PartnerRow) -> Partner:
     return Partner(id=row.id, name=row.name, slug=row.slug, created_at=row.created_at)
 
 
-def _key(row: Row) -> ApiKey:
+def _key(row: Record) -> ApiKey:
     return ApiKey(
         id=row["id"],
         partner_id=row["partner_id"],

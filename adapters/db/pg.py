@@ -5,71 +5,132 @@ result processing, the ORM's tenant hook), which made a payment several times de
 repository methods every request or payment runs therefore have a second form for PostgreSQL: hand-written SQL
 with an explicit `partner_id` predicate (the tenant hook does not see these statements; tests/api's isolation
 suite runs on PostgreSQL and guards them), executed on the asyncpg connection under the session's transaction.
-SQLite keeps the SQLAlchemy form. Errors are raised as SQLAlchemy's own exceptions, so the API's handlers (409
-`resource_busy` on a lock timeout, 409 `conflict` on an integrity error) see no difference.
+
+Only SQLAlchemy's public API is used. SQLAlchemy begins a transaction lazily, at its first statement, so the
+first statement of each transaction is sent through `exec_driver_sql`: SQLAlchemy then starts the transaction it
+will commit, and if the pooled connection turns out dead it discards the whole pool, as for any statement of its
+own. Later statements go to the driver; their errors are raised as SQLAlchemy's exception classes, so the API's
+handlers (409 `resource_busy` on a lock timeout, 409 `conflict` on an integrity error, 503 on a lost connection)
+see no difference, and a connection lost mid-transaction is invalidated so the pool never hands it out again.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
-from sqlalchemy import JSON, RowMapping, Table, insert
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import JSON, Row, RowMapping, Table, insert
+from sqlalchemy import exc as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 # What a row mapper reads by column name: an asyncpg record, or a SQLAlchemy row's mapping.
-Row = asyncpg.Record | RowMapping | Mapping[str, Any]
+Record = asyncpg.Record | RowMapping | Mapping[str, Any]
+
+
+class _RowRecord(Sequence[Any]):
+    """A SQLAlchemy row read as an asyncpg record is: by position, by column name, or unpacked."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Row[Any]) -> None:
+        self._row = row
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._row._mapping[key] if isinstance(key, str) else self._row[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+
+# SQLSTATE classes as SQLAlchemy's exception classes (what its own asyncpg adapter raises for the same errors).
+_ERROR_BY_SQLSTATE_CLASS: dict[str, type[sa.DBAPIError]] = {
+    "23": sa.IntegrityError,
+    "22": sa.DataError,
+    "42": sa.ProgrammingError,
+    "0A": sa.NotSupportedError,
+    "XX": sa.InternalError,
+}
+
+
+def _translated(sql: str, args: Sequence[Any], error: Exception, *, lost: bool) -> sa.DBAPIError:
+    if lost:
+        return sa.OperationalError(sql, tuple(args), error, connection_invalidated=True)
+    if isinstance(error, asyncpg.InterfaceError):  # misuse (wrong argument count): a bug, not a database state
+        return sa.InterfaceError(sql, tuple(args), error)
+    state = str(getattr(error, "sqlstate", "") or "")
+    return _ERROR_BY_SQLSTATE_CLASS.get(state[:2], sa.OperationalError)(sql, tuple(args), error)
 
 
 class Pg:
-    """The asyncpg connection of one transaction, with SQLAlchemy's error translation."""
+    """The asyncpg connection of one session transaction."""
 
-    __slots__ = ("_adapted", "_conn", "transaction")
+    __slots__ = ("_connection", "_driver", "transaction")
 
-    def __init__(self, adapted: Any, transaction: object) -> None:
-        self._adapted = adapted
+    def __init__(self, connection: AsyncConnection, driver: asyncpg.Connection, transaction: object) -> None:
+        self._connection = connection
+        self._driver = driver
         self.transaction = transaction  # the session transaction this connection belongs to
-        self._conn: asyncpg.Connection = adapted._connection
 
-    def _error(self, sql: str, args: Sequence[Any], error: Exception) -> Exception:
+    async def _run(
+        self, sql: str, args: Sequence[Any], direct: Callable[..., Any], through: Callable[[Any], Any]
+    ) -> Any:
+        if not self._driver.is_in_transaction():
+            return through(await self._connection.exec_driver_sql(sql, tuple(args)))
         try:
-            self._adapted._handle_exception(error)  # raises the DBAPI-level form of the asyncpg error
-        except Exception as translated:
-            dbapi = self._adapted.dbapi
-            return DBAPIError.instance(sql, tuple(args), translated, dbapi.Error)
-        return error  # pragma: no cover - _handle_exception always raises
+            return await direct(sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            lost = self._driver.is_closed() or isinstance(error, asyncpg.PostgresConnectionError | OSError)
+            if lost:
+                await self._connection.invalidate(error)
+            raise _translated(sql, args, error, lost=lost) from error
 
-    async def _run(self, call: Any, sql: str, args: Sequence[Any]) -> Any:
-        try:
-            return await call(sql, *args)
-        except asyncpg.PostgresError as error:
-            raise self._error(sql, args, error) from error
+    async def fetch(self, sql: str, *args: Any) -> list[Any]:  # records, read by position or column name
+        return await self._run(sql, args, self._driver.fetch, _all)  # type: ignore[no-any-return]
 
-    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
-        return await self._run(self._conn.fetch, sql, args)  # type: ignore[no-any-return]
-
-    async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
-        return await self._run(self._conn.fetchrow, sql, args)  # type: ignore[no-any-return]
+    async def fetchrow(self, sql: str, *args: Any) -> Any:
+        return await self._run(sql, args, self._driver.fetchrow, _first)
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
-        return await self._run(self._conn.fetchval, sql, args)
+        return await self._run(sql, args, self._driver.fetchval, _scalar)
 
-    async def execute(self, sql: str, *args: Any) -> str:
-        return await self._run(self._conn.execute, sql, args)  # type: ignore[no-any-return]
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._run(sql, args, self._driver.execute, _nothing)
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        await self._run(self._conn.executemany, sql, (rows,))
+        if not self._driver.is_in_transaction():
+            await self._connection.exec_driver_sql(sql, [tuple(row) for row in rows])
+            return
+        await self._run(sql, (rows,), self._driver.executemany, _nothing)
+
+
+def _all(result: Any) -> list[Any]:
+    return [_RowRecord(row) for row in result]
+
+
+def _first(result: Any) -> Any:
+    row = result.first()
+    return None if row is None else _RowRecord(row)
+
+
+def _scalar(result: Any) -> Any:
+    return result.scalar()
+
+
+def _nothing(_: Any) -> None:
+    return None
 
 
 _PG = "remit.pg"
 
 
 async def pg(session: AsyncSession) -> Pg | None:
-    """The session's transaction as asyncpg, or None on SQLite. Starts the transaction if nothing has yet."""
+    """The session's transaction as asyncpg, or None on SQLite."""
     known: Pg | None = session.info.get(_PG)
     # Kept for one session transaction only: after a commit the connection goes back to the pool.
     if known is not None and known.transaction is session.sync_session.get_transaction():
@@ -77,13 +138,10 @@ async def pg(session: AsyncSession) -> Pg | None:
     if session.get_bind().dialect.name != "postgresql":
         return None
     connection = await session.connection()
-    adapted: Any = (await connection.get_raw_connection()).dbapi_connection
-    if adapted._transaction is None:  # SQLAlchemy begins lazily, at its first statement
-        async with adapted._execute_mutex:
-            await adapted._start_transaction()
-    driver = Pg(adapted, session.sync_session.get_transaction())
-    session.info[_PG] = driver
-    return driver
+    driver = cast(asyncpg.Connection, (await connection.get_raw_connection()).driver_connection)
+    found = Pg(connection, driver, session.sync_session.get_transaction())
+    session.info[_PG] = found
+    return found
 
 
 @cache

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapters.bootstrap import Container
 from adapters.db.pg import insert_rows, pg
@@ -76,3 +76,25 @@ async def test_a_constraint_violation_is_sqlalchemys_integrity_error(container: 
         await insert_rows(uow.session, core(OutboxEventRow), [event])
         with pytest.raises(IntegrityError):
             await insert_rows(uow.session, core(OutboxEventRow), [event, _event(tenant.partner_id, {})])
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_a_lock_timeout_is_sqlalchemys_operational_error_with_its_sqlstate(
+    container: Container, tenant: Tenant
+) -> None:
+    event = _event(tenant.partner_id, {})
+    async with container.uow() as uow:
+        await insert_rows(uow.session, core(OutboxEventRow), [event])
+        await uow.session.commit()
+    lock = "SELECT id FROM outbox_events WHERE id = $1 FOR UPDATE"
+    async with container.uow() as holder, container.uow() as waiter:
+        held = await pg(holder.session)
+        assert held is not None
+        await held.fetchval(lock, event["id"])
+        driver = await pg(waiter.session)
+        assert driver is not None
+        await driver.execute("SET LOCAL lock_timeout = '50ms'")  # begins the transaction through SQLAlchemy
+        with pytest.raises(OperationalError) as raised:
+            await driver.fetchval(lock, event["id"])  # sent to asyncpg directly
+        assert raised.value.orig.sqlstate == "55P03"  # type: ignore[union-attr]
+        assert not raised.value.connection_invalidated
