@@ -22,6 +22,7 @@ from adapters.settings import derived_secret
 from api.auth import Principal
 from api.deps import UoW, get_container
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
+from domain.constant_time import same_secret
 from domain.errors import NotAuthenticated, NotFound, PermissionDenied
 from domain.partners.model import Partner
 from domain.portal.links import hash_token
@@ -212,7 +213,7 @@ def check_origin(request: Request, container: Container) -> None:
 def check_csrf(ctx: SessionContext, header_token: str | None) -> None:
     check_origin(ctx.request, ctx.container)
     expected = csrf_token_for(ctx.container, ctx.token)
-    if header_token is None or not hmac.compare_digest(header_token, expected):
+    if header_token is None or not same_secret(header_token, expected):
         raise PermissionDenied(
             "Send the csrf_token from GET /portal/v1/me in the X-CSRF-Token header.", code="csrf_failed"
         )

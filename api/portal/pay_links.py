@@ -25,6 +25,7 @@ from api.portal.partners import Branding, branding_of
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Name, RequestModel, ShortText
 from api.v1.payments import AllocationOut, PaymentOut, _charge, _resume
+from domain.constant_time import same_secret
 from domain.errors import InvalidRequest, NotFound, PermissionDenied
 from domain.invoices.model import Invoice
 from domain.payment_methods.use_cases import AttachMethod, attach_method
@@ -170,7 +171,7 @@ def _method_ref(request: Request, link: PayLink, method_id: str) -> str:
 
 def _method_from_ref(request: Request, link: PayLink, ref: str) -> str:
     method_id, _, _ = ref.partition(".")
-    if not hmac.compare_digest(ref, _method_ref(request, link, method_id)):
+    if not same_secret(ref, _method_ref(request, link, method_id)):
         raise NotFound("payment method", method_id)
     return method_id
 

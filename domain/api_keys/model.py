@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.constant_time import same_secret
 from domain.ids import new_id
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -46,7 +47,7 @@ def looks_valid(secret: str) -> bool:
             if len(rest) != BODY_LENGTH + CHECKSUM_LENGTH or any(c not in _BASE62 for c in rest):
                 return False
             body, check = rest[:BODY_LENGTH], rest[BODY_LENGTH:]
-            return secrets.compare_digest(check, _checksum(body))
+            return same_secret(check, _checksum(body))
     return False
 
 

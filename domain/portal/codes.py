@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.constant_time import same_secret
 from domain.ids import new_id
 
 CODE_TTL = timedelta(minutes=10)
@@ -54,7 +55,7 @@ class OneTimeCode:
         """Spend one attempt; True (and used) when it matches. The fifth wrong entry voids the code."""
         if not self.usable(now):
             return False
-        if hmac.compare_digest(self.code_hash, candidate_hash):
+        if same_secret(self.code_hash, candidate_hash):
             self.used_at = now
             return True
         self.attempts += 1

@@ -8,6 +8,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from domain.constant_time import same_secret
 from domain.ids import looks_like_id, new_id
 
 
@@ -41,6 +42,6 @@ def token_for(key: bytes, link_id: str) -> str:
 def link_id_from(key: bytes, token: str) -> str | None:
     """The link id a token names, or None when the token was not made by us."""
     link_id, dot, mac = token.partition(".")
-    if not dot or not looks_like_id(link_id) or not hmac.compare_digest(mac, _mac(key, link_id)):
+    if not dot or not looks_like_id(link_id) or not same_secret(mac, _mac(key, link_id)):
         return None
     return link_id

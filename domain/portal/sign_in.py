@@ -8,10 +8,10 @@ password check runs against a dummy hash) so neither the answer nor its timing t
 from __future__ import annotations
 
 import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
+from domain.constant_time import same_secret
 from domain.errors import NotAuthenticated, TooManyAttempts
 from domain.mail import Email, Template
 from domain.portal.codes import (
@@ -98,7 +98,7 @@ async def check_code(
     current = await uow.one_time_codes.current(address, purpose)
     candidate = hash_code(creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=code.strip())
     if current is None or (subject is not None and current.subject != subject):
-        hmac.compare_digest(candidate, candidate)  # the same work as a real comparison
+        same_secret(candidate, candidate)  # the same work as a real comparison
         raise NotAuthenticated(WRONG_CODE, code="invalid_code")
     matched = current.try_code(candidate, now)
     await uow.one_time_codes.save(current)

@@ -7,6 +7,7 @@ import hmac
 from collections.abc import Mapping
 from datetime import datetime
 
+from domain.constant_time import same_secret
 from domain.payments.processing import InvalidSignature
 
 HEADER = "Remit-Sandbox-Signature"
@@ -32,7 +33,7 @@ def verify(body: bytes, headers: Mapping[str, str], *, secret: str, now: datetim
     # Check every entry (no early exit), so timing says nothing about which one matched.
     matched = False
     for candidate in candidates:
-        matched |= hmac.compare_digest(candidate.encode(), expected.encode())
+        matched |= same_secret(candidate, expected)
     if not matched:
         raise InvalidSignature("No signature matches the body and the webhook secret.")
     if abs(now.timestamp() - timestamp) > TOLERANCE_SECONDS:
