@@ -9,22 +9,65 @@ import pytest
 
 from domain.clock import FixedClock
 from domain.customers.model import Customer
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
 from domain.ids import new_id
 from domain.invoices.model import InvoiceLine, InvoiceStatus
 from domain.invoices.use_cases import archive_invoice, void_invoice
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
 from domain.pagination import PageRequest
-from domain.ports import CustomerQuery, EntryQuery, InvoiceQuery, PaymentQuery, UnitOfWork
+from domain.payments.processing import ChargeRequest, ChargeStatus, ProcessorUnavailable, RefundRequest
+from domain.portal.scheduled import ScheduledUnitOfWork
+from domain.ports import (
+    CustomerQuery,
+    EntryQuery,
+    InboxUnitOfWork,
+    InvoiceQuery,
+    PaymentProcessor,
+    PaymentQuery,
+    PlatformUnitOfWork,
+    UnitOfWork,
+)
 from tests.use_cases.factories import START, make_customer, make_invoice, pay
-from tests.use_cases.fakes import FakeUnitOfWork, in_transaction, keyset_page
+from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction, keyset_page
 
 
-def test_fake_satisfies_the_unit_of_work_protocol() -> None:
-    uow: UnitOfWork = FakeUnitOfWork()  # checked by mypy; the attributes below are what use cases touch
-    for name in ("partner_id", "sequences", "customers", "invoices", "payments", "ledger", "record"):
+def test_fake_satisfies_the_unit_of_work_protocols() -> None:
+    fake = FakeUnitOfWork()
+    # Checked by mypy (`mypy tests/use_cases`); the attributes below are what use cases touch.
+    uow: UnitOfWork = fake
+    scheduled: ScheduledUnitOfWork = fake
+    inbox: InboxUnitOfWork = fake
+    platform: PlatformUnitOfWork = fake
+    processor: PaymentProcessor = FakeProcessor()
+    assert {id(u) for u in (uow, scheduled, inbox, platform)} == {id(fake)}
+    for name in ("partner_id", "sequences", "customers", "invoices", "payments", "ledger", "record", "emails"):
         assert hasattr(uow, name)
+    assert processor.name == "fake"
+
+
+async def test_fake_processor_charges_once_per_idempotency_key() -> None:
+    processor = FakeProcessor()
+    request = ChargeRequest("acct", "remit-pay_1", "pm_1", 1_000, "USD", "Payment")
+    processor.will_lose_answer("charge")
+    with pytest.raises(ProcessorUnavailable):
+        await processor.charge(request)
+    processor.will_decline()  # ignored: the key already has its charge
+    again = await processor.charge(request)
+    assert (again.status, len(processor.charges), len(processor.calls_to("charge"))) == (
+        ChargeStatus.SUCCEEDED,
+        1,
+        2,
+    )
+
+
+async def test_fake_processor_refuses_refunds_like_the_sandbox() -> None:
+    processor = FakeProcessor()
+    charge = await processor.charge(ChargeRequest("acct", "k1", "pm_1", 1_000, "USD", "Payment"))
+    await processor.refund(RefundRequest("acct", "r1", charge.processor_payment_id, 600, "USD"))
+    with pytest.raises(Conflict) as refused:
+        await processor.refund(RefundRequest("acct", "r2", charge.processor_payment_id, 401, "USD"))
+    assert (refused.value.code, refused.value.context) == ("refund_exceeds_captured", {"refundable": 400})
 
 
 def test_keyset_page_is_newest_first_with_a_cursor() -> None:
