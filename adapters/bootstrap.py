@@ -14,7 +14,7 @@ from adapters.mail.smtp import SmtpMailer
 from adapters.processors.sandbox import SandboxBankConnector, SandboxProcessor
 from adapters.settings import Settings, derived_secret, load_settings
 from domain.clock import Clock, SystemClock
-from domain.ports import BankConnector, Mailer, PaymentProcessor
+from domain.ports import BankConnector, JobQueue, Mailer, PaymentProcessor
 
 
 @dataclass
@@ -27,6 +27,8 @@ class Container:
     bank_connectors: dict[str, BankConnector] = field(default_factory=dict)
     mailer: Mailer = field(default_factory=OutboxMailer)  # no SMTP server: emails stay readable at /dev/mailbox
     extras: dict[str, Any] = field(default_factory=dict)
+    # Set by whoever runs jobs for this process (the API's lifespan, the arq worker); None: the sweeps do it.
+    queue: JobQueue | None = None
 
     @property
     def sandbox(self) -> SandboxProcessor:
@@ -35,7 +37,7 @@ class Container:
         return processor
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, clock=self.clock)
+        return SqlUnitOfWork(self.sessions, clock=self.clock, queue=self.queue)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -133,17 +133,17 @@ def create_app(container: Container | None = None) -> FastAPI:
             # Embedded default: no Redis, so the jobs run inside this process on the same job functions.
             queue = InProcessQueue({"container": current})
             queue.ctx["queue"] = queue
-            current.extras["queue"] = queue
+            current.queue = queue
             cron = asyncio.create_task(run_cron(queue, now=current.clock.now, stop=stop))
         elif owned and current.settings.redis_url is not None:
-            current.extras["queue"] = await _arq_queue(current.settings.redis_url)
+            current.queue = await _arq_queue(current.settings.redis_url)
         try:
             yield
         finally:
             stop.set()
             if cron is not None:
                 await cron
-            arq_pool = getattr(current.extras.get("queue"), "pool", None)
+            arq_pool = getattr(current.queue, "pool", None)
             if owned and arq_pool is not None:
                 await arq_pool.aclose()
             if owned:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -20,7 +19,6 @@ from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
 from domain.clock import Clock
 from domain.ports import PaymentProcessor
 
-log = logging.getLogger("remit.api")
 bearer = HTTPBearer(auto_error=False, description="A partner API key: `rk_live_…` or `rk_test_…`.")
 
 
@@ -44,19 +42,6 @@ async def _unit_of_work(request: Request) -> AsyncIterator[SqlUnitOfWork]:
                 await _release_claim(container, uow)
             raise
         await uow.commit()
-    await deliver_soon(container, uow.committed_emails)
-
-
-async def deliver_soon(container: Container, email_ids: list[str]) -> None:
-    """Hand emails whose transaction committed to the job runner. If it is unreachable (Redis down) they stay
-    queued in the database and the minute sweep sends them."""
-    queue = container.extras.get("queue")
-    if not email_ids or queue is None:
-        return
-    try:
-        await queue.enqueue("emails.deliver", ids=list(email_ids))
-    except Exception:
-        log.warning("could not enqueue email delivery; the sweep will send them", exc_info=True)
 
 
 async def _release_claim(container: Container, failed: SqlUnitOfWork) -> None:

@@ -149,6 +149,12 @@ class LedgerRepository(Protocol):
     async def list(self, query: EntryQuery, page: PageRequest) -> Page[JournalEntry]: ...
 
 
+class JobQueue(Protocol):
+    """Where jobs are sent to run: arq on Redis in production, the in-process runner in the embedded default."""
+
+    async def enqueue(self, name: str, /, **kwargs: Any) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction, scoped to one partner. Use cases flush; only the edge commits."""
 

@@ -23,8 +23,10 @@ def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
         raise ValueError("REMIT_REDIS_URL is required to run the arq worker")
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["container"] = build(settings)
-        ctx["queue"] = ArqQueue(ctx["redis"], queue_name=overrides.get("queue_name"))
+        container = build(settings)
+        container.queue = ArqQueue(ctx["redis"], queue_name=overrides.get("queue_name"))
+        ctx["container"] = container
+        ctx["queue"] = container.queue
 
     options: dict[str, Any] = {
         "functions": [func(cast(Any, job), name=name) for name, job in JOBS.items()],

@@ -9,6 +9,7 @@ from typing import Any
 
 from adapters.bootstrap import Container
 from adapters.db import sweeps
+from adapters.db.unit_of_work import EMAIL_BATCH
 from adapters.mail import notifications
 from adapters.mail.delivery import Delivery, due_emails
 from domain.payments import recovery
@@ -75,9 +76,6 @@ async def refresh_refund(ctx: dict[str, Any], *, partner_id: str, ident: str) ->
     return await _refresh(ctx, partner_id, ident, recovery.refresh_refund)
 
 
-EMAIL_BATCH = 50  # ids per emails.deliver job
-
-
 async def deliver_emails(ctx: dict[str, Any], *, ids: list[str]) -> dict[str, int]:
     """Send these queued emails, each in its own claim; returns how many ended in each status (`skipped`: sent
     already, not due yet, or another worker has it). One email failing to render or send never stops the rest."""
@@ -113,15 +111,16 @@ async def sweep_emails(ctx: dict[str, Any]) -> int:
     return fanned
 
 
-async def notify_outbox(ctx: dict[str, Any]) -> int:
+async def notify_outbox(ctx: dict[str, Any], *, ids: list[str] | None = None) -> int:
     """Queue the customer emails that payment events call for (receipts, bank debits started, cleared, failed),
-    one transaction per batch of events, and hand them to delivery once committed; returns how many were queued."""
+    one transaction per batch of events, and hand them to delivery once committed; returns how many were queued.
+    With `ids`, just those events (a commit's own, handled at once); without, every event not yet handled."""
     container: Container = ctx["container"]
     queue = ctx.get("queue")
     queued = 0
     while True:
         async with container.sessions() as session, session.begin():
-            batch = await notifications.notify_batch(session, container.clock)
+            batch = await notifications.notify_batch(session, container.clock, ids=ids)
         if batch.events == 0:
             break
         queued += len(batch.email_ids)

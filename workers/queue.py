@@ -7,15 +7,14 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
+from domain.ports import JobQueue
 from workers.jobs import CRON, JOBS
 
+__all__ = ["ArqQueue", "InProcessQueue", "JobQueue", "run_cron"]
+
 log = logging.getLogger("remit.workers")
-
-
-class JobQueue(Protocol):
-    async def enqueue(self, name: str, /, **kwargs: Any) -> None: ...
 
 
 class InProcessQueue:

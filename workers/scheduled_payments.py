@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from adapters.bootstrap import Container
 from adapters.db.scheduled_payments import due_scheduled_payments
 from domain.portal import scheduled
-
-log = logging.getLogger("remit.workers")
 
 
 async def run_due(ctx: dict[str, Any]) -> int:
@@ -39,11 +36,5 @@ async def execute(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
         done = await scheduled.execute_scheduled(
             ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
         )
-        await uow.commit()
-    queue = ctx.get("queue")
-    if uow.committed_emails and queue is not None:
-        try:
-            await queue.enqueue("emails.deliver", ids=list(uow.committed_emails))
-        except Exception:  # the emails stay queued in the database; the minute sweep sends them
-            log.warning("could not enqueue email delivery for %s", ident, exc_info=True)
+        await uow.commit()  # its emails are handed to delivery by the commit
     return str(done.status.value)

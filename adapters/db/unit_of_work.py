@@ -1,7 +1,14 @@
-"""The request-scoped unit of work: one session, one transaction, committed once at the edge."""
+"""The request-scoped unit of work: one session, one transaction, committed once at the edge.
+
+Whatever a transaction leads to outside the database (delivering its emails, handling its outbox events) is
+queued as jobs with `enqueue` and sent to the job queue right after the commit, by whoever commits: a request, a
+job or the CLI. A rollback drops them. If the queue cannot be reached, nothing is lost: the rows are in the
+database and the workers' sweeps pick them up.
+"""
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import Any
 
@@ -34,17 +41,26 @@ from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.refunds import SqlRefunds
 from adapters.db.scheduled_payments import SqlScheduledPayments
 from adapters.db.tables import AuditLogRow, OutboxEventRow, core
+from adapters.mail.notifications import PAYMENT_EVENTS
 from domain.clock import Clock, SystemClock
 from domain.ids import new_id
+from domain.ports import JobQueue
+
+log = logging.getLogger("remit.db")
+EMAIL_BATCH = 50  # ids per emails.deliver job
 
 
 class SqlUnitOfWork:
     """Starts unscoped (platform tables only); `scope_to(partner_id)` turns on tenant filtering for the rest."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, clock: Clock | None = None, queue: JobQueue | None = None
+    ) -> None:
         self._sessions = sessions
         self.clock = clock or SystemClock()
+        self._queue = queue
         self._events: list[tuple[str, dict[str, Any]]] = []
+        self._jobs: list[tuple[str, dict[str, Any]]] = []  # sent to the queue once this transaction commits
         self._partner_id: str | None = None
         self.commits = 0  # more than one when work was made durable before calling out
         self.idempotency_row: int | None = None
@@ -124,24 +140,43 @@ class SqlUnitOfWork:
             },
         )
 
+    def enqueue(self, job: str, /, **kwargs: Any) -> None:
+        """Run this job once the transaction commits (never if it rolls back)."""
+        self._jobs.append((job, kwargs))
+
     async def commit(self) -> None:
         if self._events:
             now = self.clock.now()
-            await insert_rows(
-                self.session,
-                core(OutboxEventRow),
-                [
-                    {"id": new_id("evt"), "partner_id": self.partner_id, "type": t, "payload": p, "created_at": now}
-                    for t, p in self._events
-                ],
-            )
+            rows = [
+                {"id": new_id("evt"), "partner_id": self.partner_id, "type": t, "payload": p, "created_at": now}
+                for t, p in self._events
+            ]
+            await insert_rows(self.session, core(OutboxEventRow), rows)
+            handled = [row["id"] for row in rows if row["type"] in PAYMENT_EVENTS]
+            if handled:  # handled at once, not at the next minute's sweep: a receipt follows its payment
+                self.enqueue("outbox.notify", ids=handled)
             self._events.clear()
+        emails = list(self.emails.queued)
+        for start in range(0, len(emails), EMAIL_BATCH):
+            self.enqueue("emails.deliver", ids=emails[start : start + EMAIL_BATCH])
         await self.session.commit()
         self.commits += 1
-        self.committed_emails.extend(self.emails.queued)
+        self.committed_emails.extend(emails)
         self.emails.queued.clear()
+        await self._after_commit()
+
+    async def _after_commit(self) -> None:
+        jobs, self._jobs = self._jobs, []
+        if self._queue is None:  # a container without a runner (tests, one-off scripts): the sweeps do it
+            return
+        for job, kwargs in jobs:
+            try:
+                await self._queue.enqueue(job, **kwargs)
+            except Exception:
+                log.warning("could not enqueue %s after commit; the workers' sweep will do it", job, exc_info=True)
 
     async def rollback(self) -> None:
         self._events.clear()
+        self._jobs.clear()
         self.emails.queued.clear()
         await self.session.rollback()

@@ -58,16 +58,16 @@ def dedupe_key(event_id: str, template: Template, to: str) -> str:
     return f"{event_id}:{template.value}:{hashlib.sha256(to.lower().encode()).hexdigest()}"
 
 
-async def notify_batch(session: AsyncSession, clock: Clock, *, limit: int = EVENT_BATCH) -> Batch:
-    """Queue the emails for the oldest events not yet notified and mark them; the caller commits."""
+async def notify_batch(
+    session: AsyncSession, clock: Clock, *, ids: list[str] | None = None, limit: int = EVENT_BATCH
+) -> Batch:
+    """Queue the emails for the oldest events not yet notified (of `ids`, when given) and mark them; the caller
+    commits."""
+    pending = select(OutboxEventRow).where(OutboxEventRow.notified_at.is_(None))
+    if ids is not None:
+        pending = pending.where(OutboxEventRow.id.in_(ids))
     events = list(
-        await session.scalars(
-            select(OutboxEventRow)
-            .where(OutboxEventRow.notified_at.is_(None))
-            .order_by(OutboxEventRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        await session.scalars(pending.order_by(OutboxEventRow.id).limit(limit).with_for_update(skip_locked=True))
     )
     if not events:
         return Batch(0, [])

@@ -30,11 +30,10 @@ async def test_code_sign_in_access_request_and_approval_through_smtp(
         live = dataclasses.replace(
             container,
             mailer=SmtpMailer.from_url(f"smtp://127.0.0.1:{mail.port}", mail_from="Remit <no-reply@remit.test>"),
-            extras={},
         )
         queue = InProcessQueue({"container": live})
         queue.ctx["queue"] = queue
-        live.extras["queue"] = queue
+        live.queue = queue
         app = create_app(live)
         transport = httpx.ASGITransport(app=app)
         await make_customer(client, email="ap@acme.example")
