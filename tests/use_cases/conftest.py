@@ -1,4 +1,4 @@
-"""Fixtures for use-case tests: a fresh in-memory unit of work and a settable clock."""
+"""Fixtures for use-case tests: a fresh in-memory unit of work, a settable clock and a scripted processor."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from domain.clock import FixedClock
 from tests.use_cases.factories import make_clock
-from tests.use_cases.fakes import FakeUnitOfWork
+from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork
 
 
 @pytest.fixture
@@ -17,3 +17,8 @@ def uow() -> FakeUnitOfWork:
 @pytest.fixture
 def clock() -> FixedClock:
     return make_clock()
+
+
+@pytest.fixture
+def processor() -> FakeProcessor:
+    return FakeProcessor()

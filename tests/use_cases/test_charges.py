@@ -1,0 +1,285 @@
+"""Charging a saved card or bank account (domain/payments/charges.py) on the fakes and the scripted processor."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.clock import FixedClock
+from domain.errors import Conflict, NotFound, OverAllocation
+from domain.invoices.model import InvoiceStatus
+from domain.ledger.balances import InvoiceBalance
+from domain.ledger.model import Reason
+from domain.payments.charges import PayInvoices, pay_invoices, quote_payment, start_payment, submit_payment
+from domain.payments.model import Allocation, MethodType, PaymentStatus
+from domain.payments.outcomes import apply_charge_state
+from domain.payments.processing import ChargeRequest, ChargeStatus
+from domain.payments.recovery import refresh_payment
+from tests.use_cases.factories import (
+    charge,
+    make_customer,
+    make_invoice,
+    make_payer,
+    save_method,
+    set_payment_settings,
+)
+from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
+
+
+def reasons(uow: FakeUnitOfWork, payment_id: str) -> list[Reason]:
+    return [e.reason for e in uow.entries if e.payment_id == payment_id]
+
+
+async def test_a_card_charge_that_succeeds_pays_the_invoice(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+
+    payment = await charge(uow, clock, processor, payer)
+
+    made = processor.charge_for(f"remit-{payment.id}", uow.partner_id)
+    assert made is not None and payment.status is PaymentStatus.SUCCEEDED
+    stored = uow.payment(payment.id)
+    assert (stored.status, stored.processor_payment_id, stored.settled_at) == (
+        PaymentStatus.SUCCEEDED,
+        made.processor_payment_id,
+        clock.now(),
+    )
+    assert uow.invoice(payer.invoice_id).status is InvoiceStatus.PAID
+    assert uow.balance(payer.invoice_id) == InvoiceBalance(10_000, 10_000, 0, 0)
+    assert reasons(uow, payment.id) == [Reason.PAYMENT_PENDING, Reason.PAYMENT_SETTLED]
+
+
+async def test_the_processor_is_called_once_with_a_key_derived_from_the_payment(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+
+    payment = await charge(uow, clock, processor, payer)
+
+    method = uow.method(payer.method_id)
+    assert processor.calls_to("charge") == [
+        ChargeRequest(
+            account=uow.partner_id,
+            idempotency_key=f"remit-{payment.id}",
+            processor_method_id=method.processor_method_id,
+            amount=10_000,
+            currency="USD",
+            description=f"Payment {payment.transaction_id}",
+            metadata={"payment_id": payment.id, "transaction_id": payment.transaction_id},
+        )
+    ]
+
+
+async def test_the_payment_and_its_reservation_are_committed_before_the_call(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 10_000),))
+    processor.will_be_unavailable()
+
+    payment = await pay_invoices(cmd, uow, processor=processor, clock=clock)
+    await uow.rollback()  # the process dies after the call: only what was committed remains
+
+    assert uow.payment(payment.id).status is PaymentStatus.PROCESSING
+    assert uow.balance(payer.invoice_id) == InvoiceBalance(10_000, 0, 10_000, 0)
+    assert uow.invoice(payer.invoice_id).status is InvoiceStatus.PARTIALLY_PAID
+    assert uow.event_types()[-2:] == ["payment.processing", "invoice.partially_paid"]
+
+
+async def test_a_declined_card_fails_the_payment_and_the_invoice_is_owed_again(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    processor.will_decline("insufficient_funds", "Your card has insufficient funds.")
+
+    payment = await charge(uow, clock, processor, payer)
+
+    stored = uow.payment(payment.id)
+    assert (stored.status, stored.failure_code, stored.failure_message) == (
+        PaymentStatus.FAILED,
+        "insufficient_funds",
+        "Your card has insufficient funds.",
+    )
+    assert uow.invoice(payer.invoice_id).status is InvoiceStatus.OPEN
+    assert uow.balance(payer.invoice_id) == InvoiceBalance(10_000, 0, 0, 10_000)
+    assert reasons(uow, payment.id) == [Reason.PAYMENT_PENDING, Reason.PAYMENT_FAILED]
+    assert "payment.failed" in uow.event_types()
+
+
+async def test_a_bank_debit_stays_pending_until_the_bank_settles_it(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor, kind=MethodType.US_BANK_ACCOUNT)
+    processor.will_charge(ChargeStatus.PENDING)
+
+    payment = await charge(uow, clock, processor, payer)
+
+    assert uow.payment(payment.id).status is PaymentStatus.PENDING
+    assert uow.balance(payer.invoice_id) == InvoiceBalance(10_000, 0, 10_000, 0)
+    assert reasons(uow, payment.id) == [Reason.PAYMENT_PENDING]
+
+
+async def test_a_pending_debit_converges_when_the_processor_settles_it(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor, kind=MethodType.US_BANK_ACCOUNT)
+    processor.will_charge(ChargeStatus.PENDING)
+    payment = await charge(uow, clock, processor, payer)
+    clock.at += timedelta(days=3)
+
+    settled = processor.move(payment.processor_payment_id or "", ChargeStatus.SUCCEEDED)
+    await in_transaction(uow, apply_charge_state(payment.id, settled, uow, clock=clock))
+
+    stored = uow.payment(payment.id)
+    assert (stored.status, stored.settled_at) == (PaymentStatus.SETTLED, clock.now())
+    assert uow.invoice(payer.invoice_id).status is InvoiceStatus.PAID
+    assert reasons(uow, payment.id) == [Reason.PAYMENT_PENDING, Reason.PAYMENT_SETTLED]
+
+
+async def test_a_charge_whose_answer_was_lost_converges_on_the_processors_report(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    processor.will_lose_answer("charge")
+
+    payment = await charge(uow, clock, processor, payer)
+    assert (uow.payment(payment.id).status, uow.payment(payment.id).processor_payment_id) == (
+        PaymentStatus.PROCESSING,
+        None,
+    )
+
+    made = processor.charge_for(f"remit-{payment.id}", uow.partner_id)
+    assert made is not None
+    await in_transaction(uow, apply_charge_state(payment.id, made, uow, clock=clock))
+
+    stored = uow.payment(payment.id)
+    assert (stored.status, stored.processor_payment_id) == (PaymentStatus.SUCCEEDED, made.processor_payment_id)
+    assert uow.invoice(payer.invoice_id).status is InvoiceStatus.PAID
+
+
+async def test_resuming_a_payment_whose_answer_was_lost_makes_no_second_charge(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    processor.will_lose_answer("charge")
+    payment = await charge(uow, clock, processor, payer)
+
+    resumed = await in_transaction(uow, refresh_payment(payment.id, uow, processors={"fake": processor}, clock=clock))
+
+    keys = [r.idempotency_key for r in processor.calls_to("charge")]
+    assert keys == [f"remit-{payment.id}", f"remit-{payment.id}"]
+    assert len(processor.charges) == 1
+    assert resumed.status is PaymentStatus.SUCCEEDED
+    assert reasons(uow, payment.id) == [Reason.PAYMENT_PENDING, Reason.PAYMENT_SETTLED]
+
+
+async def test_more_than_is_due_is_refused_before_anything_is_stored_or_charged(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    before = uow.state()
+    cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 10_001),))
+
+    with pytest.raises(OverAllocation):
+        await in_transaction(uow, pay_invoices(cmd, uow, processor=processor, clock=clock))
+
+    assert uow.state() == before
+    assert processor.calls_to("charge") == []
+
+
+async def test_another_customers_method_is_not_found(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    other = await make_customer(uow, clock, name="Other")
+    theirs = await save_method(uow, clock, processor, other.id)
+    cmd = PayInvoices(payer.customer_id, theirs.id, allocations=(Allocation(payer.invoice_id, 100),))
+
+    with pytest.raises(NotFound):
+        await start_payment(cmd, uow, clock=clock)
+
+
+async def test_a_method_type_the_partner_does_not_take_is_refused(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    await set_payment_settings(uow, enabled_methods=frozenset({MethodType.US_BANK_ACCOUNT}))
+    cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 100),))
+
+    with pytest.raises(Conflict) as refused:
+        await start_payment(cmd, uow, clock=clock)
+
+    assert refused.value.code == "method_not_enabled"
+
+
+async def test_part_of_an_invoice_is_refused_when_the_partner_takes_only_full_payments(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    await set_payment_settings(uow, partial_payments=False)
+    cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 9_999),))
+
+    with pytest.raises(Conflict) as refused:
+        await start_payment(cmd, uow, clock=clock)
+
+    assert refused.value.code == "partial_payments_disabled"
+
+
+async def test_the_card_fee_is_charged_on_top_of_what_the_invoice_receives(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor, card_fees=True)
+
+    payment = await charge(uow, clock, processor, payer)
+
+    assert (payment.allocated, payment.fee, payment.amount) == (10_000, 320, 10_320)  # 2.9% + 30
+    assert processor.calls_to("charge")[0].amount == 10_320
+    assert uow.balance(payer.invoice_id) == InvoiceBalance(10_000, 10_000, 0, 0)
+
+
+async def test_an_amount_is_spread_over_the_oldest_due_invoices_first(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    earlier = uow.invoice(payer.invoice_id).due_date - timedelta(days=1)
+    older = await make_invoice(uow, clock, payer.customer_id, 4_000, due_date=earlier)
+    cmd = PayInvoices(payer.customer_id, payer.method_id, amount=6_000)
+
+    quote = await quote_payment(cmd, uow, clock=clock)
+
+    assert quote.allocations == [Allocation(older.id, 4_000), Allocation(payer.invoice_id, 2_000)]
+    assert (quote.subtotal, quote.fee, quote.total) == (6_000, 0, 6_000)
+
+
+async def test_a_quote_stores_nothing_and_calls_no_processor(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor, card_fees=True)
+    before = uow.state()
+
+    quote = await quote_payment(
+        PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 10_000),)),
+        uow,
+        clock=clock,
+    )
+
+    assert (quote.subtotal, quote.fee, quote.total) == (10_000, 320, 10_320)
+    assert uow.state() == before
+    assert processor.calls_to("charge") == []
+
+
+async def test_submitting_the_same_started_payment_twice_charges_once(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 10_000),))
+    started = await in_transaction(uow, start_payment(cmd, uow, clock=clock))
+
+    await in_transaction(uow, submit_payment(started, uow, processor=processor, clock=clock))
+    after_first = uow.state()
+    await in_transaction(uow, submit_payment(started, uow, processor=processor, clock=clock))
+
+    assert len(processor.charges) == 1
+    assert uow.state() == after_first
