@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from api.deps import json_response, processors_of
 from api.errors import problems
 from api.portal.deps import Portal, PortalContext, PortalWriting, client_ip
-from api.v1.fields import RequestModel, ResourceId
+from api.v1.fields import Flag, RequestModel, ResourceId
 from domain.errors import Conflict, InvalidRequest, NotFound
 from domain.payment_methods import use_cases
 from domain.payment_methods.model import MANDATE_TEXTS, PaymentMethod, mandate_text
@@ -33,14 +33,14 @@ ShownMandateLanguage = Annotated[
 
 class PortalMethodIn(RequestModel):
     token: Token = Field(description="A single-use token from the processor's browser tokenizer.")
-    make_default: bool = False
-    save: bool = Field(
+    make_default: Flag = False
+    save: Flag = Field(
         default=True,
         description="False: keep it for one payment only (needs only `pay`, and no second factor for a bank "
         "account). Such a method can be quoted and paid with by its id, is never listed, never the default, never "
         "auto-charged, and is forgotten once it has been charged. The card fee can so be shown before paying.",
     )
-    accept_mandate: bool = Field(
+    accept_mandate: Flag = Field(
         default=False,
         description="Bank accounts: the customer accepts the debit authorization shown to them (recorded with the "
         "time, address and browser).",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field
 
 from api.deps import json_response
 from api.errors import problems
 from api.portal.deps import Portal, PortalWriting
-from api.v1.fields import RequestModel
+from api.v1.fields import Flag, RequestModel
 
 router = APIRouter(prefix="/portal/v1/me/notifications", tags=["portal"])
 
@@ -26,7 +26,7 @@ class NotificationsOut(BaseModel):
 
 
 class NotificationsIn(RequestModel):
-    reminders: StrictBool = Field(description=REMINDERS)
+    reminders: Flag = Field(description=REMINDERS)
 
 
 @router.get(

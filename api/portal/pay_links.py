@@ -23,7 +23,7 @@ from api.portal.deps import IdempotencyKey, check_origin, client_ip, credentials
 from api.portal.methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
 from api.portal.partners import Branding, branding_of
 from api.portal.schemas import AccessRequestView
-from api.v1.fields import Amount, Email, Name, RequestModel, ShortText
+from api.v1.fields import Amount, Email, Flag, Name, RequestModel, ShortText
 from api.v1.payments import AllocationOut, PaymentOut, _charge, _resume
 from domain.constant_time import same_secret
 from domain.errors import InvalidRequest, NotFound, PermissionDenied
@@ -76,7 +76,7 @@ class GuestMethodIn(RequestModel):
         description="Instead of `token`: the method of an earlier quote, to quote another amount with it.",
     )
     amount: Amount | None = Field(default=None, description="Defaults to everything due; less only if allowed.")
-    accept_mandate: bool = Field(
+    accept_mandate: Flag = Field(
         default=False, description="Bank accounts: the payer accepts the debit authorization shown to them."
     )
     mandate_language: ShownMandateLanguage = "en"

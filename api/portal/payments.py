@@ -20,7 +20,7 @@ from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
 from api.portal.deps import IdempotencyKey, Portal, PortalContext, PortalWriting
 from api.portal.invoices import attachment
 from api.portal.methods import ShownMandateLanguage, attach_token
-from api.v1.fields import Amount, Currency, Email, RequestModel, ResourceId
+from api.v1.fields import Amount, Currency, Email, Flag, RequestModel, ResourceId
 from domain.errors import DomainError, InvalidRequest, NotFound
 from domain.payment_methods.model import PaymentMethod
 from domain.payments import charges, recovery
@@ -80,12 +80,12 @@ class PortalPayIn(WhatToPay):
     token: Token | None = Field(
         default=None, description="Instead of a saved method: a fresh token from the processor's tokenizer."
     )
-    save_method: bool = Field(
+    save_method: Flag = Field(
         default=True,
         description="With `token`: keep the method for later (needs `manage_methods`; a bank account also a "
         "recent second factor). False keeps it for this payment only.",
     )
-    accept_mandate: bool = Field(default=False, description="With a bank-account `token`: the debit authorization.")
+    accept_mandate: Flag = Field(default=False, description="With a bank-account `token`: the debit authorization.")
     mandate_language: ShownMandateLanguage = "en"
     receipt_email: Email | None = Field(default=None, description="Defaults to the signed-in user's email.")
 

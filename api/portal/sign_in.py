@@ -22,7 +22,7 @@ from api.portal.deps import (
 )
 from api.portal.schemas import Accepted, AccessRequestView, SignInOut, SignInStatus
 from api.rate_limit import TokenBuckets
-from api.v1.fields import Email, RequestModel
+from api.v1.fields import Email, Flag, RequestModel
 from domain.errors import TooManyAttempts
 from domain.portal import accounts, impersonation, sign_in
 from domain.portal.ports import Credentials
@@ -80,7 +80,7 @@ class PasswordSignIn(RequestModel):
 
 class MfaVerify(RequestModel):
     code: str = Field(min_length=1, max_length=32, description="A 6-digit authenticator code, or a recovery code.")
-    recovery: bool = Field(default=False, description="True when `code` is one of the recovery codes.")
+    recovery: Flag = Field(default=False, description="True when `code` is one of the recovery codes.")
 
 
 class LinkRedeem(RequestModel):

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
-from api.v1.fields import Email, Metadata, Name, RequestModel, ShortText
+from api.v1.fields import Email, Flag, Metadata, Name, QueryFlag, RequestModel, ShortText
 from domain.customers import use_cases
 from domain.customers.model import BillingTerms, Contact, Customer
 from domain.ports import CustomerQuery
@@ -58,7 +58,7 @@ class CustomerCreate(RequestModel):
     billing_terms: BillingTerms = BillingTerms.NET_30
     external_ids: ExternalIds = {}
     metadata: Metadata = {}
-    card_fee_exempt: bool = Field(default=False, description="Absorb card fees for this customer.")
+    card_fee_exempt: Flag = Field(default=False, description="Absorb card fees for this customer.")
 
 
 class CustomerUpdate(RequestModel):
@@ -72,7 +72,7 @@ class CustomerUpdate(RequestModel):
     billing_terms: BillingTerms | None = None
     external_ids: ExternalIds | None = None
     metadata: Metadata | None = None
-    card_fee_exempt: bool | None = None
+    card_fee_exempt: Flag | None = None
 
 
 class CustomerOut(BaseModel):
@@ -199,7 +199,7 @@ async def list_customers(
     cursor: Cursor = None,
     email: Annotated[str | None, Query(max_length=320)] = None,
     tag: Annotated[str | None, Query(max_length=50)] = None,
-    archived: bool = False,
+    archived: QueryFlag = False,
 ) -> Response:
     page = await ctx.uow.customers.list(
         CustomerQuery(email=email, tag=tag, archived=archived), page_request(limit, cursor)

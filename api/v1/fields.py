@@ -1,4 +1,5 @@
-"""Field types shared by request models: strict integers for money, bounded strings, metadata."""
+"""Field types shared by request models: strict integers for money, strict booleans and dates, bounded strings,
+metadata."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pydantic import (
 from domain.money import MAX_AMOUNT
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # what fromisoformat also takes (2026-W44-1) is not a day
 
 
 class RequestModel(BaseModel):
@@ -108,7 +110,7 @@ def _iso_day(value: object) -> object:
     """Only `YYYY-MM-DD` strings: no timestamps, no numbers that happen to parse."""
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and ISO_DAY_RE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -118,3 +120,18 @@ def _iso_day(value: object) -> object:
 
 Day = Annotated[date, BeforeValidator(_iso_day), Field(description="A calendar date, `YYYY-MM-DD`.")]
 ResourceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+# A body's boolean is JSON `true` or `false`: never 0, 1, 1.0 or "yes" (pydantic's lax mode takes all of those).
+Flag = Annotated[bool, Field(strict=True)]
+
+
+def _query_flag(value: object) -> object:
+    """A query string has only text: `true` or `false`, nothing else that happens to parse (1, yes, on)."""
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError("must be true or false")
+
+
+QueryFlag = Annotated[bool, BeforeValidator(_query_flag)]

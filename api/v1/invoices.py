@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Read, ReadContext, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
-from api.v1.fields import Currency, Day, LongText, Metadata, RequestModel, ResourceId, SignedAmount
+from api.v1.fields import Currency, Day, Flag, LongText, Metadata, QueryFlag, RequestModel, ResourceId, SignedAmount
 from domain.invoices import use_cases
 from domain.invoices.model import MAX_LINES, MAX_QUANTITY, Invoice, InvoiceLine, InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
@@ -60,9 +60,7 @@ class InvoiceCreate(RequestModel):
         default=None, description="Unique per partner; generated (`INV-000042`) when omitted."
     )
     memo: LongText | None = None
-    draft: StrictBool = Field(
-        default=False, description="Create as a draft to finalize later; otherwise it opens at once."
-    )
+    draft: Flag = Field(default=False, description="Create as a draft to finalize later; otherwise it opens at once.")
     metadata: Metadata = {}
 
 
@@ -204,9 +202,9 @@ async def list_invoices(
     cursor: Cursor = None,
     status: InvoiceStatus | None = None,
     customer_id: Annotated[str | None, Query(max_length=64)] = None,
-    due_before: date | None = None,
-    due_after: date | None = None,
-    overdue: bool | None = None,
+    due_before: Day | None = None,
+    due_after: Day | None = None,
+    overdue: QueryFlag | None = None,
 ) -> Response:
     today = ctx.clock.today()
     query = InvoiceQuery(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import Read, ReadContext, Write, json_response, processors_of
 from api.errors import problems
-from api.v1.fields import RequestModel, ResourceId
+from api.v1.fields import Flag, RequestModel, ResourceId
 from domain.payment_methods import use_cases
 from domain.payment_methods.model import PaymentMethod, mandate_text
 from domain.payments.model import MethodType
@@ -49,7 +49,7 @@ class PaymentMethodAttach(RequestModel):
         }
     )
     token: Token = Field(description="A single-use token from the processor's browser tokenizer.")
-    make_default: bool = False
+    make_default: Flag = False
     mandate: MandateIn | None = Field(
         default=None, description="Required for bank accounts: the customer's acceptance of the debit agreement."
     )

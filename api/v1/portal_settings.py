@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from adapters.db.tables import PartnerRow, PartnerSlugRow, PortalSettingsRow
 from api.deps import Read, Write, json_response
 from api.errors import problems
-from api.v1.fields import Email, RequestModel
+from api.v1.fields import Email, Flag, RequestModel
 from domain.errors import Conflict
 from domain.partners.model import normalize_slug
 from domain.portal.settings import PortalSettings
@@ -71,9 +71,9 @@ class PortalSettingsUpdate(RequestModel):
     help_text: str | None = Field(default=None, max_length=5000)
     custom_domain: str | None = Field(default=None, max_length=253)
     notification_emails: list[Email] | None = Field(default=None, max_length=10)
-    guest_checkout: bool | None = None
-    team_invites: bool | None = None
-    self_enrolled_autopay: bool | None = None
+    guest_checkout: Flag | None = None
+    team_invites: Flag | None = None
+    self_enrolled_autopay: Flag | None = None
     pay_link_days_after_due: int | None = Field(default=None, ge=0, le=120, strict=True)
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Read, Write, json_response
 from api.errors import problems
-from api.v1.fields import RequestModel
+from api.v1.fields import Flag, RequestModel
 from domain.payments.model import PROCESSOR_METHODS, MethodType
 from domain.payments.settings import DisputeLostAction, PaymentSettings
 
@@ -62,8 +62,8 @@ class PaymentSettingsOut(BaseModel):
 class PaymentSettingsUpdate(RequestModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"card_fee_pass_through": False}]})
     enabled_methods: Annotated[list[MethodType], Field(max_length=len(PROCESSOR_METHODS))] | None = None
-    partial_payments: bool | None = None
-    card_fee_pass_through: bool | None = None
+    partial_payments: Flag | None = None
+    card_fee_pass_through: Flag | None = None
     card_fee_bps: Bps | None = None
     card_fee_fixed: Fixed | None = None
     amex_fee_bps: Bps | None = None

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import types
+import typing
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 import httpx
 import pytest
 import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 from sqlalchemy import text
 
 from adapters.bootstrap import Container, build
@@ -29,6 +34,7 @@ from api.pagination import encode_cursor
 from domain.api_keys.model import make_secret
 from domain.ids import new_id
 from domain.partners.use_cases import create_api_key, revoke_api_key
+from tests.api.test_tenant_isolation import api_routes
 from tests.conftest import Tenant, make_tenant
 from tests.factories import make_customer, make_invoice
 
@@ -55,12 +61,21 @@ def _row(*columns: str) -> str:
 
 
 # Every row a partner owns, with the columns that can change, plus its idempotency keys, the events it would
-# publish and its invoice-number sequence (api_keys.last_used_at may legitimately move on any request).
+# publish, its settings and its invoice-number sequence (api_keys.last_used_at may legitimately move on any request).
 _STATE_PARTS = {
     "customers": (
         "id",
         _row(
-            "name", "email", "contacts", "tags", "billing_terms", "external_ids", "metadata", "archived", "updated_at"
+            "name",
+            "email",
+            "contacts",
+            "tags",
+            "billing_terms",
+            "external_ids",
+            "metadata",
+            "archived",
+            "card_fee_exempt",
+            "updated_at",
         ),
     ),
     "invoices": (
@@ -74,6 +89,12 @@ _STATE_PARTS = {
     "journal_lines": ("id", _row("entry_id", "account", "invoice_id", "amount")),
     "idempotency_keys": (_text("id"), _row("key", "response_status")),
     "outbox_events": ("id", _row("type")),
+    "payment_methods": ("id", _row("customer_id", "type")),
+    "payment_settings": (_text("partner_id"), _row("partial_payments", "card_fee_pass_through", "updated_at")),
+    "portal_settings": (
+        _text("partner_id"),
+        _row("guest_checkout", "team_invites", "self_enrolled_autopay", "updated_at"),
+    ),
 }
 STATE_SQL = text(
     " UNION ALL ".join(
@@ -688,6 +709,200 @@ async def test_customer_update_rejects(shared: Shared, body: Body, status: int, 
 
 
 # --------------------------------------------------------------------------------------------------------------
+# booleans are JSON true/false and dates are YYYY-MM-DD, in every body
+# --------------------------------------------------------------------------------------------------------------
+
+NOT_FLAGS = [  # what pydantic's lax mode would take as a boolean
+    pytest.param(0, id="0"),
+    pytest.param(1, id="1"),
+    pytest.param(1.0, id="1.0"),
+    pytest.param("yes", id="string-yes"),
+    pytest.param("off", id="string-off"),
+    pytest.param("true", id="string-true"),
+]
+
+FLAG_FIELDS = [  # method, path (formatted with the world), body with the value, the field named
+    pytest.param(
+        "POST", "/v1/customers", lambda w, v: {"name": "x", "card_fee_exempt": v}, "card_fee_exempt", id="customer"
+    ),
+    pytest.param(
+        "PATCH",
+        "/v1/customers/{customer_id}",
+        lambda w, v: {"card_fee_exempt": v},
+        "card_fee_exempt",
+        id="customer-update",
+    ),
+    pytest.param("POST", "/v1/invoices", lambda w, v: inv(draft=v)(w), "draft", id="invoice-draft"),
+    pytest.param(
+        "POST",
+        "/v1/customers/{customer_id}/payment_methods",
+        lambda w, v: {"token": "tok_sbx_unused", "make_default": v},
+        "make_default",
+        id="payment-method-make_default",
+    ),
+    pytest.param(
+        "PATCH",
+        "/v1/settings/payments",
+        lambda w, v: {"partial_payments": v},
+        "partial_payments",
+        id="partial_payments",
+    ),
+    pytest.param(
+        "PATCH",
+        "/v1/settings/payments",
+        lambda w, v: {"card_fee_pass_through": v},
+        "card_fee_pass_through",
+        id="card_fee_pass_through",
+    ),
+    pytest.param(
+        "PATCH", "/v1/settings/portal", lambda w, v: {"guest_checkout": v}, "guest_checkout", id="guest_checkout"
+    ),
+    pytest.param("PATCH", "/v1/settings/portal", lambda w, v: {"team_invites": v}, "team_invites", id="team_invites"),
+    pytest.param(
+        "PATCH",
+        "/v1/settings/portal",
+        lambda w, v: {"self_enrolled_autopay": v},
+        "self_enrolled_autopay",
+        id="self_enrolled_autopay",
+    ),
+    pytest.param(
+        "POST",
+        "/v1/access-requests/areq_unknown/approve",
+        lambda w, v: {"new_customer": {"name": "x", "card_fee_exempt": v}},
+        "new_customer.card_fee_exempt",
+        id="approve-new_customer",
+    ),
+]
+
+
+@SHARED
+@pytest.mark.parametrize("value", NOT_FLAGS)
+@pytest.mark.parametrize(("method", "template", "make_body", "field"), FLAG_FIELDS)
+async def test_booleans_in_bodies_are_json_true_or_false(
+    shared: Shared, method: str, template: str, make_body: Callable[[World, Any], Body], field: str, value: Any
+) -> None:
+    w = shared.world
+    await shared.rejected(method, template.format(**w), make_body(w, value), 422, "validation_error", field)
+
+
+NOT_DAYS = [  # numbers that pydantic's lax mode reads as Unix times, and text that is not YYYY-MM-DD
+    pytest.param(0, id="0"),
+    pytest.param(1_700_000_000, id="unix-time"),
+    pytest.param(20261101, id="20261101-int"),
+    pytest.param(True, id="true"),
+    pytest.param("0", id="string-0"),
+    pytest.param("20261101", id="string-20261101"),
+    pytest.param("2026-11-01T00:00:00", id="timestamp"),
+    pytest.param("2026-W44-1", id="iso-week"),
+    pytest.param("2026-11-1", id="one-digit-day"),
+]
+
+DAY_FIELDS = [
+    pytest.param("/v1/invoices", lambda w, v: inv(issue_date=v)(w), "issue_date", id="issue_date"),
+    pytest.param("/v1/invoices", lambda w, v: inv(issue_date=DROP, due_date=v)(w), "due_date", id="due_date"),
+    pytest.param("/v1/payments", lambda w, v: pay(received_on=v)(w), "received_on", id="received_on"),
+]
+
+
+@SHARED
+@pytest.mark.parametrize("value", NOT_DAYS)
+@pytest.mark.parametrize(("path", "make_body", "field"), DAY_FIELDS)
+async def test_dates_in_bodies_are_yyyy_mm_dd(
+    shared: Shared, path: str, make_body: Callable[[World, Any], Body], field: str, value: Any
+) -> None:
+    await shared.rejected("POST", path, make_body(shared.world, value), 422, "validation_error", field)
+
+
+def _scalar(annotation: Any) -> type | None:
+    """`bool` or `date` when the annotation is one of them (annotated, or optional), else None."""
+    if typing.get_origin(annotation) is Annotated:
+        return _scalar(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        found = {_scalar(a) for a in typing.get_args(annotation) if a is not type(None)}
+        return found.pop() if len(found) == 1 else None
+    return annotation if annotation in (bool, date) else None
+
+
+def _models(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models(arg)
+
+
+def _body_fields(model: type[BaseModel], prefix: str, seen: set[type]) -> Iterator[tuple[str, FieldInfo]]:
+    if model in seen:
+        return
+    seen.add(model)
+    for name, info in model.model_fields.items():
+        yield prefix + name, info
+        for inner in _models(info.annotation):
+            yield from _body_fields(inner, f"{prefix}{name}.", seen)
+
+
+def typed_inputs() -> Iterator[tuple[str, str, type, TypeAdapter[Any]]]:
+    """(where, name, bool or date, validator) for every boolean and date in a query or body of /v1 and /portal/v1,
+    validated as the app validates it (FastAPI hands pydantic the parsed JSON, or the query string's text)."""
+    for method, path, route in api_routes(create_app()):
+        if not path.startswith(("/v1/", "/portal/v1/")):
+            continue
+        stack = [route.dependant]
+        while stack:
+            dependant = stack.pop()
+            stack.extend(dependant.dependencies)
+            fields = [("query", q.name, q.field_info) for q in dependant.query_params]
+            for body in dependant.body_params:
+                for model in _models(body.field_info.annotation):
+                    fields += [("body", name, info) for name, info in _body_fields(model, "", set())]
+            for where, name, info in fields:
+                kind = _scalar(info.annotation)
+                if kind is not None:
+                    typed: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+                    yield f"{method} {path} {where}", name, kind, TypeAdapter(typed)
+
+
+REFUSED: dict[tuple[str, type], list[Any]] = {
+    ("body", bool): [0, 1, 1.0, 0.0, "yes", "off", "true", "1"],
+    ("query", bool): ["0", "1", "1.0", "yes", "off", "on", "True", "FALSE", ""],
+    ("body", date): [0, 1_700_000_000, 20261101, 1.5, True, "0", "20261101", "2026-11-01T00:00:00", "2026-W44-1"],
+    ("query", date): ["0", "1700000000", "20261101", "2026-11-01T00:00:00", "2026-W44-1", "2026-11-1"],
+}
+TAKEN: dict[tuple[str, type], list[tuple[Any, Any]]] = {
+    ("body", bool): [(True, True), (False, False)],
+    ("query", bool): [("true", True), ("false", False)],
+    ("body", date): [("2026-11-01", date(2026, 11, 1))],
+    ("query", date): [("2026-11-01", date(2026, 11, 1))],
+}
+
+
+def test_every_boolean_and_date_input_is_strict() -> None:
+    """A future route cannot bring lax booleans or dates back: every one, in every query and body, takes only
+    `true`/`false` (JSON in a body, text in a query) and `YYYY-MM-DD`."""
+    seen = set()
+    for where, name, kind, adapter in typed_inputs():
+        seen.add(f"{where} {name}")
+        source = where.rsplit(" ", 1)[1]
+        for value in REFUSED[source, kind]:
+            with pytest.raises(ValidationError):
+                adapter.validate_python(value)
+                pytest.fail(f"{where} `{name}` takes {value!r}")
+        for value, expected in TAKEN[source, kind]:
+            assert adapter.validate_python(value) == expected, f"{where} `{name}` refuses {value!r}"
+    assert {  # the walk finds them (a sample from each kind of place)
+        "GET /v1/invoices query overdue",
+        "GET /v1/invoices query due_before",
+        "GET /v1/customers query archived",
+        "POST /v1/invoices body draft",
+        "POST /v1/payments body received_on",
+        "PATCH /v1/settings/portal body guest_checkout",
+        "POST /v1/access-requests/{request_id}/approve body new_customer.card_fee_exempt",
+        "POST /portal/v1/payments body save_method",
+        "POST /portal/v1/scheduled-payments body scheduled_for",
+        "POST /portal/v1/sign-in/mfa body recovery",
+    } <= seen, sorted(seen)
+
+
+# --------------------------------------------------------------------------------------------------------------
 # bodies that are not a JSON object
 # --------------------------------------------------------------------------------------------------------------
 
@@ -803,6 +1018,17 @@ QUERY_CASES = [
     pytest.param("/v1/invoices", {"status": "OPEN"}, 422, "validation_error", "status", id="status-upper-case"),
     pytest.param("/v1/invoices", {"overdue": "maybe"}, 422, "validation_error", "overdue", id="overdue-maybe"),
     pytest.param("/v1/customers", {"archived": "perhaps"}, 422, "validation_error", "archived", id="archived-perhaps"),
+    # a boolean is `true` or `false`, a date `YYYY-MM-DD`; nothing else that happens to parse
+    *[
+        pytest.param(path, {name: value}, 422, "validation_error", name, id=f"{name}-{value or 'empty'}")
+        for path, name in [("/v1/invoices", "overdue"), ("/v1/customers", "archived")]
+        for value in ("0", "1", "1.0", "yes", "off", "on", "True", "FALSE", "")
+    ],
+    *[
+        pytest.param("/v1/invoices", {name: value}, 422, "validation_error", name, id=f"{name}-{value}")
+        for name in ("due_before", "due_after")
+        for value in ("0", "1700000000", "20261101", "2026-11-01T00:00:00", "2026-W44-1", "2026-11-1")
+    ],
     pytest.param("/v1/customers", {"email": "e" * 321}, 422, "validation_error", "email", id="email-321"),
     pytest.param("/v1/customers", {"tag": "t" * 51}, 422, "validation_error", "tag", id="tag-51"),
     pytest.param(

@@ -7113,7 +7113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment processor could not be reached; nothing was charged twice, retry later. */
+            /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7762,7 +7762,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment processor could not be reached; nothing was charged twice, retry later. */
+            /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10111,7 +10111,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment processor could not be reached; nothing was charged twice, retry later. */
+            /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11402,7 +11402,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment processor could not be reached; nothing was charged twice, retry later. */
+            /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11785,7 +11785,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment processor could not be reached; nothing was charged twice, retry later. */
+            /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11882,7 +11882,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment processor could not be reached; nothing was charged twice, retry later. */
+            /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,122 @@
+"""Strict booleans and dates in the portal's bodies: JSON `true`/`false` and `YYYY-MM-DD` only, anything else a 422
+naming the field, with nothing written."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from adapters.bootstrap import Container
+from tests.conftest import Tenant
+from tests.portal_customers import PortalCustomer, Portals, row_counts
+
+Body = dict[str, Any]
+
+NOT_FLAGS = [0, 1, 1.0, "yes", "off", "true"]  # what pydantic's lax mode would take as a boolean
+NOT_DAYS = [0, 1_700_000_000, 20261101, "20261101", "2026-11-01T00:00:00", "2026-W44-1", "2026-11-1"]
+
+
+@pytest.fixture
+async def portals(client: httpx.AsyncClient, container: Container, tenant: Tenant) -> AsyncIterator[Portals]:
+    async with Portals(client, container, tenant) as p:
+        yield p
+
+
+@dataclass
+class Scene:
+    customer: PortalCustomer
+    guest: httpx.AsyncClient  # no session: pay links
+    card_id: str
+    invoice_id: str
+    link_token: str
+
+    def what_to_pay(self) -> Body:
+        return {"payment_method_id": self.card_id, "allocations": [{"invoice_id": self.invoice_id, "amount": 1_000}]}
+
+
+@pytest.fixture
+async def scene(portals: Portals, client: httpx.AsyncClient) -> Scene:
+    c = await portals.customer()
+    invoice = await c.invoice(10_000)
+    card = await c.method("visa")
+    link = await client.post(f"/v1/invoices/{invoice['id']}/pay-link")
+    assert link.status_code == 200, link.text
+    return Scene(c, await portals.browser(), card["id"], invoice["id"], link.json()["token"])
+
+
+# (who sends it, method, path, the body with the value, the field named)
+FLAG_FIELDS: list[tuple[str, str, str, Callable[[Scene, Any], Body], str]] = [
+    ("customer", "POST", "/portal/v1/payments", lambda s, v: {**s.what_to_pay(), "save_method": v}, "save_method"),
+    (
+        "customer",
+        "POST",
+        "/portal/v1/payments",
+        lambda s, v: {**s.what_to_pay(), "accept_mandate": v},
+        "accept_mandate",
+    ),
+    (
+        "customer",
+        "POST",
+        "/portal/v1/payment-methods",
+        lambda s, v: {"token": "tok_x", "make_default": v},
+        "make_default",
+    ),
+    ("customer", "POST", "/portal/v1/payment-methods", lambda s, v: {"token": "tok_x", "save": v}, "save"),
+    (
+        "customer",
+        "POST",
+        "/portal/v1/payment-methods",
+        lambda s, v: {"token": "tok_x", "accept_mandate": v},
+        "accept_mandate",
+    ),
+    ("guest", "POST", "/portal/v1/pay-links/{link}/quote", lambda s, v: {"accept_mandate": v}, "accept_mandate"),
+    ("customer", "POST", "/portal/v1/sign-in/mfa", lambda s, v: {"code": "123456", "recovery": v}, "recovery"),
+    ("customer", "PATCH", "/portal/v1/me/notifications", lambda s, v: {"reminders": v}, "reminders"),
+]
+
+
+def assert_refused(case: str, r: httpx.Response, field: str) -> None:
+    assert r.status_code == 422, f"{case}: {r.status_code} {r.text}"
+    assert r.headers["content-type"] == "application/problem+json", case
+    problem = r.json()
+    assert problem["code"] == "validation_error", f"{case}: {problem}"
+    assert field in [e["field"] for e in problem["errors"]], f"{case}: {problem['errors']}"
+
+
+async def send(scene: Scene, who: str, method: str, path: str, body: Body) -> httpx.Response:
+    browser = scene.guest if who == "guest" else scene.customer.browser
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    return await browser.request(method, path.format(link=scene.link_token), json=body, headers=headers)
+
+
+async def notifications(scene: Scene) -> Any:
+    r = await scene.customer.browser.get("/portal/v1/me/notifications")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_portal_booleans_are_json_true_or_false(scene: Scene, container: Container, tenant: Tenant) -> None:
+    before = await row_counts(container, tenant), await notifications(scene)
+    for who, method, path, make_body, field in FLAG_FIELDS:
+        for value in NOT_FLAGS:
+            case = f"{method} {path} {field}={value!r}"
+            r = await send(scene, who, method, path, make_body(scene, value))
+            assert_refused(case, r, field)
+    assert (await row_counts(container, tenant), await notifications(scene)) == before, "a refused request wrote"
+    # ...and JSON booleans still work
+    ok = await send(scene, "customer", "PATCH", "/portal/v1/me/notifications", {"reminders": False})
+    assert ok.status_code == 200 and ok.json()["reminders"] is False, ok.text
+
+
+async def test_portal_dates_are_yyyy_mm_dd(scene: Scene, container: Container, tenant: Tenant) -> None:
+    before = await row_counts(container, tenant)
+    for value in NOT_DAYS:
+        body = {**scene.what_to_pay(), "scheduled_for": value}
+        r = await send(scene, "customer", "POST", "/portal/v1/scheduled-payments", body)
+        assert_refused(f"scheduled_for={value!r}", r, "scheduled_for")
+    assert await row_counts(container, tenant) == before, "a refused request wrote"
