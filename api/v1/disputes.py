@@ -96,6 +96,8 @@ async def list_disputes(
     payment_id: Annotated[str | None, Field(max_length=64)] = None,
     status: DisputeStatus | None = None,
 ) -> Response:
+    if payment_id is not None:
+        await ctx.uow.payments.get(payment_id)  # another partner's or an unknown payment: 404, not an empty list
     page = await ctx.uow.disputes.list(DisputeQuery(payment_id=payment_id, status=status), page_request(limit, cursor))
     return json_response(page_of(page, [DisputeOut.of(d) for d in page.items]))
 

@@ -1052,6 +1052,10 @@ QUERY_CASES = [
     pytest.param(
         "/v1/ledger/entries", {"payment_id": "p" * 65}, 422, "validation_error", "payment_id", id="ledger-payment_id-65"
     ),
+    pytest.param(
+        "/v1/disputes", {"payment_id": new_id("pay")}, 404, "resource_missing", None, id="disputes-unknown-payment"
+    ),
+    pytest.param("/v1/disputes", {"payment_id": "nope"}, 404, "resource_missing", None, id="disputes-payment-garbage"),
     pytest.param("/v1/invoices", {"customer_id": "a\u0000b"}, 400, "invalid_characters", None, id="query-NUL"),
     pytest.param("/v1/customers", {"tag": "\u0000"}, 400, "invalid_characters", None, id="tag-NUL"),
     # a lone surrogate, UTF-8-encoded (not valid UTF-8): decoded as replacement characters, never stored

@@ -419,6 +419,8 @@ LIST_FILTERS = [  # path, filter, A's resource, whether A's own query finds rows
     ("/v1/ledger/entries", "invoice_id", "unpaid", True),
     ("/v1/ledger/entries", "invoice_id", "draft", False),
     ("/v1/ledger/entries", "payment_id", "payment", True),
+    ("/v1/disputes", "payment_id", "card_payment", True),
+    ("/v1/disputes", "payment_id", "payment", False),
     ("/v1/scheduled-payments", "customer_id", "customer", False),
     ("/v1/invoice-questions", "invoice_id", "unpaid", False),
 ]
