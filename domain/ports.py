@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from domain.api_keys.model import ApiKey
 from domain.customers.model import Customer
+from domain.events import Event
 from domain.invoices.model import Invoice, InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import JournalEntry, Reason
@@ -195,7 +196,7 @@ class UnitOfWork(Protocol):
         """Only for work that must be durable before calling out (a processor charge); otherwise the edge commits."""
         ...
 
-    def record(self, event_type: str, payload: dict[str, Any]) -> None:
+    def record(self, event: Event) -> None:
         """Queue a domain event for the outbox, written in this same transaction."""
         ...
 

@@ -43,6 +43,7 @@ from adapters.db.scheduled_payments import SqlScheduledPayments
 from adapters.db.tables import AuditLogRow, OutboxEventRow, core
 from adapters.mail.notifications import PAYMENT_EVENTS
 from domain.clock import Clock, SystemClock
+from domain.events import Event
 from domain.ids import new_id
 from domain.ports import JobQueue
 
@@ -115,8 +116,8 @@ class SqlUnitOfWork:
             raise RuntimeError("unit of work is not scoped to a partner")
         return self._partner_id
 
-    def record(self, event_type: str, payload: dict[str, Any]) -> None:
-        self._events.append((event_type, payload))
+    def record(self, event: Event) -> None:
+        self._events.append((event.type, event.payload()))
 
     async def audit(
         self,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.customers.model import BillingTerms, Contact, Customer, normalize_tags
+from domain.events import CustomerArchived, CustomerCreated, CustomerUpdated
 from domain.ports import UnitOfWork
 
 
@@ -45,7 +46,7 @@ async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, clock: Clock)
         updated_at=now,
     )
     await uow.customers.add(customer)
-    uow.record("customer.created", {"customer_id": customer.id})
+    uow.record(CustomerCreated(customer_id=customer.id))
     return customer
 
 
@@ -64,7 +65,7 @@ async def update_customer(cmd: UpdateCustomer, uow: UnitOfWork, *, clock: Clock)
             raise ValueError(f"unknown customer field {name}")
     customer.updated_at = clock.now()
     await uow.customers.save(customer)
-    uow.record("customer.updated", {"customer_id": customer.id, "fields": sorted(cmd.changes)})
+    uow.record(CustomerUpdated(customer_id=customer.id, fields=tuple(sorted(cmd.changes))))
     return customer
 
 
@@ -74,5 +75,5 @@ async def archive_customer(customer_id: str, uow: UnitOfWork, *, clock: Clock) -
         customer.archived = True
         customer.updated_at = clock.now()
         await uow.customers.save(customer)
-        uow.record("customer.archived", {"customer_id": customer.id})
+        uow.record(CustomerArchived(customer_id=customer.id))
     return customer

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest
+from domain.events import InvoiceArchived, InvoiceCreated, InvoiceFinalized, InvoiceVoided
 from domain.invoices.model import Invoice, InvoiceLine, InvoiceStatus, format_invoice_number, lines_total
 from domain.ledger import entries
 from domain.ledger.balances import InvoiceBalance
@@ -51,7 +52,7 @@ async def create_invoice(cmd: CreateInvoice, uow: UnitOfWork, *, clock: Clock) -
         status=InvoiceStatus.DRAFT,
     )
     await uow.invoices.add(invoice)
-    uow.record("invoice.created", {"invoice_id": invoice.id})
+    uow.record(InvoiceCreated(invoice_id=invoice.id))
     if not cmd.draft:
         await _issue(invoice, uow, clock=clock)
     return invoice
@@ -79,7 +80,7 @@ async def _issue(invoice: Invoice, uow: UnitOfWork, *, clock: Clock) -> None:
     invoice.finalized_at = now
     await uow.invoices.save(invoice)
     await uow.ledger.add(entries.invoice_issued(invoice, at=now))
-    uow.record("invoice.finalized", {"invoice_id": invoice.id, "total": invoice.total, "currency": invoice.currency})
+    uow.record(InvoiceFinalized(invoice_id=invoice.id, total=invoice.total, currency=invoice.currency))
 
 
 async def finalize_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Invoice:
@@ -112,7 +113,7 @@ async def void_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Inv
     invoice.move_to(InvoiceStatus.VOID)
     invoice.voided_at = now
     await uow.invoices.save(invoice)
-    uow.record("invoice.voided", {"invoice_id": invoice.id})
+    uow.record(InvoiceVoided(invoice_id=invoice.id))
     return invoice
 
 
@@ -129,7 +130,7 @@ async def archive_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> 
     invoice.move_to(InvoiceStatus.ARCHIVED)
     invoice.archived_at = clock.now()
     await uow.invoices.save(invoice)
-    uow.record("invoice.archived", {"invoice_id": invoice.id})
+    uow.record(InvoiceArchived(invoice_id=invoice.id))
     return invoice
 
 

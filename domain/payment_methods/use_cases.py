@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest
+from domain.events import PaymentMethodAttached, PaymentMethodDefaultChanged, PaymentMethodDetached
 from domain.pagination import PageRequest
 from domain.payment_methods.model import MANDATE_LANGUAGES, MANDATE_TEXTS, Mandate, PaymentMethod
 from domain.payments.model import BANK_DEBITS
@@ -54,7 +55,7 @@ async def attach_method(
         await uow.payment_methods.clear_default(customer.id)
         method.is_default = True
     await uow.payment_methods.add(method)
-    uow.record("payment_method.attached", {"payment_method_id": method.id, "customer_id": customer.id})
+    uow.record(PaymentMethodAttached(payment_method_id=method.id, customer_id=customer.id))
     return method
 
 
@@ -70,7 +71,7 @@ async def detach_method(
     method.detached_at = clock.now()
     method.is_default = False
     await uow.payment_methods.save(method)
-    uow.record("payment_method.detached", {"payment_method_id": method.id, "customer_id": method.customer_id})
+    uow.record(PaymentMethodDetached(payment_method_id=method.id, customer_id=method.customer_id))
     await uow.commit()
     await processors[method.processor].detach_method(
         account=uow.partner_id, processor_method_id=method.processor_method_id
@@ -86,5 +87,5 @@ async def make_default(method_id: str, uow: UnitOfWork) -> PaymentMethod:
         await uow.payment_methods.clear_default(method.customer_id)
         method.is_default = True
         await uow.payment_methods.save(method)
-        uow.record("payment_method.default_changed", {"payment_method_id": method.id})
+        uow.record(PaymentMethodDefaultChanged(payment_method_id=method.id, customer_id=method.customer_id))
     return method

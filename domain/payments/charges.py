@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from domain.clock import Clock
 from domain.customers.model import Customer
 from domain.errors import Conflict, InvalidRequest, NotFound
+from domain.events import PaymentProcessing
 from domain.invoices.model import Invoice
 from domain.ledger import entries
 from domain.ledger.balances import InvoiceBalance
@@ -194,7 +195,7 @@ async def start_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock, retr
     )
     await uow.payments.add(payment)
     await uow.ledger.add(entries.payment_pending(payment, at=now))
-    uow.record("payment.processing", _event(payment))
+    uow.record(PaymentProcessing.of(payment))
     pending = {a.invoice_id: a.amount for a in payment.allocations}
     await restate(p.invoices, uow, {i: b.reserving(pending[i]) for i, b in p.balances.items()})
     return Started(payment, p.method)
@@ -247,14 +248,3 @@ async def start_retry(payment_id: str, uow: UnitOfWork, *, clock: Clock) -> Star
         currency=original.currency,
     )
     return await start_payment(cmd, uow, clock=clock, retry_of=original)
-
-
-def _event(payment: Payment) -> dict[str, object]:
-    return {
-        "payment_id": payment.id,
-        "transaction_id": payment.transaction_id,
-        "customer_id": payment.customer_id,
-        "amount": payment.amount,
-        "currency": payment.currency,
-        "status": payment.status.value,
-    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.errors import Conflict, CurrencyMismatch, InvalidRequest, OverAllocation
+from domain.events import INVOICE_STATUS_EVENTS
 from domain.invoices.model import ISSUED, PAYABLE, Invoice, status_for
 from domain.ledger.balances import InvoiceBalance
 from domain.payments.model import Allocation
@@ -60,7 +61,7 @@ async def restate(
         if target != invoice.status:
             invoice.move_to(target)
             await uow.invoices.save(invoice)
-            uow.record(f"invoice.{target.value}", {"invoice_id": invoice.id})
+            uow.record(INVOICE_STATUS_EVENTS[target](invoice_id=invoice.id))
 
 
 async def restate_invoices_of(invoice_ids: Sequence[str], uow: UnitOfWork) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from domain.clock import Clock
 from domain.errors import Conflict
+from domain.events import DisputeUpdated
 from domain.payments.disputes import Dispute, path_to
 from domain.payments.processing import DisputeStatus
 from domain.ports import PaymentProcessor, UnitOfWork
@@ -33,5 +34,5 @@ async def submit_evidence(
     dispute.evidence_submitted_at = now
     dispute.updated_at = now
     await uow.disputes.save(dispute)
-    uow.record("dispute.updated", {"dispute_id": dispute.id, "status": dispute.status.value})
+    uow.record(DisputeUpdated(dispute_id=dispute.id, payment_id=dispute.payment_id, status=dispute.status.value))
     return dispute

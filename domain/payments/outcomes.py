@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from domain.clock import Clock
 from domain.errors import NotFound
+from domain.events import DisputeClosed, DisputeCreated, DisputeUpdated, payment_moved
 from domain.ledger import entries
 from domain.ledger.model import Reason
 from domain.payments.common import restate_invoices_of
@@ -45,7 +46,7 @@ async def _move(payment: Payment, target: PaymentStatus, uow: UnitOfWork) -> boo
     if not payment.can_move_to(target):
         return False  # a repeated or out-of-date report: nothing to do
     payment.move_to(target)
-    uow.record(f"payment.{target.value}", {"payment_id": payment.id, "transaction_id": payment.transaction_id})
+    uow.record(payment_moved(payment))
     return True
 
 
@@ -135,7 +136,7 @@ async def _apply_dispute(payment: Payment, state: DisputeState, uow: UnitOfWork,
             updated_at=now,
         )
         await uow.disputes.add(dispute)
-        uow.record("dispute.created", {"dispute_id": dispute.id, "payment_id": payment.id})
+        uow.record(DisputeCreated(dispute_id=dispute.id, payment_id=payment.id, status=dispute.status.value))
         if not warning:
             await _funds_withdrawn(payment, dispute, uow, clock)
     elif dispute.payment_id != payment.id:
@@ -161,9 +162,9 @@ async def _apply_dispute(payment: Payment, state: DisputeState, uow: UnitOfWork,
         dispute.updated_at = now
         if dispute.status in {DisputeStatus.WON, DisputeStatus.LOST, DisputeStatus.WARNING_CLOSED}:
             dispute.closed_at = now
-            uow.record("dispute.closed", {"dispute_id": dispute.id, "status": dispute.status.value})
+            uow.record(DisputeClosed(dispute_id=dispute.id, payment_id=payment.id, status=dispute.status.value))
         else:
-            uow.record("dispute.updated", {"dispute_id": dispute.id, "status": dispute.status.value})
+            uow.record(DisputeUpdated(dispute_id=dispute.id, payment_id=payment.id, status=dispute.status.value))
         await uow.disputes.save(dispute)
     return created or bool(path)
 

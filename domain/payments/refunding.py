@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest
+from domain.events import REFUND_STATUS_EVENTS, RefundSucceeded
 from domain.ledger import entries
 from domain.payments.model import CAPTURED, Payment, PaymentStatus
 from domain.payments.outcomes import apply_charge_state
@@ -150,7 +151,7 @@ async def _close(
     refund.failure_message = message
     refund.updated_at = clock.now()
     await uow.refunds.save(refund)
-    uow.record(f"refund.{status.value}", {"refund_id": refund.id, "payment_id": refund.payment_id})
+    uow.record(REFUND_STATUS_EVENTS[status].of(refund))
     return refund
 
 
@@ -166,4 +167,4 @@ async def _succeeded(refund: Refund, payment: Payment, uow: UnitOfWork, clock: C
     payment.move_to(target)
     payment.updated_at = now
     await uow.payments.save(payment)
-    uow.record("refund.succeeded", {"refund_id": refund.id, "payment_id": payment.id, "amount": refund.amount})
+    uow.record(RefundSucceeded.of(refund))

@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest
+from domain.events import PaymentCanceled, PaymentSucceeded
 from domain.invoices.model import InvoiceStatus
 from domain.ledger import entries
 from domain.ledger.model import Reason
@@ -56,10 +57,7 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
     check_within_due(payment.allocations, balances, currency)
     await uow.payments.add(payment)
     await uow.ledger.add(entries.payment_applied(payment, at=payment.created_at))
-    uow.record(
-        "payment.succeeded",
-        {"payment_id": payment.id, "amount": payment.amount, "currency": currency, "customer_id": cmd.customer_id},
-    )
+    uow.record(PaymentSucceeded.of(payment))
     applied = {a.invoice_id: a.amount for a in payment.allocations}
     await restate(invoices, uow, {i: b.applying(applied[i]) for i, b in balances.items()})
     return payment
@@ -87,7 +85,7 @@ async def cancel_offline_payment(payment_id: str, uow: UnitOfWork, *, clock: Clo
     await uow.ledger.add(applied.reversal(reason=Reason.PAYMENT_REVERSED, at=now))
     payment.canceled_at = now
     await uow.payments.save(payment)
-    uow.record("payment.canceled", {"payment_id": payment.id})
+    uow.record(PaymentCanceled.of(payment))
     await restate(invoices, uow)
     return payment
 

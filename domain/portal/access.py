@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from domain.customers.use_cases import CreateCustomer, create_customer
 from domain.errors import Conflict, NotFound, PermissionDenied
+from domain.events import AccessRequestApproved, AccessRequestCreated
 from domain.mail import Email, Template
 from domain.portal.access_requests import AccessRequest, AccessRequestStatus
 from domain.portal.accounts import issue_link, link_url
@@ -49,7 +50,7 @@ async def file_request(
         suggested_customer_id=suggested_customer_id,
     )
     await uow.access_requests.add(request)
-    uow.record("access_request.created", {"access_request_id": request.id})
+    uow.record(AccessRequestCreated(access_request_id=request.id))
     await uow.emails.queue(
         Email(
             to=session.email,
@@ -148,7 +149,7 @@ async def approve(
             partner_id=uow.partner_id,
         )
     )
-    uow.record("access_request.approved", {"access_request_id": request.id, "customer_id": customer.id})
+    uow.record(AccessRequestApproved(access_request_id=request.id, customer_id=customer.id))
     await uow.audit(
         actor=actor, action="access_request.approved", subject=request.id, details={"customer_id": customer.id}
     )

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest, InvalidTransition
+from domain.events import InvoiceQuestioned, InvoiceQuestionResolved
 from domain.ids import new_id
 from domain.mail import Email, Template
 from domain.pagination import Page, PageRequest
@@ -118,10 +119,7 @@ async def ask_question(cmd: AskQuestion, uow: QuestionsUnitOfWork, *, clock: Clo
         portal_user_id=cmd.portal_user_id,
     )
     await uow.invoice_questions.add(question)
-    uow.record(
-        "invoice.questioned",
-        {"question_id": question.id, "invoice_id": invoice.id, "customer_id": cmd.customer_id},
-    )
+    uow.record(InvoiceQuestioned(question_id=question.id, invoice_id=invoice.id, customer_id=cmd.customer_id))
     customer = await uow.customers.get(cmd.customer_id)
     settings = await uow.portal_settings.get()
     recipients = list(settings.notification_emails) or ([settings.support_email] if settings.support_email else [])
@@ -152,8 +150,9 @@ async def resolve_question(
     question.resolved_at = clock.now()
     await uow.invoice_questions.save(question)
     uow.record(
-        "invoice.question_resolved",
-        {"question_id": question.id, "invoice_id": question.invoice_id, "customer_id": question.customer_id},
+        InvoiceQuestionResolved(
+            question_id=question.id, invoice_id=question.invoice_id, customer_id=question.customer_id
+        )
     )
     to = await _asker(question, uow)
     if to is not None:

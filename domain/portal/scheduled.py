@@ -13,10 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from domain.clock import Clock
 from domain.errors import Conflict, DomainError, InvalidRequest, InvalidTransition
+from domain.events import (
+    ScheduledPaymentCanceled,
+    ScheduledPaymentCreated,
+    ScheduledPaymentEvent,
+    ScheduledPaymentExecuted,
+    ScheduledPaymentFailed,
+)
 from domain.ids import new_id
 from domain.mail import Email, Template
 from domain.pagination import Page, PageRequest
@@ -174,7 +181,7 @@ async def schedule_payment(cmd: SchedulePayment, uow: ScheduledUnitOfWork, *, cl
         portal_user_id=cmd.portal_user_id,
     )
     await uow.scheduled_payments.add(scheduled)
-    uow.record("scheduled_payment.created", _event(scheduled))
+    uow.record(_event(ScheduledPaymentCreated, scheduled))
     return scheduled
 
 
@@ -200,7 +207,7 @@ async def cancel_scheduled(ident: str, uow: ScheduledUnitOfWork, *, by: str, clo
     scheduled = await uow.scheduled_payments.get(ident, lock=True)
     scheduled.cancel(by=by, at=clock.now())
     await uow.scheduled_payments.save(scheduled)
-    uow.record("scheduled_payment.canceled", {**_event(scheduled), "canceled_by": by})
+    uow.record(_event(ScheduledPaymentCanceled, scheduled, canceled_by=by))
     return scheduled
 
 
@@ -249,7 +256,7 @@ async def _refused(ident: str, reason: str, uow: ScheduledUnitOfWork, *, clock: 
     scheduled.fail(reason)
     scheduled.executed_at = clock.now()
     await uow.scheduled_payments.save(scheduled)
-    uow.record("scheduled_payment.failed", {**_event(scheduled), "reason": scheduled.failure_message})
+    uow.record(_event(ScheduledPaymentFailed, scheduled, reason=scheduled.failure_message or reason, payment_id=None))
     await _notify(scheduled, None, uow)
     return scheduled
 
@@ -263,13 +270,15 @@ async def _conclude(ident: str, payment: Payment, uow: ScheduledUnitOfWork, *, c
         return scheduled
     if payment.status is PaymentStatus.FAILED:
         scheduled.fail(payment.failure_message or "The payment was declined.")
-        event = "scheduled_payment.failed"
+        event: ScheduledPaymentEvent = _event(
+            ScheduledPaymentFailed, scheduled, reason=scheduled.failure_message or "", payment_id=payment.id
+        )
     else:
         scheduled.move_to(ScheduledStatus.EXECUTED)
-        event = "scheduled_payment.executed"
+        event = _event(ScheduledPaymentExecuted, scheduled, payment_id=payment.id)
     scheduled.executed_at = clock.now()
     await uow.scheduled_payments.save(scheduled)
-    uow.record(event, {**_event(scheduled), "payment_id": payment.id})
+    uow.record(event)
     await _notify(scheduled, payment, uow)
     return scheduled
 
@@ -316,12 +325,16 @@ async def _recipient(scheduled: ScheduledPayment, payment: Payment | None, uow: 
     return (await uow.customers.get(scheduled.customer_id)).email
 
 
-def _event(scheduled: ScheduledPayment) -> dict[str, object]:
-    return {
-        "scheduled_payment_id": scheduled.id,
-        "customer_id": scheduled.customer_id,
-        "amount": scheduled.amount,
-        "currency": scheduled.currency,
-        "scheduled_for": scheduled.scheduled_for.isoformat(),
-        "status": scheduled.status.value,
-    }
+E = TypeVar("E", bound=ScheduledPaymentEvent)
+
+
+def _event(kind: type[E], scheduled: ScheduledPayment, **details: Any) -> E:
+    return kind(
+        scheduled_payment_id=scheduled.id,
+        customer_id=scheduled.customer_id,
+        amount=scheduled.amount,
+        currency=scheduled.currency,
+        scheduled_for=scheduled.scheduled_for,
+        status=scheduled.status.value,
+        **details,
+    )

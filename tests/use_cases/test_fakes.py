@@ -10,6 +10,7 @@ import pytest
 from domain.clock import FixedClock
 from domain.customers.model import Customer
 from domain.errors import Conflict, NotFound
+from domain.events import CustomerArchived, InvoiceVoided
 from domain.ids import new_id
 from domain.invoices.model import InvoiceLine, InvoiceStatus
 from domain.invoices.use_cases import archive_invoice, void_invoice
@@ -211,7 +212,7 @@ async def test_rollback_restores_the_last_commit(uow: FakeUnitOfWork, clock: Fix
     committed = uow.state()
 
     assert await uow.sequences.next_invoice_sequence() == 2
-    uow.record("something.happened", {})
+    uow.record(InvoiceVoided(invoice_id=invoice.id))
     await uow.invoices.save(replace(uow.invoice(invoice.id), status=InvoiceStatus.VOID))
     assert uow.state() != committed
 
@@ -226,7 +227,7 @@ async def test_context_manager_rolls_back_what_was_not_committed(clock: FixedClo
     uow = FakeUnitOfWork()
     async with uow:
         customer = await make_customer(uow, clock)  # committed
-        uow.record("uncommitted", {})
+        uow.record(CustomerArchived(customer_id=customer.id))
     assert uow.event_types() == ["customer.created"]
     assert uow.customer(customer.id).name == "Acme Dental"
     assert uow.commits == 1 and uow.rollbacks == 1

@@ -435,7 +435,13 @@ async def test_partial_payment(uow: FakeUnitOfWork, clock: FixedClock) -> None:
         (Account.CASH, 2_500, None),
         (Account.RECEIVABLE, -2_500, invoice.id),
     }
-    succeeded = {"payment_id": payment.id, "amount": 2_500, "currency": "USD", "customer_id": customer.id}
+    succeeded = {
+        "payment_id": payment.id,
+        "transaction_id": payment.transaction_id,
+        "customer_id": customer.id,
+        "amount": 2_500,
+        "currency": "USD",
+    }
     assert uow.events[-2:] == [
         ("payment.succeeded", succeeded),
         ("invoice.partially_paid", {"invoice_id": invoice.id}),
@@ -600,8 +606,17 @@ async def test_cancel_reverses_the_payment_and_reopens_the_invoice(uow: FakeUnit
         (ln.account, ln.amount, ln.invoice_id) for ln in applied.lines
     ]
     assert uow.events[-2:] == [
-        ("payment.canceled", {"payment_id": payment.id}),
-        ("invoice.open", {"invoice_id": invoice.id}),
+        (
+            "payment.canceled",
+            {
+                "payment_id": payment.id,
+                "transaction_id": payment.transaction_id,
+                "customer_id": customer.id,
+                "amount": 5_000,
+                "currency": "USD",
+            },
+        ),
+        ("invoice.reopened", {"invoice_id": invoice.id}),
     ]
 
 

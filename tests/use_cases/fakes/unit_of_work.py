@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from domain.customers.model import Customer
+from domain.events import Event
 from domain.invoices.model import Invoice
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import JournalEntry
@@ -72,8 +73,8 @@ class FakeUnitOfWork:
         assert partner_id == self.partner_id, "the fake holds one partner's rows"
         return self
 
-    def record(self, event_type: str, payload: dict[str, Any]) -> None:
-        self.tables.events.append((event_type, copy.deepcopy(payload)))
+    def record(self, event: Event) -> None:
+        self.tables.events.append((event.type, event.payload()))
 
     async def audit(
         self,
