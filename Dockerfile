@@ -24,5 +24,9 @@ COPY web-portal/pay-button ./web-portal/pay-button
 RUN pip install --no-cache-dir --no-deps -e . && useradd --create-home remit && mkdir -p var && chown remit var
 USER remit
 ENV REMIT_ENV=production
+# The load balancer or TLS-terminating proxy in front, as addresses or CIDR networks separated by commas (for
+# example 10.0.0.0/8): only its X-Forwarded-For and X-Forwarded-Proto are believed. Empty trusts none; set it with
+# `docker run -e REMIT_TRUSTED_PROXIES=…`, or clients share one rate-limit bucket and the cookie is not Secure.
+ENV REMIT_TRUSTED_PROXIES=""
 EXPOSE 8000
 CMD ["remit", "serve", "--host", "0.0.0.0", "--port", "8000"]

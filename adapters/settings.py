@@ -6,12 +6,13 @@ import hashlib
 import hmac
 import secrets
 from email.utils import parseaddr
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 VAR_DIR = Path("var")
 # The customer portal's built web app (`make web`); Docker images copy it to the same place.
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     mail_from: str = "Remit <no-reply@remit.local>"
     web_portal_dir: Path = WEB_PORTAL_DIST
+    # The load balancers and reverse proxies in front (addresses or CIDR networks, comma-separated) whose
+    # X-Forwarded-For and X-Forwarded-Proto are believed. None by default: the connection's own peer and scheme.
+    trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
 
     @field_validator("database_url")
     @classmethod
@@ -80,6 +84,23 @@ class Settings(BaseSettings):
         if "@" not in address or address.startswith("@") or address.endswith("@"):
             raise ValueError("must be an address such as 'Remit <billing@example.com>' or billing@example.com")
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        networks = []
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            try:
+                networks.append(ip_network(part))
+            except ValueError as exc:
+                raise ValueError(
+                    f"must list IP addresses or CIDR networks separated by commas, e.g. 10.0.0.0/8,127.0.0.1 ({exc})"
+                ) from None
+        return tuple(networks)
 
     @field_validator("base_url")
     @classmethod

@@ -25,6 +25,7 @@ from api.portal import routes as portal_routes
 from api.portal.deps import PartnerMoved, problem_redirect
 from api.portal.sign_in import portal_limits
 from api.rate_limit import TokenBuckets, retry_after
+from api.trusted_proxies import TrustedProxies
 from api.v1 import (
     access_requests,
     customers,
@@ -181,6 +182,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         return exc.response()
 
     app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(TrustedProxies, proxies=settings.trusted_proxies)  # outermost: who is asking, first
 
     for module in (
         customers,

@@ -69,7 +69,8 @@ def serve(
     import uvicorn
 
     _settings()
-    uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level="info", proxy_headers=True)
+    # X-Forwarded-* are read by the app itself, through REMIT_TRUSTED_PROXIES (api/trusted_proxies.py): one rule.
+    uvicorn.run("api.main:app", host=host, port=port, workers=workers, log_level="info", proxy_headers=False)
 
 
 @app.command()

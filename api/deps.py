@@ -16,6 +16,7 @@ from adapters.db.unit_of_work import SqlUnitOfWork
 from api.auth import Principal, authenticate
 from api.errors import problem
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
+from api.trusted_proxies import client_ip
 from domain.clock import Clock
 from domain.ports import PaymentProcessor
 
@@ -61,8 +62,7 @@ async def _principal(
     request: Request, uow: UoW, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
     header = f"{credentials.scheme} {credentials.credentials}" if credentials else None
-    client = request.client.host if request.client else "?"
-    return await authenticate(uow, header, limits=request.app.state.limits, client=client)
+    return await authenticate(uow, header, limits=request.app.state.limits, client=client_ip(request))
 
 
 Partner = Annotated[Principal, Depends(_principal, scope="function")]

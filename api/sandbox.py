@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from api.auth import RateLimited
 from api.errors import problem, problems
 from api.rate_limit import TokenBuckets
+from api.trusted_proxies import client_ip
 from api.v1.fields import RequestModel
 
 router = APIRouter(prefix="/sandbox/v1", tags=["sandbox"])
@@ -205,8 +206,7 @@ def _buckets(request: Request) -> TokenBuckets:
     responses=problems(400, 404, 422, 429),
 )
 async def create_token(request: Request, body: Annotated[TokenCreate, Body()]) -> Any:
-    client = request.client.host if request.client else "?"
-    if wait := _buckets(request).take(client):
+    if wait := _buckets(request).take(client_ip(request)):
         raise RateLimited(wait, "Too many sandbox token requests from this address.")
     processor = getattr(request.app.state.container, "processors", {}).get("sandbox")
     if processor is None:

@@ -22,6 +22,7 @@ from adapters.settings import derived_secret
 from api.auth import Principal
 from api.deps import UoW, get_container
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
+from api.trusted_proxies import client_ip as client_ip  # the portal routes read it from here
 from domain.constant_time import same_secret
 from domain.errors import NotAuthenticated, NotFound, PermissionDenied
 from domain.partners.model import Partner
@@ -69,6 +70,7 @@ def csrf_token_for(container: Container, session_token: str) -> str:
 
 
 def _is_https(request: Request) -> bool:
+    """As the client sees it: behind a trusted proxy, its X-Forwarded-Proto (api/trusted_proxies.py)."""
     return request.url.scheme == "https"
 
 
@@ -98,10 +100,6 @@ def without_session_cookie(response: Response, request: Request) -> Response:
 def json_with_cookie(model: BaseModel, request: Request, token: str, status: int = 200) -> Response:
     response = Response(model.model_dump_json(), status_code=status, media_type="application/json")
     return with_session_cookie(response, request, token)
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "?"
 
 
 async def partner_by_slug(uow: SqlUnitOfWork, slug: str, request: Request) -> Partner:

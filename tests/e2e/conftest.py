@@ -305,7 +305,7 @@ async def new_page(
 
 
 async def _own_client_address(context: BrowserContext, server_url: str, address: str) -> None:
-    """Requests to the server say they come from `address` (uvicorn trusts X-Forwarded-For from 127.0.0.1), so the
+    """Requests to the server say they come from `address` (the server trusts X-Forwarded-For from 127.0.0.1), so the
     per-address sign-in limits count each context on its own. Added while the request is in flight rather than as
     an extra header, which would make every cross-origin request need a CORS preflight a real browser never sends."""
 

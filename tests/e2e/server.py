@@ -88,7 +88,7 @@ def server_env(*, port: int, db_path: Path, smtp_port: int) -> dict[str, str]:
         # failed API authentications (portal sign-in limits are separate: see X-Forwarded-For in conftest).
         REMIT_AUTH_FAILURES_PER_MINUTE="100000",
         PYTHONUNBUFFERED="1",
-        FORWARDED_ALLOW_IPS="127.0.0.1",  # uvicorn trusts X-Forwarded-For from the test browser only
+        REMIT_TRUSTED_PROXIES="127.0.0.1",  # X-Forwarded-For is believed from the test browser only
     )
     return env
 
