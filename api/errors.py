@@ -245,7 +245,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor "
         "needed first, or a CSRF check that failed.",
         404: "No such resource for this partner.",
-        409: "Conflicts with the resource's current state, or an idempotency key reused with another body.",
+        409: "Conflicts with the resource's current state, an idempotency key reused with another body or still in "
+        "flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds).",
         422: "Payload validation failed; `errors` lists each field.",
         429: "Too many requests; retry after `Retry-After` seconds.",
         503: "The payment processor or the database could not be reached; nothing was charged twice, retry later "

@@ -26,7 +26,7 @@ class WebhookAck(BaseModel):
     description="Called by the payment processor, not by integrators. The signature is checked (with a 300 s "
     "tolerance) before anything is stored; an event delivered again is acknowledged and ignored.",
     response_model=WebhookAck,
-    responses=problems(400, 404),
+    responses=problems(400, 404, 409),
 )
 async def receive(processor: str, request: Request) -> Response:
     container = get_container(request)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, Request
@@ -300,16 +300,29 @@ AnySessionWriting = Annotated[SessionContext, Depends(_any_session_writing, scop
 Portal = Annotated[PortalContext, Depends(_signed_in, scope="function")]
 PortalWriting = Annotated[PortalContext, Depends(_signed_in_writing, scope="function")]
 
+# The payment routes answer a missing key themselves (400 idempotency_key_required, after their own checks) where
+# FastAPI would answer 422: optional to FastAPI, the header is documented as the required one it is.
 IdempotencyKey = Annotated[
     str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=255,
-        pattern=IDEMPOTENCY_KEY_PATTERN,
-        description="A unique string per intended payment (a UUID made when the pay screen opens): a double click "
-        "or a retry with the same key pays once.",
-    ),
+    Header(alias="Idempotency-Key", max_length=255, pattern=IDEMPOTENCY_KEY_PATTERN, include_in_schema=False),
 ]
+REQUIRED_IDEMPOTENCY_KEY: dict[str, Any] = {  # a route's openapi_extra
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": True,
+            "description": "A unique string per intended payment (a UUID made when the pay screen opens): a double "
+            "click or a retry with the same key pays once.",
+            "schema": {
+                "type": "string",
+                "maxLength": 255,
+                "pattern": IDEMPOTENCY_KEY_PATTERN,
+                "title": "Idempotency-Key",
+            },
+        }
+    ]
+}
 
 
 async def claim_portal_key(ctx: PortalContext | SessionContext, credential: str, key: str | None) -> int | None:

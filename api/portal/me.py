@@ -211,7 +211,7 @@ async def step_up_code(ctx: PortalWriting) -> Response:
     description="One of `password`, `totp` or `code`. Opens the sensitive actions for 10 minutes and rotates the "
     "session token.",
     response_model=MeOut,
-    responses=problems(401, 403, 429),
+    responses=problems(401, 403, 409, 429),
 )
 async def step_up(body: StepUp, ctx: PortalWriting) -> Response:
     opened = await accounts.step_up(
@@ -232,7 +232,7 @@ class PasswordChange(RequestModel):
     description="8 to 256 characters, not a common password. Ends every other session. Setting a first password "
     "needs a recent second factor.",
     response_model=MeOut,
-    responses=problems(400, 401, 403),
+    responses=problems(400, 401, 403, 409),
 )
 async def change_password(body: PasswordChange, ctx: PortalWriting) -> Response:
     if ctx.user.password_hash is None:
@@ -343,7 +343,7 @@ async def recovery_codes(ctx: PortalWriting) -> RecoveryCodes:
     summary="Turn two-step sign-in off",
     description="Needs a recent second factor. Ends every other session.",
     response_model=MeOut,
-    responses=problems(401, 403),
+    responses=problems(401, 403, 409),
 )
 async def disable_mfa(ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()

@@ -9,6 +9,7 @@ from adapters.db.portal_settings import partner_for_domain
 from api.deps import UoW
 from api.errors import problems
 from api.portal.deps import BillingPartner
+from api.v1.fields import EmailOut, HexColor
 from domain.errors import NotFound
 from domain.partners.model import Partner
 from domain.payments.model import MethodType
@@ -21,10 +22,10 @@ class Branding(BaseModel):
     slug: str = Field(description="The current slug; an old one redirects here.")
     name: str
     logo_url: str | None
-    primary_color: str
-    primary_text_color: str = Field(description="Black or white: whichever reads best on the primary colour.")
-    accent_color: str
-    support_email: str | None
+    primary_color: HexColor
+    primary_text_color: HexColor = Field(description="Black or white: whichever reads best on the primary colour.")
+    accent_color: HexColor
+    support_email: EmailOut | None
     support_phone: str | None
     support_url: str | None
     help_text: str | None

@@ -19,7 +19,7 @@ from api.auth import Principal
 from api.deps import UoW, WriteContext, get_container, processors_of
 from api.errors import problems
 from api.idempotency import claim
-from api.portal.deps import IdempotencyKey, check_origin, client_ip, credentials, pay_link_key
+from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, check_origin, client_ip, credentials, pay_link_key
 from api.portal.methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
 from api.portal.partners import Branding, branding_of
 from api.portal.schemas import AccessRequestView
@@ -253,6 +253,7 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
     status_code=201,
     response_model=PaymentOut,
     responses=problems(400, 402, 403, 404, 409, 503),
+    openapi_extra=REQUIRED_IDEMPOTENCY_KEY,
 )
 async def pay(
     token: str, body: GuestPayIn, uow: UoW, request: Request, idempotency_key: IdempotencyKey = None
@@ -291,7 +292,7 @@ async def pay(
     "access to a customer's account from a pay link alone).",
     status_code=201,
     response_model=AccessRequestView,
-    responses=problems(400, 404),
+    responses=problems(400, 404, 409),
 )
 async def enrol(token: str, body: EnrolIn, uow: UoW, request: Request) -> AccessRequestView:
     container = get_container(request)

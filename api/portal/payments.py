@@ -17,10 +17,10 @@ from api.deps import WriteContext, json_response, processors_of
 from api.errors import problems
 from api.idempotency import claim
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
-from api.portal.deps import IdempotencyKey, Portal, PortalContext, PortalWriting
+from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, Portal, PortalContext, PortalWriting
 from api.portal.invoices import attachment
 from api.portal.methods import ShownMandateLanguage, attach_token
-from api.v1.fields import Amount, Currency, Email, Flag, RequestModel, ResourceId
+from api.v1.fields import Amount, Currency, Email, EmailOut, Flag, RequestModel, ResourceId
 from domain.errors import DomainError, InvalidRequest, NotFound
 from domain.payment_methods.model import PaymentMethod
 from domain.payments import charges, recovery
@@ -117,7 +117,7 @@ class PortalPayment(BaseModel):
     received_on: date
     created_at: datetime
     settled_at: datetime | None
-    receipt_email: str | None
+    receipt_email: EmailOut | None
     failure_message: str | None
 
 
@@ -272,6 +272,7 @@ async def _forget(ctx: PortalContext, method_id: str) -> None:
     status_code=201,
     response_model=PortalPayment,
     responses=problems(400, 401, 402, 403, 404, 409, 503),
+    openapi_extra=REQUIRED_IDEMPOTENCY_KEY,
 )
 async def create(
     body: PortalPayIn, ctx: PortalWriting, request: Request, idempotency_key: IdempotencyKey = None

@@ -151,7 +151,7 @@ async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow:
     description="Five failures lock the account for a minute, growing to 15 minutes; an emailed reset link or the "
     "partner unlocks it. With MFA on, answers `mfa_required`.",
     response_model=SignInOut,
-    responses=problems(401, 404, 429),
+    responses=problems(401, 404, 409, 429),
 )
 async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "sign-in attempts")
@@ -168,7 +168,7 @@ async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow
     description="The step after a code, link or password when MFA is on. It never asks for the emailed code "
     "again. Five wrong codes end the waiting session. The session token is rotated.",
     response_model=SignInOut,
-    responses=problems(401, 403, 429),
+    responses=problems(401, 403, 409, 429),
 )
 async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Request) -> Response:
     _limit(GUESSES, request, "sign-in attempts")
@@ -198,7 +198,7 @@ async def link(body: LinkRedeem, uow: UoW, request: Request) -> Response:
     summary="Set a password from an activation or team-invitation link",
     description="Single use, valid 7 days. Signs in (or asks for MFA when it is on).",
     response_model=SignInOut,
-    responses=problems(400, 401),
+    responses=problems(400, 401, 409),
 )
 async def activate(body: PasswordSet, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
@@ -234,7 +234,7 @@ async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, 
     summary="Set a new password from a reset link",
     description="Unlocks the account and ends every other session; signs in (or asks for MFA when it is on).",
     response_model=SignInOut,
-    responses=problems(400, 401),
+    responses=problems(400, 401, 409),
 )
 async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")

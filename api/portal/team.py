@@ -10,7 +10,7 @@ from sqlalchemy import select
 from adapters.db.tables import PortalSessionRow
 from api.errors import problems
 from api.portal.deps import Portal, PortalWriting
-from api.v1.fields import Email, Name, RequestModel
+from api.v1.fields import Email, EmailOut, Name, RequestModel
 from domain.errors import Conflict, NotFound
 from domain.portal import access
 from domain.portal.sessions import SessionState
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/portal/v1/team", tags=["portal_team"])
 
 class Member(BaseModel):
     user_id: str
-    email: str
+    email: EmailOut
     name: str | None
     permissions: list[Permission]
     source: str

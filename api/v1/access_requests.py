@@ -13,7 +13,7 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.portal.deps import credentials
 from api.v1.customers import CustomerCreate, _contacts
-from api.v1.fields import RequestModel, ResourceId
+from api.v1.fields import EmailOut, RequestModel, ResourceId
 from domain.customers.use_cases import CreateCustomer
 from domain.portal import access
 from domain.portal.access_requests import AccessRequest, AccessRequestStatus
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1/access-requests", tags=["access_requests"])
 class AccessRequestOut(BaseModel):
     id: str
     object: str = "access_request"
-    email: str
+    email: EmailOut
     company_name: str
     contact_name: str
     phone: str

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
-from api.v1.fields import Email, Flag, Metadata, Name, QueryFlag, RequestModel, ShortText
+from api.v1.fields import Email, EmailOut, Flag, Metadata, Name, QueryFlag, RequestModel, ShortText
 from domain.customers import use_cases
 from domain.customers.model import BillingTerms, Contact, Customer
 from domain.ports import CustomerQuery
@@ -33,7 +33,7 @@ class ContactIn(RequestModel):
 
 
 class ContactOut(BaseModel):
-    email: str
+    email: EmailOut
     name: str | None
     phone: str | None
 
@@ -94,7 +94,7 @@ class CustomerOut(BaseModel):
     id: str
     object: str = "customer"
     name: str
-    email: str | None
+    email: EmailOut | None
     contacts: list[ContactOut]
     tags: list[str]
     billing_terms: BillingTerms

@@ -1,5 +1,5 @@
-"""Field types shared by request models: strict integers for money, strict booleans and dates, bounded strings,
-metadata."""
+"""Field types shared by request models (strict integers for money, strict booleans and dates, bounded strings,
+metadata), and the documented formats of answers' addresses and colours."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from domain.money import MAX_AMOUNT
+from domain.portal.settings import COLOR_RE
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # what fromisoformat also takes (2026-W44-1) is not a day
@@ -87,7 +88,16 @@ Amount = Annotated[
 SignedAmount = Annotated[
     int, Field(strict=True, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Integer minor units; negative for credits.")
 ]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_email)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320),
+    AfterValidator(_email),
+    Field(json_schema_extra={"format": "email"}),
+]
+# In answers: an address checked on its way in, documented as one (and not checked again on its way out).
+EmailOut = Annotated[str, Field(json_schema_extra={"format": "email"})]
+# `#RRGGBB`: the portal settings check it (400 invalid_setting) and the document says so.
+HexColor = Annotated[str, Field(json_schema_extra={"pattern": COLOR_RE.pattern})]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=5000)]

@@ -31,7 +31,7 @@ class PayLinkOut(BaseModel):
     summary="Get the invoice's pay link",
     description="Returns the active link, issuing one if the invoice has none. Open and partially paid invoices only.",
     response_model=PayLinkOut,
-    responses=problems(401, 404),
+    responses=problems(401, 404, 409),
 )
 async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
     container = get_container(request)
@@ -49,7 +49,7 @@ async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
     summary="Revoke the invoice's pay link",
     description="The link stops working at once; getting the pay link again issues a new one.",
     status_code=204,
-    responses=problems(401, 404),
+    responses=problems(401, 404, 409),
 )
 async def revoke(invoice_id: str, ctx: Write, request: Request) -> Response:
     await guest.revoke(invoice_id, ctx.uow, creds=credentials(get_container(request)))

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Read, Write, WriteContext, json_response, processors_of
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
-from api.v1.fields import Amount, Currency, Day, Email, RequestModel, ResourceId, ShortText
+from api.v1.fields import Amount, Currency, Day, Email, EmailOut, RequestModel, ResourceId, ShortText
 from domain.errors import InvalidRequest
 from domain.payments import charges, recovery, refunding, use_cases
 from domain.payments.model import OFFLINE_METHODS, Allocation, MethodType, Payment, PaymentStatus
@@ -189,7 +189,7 @@ class PaymentOut(BaseModel):
     created_at: datetime
     settled_at: datetime | None
     canceled_at: datetime | None
-    receipt_email: str | None
+    receipt_email: EmailOut | None
 
     @classmethod
     def of(cls, p: Payment) -> PaymentOut:

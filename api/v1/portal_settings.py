@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from adapters.db.tables import PartnerRow, PartnerSlugRow, PortalSettingsRow
 from api.deps import Read, Write, json_response
 from api.errors import problems
-from api.v1.fields import Email, Flag, RequestModel
+from api.v1.fields import Email, EmailOut, Flag, HexColor, RequestModel
 from domain.errors import Conflict
 from domain.partners.model import normalize_slug
 from domain.portal.settings import PortalSettings
@@ -27,14 +27,14 @@ class PortalSettingsOut(BaseModel):
     object: str = "portal_settings"
     slug: str = Field(description="The billing link is `/pay/{slug}`.")
     logo_url: str | None
-    primary_color: str
-    accent_color: str
-    support_email: str | None
+    primary_color: HexColor
+    accent_color: HexColor
+    support_email: EmailOut | None
     support_phone: str | None
     support_url: str | None
     help_text: str | None
     custom_domain: str | None
-    notification_emails: list[str] = Field(description="Who is emailed about access requests and questions.")
+    notification_emails: list[EmailOut] = Field(description="Who is emailed about access requests and questions.")
     guest_checkout: bool = Field(description="Pay links work without signing in; off, they ask for a sign-in.")
     team_invites: bool
     self_enrolled_autopay: bool
@@ -63,8 +63,8 @@ class PortalSettingsOut(BaseModel):
 class PortalSettingsUpdate(RequestModel):
     slug: str | None = Field(default=None, max_length=63)
     logo_url: str | None = Field(default=None, max_length=500)
-    primary_color: str | None = Field(default=None, max_length=7)
-    accent_color: str | None = Field(default=None, max_length=7)
+    primary_color: HexColor | None = Field(default=None, max_length=7)
+    accent_color: HexColor | None = Field(default=None, max_length=7)
     support_email: Email | None = None
     support_phone: str | None = Field(default=None, max_length=40)
     support_url: str | None = Field(default=None, max_length=500)

@@ -12,7 +12,7 @@ from api.deps import Read, Write, get_container, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.portal.deps import credentials
-from api.v1.fields import Email, RequestModel
+from api.v1.fields import Email, EmailOut, RequestModel
 from domain.portal import access, impersonation
 from domain.portal.users import ALL_PERMISSIONS, Permission, PortalUser, normalize_email, permissions_of
 
@@ -22,7 +22,7 @@ router = APIRouter(tags=["portal_users"])
 class PortalUserOut(BaseModel):
     id: str
     object: str = "portal_user"
-    email: str
+    email: EmailOut
     name: str | None
     has_password: bool
     mfa_enabled: bool
@@ -111,7 +111,7 @@ async def retrieve(user_id: str, ctx: Read) -> Response:
     operation_id="portal_users_unlock",
     summary="Unlock a portal user locked after failed sign-ins",
     response_model=PortalUserOut,
-    responses=problems(401, 404),
+    responses=problems(401, 404, 409),
 )
 async def unlock(user_id: str, ctx: Write) -> Response:
     user = await ctx.uow.portal_users.lock(user_id)
@@ -129,7 +129,7 @@ async def unlock(user_id: str, ctx: Write) -> Response:
     "payments, no method or credential changes. The session and each of its requests are audited.",
     status_code=201,
     response_model=ImpersonationOut,
-    responses=problems(401, 404),
+    responses=problems(401, 404, 409),
 )
 async def impersonate(customer_id: str, ctx: Write, request: Request) -> Response:
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)

@@ -74,7 +74,7 @@ async def retrieve(ctx: Read, request: Request) -> Response:
     "disputes open and close); each resulting event is delivered as a webhook would be. Test-mode keys of "
     "partners on the sandbox processor only; 404 otherwise.",
     response_model=ClockOut,
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 409, 422),
 )
 async def advance(body: ClockAdvance, ctx: Write, request: Request) -> Response:
     await _sandbox_only(ctx)

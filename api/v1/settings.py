@@ -92,7 +92,7 @@ async def retrieve(ctx: Read) -> Response:
     summary="Update payment settings",
     description="Changes only the fields sent. Card fees apply to credit cards only, never above the cap.",
     response_model=PaymentSettingsOut,
-    responses=problems(400, 401, 422),
+    responses=problems(400, 401, 409, 422),
 )
 async def update(body: PaymentSettingsUpdate, ctx: Write) -> Response:
     changes: dict[str, Any] = {k: getattr(body, k) for k in body.model_fields_set if getattr(body, k) is not None}

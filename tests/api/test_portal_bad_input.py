@@ -13,6 +13,7 @@ import pytest
 
 from adapters.bootstrap import Container
 from tests.conftest import Tenant
+from tests.factories import token_for
 from tests.portal_customers import PortalCustomer, Portals, row_counts
 
 Body = dict[str, Any]
@@ -120,3 +121,22 @@ async def test_portal_dates_are_yyyy_mm_dd(scene: Scene, container: Container, t
         r = await send(scene, "customer", "POST", "/portal/v1/scheduled-payments", body)
         assert_refused(f"scheduled_for={value!r}", r, "scheduled_for")
     assert await row_counts(container, tenant) == before, "a refused request wrote"
+
+
+async def test_a_payment_without_an_idempotency_key_is_still_400(
+    scene: Scene, container: Container, tenant: Tenant, client: httpx.AsyncClient
+) -> None:
+    """The document calls the header required; a request without it keeps the route's own answer (not a 422)."""
+    quote = await scene.guest.post(
+        f"/portal/v1/pay-links/{scene.link_token}/quote", json={"token": await token_for(client, "visa")}
+    )
+    assert quote.status_code == 200, quote.text
+    before = await row_counts(container, tenant)
+    for browser, path, body in [
+        (scene.customer.browser, "/portal/v1/payments", scene.what_to_pay()),
+        (scene.guest, f"/portal/v1/pay-links/{scene.link_token}/payments", {"method_ref": quote.json()["method_ref"]}),
+    ]:
+        r = await browser.post(path, json=body)
+        assert r.status_code == 400, f"{path}: {r.status_code} {r.text}"
+        assert r.json()["code"] == "idempotency_key_required", r.text
+    assert await row_counts(container, tenant) == before

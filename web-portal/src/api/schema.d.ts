@@ -1867,7 +1867,10 @@ export interface components {
             customer_id: string | null;
             /** Decided At */
             decided_at: string | null;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Id */
             id: string;
@@ -2035,7 +2038,10 @@ export interface components {
         };
         /** CodeRequest */
         CodeRequest: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
         };
         /** CodeVerify */
@@ -2045,12 +2051,18 @@ export interface components {
              * @description The 6 digits from the email.
              */
             code: string;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
         };
         /** ContactIn */
         ContactIn: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Name */
             name?: string | null;
@@ -2059,7 +2071,10 @@ export interface components {
         };
         /** ContactOut */
         ContactOut: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Name */
             name: string | null;
@@ -2291,14 +2306,20 @@ export interface components {
         DisputeStatus: "warning_needs_response" | "warning_under_review" | "warning_closed" | "needs_response" | "under_review" | "won" | "lost";
         /** EmailChange */
         EmailChange: {
-            /** New Email */
+            /**
+             * New Email
+             * Format: email
+             */
             new_email: string;
         };
         /** EmailChangeConfirm */
         EmailChangeConfirm: {
             /** Code */
             code: string;
-            /** New Email */
+            /**
+             * New Email
+             * Format: email
+             */
             new_email: string;
         };
         /** EnrolIn */
@@ -2309,7 +2330,10 @@ export interface components {
             company_name: string;
             /** Contact Name */
             contact_name: string;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Phone */
             phone: string;
@@ -2492,7 +2516,10 @@ export interface components {
         };
         /** Invite */
         Invite: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /**
              * Name
@@ -2977,7 +3004,10 @@ export interface components {
              * @description False until the person first signs in or sets a password.
              */
             active: boolean;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Name */
             name: string | null;
@@ -3072,7 +3102,10 @@ export interface components {
         };
         /** PasswordSignIn */
         PasswordSignIn: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Password */
             password: string;
@@ -3603,7 +3636,10 @@ export interface components {
         };
         /** PortalInvite */
         PortalInvite: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /**
              * Permissions
@@ -4162,7 +4198,10 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Failed Attempts */
             failed_attempts: number;
@@ -4334,7 +4373,10 @@ export interface components {
         RefundStatus: "pending" | "succeeded" | "failed";
         /** ResetRequest */
         ResetRequest: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
         };
         /**
@@ -4890,7 +4932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4952,6 +4994,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5343,7 +5394,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5559,7 +5610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5640,7 +5691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5717,7 +5768,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5787,6 +5838,15 @@ export interface operations {
             };
             /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5866,7 +5926,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5943,7 +6003,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6161,6 +6221,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -6368,6 +6437,15 @@ export interface operations {
             };
             /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6750,6 +6828,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -6881,6 +6968,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -7003,6 +7099,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -7026,9 +7131,9 @@ export interface operations {
     portal_pay_links_pay: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description A unique string per intended payment (a UUID made when the pay screen opens): a double click or a retry with the same key pays once. */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key": string;
             };
             path: {
                 token: string;
@@ -7086,7 +7191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7175,7 +7280,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7321,7 +7426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7476,7 +7581,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7564,7 +7669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7666,11 +7771,11 @@ export interface operations {
     portal_payments_create: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description A unique string per intended payment (a UUID made when the pay screen opens): a double click or a retry with the same key pays once. */
-                "Idempotency-Key"?: string | null;
+            header: {
                 /** @description The `csrf_token` from `GET /portal/v1/me` or the sign-in answer; required on every change. */
                 "X-CSRF-Token"?: string | null;
+                /** @description A unique string per intended payment (a UUID made when the pay screen opens): a double click or a retry with the same key pays once. */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -7735,7 +7840,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7831,7 +7936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8144,7 +8249,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8232,7 +8337,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8426,6 +8531,15 @@ export interface operations {
             };
             /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8722,7 +8836,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8814,7 +8928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9111,7 +9225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9194,7 +9308,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9330,7 +9444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9480,7 +9594,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9559,7 +9673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9631,6 +9745,15 @@ export interface operations {
             };
             /** @description No such resource for this partner. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9779,7 +9902,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9862,7 +9985,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10084,7 +10207,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10315,7 +10438,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10471,7 +10594,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10617,7 +10740,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10696,7 +10819,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10775,6 +10898,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -10836,6 +10968,15 @@ export interface operations {
             };
             /** @description No such resource for this partner. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10913,7 +11054,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11131,7 +11272,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11210,7 +11351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11375,7 +11516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11462,7 +11603,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11608,7 +11749,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11758,7 +11899,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11855,7 +11996,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12081,6 +12222,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -12211,6 +12361,15 @@ export interface operations {
             };
             /** @description No such resource for this partner. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12427,7 +12586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12555,6 +12714,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -12674,7 +12842,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the resource's current state, or an idempotency key reused with another body. */
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12734,6 +12902,15 @@ export interface operations {
             };
             /** @description No such resource for this partner. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
