@@ -76,7 +76,9 @@ class FakeInvoices(Repo):
         violated(invoice.total <= 0, "ck total_positive")
         violated(invoice.due_date < invoice.issue_date, "ck due_after_issue")
         violated(any(line.quantity <= 0 for line in invoice.lines), "ck quantity_positive")
-        self._t.invoices[invoice.id] = copy.deepcopy(invoice)
+        stored = copy.deepcopy(invoice)
+        stored.voided_at = stored.archived_at = None  # SqlInvoices.add writes neither; save does
+        self._t.invoices[invoice.id] = stored
 
     def _load(self, ids: Sequence[str]) -> list[Invoice]:
         for ident in ids:

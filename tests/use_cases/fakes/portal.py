@@ -22,8 +22,11 @@ class FakeScheduledPayments(Repo):
         violated(scheduled.payment_method_id not in t.payment_methods, "fk scheduled_payments.payment_method_id")
         violated(scheduled.portal_user_id not in (None, *t.portal_users), "fk scheduled_payments.portal_user_id")
         violated(scheduled.amount <= 0, "ck amount_positive")
-        # SqlScheduledPayments.add writes the row as scheduled: what it ran into comes later, through save.
-        t.scheduled_payments[scheduled.id] = copy.deepcopy(scheduled)
+        # SqlScheduledPayments.add writes what scheduling decided; what the run met comes later, through save.
+        stored = copy.deepcopy(scheduled)
+        stored.payment_id = stored.failure_message = stored.executed_at = None
+        stored.canceled_at = stored.canceled_by = None
+        t.scheduled_payments[scheduled.id] = stored
 
     async def get(self, ident: str, *, lock: bool = False) -> ScheduledPayment:
         try:
