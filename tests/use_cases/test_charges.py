@@ -11,7 +11,14 @@ from domain.errors import Conflict, NotFound, OverAllocation
 from domain.invoices.model import InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
-from domain.payments.charges import PayInvoices, pay_invoices, quote_payment, start_payment, submit_payment
+from domain.payments.charges import (
+    PayInvoices,
+    pay_invoices,
+    quote_payment,
+    start_payment,
+    start_retry,
+    submit_payment,
+)
 from domain.payments.model import Allocation, MethodType, PaymentStatus
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ChargeRequest, ChargeStatus
@@ -283,3 +290,41 @@ async def test_submitting_the_same_started_payment_twice_charges_once(
 
     assert len(processor.charges) == 1
     assert uow.state() == after_first
+
+
+async def test_a_debit_returned_for_insufficient_funds_is_presented_again_as_a_linked_payment(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor, kind=MethodType.US_BANK_ACCOUNT)
+    processor.will_charge(ChargeStatus.PENDING)
+    first = await charge(uow, clock, processor, payer)
+    returned = processor.move(first.processor_payment_id or "", ChargeStatus.RETURNED, return_code="R01")
+    await in_transaction(uow, apply_charge_state(first.id, returned, uow, clock=clock))
+
+    retry = await in_transaction(uow, start_retry(first.id, uow, clock=clock))
+
+    stored = uow.payment(retry.payment.id)
+    assert (stored.status, stored.retry_of, stored.attempt, stored.allocations) == (
+        PaymentStatus.PROCESSING,
+        first.id,
+        2,
+        first.allocations,
+    )
+    assert uow.balance(payer.invoice_id).amount_pending == 10_000
+
+
+async def test_a_debit_returned_for_another_reason_is_not_presented_again(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor, kind=MethodType.US_BANK_ACCOUNT)
+    processor.will_charge(ChargeStatus.PENDING)
+    first = await charge(uow, clock, processor, payer)
+    returned = processor.move(first.processor_payment_id or "", ChargeStatus.RETURNED, return_code="R02")
+    await in_transaction(uow, apply_charge_state(first.id, returned, uow, clock=clock))
+    before = uow.state()
+
+    with pytest.raises(Conflict) as refused:
+        await in_transaction(uow, start_retry(first.id, uow, clock=clock))
+
+    assert refused.value.code == "payment_not_retryable"
+    assert uow.state() == before
