@@ -20,8 +20,8 @@ from tests.factories import make_customer, make_invoice
 
 
 @pytest.fixture
-async def pg_container(pg_url: str) -> AsyncIterator[Container]:
-    c = build(Settings(database_url=pg_url, env="test", db_pool_size=25))
+async def pg_container(own_pg_url: str) -> AsyncIterator[Container]:
+    c = build(Settings(database_url=own_pg_url, env="test", db_pool_size=25))
     try:
         yield c
     finally:
@@ -42,7 +42,7 @@ async def pg_client(pg_container: Container) -> AsyncIterator[httpx.AsyncClient]
 
 
 async def test_fifty_racing_payments_never_overpay(
-    pg_client: httpx.AsyncClient, pg_container: Container, pg_url: str
+    pg_client: httpx.AsyncClient, pg_container: Container, own_pg_url: str
 ) -> None:
     customer = await make_customer(pg_client)
     invoice = await make_invoice(pg_client, customer["id"], amount=10_000)
@@ -70,7 +70,7 @@ async def test_fifty_racing_payments_never_overpay(
     cli = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "api.cli", "ledger", "verify"],
-        env={**os.environ, "REMIT_DATABASE_URL": pg_url},
+        env={**os.environ, "REMIT_DATABASE_URL": own_pg_url},
         capture_output=True,
         text=True,
         timeout=120,
