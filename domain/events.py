@@ -56,6 +56,20 @@ class Event:
     def payload(self) -> dict[str, Any]:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Self:
+        """The event again, from its payload as the outbox stored it. Raises KeyError, TypeError or ValueError
+        for a payload of another shape."""
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            value = payload[f.name]
+            if f.type == "date" and value is not None:
+                value = date.fromisoformat(value)
+            elif str(f.type).startswith("tuple"):
+                value = tuple(value)
+            values[f.name] = value
+        return cls(**values)
+
 
 # Customers
 

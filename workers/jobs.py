@@ -10,8 +10,8 @@ from typing import Any
 from adapters.bootstrap import Container
 from adapters.db import sweeps
 from adapters.db.unit_of_work import EMAIL_BATCH
-from adapters.mail import notifications
 from adapters.mail.delivery import Delivery, due_emails
+from domain.event_handlers import HandleOutbox, handle_outbox
 from domain.payments import recovery
 from workers import scheduled_payments
 
@@ -112,22 +112,19 @@ async def sweep_emails(ctx: dict[str, Any]) -> int:
 
 
 async def notify_outbox(ctx: dict[str, Any], *, ids: list[str] | None = None) -> int:
-    """Queue the customer emails that payment events call for (receipts, bank debits started, cleared, failed),
-    one transaction per batch of events, and hand them to delivery once committed; returns how many were queued.
-    With `ids`, just those events (a commit's own, handled at once); without, every event not yet handled."""
+    """Run what domain events cause (domain/event_handlers.py: the customers' payment emails), one transaction per
+    batch of events; the commit hands the emails to delivery. With `ids`, just those events (a commit's own,
+    handled at once); without, every event not handled yet. Returns how many events were handled."""
     container: Container = ctx["container"]
-    queue = ctx.get("queue")
-    queued = 0
+    handled = 0
+    cmd = HandleOutbox(ids=tuple(ids) if ids is not None else None)
     while True:
-        async with container.sessions() as session, session.begin():
-            batch = await notifications.notify_batch(session, container.clock, ids=ids)
-        if batch.events == 0:
-            break
-        queued += len(batch.email_ids)
-        for start in range(0, len(batch.email_ids), EMAIL_BATCH):
-            if queue is not None:  # without a queue (called directly) the minute sweep delivers them
-                await queue.enqueue("emails.deliver", ids=batch.email_ids[start : start + EMAIL_BATCH])
-    return queued
+        async with container.uow() as uow:
+            claimed = await handle_outbox(cmd, uow, clock=container.clock)
+            await uow.commit()
+        if claimed == 0:
+            return handled
+        handled += claimed
 
 
 JOBS: dict[str, Job] = {

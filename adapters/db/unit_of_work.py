@@ -22,6 +22,7 @@ from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoice_questions import SqlInvoiceQuestions
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
+from adapters.db.outbox import SqlOutbox
 from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
 from adapters.db.payment_methods import SqlPaymentMethods
 from adapters.db.payment_settings import SqlPaymentSettings
@@ -41,8 +42,8 @@ from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.refunds import SqlRefunds
 from adapters.db.scheduled_payments import SqlScheduledPayments
 from adapters.db.tables import AuditLogRow, OutboxEventRow, core
-from adapters.mail.notifications import PAYMENT_EVENTS
 from domain.clock import Clock, SystemClock
+from domain.event_handlers import HANDLED_TYPES
 from domain.events import Event
 from domain.ids import new_id
 from domain.ports import JobQueue
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotency(self.session)
         self.inbox = SqlProcessorInbox(self.session)
         self.emails = SqlEmails(self.session, self.clock)
+        self.outbox = SqlOutbox(self.session)  # handled across partners, so unscoped
         self.portal_sessions = SqlPortalSessions(self.session)  # found by token before the partner is known
         return self
 
@@ -153,7 +155,7 @@ class SqlUnitOfWork:
                 for t, p in self._events
             ]
             await insert_rows(self.session, core(OutboxEventRow), rows)
-            handled = [row["id"] for row in rows if row["type"] in PAYMENT_EVENTS]
+            handled = [row["id"] for row in rows if row["type"] in HANDLED_TYPES]
             if handled:  # handled at once, not at the next minute's sweep: a receipt follows its payment
                 self.enqueue("outbox.notify", ids=handled)
             self._events.clear()

@@ -25,7 +25,6 @@ from domain.events import (
     ScheduledPaymentFailed,
 )
 from domain.ids import new_id
-from domain.mail import Email, Template
 from domain.pagination import Page, PageRequest
 from domain.payments import charges, recovery
 from domain.payments.model import Allocation, Payment, PaymentStatus
@@ -257,7 +256,6 @@ async def _refused(ident: str, reason: str, uow: ScheduledUnitOfWork, *, clock: 
     scheduled.executed_at = clock.now()
     await uow.scheduled_payments.save(scheduled)
     uow.record(_event(ScheduledPaymentFailed, scheduled, reason=scheduled.failure_message or reason, payment_id=None))
-    await _notify(scheduled, None, uow)
     return scheduled
 
 
@@ -279,50 +277,7 @@ async def _conclude(ident: str, payment: Payment, uow: ScheduledUnitOfWork, *, c
     scheduled.executed_at = clock.now()
     await uow.scheduled_payments.save(scheduled)
     uow.record(event)
-    await _notify(scheduled, payment, uow)
     return scheduled
-
-
-async def _notify(scheduled: ScheduledPayment, payment: Payment | None, uow: ScheduledUnitOfWork) -> None:
-    to = await _recipient(scheduled, payment, uow)
-    if to is None:
-        return
-    if scheduled.status is ScheduledStatus.EXECUTED and payment is not None:
-        template = Template.SCHEDULED_PAYMENT_EXECUTED
-        context: dict[str, object] = {
-            "transaction_id": payment.transaction_id,
-            "amount": payment.amount,
-            "currency": payment.currency,
-            "scheduled_for": scheduled.scheduled_for.isoformat(),
-            "status": payment.status.value,
-        }
-    else:
-        template = Template.SCHEDULED_PAYMENT_FAILED
-        context = {
-            "amount": payment.amount if payment is not None else scheduled.amount,
-            "currency": scheduled.currency,
-            "scheduled_for": scheduled.scheduled_for.isoformat(),
-            "reason": scheduled.failure_message or "The payment could not be made.",
-        }
-    await uow.emails.queue(
-        Email(
-            to=to,
-            template=template,
-            context=context,
-            partner_id=uow.partner_id,
-            dedupe_key=f"scheduled_payment.{scheduled.status.value}:{scheduled.id}",
-        )
-    )
-
-
-async def _recipient(scheduled: ScheduledPayment, payment: Payment | None, uow: ScheduledUnitOfWork) -> str | None:
-    if scheduled.portal_user_id is not None:
-        user = await uow.portal_users.find(scheduled.portal_user_id)
-        if user is not None:
-            return user.email
-    if payment is not None and payment.receipt_email:
-        return payment.receipt_email
-    return (await uow.customers.get(scheduled.customer_id)).email
 
 
 E = TypeVar("E", bound=ScheduledPaymentEvent)

@@ -44,11 +44,12 @@ def on(container: Container, day: date) -> Container:
 
 
 async def execute(container: Container, tenant: Tenant, ident: str) -> str:
-    return str(
-        await jobs.JOBS["scheduled_payments.execute"](
-            {"container": container}, partner_id=tenant.partner_id, ident=ident
-        )
+    """The job, then what its commit hands to the queue: its events' handling (the emails it causes)."""
+    status = await jobs.JOBS["scheduled_payments.execute"](
+        {"container": container}, partner_id=tenant.partner_id, ident=ident
     )
+    await jobs.notify_outbox({"container": container})
+    return str(status)
 
 
 async def run_cron(container: Container) -> int:

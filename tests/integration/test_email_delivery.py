@@ -17,9 +17,10 @@ from sqlalchemy import select
 from adapters.bootstrap import Container
 from adapters.db.tables import EmailRow, OutboxEventRow
 from adapters.mail.delivery import BACKOFF, LEASE, MAX_ATTEMPTS
-from adapters.mail.notifications import MAX_EVENT_AGE
+from domain.event_handlers import MAX_EVENT_AGE
 from adapters.mail.smtp import SmtpConfig, SmtpMailer
 from domain.clock import FixedClock
+from domain.events import PaymentFailed
 from domain.ids import new_id
 from domain.mail import Email, Template
 from tests.conftest import Tenant
@@ -391,7 +392,13 @@ async def test_a_debit_failing_after_submission_is_told_but_a_refusal_at_submiss
                 id=new_id("evt"),
                 partner_id=tenant.partner_id,
                 type="payment.failed",
-                payload={"payment_id": r.json()["id"], "transaction_id": r.json()["transaction_id"]},
+                payload=PaymentFailed(
+                    payment_id=r.json()["id"],
+                    transaction_id=r.json()["transaction_id"],
+                    customer_id=customer["id"],
+                    amount=r.json()["amount"],
+                    currency="USD",
+                ).payload(),
                 created_at=container.clock.now(),
             )
         )

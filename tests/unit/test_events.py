@@ -87,3 +87,18 @@ def test_events_are_immutable() -> None:
     event = PaymentSucceeded(payment_id="pay_1", transaction_id="RM-1", customer_id="cus_1", amount=1, currency="USD")
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.amount = 2  # type: ignore[misc]
+
+
+def test_an_event_reads_back_from_its_payload() -> None:
+    event = ScheduledPaymentCanceled(
+        scheduled_payment_id="sp_1",
+        customer_id="cus_1",
+        amount=5,
+        currency="USD",
+        scheduled_for=date(2027, 1, 4),
+        status="canceled",
+        canceled_by="partner",
+    )
+    assert ScheduledPaymentCanceled.from_payload(json.loads(json.dumps(event.payload()))) == event
+    with pytest.raises(KeyError):
+        PaymentSucceeded.from_payload({"payment_id": "pay_1"})  # an older, smaller shape

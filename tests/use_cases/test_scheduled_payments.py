@@ -8,6 +8,7 @@ import pytest
 
 from domain.clock import FixedClock
 from domain.errors import Conflict, InvalidRequest
+from domain.event_handlers import HandleOutbox, handle_outbox
 from domain.invoices.model import InvoiceStatus
 from domain.mail import Template
 from domain.payments.model import Allocation, PaymentStatus
@@ -37,7 +38,12 @@ async def run(
 ) -> ScheduledPayment:
     """What the scheduled-payments job does for one row, in its own unit of work."""
     processors = {"fake": processor}
-    return await in_transaction(uow, execute_scheduled(scheduled.id, uow, processors=processors, clock=clock))
+    recorded = set(uow.tables.outbox)
+    done = await in_transaction(uow, execute_scheduled(scheduled.id, uow, processors=processors, clock=clock))
+    new = tuple(ident for ident in uow.tables.outbox if ident not in recorded)
+    if new:  # what its commit hands to the queue: the handling of its events (the emails they cause)
+        await in_transaction(uow, handle_outbox(HandleOutbox(ids=new), uow, clock=clock))
+    return done
 
 
 def on_the_day(clock: FixedClock) -> None:
@@ -120,7 +126,10 @@ async def test_the_due_schedule_is_charged_once_however_often_it_runs(
     assert first.payment_id is not None
     assert uow.payment(first.payment_id).status is PaymentStatus.SUCCEEDED
     assert uow.invoice(payer.invoice_id).status is InvoiceStatus.PAID
-    assert [(e.to, e.template) for e in uow.emails_queued] == [("ap@acme.example", Template.SCHEDULED_PAYMENT_EXECUTED)]
+    assert sorted((e.to, e.template) for e in uow.emails_queued) == [
+        ("ap@acme.example", Template.PAYMENT_CONFIRMATION),  # the card payment's receipt
+        ("ap@acme.example", Template.SCHEDULED_PAYMENT_EXECUTED),
+    ]
 
 
 async def test_a_declined_scheduled_payment_fails_and_tells_the_customer(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.api_keys.model import ApiKey
 from domain.customers.model import Customer
+from domain.event_handlers import StoredEvent
 from domain.invoices.model import Invoice
 from domain.ledger.model import JournalEntry
 from domain.mail import Email
@@ -98,7 +99,9 @@ class Tables:
     inbox: dict[tuple[str, str], InboxRow] = field(default_factory=dict)
     idempotency_sequence: int = 0
     idempotency: dict[int, IdempotencyRow] = field(default_factory=dict)
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # the outbox
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # the outbox, as (type, payload)
+    outbox: dict[str, StoredEvent] = field(default_factory=dict)  # the same events, as handling reads them
+    handled: dict[str, datetime] = field(default_factory=dict)  # event id → when it was handled
     audit_log: list[dict[str, Any]] = field(default_factory=list)
 
     def snapshot(self) -> Tables:

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from domain.customers.model import Customer
+from domain.event_handlers import StoredEvent
 from domain.events import Event
 from domain.invoices.model import Invoice
 from domain.ledger.balances import InvoiceBalance
@@ -26,6 +27,7 @@ from domain.payments.model import Payment
 from domain.payments.refunds import Refund
 from domain.portal.scheduled import ScheduledPayment
 from tests.use_cases.fakes.invoicing import FakeCustomers, FakeInvoices, FakeLedger, FakeSequences, derive_balance
+from tests.use_cases.fakes.outbox import FakeOutbox
 from tests.use_cases.fakes.payments import (
     FakeDisputes,
     FakePaymentMethods,
@@ -68,6 +70,7 @@ class FakeUnitOfWork:
         self.api_keys = FakeApiKeys(self)
         self.idempotency = FakeIdempotency(self)
         self.inbox = FakeInbox(self)
+        self.outbox = FakeOutbox(self)
 
     def scope_to(self, partner_id: str) -> FakeUnitOfWork:
         assert partner_id == self.partner_id, "the fake holds one partner's rows"
@@ -75,6 +78,10 @@ class FakeUnitOfWork:
 
     def record(self, event: Event) -> None:
         self.tables.events.append((event.type, event.payload()))
+        # Ids in recording order (ULIDs made within one millisecond are not), as a sequence column would give.
+        ident = f"evt_{len(self.tables.outbox) + 1:026d}"
+        stored = StoredEvent(ident, self.partner_id, event.type, event.payload(), datetime.now(UTC))
+        self.tables.outbox[stored.id] = stored
 
     async def audit(
         self,
