@@ -16,7 +16,7 @@ from domain.partners.use_cases import create_api_key, create_partner
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments.charges import PayInvoices, pay_invoices
 from domain.payments.model import Allocation, MethodType
-from domain.payments.use_cases import RecordOfflinePayment, record_offline_payment
+from domain.payments.offline import RecordOfflinePayment, record_offline_payment
 
 DEMO_SLUG = "northwind"
 

@@ -33,7 +33,7 @@ from domain.events import (
 from domain.mail import Email, Template
 from domain.payments.labels import DEBIT_BUSINESS_DAYS, is_bank_debit, method_label, return_reason
 from domain.payments.model import Payment
-from domain.portal.scheduled import ScheduledUnitOfWork
+from domain.scheduled_payments.model import ScheduledUnitOfWork
 
 log = logging.getLogger("remit.events")
 

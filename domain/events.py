@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Self
 
 from domain.invoices.model import InvoiceStatus
 from domain.payments.model import Payment, PaymentStatus
-from domain.payments.refunds import Refund, RefundStatus
+from domain.refunds.model import Refund, RefundStatus
 
 EVENT_TYPES: dict[str, type[Event]] = {}  # type name → class, for reading events back from the outbox
 

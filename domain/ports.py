@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from domain.api_keys.model import ApiKey
 from domain.customers.model import Customer
+from domain.disputes.model import Dispute
 from domain.events import Event
 from domain.invoices.model import Invoice, InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
@@ -17,7 +18,6 @@ from domain.mail import Email, RenderedEmail
 from domain.pagination import Page, PageRequest
 from domain.partners.model import Partner
 from domain.payment_methods.model import PaymentMethod
-from domain.payments.disputes import Dispute
 from domain.payments.model import MethodType, Payment, PaymentStatus
 from domain.payments.processing import (
     BankLink,
@@ -30,8 +30,8 @@ from domain.payments.processing import (
     RefundRequest,
     RefundState,
 )
-from domain.payments.refunds import Refund
 from domain.payments.settings import PaymentSettings
+from domain.refunds.model import Refund
 
 
 @dataclass(frozen=True, slots=True)

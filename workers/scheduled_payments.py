@@ -6,7 +6,7 @@ from typing import Any
 
 from adapters.bootstrap import Container
 from adapters.db.scheduled_payments import due_scheduled_payments
-from domain.portal import scheduled
+from domain.scheduled_payments import use_cases as scheduled_payments
 
 
 async def run_due(ctx: dict[str, Any]) -> int:
@@ -33,7 +33,7 @@ async def execute(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
     """Charge one schedule in a unit of work of its partner; returns its status afterwards."""
     container: Container = ctx["container"]
     async with container.uow() as uow:
-        done = await scheduled.execute_scheduled(
+        done = await scheduled_payments.execute_scheduled(
             ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
         )
         await uow.commit()  # its emails are handed to delivery by the commit

@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
 from adapters.db.tables import DisputeRow, core
+from domain.disputes.model import Dispute
 from domain.errors import NotFound
 from domain.pagination import Page, PageRequest
-from domain.payments.disputes import Dispute
 from domain.payments.processing import DisputeStatus
 from domain.ports import DisputeQuery
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.paging import fetch_page
 from adapters.db.tables import InvoiceQuestionRow, core
 from domain.errors import NotFound
+from domain.invoice_questions.model import InvoiceQuestion, QuestionStatus
 from domain.pagination import Page, PageRequest
-from domain.portal.questions import InvoiceQuestion, QuestionStatus
 
 
 def _to_domain(row: InvoiceQuestionRow) -> InvoiceQuestion:

@@ -25,10 +25,10 @@ from adapters.db.tables import (
 )
 from domain.errors import NotFound
 from domain.pagination import Page, PageRequest
+from domain.pay_links.model import PayLink
 from domain.portal.access_requests import AccessRequest, AccessRequestStatus
 from domain.portal.codes import CodePurpose, OneTimeCode
 from domain.portal.links import LinkPurpose, PortalLink
-from domain.portal.pay_links import PayLink
 from domain.portal.sessions import Factor, PortalSession, SessionState
 from domain.portal.users import Membership, MembershipSource, Permission, PortalUser
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.tables import RefundRow, core
 from domain.errors import NotFound
-from domain.payments.refunds import Refund, RefundKind, RefundStatus
+from domain.refunds.model import Refund, RefundKind, RefundStatus
 
 
 def _to_domain(row: RefundRow) -> Refund:

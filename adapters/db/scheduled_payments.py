@@ -13,7 +13,7 @@ from adapters.db.tables import ScheduledPaymentRow, core
 from domain.errors import NotFound
 from domain.pagination import Page, PageRequest
 from domain.payments.model import Allocation
-from domain.portal.scheduled import ScheduledPayment, ScheduledStatus
+from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
 
 
 def _to_domain(row: ScheduledPaymentRow) -> ScheduledPayment:

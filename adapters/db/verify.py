@@ -24,7 +24,7 @@ from domain.ledger import verify
 from domain.ledger.balances import AccountSums
 from domain.ledger.model import Account, Reason
 from domain.payments.model import OFFLINE_METHODS, MethodType
-from domain.payments.refunds import RefundKind, RefundStatus
+from domain.refunds.model import RefundKind, RefundStatus
 
 BATCH = 5000
 Progress = Callable[[int], None]

@@ -28,12 +28,13 @@ from api.v1.payments import AllocationOut, PaymentOut, _charge, _resume
 from domain.constant_time import same_secret
 from domain.errors import InvalidRequest, NotFound, PermissionDenied
 from domain.invoices.model import Invoice
+from domain.pay_links import use_cases as pay_links
+from domain.pay_links.model import PayLink, link_id_from
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments import charges
 from domain.payments.model import Allocation
-from domain.portal import access, guest
+from domain.portal import access
 from domain.portal import payments as portal_payments
-from domain.portal.pay_links import PayLink, link_id_from
 from domain.portal.sessions import PortalSession, SessionState
 
 router = APIRouter(prefix="/portal/v1/pay-links", tags=["portal_pay_links"])
@@ -124,7 +125,7 @@ async def _open(token: str, uow: SqlUnitOfWork, request: Request) -> tuple[PayLi
     if partner_id is None:
         raise NotFound("pay link", token[:12])
     uow.scope_to(partner_id)
-    return await guest.resolve(token, uow, creds=credentials(get_container(request)), key=_key(request))
+    return await pay_links.resolve(token, uow, creds=credentials(get_container(request)), key=_key(request))
 
 
 @router.get(

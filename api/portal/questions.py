@@ -12,9 +12,9 @@ from api.deps import json_response
 from api.errors import problems
 from api.portal.deps import Portal, PortalWriting
 from api.v1.fields import RequestModel
+from domain.invoice_questions import use_cases as invoice_questions
+from domain.invoice_questions.model import MAX_MESSAGE, InvoiceQuestion, QuestionStatus
 from domain.portal import invoices as portal_invoices
-from domain.portal import questions
-from domain.portal.questions import MAX_MESSAGE, InvoiceQuestion, QuestionStatus
 
 router = APIRouter(prefix="/portal/v1/invoices", tags=["portal"])
 
@@ -63,8 +63,8 @@ class PortalQuestionList(BaseModel):
 )
 async def ask(invoice_id: str, body: QuestionIn, ctx: PortalWriting) -> Response:
     invoice = await portal_invoices.invoice_of(ctx.uow.invoices, invoice_id, ctx.customer_id)
-    question = await questions.ask_question(
-        questions.AskQuestion(
+    question = await invoice_questions.ask_question(
+        invoice_questions.AskQuestion(
             invoice_id=invoice.id,
             customer_id=ctx.customer_id,
             message=body.message,

@@ -18,9 +18,9 @@ from domain.errors import NotFound
 from domain.payments.labels import method_label
 from domain.portal import invoices as portal_invoices
 from domain.portal import payments as portal_payments
-from domain.portal import scheduled
-from domain.portal.scheduled import ScheduledPayment, ScheduledStatus
 from domain.portal.users import Permission
+from domain.scheduled_payments import use_cases as scheduled_payments
+from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
 
 router = APIRouter(prefix="/portal/v1/scheduled-payments", tags=["portal"])
 
@@ -95,8 +95,8 @@ async def create(body: ScheduleIn, ctx: PortalWriting) -> Response:
     ctx.require(Permission.PAY)
     await portal_invoices.invoices_of(ctx.uow.invoices, body.invoice_refs(), ctx.customer_id)
     await portal_payments.method_of(ctx.uow.payment_methods, body.payment_method_id, ctx.customer_id)
-    made = await scheduled.schedule_payment(
-        scheduled.SchedulePayment(
+    made = await scheduled_payments.schedule_payment(
+        scheduled_payments.SchedulePayment(
             customer_id=ctx.customer_id,
             payment_method_id=body.payment_method_id,
             scheduled_for=body.scheduled_for,
@@ -145,6 +145,6 @@ async def cancel(scheduled_payment_id: str, ctx: PortalWriting) -> Response:
     found = await ctx.uow.scheduled_payments.get(scheduled_payment_id)
     if found.customer_id != ctx.customer_id:
         raise NotFound("scheduled payment", scheduled_payment_id)
-    done = await scheduled.cancel_scheduled(found.id, ctx.uow, by=f"portal:{ctx.user.id}", clock=ctx.uow.clock)
+    done = await scheduled_payments.cancel_scheduled(found.id, ctx.uow, by=f"portal:{ctx.user.id}", clock=ctx.uow.clock)
     [view] = await scheduled_views(ctx, [done])
     return json_response(view)

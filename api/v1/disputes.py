@@ -13,8 +13,8 @@ from api.deps import Read, Write, json_response, processors_of
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import RequestModel, ResourceId
-from domain.payments import dispute_evidence
-from domain.payments.disputes import Dispute
+from domain.disputes import use_cases as disputes
+from domain.disputes.model import Dispute
 from domain.payments.processing import DisputeStatus
 from domain.ports import DisputeQuery
 
@@ -122,7 +122,7 @@ async def retrieve(dispute_id: ResourceId, ctx: Read) -> Response:
     responses=problems(401, 404, 409, 422, 503),
 )
 async def submit_evidence(dispute_id: ResourceId, body: EvidenceIn, ctx: Write, request: Request) -> Response:
-    dispute = await dispute_evidence.submit_evidence(
+    dispute = await disputes.submit_evidence(
         dispute_id, body.text, ctx.uow, processors=processors_of(request), clock=ctx.clock
     )
     return await ctx.respond(200, DisputeOut.of(dispute))

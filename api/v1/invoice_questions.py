@@ -13,8 +13,8 @@ from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import LongText, RequestModel
-from domain.portal import questions
-from domain.portal.questions import InvoiceQuestion, QuestionStatus
+from domain.invoice_questions import use_cases as invoice_questions
+from domain.invoice_questions.model import InvoiceQuestion, QuestionStatus
 
 router = APIRouter(prefix="/v1/invoice-questions", tags=["invoice_questions"])
 
@@ -113,5 +113,5 @@ async def retrieve(question_id: str, ctx: Read) -> Response:
     responses=problems(401, 404, 409),
 )
 async def resolve(question_id: str, body: QuestionResolve, ctx: Write) -> Response:
-    done = await questions.resolve_question(question_id, ctx.uow, resolution=body.resolution, clock=ctx.clock)
+    done = await invoice_questions.resolve_question(question_id, ctx.uow, resolution=body.resolution, clock=ctx.clock)
     return await ctx.respond(200, InvoiceQuestionOut.of(done))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.deps import Write, get_container
 from api.errors import problems
 from api.portal.deps import credentials, pay_link_key
-from domain.portal import guest
+from domain.pay_links import use_cases as pay_links
 
 router = APIRouter(prefix="/v1/invoices/{invoice_id}/pay-link", tags=["invoices"])
 
@@ -35,7 +35,7 @@ class PayLinkOut(BaseModel):
 )
 async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
     container = get_container(request)
-    link, token = await guest.issue(invoice_id, ctx.uow, creds=credentials(container), key=pay_link_key(container))
+    link, token = await pay_links.issue(invoice_id, ctx.uow, creds=credentials(container), key=pay_link_key(container))
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     url = f"{container.settings.base_url}/pay/{partner.slug}/invoice/{token}"
     return await ctx.respond(
@@ -52,6 +52,6 @@ async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
     responses=problems(401, 404, 409),
 )
 async def revoke(invoice_id: str, ctx: Write, request: Request) -> Response:
-    await guest.revoke(invoice_id, ctx.uow, creds=credentials(get_container(request)))
+    await pay_links.revoke(invoice_id, ctx.uow, creds=credentials(get_container(request)))
     await ctx.uow.audit(actor=f"api_key:{ctx.principal.api_key_id}", action="pay_link.revoked", subject=invoice_id)
     return Response(status_code=204)

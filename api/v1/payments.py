@@ -15,10 +15,11 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Amount, Currency, Day, Email, EmailOut, RequestModel, ResourceId, ShortText
 from domain.errors import InvalidRequest
-from domain.payments import charges, recovery, refunding, use_cases
+from domain.payments import charges, offline, recovery
 from domain.payments.model import OFFLINE_METHODS, Allocation, MethodType, Payment, PaymentStatus
-from domain.payments.refunds import Refund, RefundKind, RefundStatus
 from domain.ports import PaymentQuery
+from domain.refunds import use_cases as refunding
+from domain.refunds.model import Refund, RefundKind, RefundStatus
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 
@@ -351,8 +352,8 @@ async def _record_offline(body: PaymentCreate, ctx: WriteContext) -> Response:
         raise InvalidRequest(
             "Offline payments take allocations, not an amount.", code="invalid_request", field="amount"
         )
-    payment = await use_cases.record_offline_payment(
-        use_cases.RecordOfflinePayment(
+    payment = await offline.record_offline_payment(
+        offline.RecordOfflinePayment(
             customer_id=body.customer_id,
             method=body.method,
             allocations=_allocations(body.allocations),
@@ -468,7 +469,7 @@ async def list_payments(
     responses=problems(401, 404, 409),
 )
 async def cancel(payment_id: str, ctx: Write) -> Response:
-    payment = await use_cases.cancel_offline_payment(payment_id, ctx.uow, clock=ctx.clock)
+    payment = await offline.cancel_offline_payment(payment_id, ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, PaymentOut.of(payment))
 
 

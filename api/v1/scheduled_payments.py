@@ -13,8 +13,8 @@ from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.payments import AllocationOut
-from domain.portal import scheduled
-from domain.portal.scheduled import ScheduledPayment, ScheduledStatus
+from domain.scheduled_payments import use_cases as scheduled_payments
+from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
 
 router = APIRouter(prefix="/v1/scheduled-payments", tags=["scheduled_payments"])
 
@@ -123,7 +123,7 @@ async def retrieve(scheduled_payment_id: str, ctx: Read) -> Response:
     responses=problems(401, 404, 409),
 )
 async def cancel(scheduled_payment_id: str, ctx: Write) -> Response:
-    done = await scheduled.cancel_scheduled(
+    done = await scheduled_payments.cancel_scheduled(
         scheduled_payment_id, ctx.uow, by=f"partner:{ctx.principal.api_key_id}", clock=ctx.clock
     )
     return await ctx.respond(200, ScheduledPaymentOut.of(done))

@@ -8,12 +8,12 @@ its ledger entry and its outbox event in the same transaction.
 from __future__ import annotations
 
 from domain.clock import Clock
+from domain.disputes.model import FUNDS_HELD, Dispute, path_to
 from domain.errors import NotFound
 from domain.events import DisputeClosed, DisputeCreated, DisputeUpdated, payment_moved
 from domain.ledger import entries
 from domain.ledger.model import Reason
 from domain.payments.common import restate_invoices_of
-from domain.payments.disputes import FUNDS_HELD, Dispute, path_to
 from domain.payments.model import (
     BANK_DEBITS,
     RETRYABLE_RETURN_CODES,

@@ -9,9 +9,9 @@ from domain.payments.charges import charge_request
 from domain.payments.model import IN_FLIGHT, Payment
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ChargeState, ProcessorUnavailable
-from domain.payments.refunding import submit_refund
-from domain.payments.refunds import Refund
 from domain.ports import PaymentProcessor, UnitOfWork
+from domain.refunds.model import Refund
+from domain.refunds.use_cases import submit_refund
 
 
 async def refresh_payment(

@@ -9,10 +9,10 @@ from typing import Protocol
 
 from domain.clock import Clock
 from domain.pagination import Page, PageRequest
+from domain.pay_links.model import PayLink
 from domain.portal.access_requests import AccessRequest, AccessRequestStatus
 from domain.portal.codes import CodePurpose, OneTimeCode
 from domain.portal.links import LinkPurpose, PortalLink
-from domain.portal.pay_links import PayLink
 from domain.portal.sessions import PortalSession
 from domain.portal.settings import PortalSettings
 from domain.portal.users import Membership, PortalUser

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from adapters.bootstrap import Container
 from adapters.db.tables import EmailRow, OutboxEventRow
-from domain.portal.questions import is_questioned
+from domain.invoice_questions.use_cases import is_questioned
 from tests.conftest import Tenant
 from tests.portal_customers import Portals, row_counts
 from tests.portal_helpers import last_email

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from adapters.bootstrap import Container
 from adapters.db.tables import EmailRow, OutboxEventRow
 from adapters.mail.delivery import BACKOFF, LEASE, MAX_ATTEMPTS
-from domain.event_handlers import MAX_EVENT_AGE
 from adapters.mail.smtp import SmtpConfig, SmtpMailer
 from domain.clock import FixedClock
+from domain.event_handlers import MAX_EVENT_AGE
 from domain.events import PaymentFailed
 from domain.ids import new_id
 from domain.mail import Email, Template

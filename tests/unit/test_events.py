@@ -21,7 +21,7 @@ from domain.events import (
 )
 from domain.invoices.model import InvoiceStatus
 from domain.payments.model import PaymentStatus
-from domain.payments.refunds import RefundStatus
+from domain.refunds.model import RefundStatus
 
 
 def test_type_names_come_from_the_class_and_its_subject() -> None:

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.disputes.model import DISPUTE_TRANSITIONS, path_to
 from domain.errors import Conflict, InvalidRequest
 from domain.ledger.verify import PaymentBooks, check_payment_books
 from domain.payments.allocation import Owed, allocate_oldest_first
-from domain.payments.disputes import DISPUTE_TRANSITIONS, path_to
 from domain.payments.fees import FeeContext, card_fee
 from domain.payments.model import MethodType
 from domain.payments.processing import DisputeStatus, Funding, settles_on

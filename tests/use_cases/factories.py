@@ -15,8 +15,8 @@ from domain.payment_methods.model import PaymentMethod
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments.charges import PayInvoices, start_payment, submit_payment
 from domain.payments.model import BANK_DEBITS, Allocation, MethodType, Payment
+from domain.payments.offline import RecordOfflinePayment, record_offline_payment
 from domain.payments.settings import PaymentSettings
-from domain.payments.use_cases import RecordOfflinePayment, record_offline_payment
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
 
 START = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)

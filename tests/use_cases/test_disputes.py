@@ -1,13 +1,13 @@
-"""Answering a dispute (domain/payments/dispute_evidence.py): the evidence goes to the processor, once open."""
+"""Answering a dispute (domain/disputes/use_cases.py): the evidence goes to the processor, once open."""
 
 from __future__ import annotations
 
 import pytest
 
 from domain.clock import FixedClock
+from domain.disputes.model import Dispute
+from domain.disputes.use_cases import submit_evidence
 from domain.errors import Conflict
-from domain.payments.dispute_evidence import submit_evidence
-from domain.payments.disputes import Dispute
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ChargeStatus, DisputeState, DisputeStatus
 from tests.use_cases.factories import charge, make_payer

@@ -18,7 +18,6 @@ from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
 from domain.pagination import PageRequest
 from domain.payments.processing import ChargeRequest, ChargeStatus, ProcessorUnavailable, RefundRequest
-from domain.portal.scheduled import ScheduledUnitOfWork
 from domain.ports import (
     CustomerQuery,
     EntryQuery,
@@ -29,6 +28,7 @@ from domain.ports import (
     PlatformUnitOfWork,
     UnitOfWork,
 )
+from domain.scheduled_payments.model import ScheduledUnitOfWork
 from tests.use_cases.factories import START, make_customer, make_invoice, pay
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction, keyset_page
 

@@ -41,7 +41,7 @@ from domain.ledger.verify import (
     check_payment,
 )
 from domain.payments.model import Allocation, MethodType, PaymentStatus
-from domain.payments.use_cases import RecordOfflinePayment, cancel_offline_payment, record_offline_payment
+from domain.payments.offline import RecordOfflinePayment, cancel_offline_payment, record_offline_payment
 from tests.use_cases.factories import START, make_clock
 from tests.use_cases.fakes import FakeUnitOfWork, account_sums
 

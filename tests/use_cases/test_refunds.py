@@ -1,4 +1,4 @@
-"""Refunds, full and partial (domain/payments/refunding.py), on the fakes and the scripted processor."""
+"""Refunds, full and partial (domain/refunds/use_cases.py), on the fakes and the scripted processor."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ChargeStatus, DisputeState, DisputeStatus, RefundRequest
 from domain.payments.processing import RefundStatus as ProcessorRefundStatus
 from domain.payments.recovery import refresh_refund
-from domain.payments.refunding import RefundPayment, start_refund, submit_refund
-from domain.payments.refunds import Refund, RefundKind, RefundStatus
+from domain.refunds.model import Refund, RefundKind, RefundStatus
+from domain.refunds.use_cases import RefundPayment, start_refund, submit_refund
 from tests.use_cases.factories import charge, make_customer, make_invoice, make_payer, pay
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
 

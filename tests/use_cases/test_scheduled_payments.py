@@ -1,4 +1,4 @@
-"""Scheduled payments (domain/portal/scheduled.py): stored for a day, charged once that day, resumable."""
+"""Scheduled payments (domain/scheduled_payments/): stored for a day, charged once that day, resumable."""
 
 from __future__ import annotations
 
@@ -12,14 +12,8 @@ from domain.event_handlers import HandleOutbox, handle_outbox
 from domain.invoices.model import InvoiceStatus
 from domain.mail import Template
 from domain.payments.model import Allocation, PaymentStatus
-from domain.portal.scheduled import (
-    ScheduledPayment,
-    ScheduledStatus,
-    SchedulePayment,
-    cancel_scheduled,
-    execute_scheduled,
-    schedule_payment,
-)
+from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
+from domain.scheduled_payments.use_cases import SchedulePayment, cancel_scheduled, execute_scheduled, schedule_payment
 from tests.use_cases.factories import Payer, make_payer, pay
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
 

@@ -36,7 +36,7 @@ from domain.invoices.use_cases import (
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Account, Reason
 from domain.payments.model import Allocation, MethodType, PaymentStatus
-from domain.payments.use_cases import RecordOfflinePayment, cancel_offline_payment, record_offline_payment
+from domain.payments.offline import RecordOfflinePayment, cancel_offline_payment, record_offline_payment
 from tests.use_cases.factories import make_customer, make_invoice, pay
 from tests.use_cases.fakes import FakeUnitOfWork, in_transaction
 

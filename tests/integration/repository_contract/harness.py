@@ -26,8 +26,8 @@ from domain.mail import Email, Template
 from domain.payment_methods.model import Mandate, PaymentMethod
 from domain.payments.model import Allocation, MethodType, Payment
 from domain.payments.processing import Funding
-from domain.portal.scheduled import ScheduledUnitOfWork
 from domain.ports import InboxUnitOfWork, PlatformUnitOfWork
+from domain.scheduled_payments.model import ScheduledUnitOfWork
 from tests.conftest import make_tenant
 from tests.use_cases.fakes import FakeUnitOfWork, Violation
 

@@ -9,14 +9,14 @@ import dataclasses
 
 import pytest
 
+from domain.disputes.model import Dispute
 from domain.errors import NotFound
 from domain.pagination import PageRequest
-from domain.payments.disputes import Dispute
 from domain.payments.model import MethodType, Payment, PaymentStatus
 from domain.payments.processing import DisputeStatus
-from domain.payments.refunds import Refund, RefundKind, RefundStatus
 from domain.payments.settings import DisputeLostAction, PaymentSettings
 from domain.ports import DisputeQuery, PaymentQuery
+from domain.refunds.model import Refund, RefundKind, RefundStatus
 from tests.integration.repository_contract.harness import (
     AT,
     REFUSED,

@@ -10,8 +10,8 @@ import pytest
 from domain.errors import NotFound
 from domain.pagination import PageRequest
 from domain.payments.model import Allocation
-from domain.portal.scheduled import ScheduledPayment, ScheduledStatus
 from domain.portal.users import PortalUser
+from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
 from tests.integration.repository_contract.harness import AT, Store, Uow, card, customer, ids, invoice
 
 LATER = AT.replace(hour=17)

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import copy
 
+from domain.disputes.model import Dispute
 from domain.errors import NotFound
 from domain.pagination import Page, PageRequest
 from domain.payment_methods.model import PaymentMethod
-from domain.payments.disputes import Dispute
 from domain.payments.model import IN_FLIGHT, Payment
-from domain.payments.refunds import Refund
 from domain.payments.settings import PaymentSettings
 from domain.ports import DisputeQuery, PaymentQuery
+from domain.refunds.model import Refund
 from tests.use_cases.fakes.tables import Repo, keyset_page, violated
 
 

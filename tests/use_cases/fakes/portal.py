@@ -8,8 +8,8 @@ import copy
 
 from domain.errors import NotFound
 from domain.pagination import Page, PageRequest
-from domain.portal.scheduled import ScheduledPayment, ScheduledStatus
 from domain.portal.users import Membership, PortalUser
+from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
 from tests.use_cases.fakes.tables import Repo, keyset_page, violated
 
 

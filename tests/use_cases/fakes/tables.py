@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.api_keys.model import ApiKey
 from domain.customers.model import Customer
+from domain.disputes.model import Dispute
 from domain.event_handlers import StoredEvent
 from domain.invoices.model import Invoice
 from domain.ledger.model import JournalEntry
@@ -16,12 +17,11 @@ from domain.mail import Email
 from domain.pagination import Page, PageRequest
 from domain.partners.model import Partner
 from domain.payment_methods.model import PaymentMethod
-from domain.payments.disputes import Dispute
 from domain.payments.model import Payment
-from domain.payments.refunds import Refund
 from domain.payments.settings import PaymentSettings
-from domain.portal.scheduled import ScheduledPayment
 from domain.portal.users import Membership, PortalUser
+from domain.refunds.model import Refund
+from domain.scheduled_payments.model import ScheduledPayment
 
 if TYPE_CHECKING:
     from tests.use_cases.fakes.unit_of_work import FakeUnitOfWork

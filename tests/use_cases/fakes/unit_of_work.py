@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from domain.customers.model import Customer
+from domain.disputes.model import Dispute
 from domain.event_handlers import StoredEvent
 from domain.events import Event
 from domain.invoices.model import Invoice
@@ -22,10 +23,9 @@ from domain.ledger.model import JournalEntry
 from domain.mail import Email
 from domain.partners.model import Partner
 from domain.payment_methods.model import PaymentMethod
-from domain.payments.disputes import Dispute
 from domain.payments.model import Payment
-from domain.payments.refunds import Refund
-from domain.portal.scheduled import ScheduledPayment
+from domain.refunds.model import Refund
+from domain.scheduled_payments.model import ScheduledPayment
 from tests.use_cases.fakes.invoicing import FakeCustomers, FakeInvoices, FakeLedger, FakeSequences, derive_balance
 from tests.use_cases.fakes.outbox import FakeOutbox
 from tests.use_cases.fakes.payments import (

@@ -17,8 +17,8 @@ from domain.payments.model import CAPTURED, Payment, PaymentStatus
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ProcessorUnavailable, RefundRequest, RefundState
 from domain.payments.processing import RefundStatus as ProcessorRefundStatus
-from domain.payments.refunds import Refund, RefundKind, RefundStatus
 from domain.ports import PaymentProcessor, UnitOfWork
+from domain.refunds.model import Refund, RefundKind, RefundStatus
 
 
 @dataclass(frozen=True, slots=True)

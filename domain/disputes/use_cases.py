@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.clock import Clock
+from domain.disputes.model import Dispute, path_to
 from domain.errors import Conflict
 from domain.events import DisputeUpdated
-from domain.payments.disputes import Dispute, path_to
 from domain.payments.processing import DisputeStatus
 from domain.ports import PaymentProcessor, UnitOfWork
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.errors import NotFound
 from domain.invoices.model import PAYABLE, Invoice
-from domain.portal.pay_links import PayLink, expiry_for, link_id_from, token_for
+from domain.pay_links.model import PayLink, expiry_for, link_id_from, token_for
 from domain.portal.ports import Credentials, PortalUnitOfWork
 
 

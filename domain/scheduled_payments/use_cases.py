@@ -8,15 +8,13 @@ resumes that payment instead of starting another.
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from domain.clock import Clock
-from domain.errors import Conflict, DomainError, InvalidRequest, InvalidTransition
+from domain.errors import Conflict, DomainError, InvalidRequest
 from domain.events import (
     ScheduledPaymentCanceled,
     ScheduledPaymentCreated,
@@ -24,100 +22,10 @@ from domain.events import (
     ScheduledPaymentExecuted,
     ScheduledPaymentFailed,
 )
-from domain.ids import new_id
-from domain.pagination import Page, PageRequest
 from domain.payments import charges, recovery
 from domain.payments.model import Allocation, Payment, PaymentStatus
-from domain.portal.ports import PortalUsers
-from domain.ports import PaymentProcessor, UnitOfWork
-
-
-class ScheduledStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    PROCESSING = "processing"
-    EXECUTED = "executed"
-    FAILED = "failed"
-    CANCELED = "canceled"
-
-
-S = ScheduledStatus
-TRANSITIONS: dict[ScheduledStatus, frozenset[ScheduledStatus]] = {
-    S.SCHEDULED: frozenset({S.PROCESSING, S.CANCELED}),
-    S.PROCESSING: frozenset({S.EXECUTED, S.FAILED}),
-    S.EXECUTED: frozenset(),
-    S.FAILED: frozenset(),
-    S.CANCELED: frozenset(),
-}
-
-
-@dataclass(slots=True)
-class ScheduledPayment:
-    partner_id: str
-    customer_id: str
-    payment_method_id: str
-    allocations: tuple[Allocation, ...]
-    currency: str
-    scheduled_for: date
-    created_at: datetime
-    portal_user_id: str | None = None
-    status: ScheduledStatus = ScheduledStatus.SCHEDULED
-    payment_id: str | None = None
-    failure_message: str | None = None
-    executed_at: datetime | None = None
-    canceled_at: datetime | None = None
-    canceled_by: str | None = None
-    id: str = field(default_factory=lambda: new_id("sch"))
-
-    @property
-    def amount(self) -> int:
-        """What the invoices receive; a card fee, if any, is added when it runs."""
-        return sum(a.amount for a in self.allocations)
-
-    @property
-    def invoice_ids(self) -> tuple[str, ...]:
-        return tuple(a.invoice_id for a in self.allocations)
-
-    def move_to(self, target: ScheduledStatus) -> None:
-        if target not in TRANSITIONS[self.status]:
-            raise InvalidTransition("scheduled payment", self.id, self.status.value, target.value)
-        self.status = target
-
-    def cancel(self, *, by: str, at: datetime) -> None:
-        if self.status is not ScheduledStatus.SCHEDULED:
-            raise Conflict(
-                f"This scheduled payment is {self.status.value} and can no longer be canceled.",
-                code="scheduled_payment_not_cancelable",
-                status=self.status.value,
-            )
-        self.move_to(ScheduledStatus.CANCELED)
-        self.canceled_at = at
-        self.canceled_by = by
-
-    def fail(self, reason: str) -> None:
-        self.move_to(ScheduledStatus.FAILED)
-        self.failure_message = reason[:500]
-
-
-class ScheduledPayments(Protocol):
-    async def add(self, scheduled: ScheduledPayment) -> None: ...
-    async def get(self, ident: str, *, lock: bool = False) -> ScheduledPayment: ...
-    async def save(self, scheduled: ScheduledPayment) -> None: ...
-    async def list(
-        self, page: PageRequest, *, customer_id: str | None = None, status: ScheduledStatus | None = None
-    ) -> Page[ScheduledPayment]: ...
-    async def waiting_for_customer(self, customer_id: str) -> builtins.list[ScheduledPayment]:
-        """Every schedule of the customer still waiting for its day."""
-        ...
-
-
-class ScheduledUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def scheduled_payments(self) -> ScheduledPayments: ...
-
-    @property
-    def portal_users(self) -> PortalUsers: ...
-
-    async def rollback(self) -> None: ...
+from domain.ports import PaymentProcessor
+from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus, ScheduledUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
