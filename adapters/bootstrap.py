@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.db.engine import make_engine, make_sessionmaker
 from adapters.db.unit_of_work import SqlUnitOfWork
-from adapters.mail.outbox import OutboxMailer
 from adapters.mail.smtp import SmtpMailer
+from adapters.mail.stored import StoredMailer
 from adapters.processors.sandbox import SandboxBankConnector, SandboxProcessor
 from adapters.settings import Settings, derived_secret, load_settings
 from domain.clock import Clock, SystemClock
@@ -25,7 +25,7 @@ class Container:
     clock: Clock = field(default_factory=SystemClock)
     processors: dict[str, PaymentProcessor] = field(default_factory=dict)
     bank_connectors: dict[str, BankConnector] = field(default_factory=dict)
-    mailer: Mailer = field(default_factory=OutboxMailer)  # no SMTP server: emails stay readable at /dev/mailbox
+    mailer: Mailer = field(default_factory=StoredMailer)  # no SMTP server: emails stay readable at /dev/mailbox
     extras: dict[str, Any] = field(default_factory=dict)
     # Set by whoever runs jobs for this process (the API's lifespan, the arq worker); None: the sweeps do it.
     queue: JobQueue | None = None
@@ -65,4 +65,4 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
 def make_mailer(settings: Settings) -> Mailer:
     if settings.smtp_url:
         return SmtpMailer.from_url(settings.smtp_url, mail_from=settings.mail_from)
-    return OutboxMailer()
+    return StoredMailer()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from adapters.db.tables import Base
+from adapters.processors.sandbox import tables as sandbox_tables  # noqa: F401 - registers its tables on the metadata
 
 config = context.config
 connection = config.attributes.get("connection")

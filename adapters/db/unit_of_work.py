@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.db.access_requests import SqlAccessRequests
 from adapters.db.customers import SqlCustomers
 from adapters.db.disputes import SqlDisputes
 from adapters.db.emails import SqlEmails
@@ -22,22 +23,19 @@ from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoice_questions import SqlInvoiceQuestions
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
+from adapters.db.one_time_codes import SqlOneTimeCodes
 from adapters.db.outbox import SqlOutbox
 from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
+from adapters.db.pay_links import SqlPayLinks
 from adapters.db.payment_methods import SqlPaymentMethods
 from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
 from adapters.db.pg import insert_rows
-from adapters.db.portal import (
-    SqlAccessRequests,
-    SqlOneTimeCodes,
-    SqlPayLinks,
-    SqlPortalLinks,
-    SqlPortalSessions,
-    SqlPortalUsers,
-)
 from adapters.db.portal_invoices import SqlPortalInvoices
+from adapters.db.portal_links import SqlPortalLinks
+from adapters.db.portal_sessions import SqlPortalSessions
 from adapters.db.portal_settings import SqlPortalSettings
+from adapters.db.portal_users import SqlPortalUsers
 from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.refunds import SqlRefunds
 from adapters.db.scheduled_payments import SqlScheduledPayments

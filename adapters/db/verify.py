@@ -17,8 +17,8 @@ from adapters.db.tables import (
     JournalLineRow,
     PaymentRow,
     RefundRow,
-    SandboxChargeRow,
 )
+from adapters.processors.sandbox.tables import SandboxChargeRow
 from domain.invoices.model import InvoiceStatus
 from domain.ledger import verify
 from domain.ledger.balances import AccountSums

@@ -61,8 +61,8 @@ class Delivery:
 
     @property
     def keeps_bodies(self) -> bool:
-        """The outbox mailer sends nothing, so its rows keep their bodies for /dev/mailbox."""
-        return self.mailer.name == "outbox"
+        """The stored mailer sends nothing, so its rows keep their bodies for /dev/mailbox."""
+        return self.mailer.name == "stored"
 
     async def deliver(self, email_id: str) -> str:
         """Deliver one email; returns its status afterwards, or `skipped` when it was not ours to send (already

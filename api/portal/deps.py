@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import PartnerSlugRow, PortalTokenRow
+from adapters.db.tables import PartnerSlugRow, PortalLinkRow
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.security.credentials import Argon2Passwords, FernetBox, PyOtpTotp
 from adapters.settings import derived_secret
@@ -336,7 +336,7 @@ async def claim_portal_key(ctx: PortalContext | SessionContext, credential: str,
 async def scope_by_link(uow: SqlUnitOfWork, token: str) -> None:
     """Links carry no partner in their URL: the stored link names it."""
     partner_id = await uow.session.scalar(
-        select(PortalTokenRow.partner_id).where(PortalTokenRow.token_hash == hash_token(token))
+        select(PortalLinkRow.partner_id).where(PortalLinkRow.token_hash == hash_token(token))
     )
     if partner_id is None:
         raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import SandboxChargeRow
 from adapters.processors.sandbox.faults import SimulatedCrash
+from adapters.processors.sandbox.tables import SandboxChargeRow
 from domain.clock import FixedClock
 from tests.conftest import Tenant
 from tests.factories import pay

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
 from adapters.db.migrate import upgrade
-from adapters.db.tables import SandboxChargeRow, SandboxRefundRow
 from adapters.processors.sandbox import SandboxFaults, SandboxProcessor
+from adapters.processors.sandbox.tables import SandboxChargeRow, SandboxRefundRow
 from domain.clock import FixedClock
 from domain.payments.processing import ChargeRequest, ChargeState, MethodDetails
 from tests.services import create_pg_database, drop_pg_database

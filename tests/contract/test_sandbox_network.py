@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import SandboxEventRow
 from adapters.processors.sandbox import SandboxProcessor, network
+from adapters.processors.sandbox.tables import SandboxEventRow
 from domain.clock import FixedClock
 from domain.errors import Conflict, InvalidRequest, NotFound
 from domain.payments.processing import ChargeState, ChargeStatus, DisputeStatus, RefundRequest

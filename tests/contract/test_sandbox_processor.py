@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import SandboxMethodRow
 from adapters.processors.sandbox import SandboxBankConnector, SandboxFaults, SandboxProcessor, SimulatedCrash
+from adapters.processors.sandbox.tables import SandboxMethodRow
 from domain.clock import FixedClock
 from domain.errors import Conflict, InvalidRequest, NotFound
 from domain.payments.model import MethodType

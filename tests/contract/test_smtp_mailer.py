@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.bootstrap import make_mailer
-from adapters.mail.outbox import OutboxMailer
 from adapters.mail.smtp import SmtpConfig, SmtpMailer, parse_smtp_url
+from adapters.mail.stored import StoredMailer
 from adapters.settings import Settings
 from domain.mail import DeliveryFailed, RenderedEmail
 from tests.mail_server import free_port, self_signed_tls, smtp_server
@@ -52,7 +52,7 @@ def test_bad_smtp_urls_are_refused(url: str) -> None:
 
 
 def test_the_composition_root_picks_smtp_only_when_configured() -> None:
-    assert isinstance(make_mailer(Settings(env="test")), OutboxMailer)
+    assert isinstance(make_mailer(Settings(env="test")), StoredMailer)
     mailer = make_mailer(Settings(env="test", smtp_url="smtp://mail.example.com:2525", mail_from=FROM))
     assert isinstance(mailer, SmtpMailer)
     assert (mailer.config.host, mailer.config.port, mailer.from_address) == (

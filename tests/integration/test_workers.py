@@ -12,7 +12,8 @@ from arq.worker import Worker
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import IdempotencyKeyRow, SandboxChargeRow
+from adapters.db.tables import IdempotencyKeyRow
+from adapters.processors.sandbox.tables import SandboxChargeRow
 from api.app import create_app
 from tests.conftest import Tenant
 from tests.factories import charge_saved, make_customer, make_invoice, save_test_method

@@ -11,8 +11,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.db.tables import SandboxChargeRow, SandboxClockRow, SandboxEventRow, core
+from adapters.db.tables import core
 from adapters.processors.sandbox.payloads import charge_object, event_object
+from adapters.processors.sandbox.tables import SandboxChargeRow, SandboxClockRow, SandboxEventRow
 from adapters.processors.sandbox.test_numbers import REFUSALS, Behavior
 from domain.clock import Clock
 from domain.ids import new_id

@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Select, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.db.tables import SandboxMethodRow, SandboxRefundRow, core
+from adapters.db.tables import core
 from adapters.processors.sandbox import network, payloads, signing, tokens
 from adapters.processors.sandbox.faults import SandboxFaults
 from adapters.processors.sandbox.network import CHARGES
+from adapters.processors.sandbox.tables import SandboxMethodRow, SandboxRefundRow
 from domain.clock import Clock
 from domain.errors import Conflict, InvalidRequest, NotFound
 from domain.ids import new_id

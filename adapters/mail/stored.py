@@ -6,8 +6,8 @@ from __future__ import annotations
 from domain.mail import RenderedEmail
 
 
-class OutboxMailer:
-    name = "outbox"
+class StoredMailer:
+    name = "stored"
 
     async def send(self, email: RenderedEmail) -> None:
         return None

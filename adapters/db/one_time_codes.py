@@ -1,0 +1,66 @@
+"""One-time codes emailed for sign-in, step-up and email changes (hashed, counted, expiring)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.dataclass_rows import add_row, build, save_row
+from adapters.db.tables import (
+    OneTimeCodeRow,
+)
+from domain.portal.codes import CodePurpose, OneTimeCode
+
+
+def _code(row: OneTimeCodeRow) -> OneTimeCode:
+    return build(OneTimeCode, row, purpose=CodePurpose(row.purpose))
+
+
+class SqlOneTimeCodes:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def replace(self, code: OneTimeCode) -> None:
+        """Store a new code, voiding any earlier one for the same email, purpose and subject."""
+        await self.session.execute(
+            update(OneTimeCodeRow)
+            .where(
+                OneTimeCodeRow.email == code.email,
+                OneTimeCodeRow.purpose == code.purpose.value,
+                OneTimeCodeRow.used_at.is_(None),
+                OneTimeCodeRow.voided_at.is_(None),
+            )
+            .values(voided_at=code.created_at)
+            .execution_options(synchronize_session=False)
+        )
+        await add_row(self.session, OneTimeCodeRow, code)
+
+    async def sent_since(self, email: str, purpose: CodePurpose, since: datetime) -> int:
+        count = await self.session.scalar(
+            select(func.count()).where(
+                OneTimeCodeRow.email == email,
+                OneTimeCodeRow.purpose == purpose.value,
+                OneTimeCodeRow.created_at >= since,
+            )
+        )
+        return int(count or 0)
+
+    async def current(self, email: str, purpose: CodePurpose, *, lock: bool = True) -> OneTimeCode | None:
+        stmt = (
+            select(OneTimeCodeRow)
+            .where(
+                OneTimeCodeRow.email == email,
+                OneTimeCodeRow.purpose == purpose.value,
+                OneTimeCodeRow.used_at.is_(None),
+                OneTimeCodeRow.voided_at.is_(None),
+            )
+            .order_by(OneTimeCodeRow.created_at.desc())
+            .limit(1)
+        )
+        row = await self.session.scalar(stmt.with_for_update() if lock else stmt)
+        return None if row is None else _code(row)
+
+    async def save(self, code: OneTimeCode) -> None:
+        await save_row(self.session, OneTimeCodeRow, code)
