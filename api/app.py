@@ -34,6 +34,7 @@ from api.v1 import (
     invoices,
     ledger,
     payment_methods,
+    payment_settings,
     payments,
     portal_settings,
     portal_users,
@@ -41,7 +42,6 @@ from api.v1 import (
     scheduled_payments,
 )
 from api.v1 import pay_links as invoice_pay_links
-from api.v1 import settings as payment_settings
 from workers.queue import ArqQueue, InProcessQueue, run_cron
 
 MAX_BODY_BYTES = 1_000_000

@@ -65,7 +65,7 @@ async def _principal(
     return await authenticate(uow, header, limits=request.app.state.limits, client=client_ip(request))
 
 
-Partner = Annotated[Principal, Depends(_principal, scope="function")]
+ApiKeyPrincipal = Annotated[Principal, Depends(_principal, scope="function")]
 
 
 @dataclass
@@ -106,14 +106,14 @@ class WriteContext(ReadContext):
         await self.uow.commit()
 
 
-async def _read(uow: UoW, principal: Partner) -> ReadContext:
+async def _read(uow: UoW, principal: ApiKeyPrincipal) -> ReadContext:
     return ReadContext(uow=uow, principal=principal, clock=uow.clock)
 
 
 async def _write(
     request: Request,
     uow: UoW,
-    principal: Partner,
+    principal: ApiKeyPrincipal,
     idempotency_key: Annotated[
         str | None,
         Header(

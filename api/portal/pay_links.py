@@ -20,8 +20,8 @@ from api.deps import UoW, WriteContext, get_container, processors_of
 from api.errors import problems
 from api.idempotency import claim
 from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, check_origin, client_ip, credentials, pay_link_key
-from api.portal.methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
 from api.portal.partners import Branding, branding_of
+from api.portal.payment_methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Flag, Name, RequestModel, ShortText
 from api.v1.payments import AllocationOut, PaymentOut, _charge, _resume

@@ -19,7 +19,7 @@ from api.idempotency import claim
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
 from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, Portal, PortalContext, PortalWriting
 from api.portal.invoices import attachment
-from api.portal.methods import ShownMandateLanguage, attach_token
+from api.portal.payment_methods import ShownMandateLanguage, attach_token
 from api.v1.fields import Amount, Currency, Email, EmailOut, Flag, RequestModel, ResourceId
 from domain.errors import DomainError, InvalidRequest, NotFound
 from domain.payment_methods.model import PaymentMethod

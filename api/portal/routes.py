@@ -5,15 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.portal import (
+    invoice_questions,
     invoices,
     me,
-    methods,
-    notifications,
     partners,
     pay_links,
+    payment_methods,
     payments,
-    questions,
-    scheduled,
+    reminders,
+    scheduled_payments,
     sign_in,
     team,
 )
@@ -25,9 +25,9 @@ ROUTERS: list[APIRouter] = [
     team.router,
     pay_links.router,
     invoices.router,
-    questions.router,
+    invoice_questions.router,
     payments.router,
-    methods.router,
-    scheduled.router,
-    notifications.router,
+    payment_methods.router,
+    scheduled_payments.router,
+    reminders.router,
 ]

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from adapters.bootstrap import Container
-from api.v1.settings import PaymentSettingsUpdate
+from api.v1.payment_settings import PaymentSettingsUpdate
 from domain.partners.use_cases import create_api_key, create_partner
 from tests.factories import make_invoice, save_test_method
 
