@@ -3,7 +3,7 @@ framework floor, side by side.
 
 On a fresh PostgreSQL database loaded with `--customers` customers and `--invoices` open invoices (bulk_load.py),
 every customer saves a sandbox card (4242…) and a US bank account (000123456789, with its debit mandate)
-through POST /v1/customers/{id}/payment_methods. Then:
+through POST /v1/customers/{id}/payment-methods. Then:
 
 * settlement  `--settle` pending bank debits (COPY, the rows the app writes; bulk_payments.py) are settled by
               the sandbox clock: SandboxProcessor.advance(partner, 3) and, one unit of work per event as
@@ -140,7 +140,7 @@ async def _attach_all(url: str, opts: Options, tenant: Tenant, customer_ids: lis
     async def attach(customer_id: str, details: dict[str, Any], extra: dict[str, Any]) -> str:
         token = await container.sandbox.tokenize(details)  # the browser's tokenizer; the full number stops there
         body = json.dumps({"token": token["id"], **extra}).encode()
-        path = f"/v1/customers/{customer_id}/payment_methods"
+        path = f"/v1/customers/{customer_id}/payment-methods"
         status, payload = await http.request("POST", path, body=body, headers={"Idempotency-Key": uuid.uuid4().hex})
         if status != 201:
             raise RuntimeError(f"attaching a {details['type']} to {customer_id}: HTTP {status} {payload[:300]!r}")

@@ -98,7 +98,7 @@ async def save_test_method(
     body: dict[str, Any] = {"token": token}
     if kind in TEST_BANK_ACCOUNTS:
         body["mandate"] = {"ip_address": "203.0.113.7", "user_agent": "pytest"}
-    r = await client.post(f"/v1/customers/{customer_id}/payment_methods", json=body)
+    r = await client.post(f"/v1/customers/{customer_id}/payment-methods", json=body)
     assert r.status_code == 201, r.text
     return dict(r.json())
 

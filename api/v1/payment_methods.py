@@ -1,4 +1,6 @@
-"""/v1/customers/{id}/payment_methods and /v1/payment_methods: saved, tokenized cards and bank accounts."""
+"""/v1/customers/{id}/payment-methods and /v1/payment-methods: saved, tokenized cards and bank accounts.
+
+The snake_case paths of the first release still answer, marked deprecated in the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -152,6 +154,19 @@ class PaymentMethodList(BaseModel):
 
 @router.post(
     "/v1/customers/{customer_id}/payment_methods",
+    operation_id="payment_methods_attach_snake_case_path",
+    deprecated=True,
+    summary="(Deprecated path) Save a payment method",
+    description="Exchanges a single-use processor token (from the browser) for a saved card or bank account. "
+    "Only the brand or bank, last 4 digits, expiry and funding are kept; never a full number. Bank accounts "
+    "need the customer's debit authorization (`mandate`), stored with the text version, time and IP. The first "
+    "method a customer saves becomes the default.",
+    status_code=201,
+    response_model=PaymentMethodOut,
+    responses=problems(400, 401, 404, 409, 422),
+)
+@router.post(
+    "/v1/customers/{customer_id}/payment-methods",
     operation_id="payment_methods_attach",
     summary="Save a payment method",
     description="Exchanges a single-use processor token (from the browser) for a saved card or bank account. "
@@ -182,6 +197,14 @@ async def attach(customer_id: str, body: PaymentMethodAttach, ctx: Write, reques
 
 @router.get(
     "/v1/customers/{customer_id}/payment_methods",
+    operation_id="payment_methods_list_snake_case_path",
+    deprecated=True,
+    summary="(Deprecated path) List a customer's saved payment methods",
+    response_model=PaymentMethodList,
+    responses=problems(401, 404),
+)
+@router.get(
+    "/v1/customers/{customer_id}/payment-methods",
     operation_id="payment_methods_list",
     summary="List a customer's saved payment methods",
     response_model=PaymentMethodList,
@@ -196,6 +219,14 @@ async def list_methods(customer_id: str, ctx: Read) -> Response:
 
 @router.get(
     "/v1/payment_methods/{payment_method_id}",
+    operation_id="payment_methods_retrieve_snake_case_path",
+    deprecated=True,
+    summary="(Deprecated path) Retrieve a saved payment method",
+    response_model=PaymentMethodOut,
+    responses=problems(401, 404),
+)
+@router.get(
+    "/v1/payment-methods/{payment_method_id}",
     operation_id="payment_methods_retrieve",
     summary="Retrieve a saved payment method",
     response_model=PaymentMethodOut,
@@ -209,6 +240,15 @@ async def retrieve(payment_method_id: ResourceId, ctx: Read) -> Response:
 
 @router.delete(
     "/v1/payment_methods/{payment_method_id}",
+    operation_id="payment_methods_detach_snake_case_path",
+    deprecated=True,
+    summary="(Deprecated path) Remove a saved payment method",
+    description="The method can no longer be charged; payments made with it keep pointing at it.",
+    response_model=PaymentMethodOut,
+    responses=problems(401, 404, 409),
+)
+@router.delete(
+    "/v1/payment-methods/{payment_method_id}",
     operation_id="payment_methods_detach",
     summary="Remove a saved payment method",
     description="The method can no longer be charged; payments made with it keep pointing at it.",
@@ -224,6 +264,14 @@ async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) ->
 
 @router.post(
     "/v1/payment_methods/{payment_method_id}/default",
+    operation_id="payment_methods_make_default_snake_case_path",
+    deprecated=True,
+    summary="(Deprecated path) Make a method the customer's default",
+    response_model=PaymentMethodOut,
+    responses=problems(401, 404, 409),
+)
+@router.post(
+    "/v1/payment-methods/{payment_method_id}/default",
     operation_id="payment_methods_make_default",
     summary="Make a method the customer's default",
     response_model=PaymentMethodOut,

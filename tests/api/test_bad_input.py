@@ -735,7 +735,7 @@ FLAG_FIELDS = [  # method, path (formatted with the world), body with the value,
     pytest.param("POST", "/v1/invoices", lambda w, v: inv(draft=v)(w), "draft", id="invoice-draft"),
     pytest.param(
         "POST",
-        "/v1/customers/{customer_id}/payment_methods",
+        "/v1/customers/{customer_id}/payment-methods",
         lambda w, v: {"token": "tok_sbx_unused", "make_default": v},
         "make_default",
         id="payment-method-make_default",

@@ -171,7 +171,7 @@ async def test_r02_return_blocks_the_method_for_autopay(client: httpx.AsyncClien
     await _advance(client, 5)
     returned = await _payment(client, payment["id"])
     assert (returned["status"], returned["return_code"]) == ("returned", "R02")
-    method = (await client.get(f"/v1/payment_methods/{bank['id']}")).json()
+    method = (await client.get(f"/v1/payment-methods/{bank['id']}")).json()
     assert method["usable_for_autopay"] is False and "R02" in method["autopay_blocked_reason"]
     retry = await client.post(f"/v1/payments/{payment['id']}/retry")
     assert retry.status_code == 409
@@ -308,16 +308,16 @@ async def test_methods_list_default_and_detach(client: httpx.AsyncClient) -> Non
     first = await save_method(client, customer["id"], "visa")
     second = await save_method(client, customer["id"], "mastercard")
     assert first["is_default"] and not second["is_default"]
-    r = await client.post(f"/v1/payment_methods/{second['id']}/default")
+    r = await client.post(f"/v1/payment-methods/{second['id']}/default")
     assert r.status_code == 200 and r.json()["is_default"]
-    listed = (await client.get(f"/v1/customers/{customer['id']}/payment_methods")).json()["data"]
+    listed = (await client.get(f"/v1/customers/{customer['id']}/payment-methods")).json()["data"]
     assert {m["id"]: m["is_default"] for m in listed} == {first["id"]: False, second["id"]: True}
-    gone = await client.delete(f"/v1/payment_methods/{second['id']}")
+    gone = await client.delete(f"/v1/payment-methods/{second['id']}")
     assert gone.status_code == 200 and gone.json()["detached_at"]
     invoice = await make_invoice(client, customer["id"], amount=1_000)
     r = await charge(client, customer["id"], second["id"], [(invoice["id"], 1_000)])
     assert (r.status_code, r.json()["code"]) == (409, "payment_method_detached")
-    reused = await client.post(f"/v1/customers/{customer['id']}/payment_methods", json={"token": "tok_nope"})
+    reused = await client.post(f"/v1/customers/{customer['id']}/payment-methods", json={"token": "tok_nope"})
     assert (reused.status_code, reused.json()["code"]) == (400, "invalid_token")
 
 
@@ -378,3 +378,20 @@ async def test_the_ledger_verifies_after_every_kind_of_outcome(client: httpx.Asy
         )
         assert [v.kind for v in await verify_ledger(session)] == ["capture_mismatch"]
         await session.rollback()
+
+
+async def test_the_snake_case_payment_method_paths_still_answer_as_deprecated_aliases(
+    client: httpx.AsyncClient,
+) -> None:
+    customer = await make_customer(client)
+    saved = await save_method(client, customer["id"], "visa")
+
+    old = (await client.get(f"/v1/customers/{customer['id']}/payment_methods")).json()["data"]
+    assert [m["id"] for m in old] == [saved["id"]]
+    assert (await client.get(f"/v1/payment_methods/{saved['id']}")).json() == (
+        await client.get(f"/v1/payment-methods/{saved['id']}")
+    ).json()
+
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    assert all(op["deprecated"] for op in paths["/v1/payment_methods/{payment_method_id}"].values())
+    assert not any(op.get("deprecated") for op in paths["/v1/payment-methods/{payment_method_id}"].values())

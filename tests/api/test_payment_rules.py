@@ -279,7 +279,7 @@ async def test_a_method_type_the_partner_disabled_cannot_be_charged(
 
 async def test_a_detached_method_cannot_be_charged(client: httpx.AsyncClient, container: Container) -> None:
     customer, invoice, method = await _billed(client)
-    removed = await client.delete(f"/v1/payment_methods/{method['id']}")
+    removed = await client.delete(f"/v1/payment-methods/{method['id']}")
     assert removed.status_code == 200 and removed.json()["detached_at"] is not None, removed.text
     async with writes_nothing(container):
         refused(
@@ -288,7 +288,7 @@ async def test_a_detached_method_cannot_be_charged(client: httpx.AsyncClient, co
             "payment_method_detached",
         )
         refused(
-            await client.post(f"/v1/payment_methods/{method['id']}/default", headers=key()),
+            await client.post(f"/v1/payment-methods/{method['id']}/default", headers=key()),
             409,
             "payment_method_detached",
         )
@@ -331,12 +331,12 @@ async def test_a_bank_account_needs_a_mandate(client: httpx.AsyncClient, contain
     token = await token_for(client, "settles")
     async with writes_nothing(container):  # the single-use token is not spent either
         body = refused(
-            await client.post(f"/v1/customers/{customer['id']}/payment_methods", json={"token": token}, headers=key()),
+            await client.post(f"/v1/customers/{customer['id']}/payment-methods", json={"token": token}, headers=key()),
             400,
             "mandate_required",
         )
         assert body["errors"][0]["field"] == "mandate"
-    listed = (await client.get(f"/v1/customers/{customer['id']}/payment_methods")).json()["data"]
+    listed = (await client.get(f"/v1/customers/{customer['id']}/payment-methods")).json()["data"]
     assert listed == []
     saved = await save_test_method(client, customer["id"], "settles")  # a new token with a mandate works
     assert saved["mandate"]["ip_address"] == MANDATE["ip_address"] and saved["mandate"]["text"]
@@ -347,7 +347,7 @@ async def test_a_corrected_retry_after_mandate_required_works_with_the_same_toke
 ) -> None:
     customer = await make_customer(client)
     token = await token_for(client, "settles")
-    url = f"/v1/customers/{customer['id']}/payment_methods"
+    url = f"/v1/customers/{customer['id']}/payment-methods"
     headers = key()
     before = await row_counts(container)
     refused(await client.post(url, json={"token": token}, headers=headers), 400, "mandate_required")

@@ -159,7 +159,7 @@ async def test_debit_authorizations_in_french_are_shown_accepted_and_recorded_as
     assert r.status_code == 201, r.text
     assert r.json()["mandate"]["language"] == "fr"
     assert r.json()["mandate"]["text"] == french["ca_bank_account"]["text"]
-    seen_by_partner = (await client.get(f"/v1/payment_methods/{r.json()['id']}")).json()
+    seen_by_partner = (await client.get(f"/v1/payment-methods/{r.json()['id']}")).json()
     assert seen_by_partner["mandate"]["language"] == "fr"
     assert seen_by_partner["mandate"]["text"] == french["ca_bank_account"]["text"]
 

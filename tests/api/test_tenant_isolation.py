@@ -37,7 +37,8 @@ ID_RE = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
 TOKEN = "<a fresh sandbox token of B's>"  # replaced at run time: tokens are single use and made per test
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/v1/customers/{customer_id}"): {"name": "Taken over", "email": None, "metadata": {"owner": "B"}},
-    ("POST", "/v1/customers/{customer_id}/payment_methods"): {"token": TOKEN, "make_default": True},
+    ("POST", "/v1/customers/{customer_id}/payment-methods"): {"token": TOKEN, "make_default": True},
+    ("POST", "/v1/customers/{customer_id}/payment_methods"): {"token": TOKEN, "make_default": True},  # deprecated
     ("POST", "/v1/payments/{payment_id}/refunds"): {"amount": 100, "reason": "Not yours"},
     ("POST", "/v1/disputes/{dispute_id}/evidence"): {"text": "winning_evidence: B answers A's dispute"},
     ("POST", "/v1/customers/{customer_id}/portal-invites"): {"email": "intruder@b.example"},
@@ -248,12 +249,12 @@ async def seen_by(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
         ("draft", f"/v1/invoices/{world.draft['id']}"),
         ("payment", f"/v1/payments/{world.payment['id']}"),
         ("carded", f"/v1/invoices/{world.carded['id']}"),
-        ("payment_method", f"/v1/payment_methods/{world.payment_method['id']}"),
+        ("payment_method", f"/v1/payment-methods/{world.payment_method['id']}"),
         ("card_payment", f"/v1/payments/{world.card_payment['id']}"),
         ("refunds", f"/v1/payments/{world.card_payment['id']}/refunds"),
         ("dispute", f"/v1/disputes/{world.dispute['id']}"),
         ("portal_user", f"/v1/portal-users/{world.portal_user['id']}"),
-        ("payment_methods", f"/v1/customers/{world.customer['id']}/payment_methods"),
+        ("payment_methods", f"/v1/customers/{world.customer['id']}/payment-methods"),
     ]:
         r = await client.get(path)
         assert r.status_code == 200, r.text
@@ -398,14 +399,14 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
     assert (await partners.a.post(f"/v1/payments/{world_a.payment['id']}/cancel")).status_code == 200
     evidence = await partners.a.post(f"/v1/disputes/{world_a.dispute['id']}/evidence", json={"text": "Signed."})
     assert evidence.status_code == 200 and evidence.json()["status"] == "under_review", evidence.text
-    assert (await partners.a.post(f"/v1/payment_methods/{world_a.payment_method['id']}/default")).status_code == 200
-    assert (await partners.a.delete(f"/v1/payment_methods/{world_a.payment_method['id']}")).status_code == 200
+    assert (await partners.a.post(f"/v1/payment-methods/{world_a.payment_method['id']}/default")).status_code == 200
+    assert (await partners.a.delete(f"/v1/payment-methods/{world_a.payment_method['id']}")).status_code == 200
     cancel = await partners.a.post(f"/v1/scheduled-payments/{world_a.scheduled_payment['id']}/cancel")
     assert cancel.status_code == 200 and cancel.json()["status"] == "canceled", cancel.text
     resolve = await partners.a.post(f"/v1/invoice-questions/{world_a.question['id']}/resolve", json={})
     assert resolve.status_code == 200 and resolve.json()["status"] == "resolved", resolve.text
     # B's token was never consumed by the refused attaches: B can still use it on its own customer.
-    own = await partners.b.post(f"/v1/customers/{world_b.customer['id']}/payment_methods", json={"token": token})
+    own = await partners.b.post(f"/v1/customers/{world_b.customer['id']}/payment-methods", json={"token": token})
     assert own.status_code == 201, own.text
 
 

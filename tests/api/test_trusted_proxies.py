@@ -139,7 +139,7 @@ async def test_a_mandate_records_the_forwarded_client(
     async with _from(app, LOAD_BALANCER, **{"X-Forwarded-For": "203.0.113.9, 198.51.100.7"}) as lb:
         r = await lb.post(f"/portal/v1/pay-links/{link}/quote", json={"token": bank, "accept_mandate": True})
         assert r.status_code == 200, r.text
-    methods = (await client.get(f"/v1/customers/{customer['id']}/payment_methods")).json()["data"]
+    methods = (await client.get(f"/v1/customers/{customer['id']}/payment-methods")).json()["data"]
     assert [m["mandate"]["ip_address"] for m in methods if m["mandate"]] == ["198.51.100.7"]
 
 

@@ -365,7 +365,7 @@ async def test_guest_pays_from_a_pay_link_onto_the_invoice_customer(
     async with container.sessions() as s:
         assert len(list(await s.scalars(select(CustomerRow.id)))) == customers_before, "no new customer record"
     assert (await client.get(f"/v1/invoices/{invoice['id']}")).json()["status"] == "paid"
-    methods = (await client.get(f"/v1/customers/{customer['id']}/payment_methods")).json()["data"]
+    methods = (await client.get(f"/v1/customers/{customer['id']}/payment-methods")).json()["data"]
     assert all(not m["is_default"] for m in methods), "a guest's card never becomes the customer's default"
 
 
