@@ -338,7 +338,7 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
     a_before = await seen_by(partners.a, world_a)
     b_before = await seen_by(partners.b, world_b)
 
-    # Partner routes here; the portal's own session-scoped routes are covered by tests/portal/test_portal_isolation.
+    # Partner routes here; the portal's own session-scoped routes are covered by tests/api/portal/test_paying_isolation.
     every = [
         (m, p, r) for m, p, r in api_routes(partners.app) if path_params(p) and not p.startswith(("/portal/", "/dev/"))
     ]
