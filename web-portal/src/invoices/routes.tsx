@@ -20,16 +20,16 @@ export const invoiceRoutes: RouteObject[] = [
     path: 'invoices/:invoiceId',
     lazy: async () => ({ Component: (await import('./InvoiceDetailPage')).InvoiceDetailPage }),
   },
-  { path: 'payments', lazy: async () => ({ Component: (await import('../history/PaymentsPage')).PaymentsPage }) },
+  { path: 'payments', lazy: async () => ({ Component: (await import('../payments/PaymentsPage')).PaymentsPage }) },
   {
     path: 'payments/:paymentId',
-    lazy: async () => ({ Component: (await import('../history/PaymentDetailPage')).PaymentDetailPage }),
+    lazy: async () => ({ Component: (await import('../payments/PaymentDetailPage')).PaymentDetailPage }),
   },
   { path: 'scheduled', lazy: async () => ({ Component: (await import('../scheduled/ScheduledPage')).ScheduledPage }) },
   { path: 'team', lazy: async () => ({ Component: (await import('../team/TeamPage')).TeamPage }) },
   {
     path: 'notifications',
-    lazy: async () => ({ Component: (await import('../notifications/NotificationsPage')).NotificationsPage }),
+    lazy: async () => ({ Component: (await import('../reminders/NotificationsPage')).NotificationsPage }),
   },
 ]
 

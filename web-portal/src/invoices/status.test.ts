@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { paymentChip } from '../history/status'
+import { paymentChip } from '../payments/status'
 import { SCHEDULED_CHIPS } from '../scheduled/queries'
 import { invoiceChips, isOverdue, type InvoiceView } from './status'
 

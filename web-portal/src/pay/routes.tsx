@@ -6,10 +6,10 @@ import type { RouteObject } from 'react-router'
 export const payRoutes: RouteObject[] = [
   { path: 'pay', lazy: async () => ({ Component: (await import('./PayPage')).PayPage }) },
   { path: 'pay/done/:paymentId', lazy: async () => ({ Component: (await import('./DonePage')).DonePage }) },
-  { path: 'methods', lazy: async () => ({ Component: (await import('../methods/MethodsPage')).MethodsPage }) },
+  { path: 'methods', lazy: async () => ({ Component: (await import('../payment-methods/MethodsPage')).MethodsPage }) },
 ]
 
 /** Guest checkout from a pay link (inside the bare layout). */
 export const guestRoutes: RouteObject[] = [
-  { path: 'invoice/:token', lazy: async () => ({ Component: (await import('../guest/GuestInvoicePage')).GuestInvoicePage }) },
+  { path: 'invoice/:token', lazy: async () => ({ Component: (await import('../pay-links/GuestInvoicePage')).GuestInvoicePage }) },
 ]

@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query'
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { api, unwrap } from '../api/client'
 import { useMessages } from '../i18n/i18n'
-import { useProblemText } from '../methods/problems'
+import { useProblemText } from '../payment-methods/problems'
 import { Alert, Button, TextField } from '../ui/ui'
 import { messages } from './messages'
 
