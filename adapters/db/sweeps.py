@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.tables import PaymentRow, RefundRow
+from domain.payments.model import IN_FLIGHT
 
 
 async def in_flight_payments(
@@ -17,7 +18,7 @@ async def in_flight_payments(
     rows = await session.execute(
         select(PaymentRow.partner_id, PaymentRow.id)
         .where(
-            PaymentRow.status.in_(("processing", "pending")),
+            PaymentRow.status.in_([s.value for s in IN_FLIGHT]),
             PaymentRow.id > after_id,
             PaymentRow.created_at < started_before,
         )

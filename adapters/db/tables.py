@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from adapters.db.types import JSONType, UTCDateTime
+from domain.payments.model import IN_FLIGHT
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -128,7 +129,8 @@ class InvoiceLineRow(TenantScoped, Base):
     amount: Mapped[int] = mapped_column(BigInteger)
 
 
-IN_FLIGHT_STATUSES = "status IN ('processing', 'pending')"
+# The partial indexes' predicate, from the domain's one definition of a payment still in flight.
+IN_FLIGHT_STATUSES = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(IN_FLIGHT)))
 
 
 class PaymentRow(TenantScoped, Base):
