@@ -57,7 +57,7 @@ $REMIT_E2E_ARTIFACTS or var/e2e-artifacts), `tests.e2e.browser.assert_accessible
 disable_rules=(), iframes=True)` (axe-core, WCAG 2.1 A/AA, fails on serious or critical violations),
 `tests.e2e.browser.MOBILE/DESKTOP/SPA_INDEX`.
 
-`test_zz_no_card_numbers.py` runs after every other test and fails if a Luhn-valid card number is anywhere in the
+`test_no_card_numbers.py` runs after every other test and fails if a Luhn-valid card number is anywhere in the
 database or the server log.
 """
 
@@ -86,7 +86,7 @@ from workers.jobs import JOBS
 from workers.queue import InProcessQueue
 
 HERE = Path(__file__).resolve().parent
-LAST = "test_zz_no_card_numbers.py"
+LAST = "test_no_card_numbers.py"
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 FAILED_E2E = pytest.StashKey[list[str]]()
 SERVER = pytest.StashKey[RemitServer]()
