@@ -2,8 +2,9 @@
 
 A use case records an event on its unit of work (`uow.record(PaymentSucceeded.of(payment))`); the unit of work
 writes it to the outbox in the same transaction, and `domain/event_handlers.py` says what each type causes once
-committed. The type name is derived from the class: the family's subject, a dot, then the rest of the class name in
-snake case (`PaymentSucceeded` → `payment.succeeded`, `InvoiceQuestionResolved` → `invoice.question_resolved`).
+committed. A family's base dataclass fixes the payload; its members add only their name, so they need no decorator.
+The type name is derived from the class: the family's subject, a dot, then the rest of the class name in snake
+case (`PaymentSucceeded` → `payment.succeeded`, `InvoiceQuestionResolved` → `invoice.question_resolved`).
 """
 
 from __future__ import annotations
@@ -80,7 +81,6 @@ class CustomerEvent(Event):
     customer_id: str
 
 
-@dataclasses.dataclass(frozen=True)
 class CustomerCreated(CustomerEvent):
     pass
 
@@ -90,7 +90,6 @@ class CustomerUpdated(CustomerEvent):
     fields: tuple[str, ...]  # the names of the fields that changed
 
 
-@dataclasses.dataclass(frozen=True)
 class CustomerArchived(CustomerEvent):
     pass
 
@@ -104,7 +103,6 @@ class InvoiceEvent(Event):
     invoice_id: str
 
 
-@dataclasses.dataclass(frozen=True)
 class InvoiceCreated(InvoiceEvent):
     pass
 
@@ -115,27 +113,22 @@ class InvoiceFinalized(InvoiceEvent):
     currency: str
 
 
-@dataclasses.dataclass(frozen=True)
 class InvoiceVoided(InvoiceEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class InvoiceArchived(InvoiceEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class InvoicePaid(InvoiceEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class InvoicePartiallyPaid(InvoiceEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class InvoiceReopened(InvoiceEvent):
     """Money applied to it was refunded, returned or canceled: it is open again."""
 
@@ -155,12 +148,10 @@ class InvoiceQuestionEvent(Event):
     customer_id: str
 
 
-@dataclasses.dataclass(frozen=True)
 class InvoiceQuestioned(InvoiceQuestionEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class InvoiceQuestionResolved(InvoiceQuestionEvent):
     pass
 
@@ -188,52 +179,42 @@ class PaymentEvent(Event):
         )
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentProcessing(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentPending(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentSucceeded(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentSettled(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentFailed(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentReturned(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentCanceled(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentPartiallyRefunded(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentRefunded(PaymentEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentDisputed(PaymentEvent):
     pass
 
@@ -267,17 +248,14 @@ class PaymentMethodEvent(Event):
     customer_id: str
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentMethodAttached(PaymentMethodEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentMethodDetached(PaymentMethodEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class PaymentMethodDefaultChanged(PaymentMethodEvent):
     pass
 
@@ -297,17 +275,14 @@ class RefundEvent(Event):
         return cls(refund_id=refund.id, payment_id=refund.payment_id, amount=refund.amount)
 
 
-@dataclasses.dataclass(frozen=True)
 class RefundPending(RefundEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class RefundSucceeded(RefundEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class RefundFailed(RefundEvent):
     pass
 
@@ -330,17 +305,14 @@ class DisputeEvent(Event):
     status: str
 
 
-@dataclasses.dataclass(frozen=True)
 class DisputeCreated(DisputeEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class DisputeUpdated(DisputeEvent):
     pass
 
 
-@dataclasses.dataclass(frozen=True)
 class DisputeClosed(DisputeEvent):
     pass
 
@@ -354,7 +326,6 @@ class AccessRequestEvent(Event):
     access_request_id: str
 
 
-@dataclasses.dataclass(frozen=True)
 class AccessRequestCreated(AccessRequestEvent):
     pass
 
@@ -378,7 +349,6 @@ class ScheduledPaymentEvent(Event):
     status: str
 
 
-@dataclasses.dataclass(frozen=True)
 class ScheduledPaymentCreated(ScheduledPaymentEvent):
     pass
 
