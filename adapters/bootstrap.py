@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -12,8 +11,10 @@ from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.mail.smtp import SmtpMailer
 from adapters.mail.stored import StoredMailer
 from adapters.processors.sandbox import SandboxBankConnector, SandboxProcessor
+from adapters.security.credentials import Argon2Passwords, FernetBox, PyOtpTotp
 from adapters.settings import Settings, derived_secret, load_settings
 from domain.clock import Clock, SystemClock
+from domain.portal.ports import Credentials
 from domain.ports import BankConnector, JobQueue, Mailer, PaymentProcessor
 
 
@@ -22,11 +23,11 @@ class Container:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    credentials: Credentials  # the portal's passwords, TOTP, sealed secrets and link keys
     clock: Clock = field(default_factory=SystemClock)
     processors: dict[str, PaymentProcessor] = field(default_factory=dict)
     bank_connectors: dict[str, BankConnector] = field(default_factory=dict)
     mailer: Mailer = field(default_factory=StoredMailer)  # no SMTP server: emails stay readable at /dev/mailbox
-    extras: dict[str, Any] = field(default_factory=dict)
     # Set by whoever runs jobs for this process (the API's lifespan, the arq worker); None: the sweeps do it.
     queue: JobQueue | None = None
 
@@ -55,6 +56,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         settings=settings,
         engine=engine,
         sessions=sessions,
+        credentials=make_credentials(settings, clock),
         clock=clock,
         processors={"sandbox": sandbox},
         bank_connectors={"sandbox": SandboxBankConnector(sandbox)},
@@ -66,3 +68,15 @@ def make_mailer(settings: Settings) -> Mailer:
     if settings.smtp_url:
         return SmtpMailer.from_url(settings.smtp_url, mail_from=settings.mail_from)
     return StoredMailer()
+
+
+def make_credentials(settings: Settings, clock: Clock) -> Credentials:
+    fast = settings.env == "test"  # tests hash thousands of passwords; production uses the full cost
+    return Credentials(
+        passwords=Argon2Passwords(memory_kib=19_456, time_cost=1 if fast else 2),
+        totp=PyOtpTotp(),
+        box=FernetBox(derived_secret(settings, "portal-totp-seeds")),
+        code_key=derived_secret(settings, "portal-one-time-codes").encode(),
+        clock=clock,
+        base_url=settings.base_url,
+    )

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from adapters.bootstrap import Container
 from adapters.db.tables import PartnerSlugRow, PortalLinkRow
 from adapters.db.unit_of_work import SqlUnitOfWork
-from adapters.security.credentials import Argon2Passwords, FernetBox, PyOtpTotp
 from adapters.settings import derived_secret
 from api.auth import Principal
 from api.deps import UoW, get_container
@@ -43,21 +42,7 @@ class PartnerMoved(Exception):
 
 
 def credentials(container: Container) -> Credentials:
-    cached = container.extras.get("credentials")
-    if cached is None:
-        settings = container.settings
-        fast = settings.env == "test"  # tests hash thousands of passwords; production uses the full cost
-        cached = Credentials(
-            passwords=Argon2Passwords(memory_kib=19_456, time_cost=1 if fast else 2),
-            totp=PyOtpTotp(),
-            box=FernetBox(derived_secret(settings, "portal-totp-seeds")),
-            code_key=derived_secret(settings, "portal-one-time-codes").encode(),
-            clock=container.clock,
-            base_url=settings.base_url,
-        )
-        container.extras["credentials"] = cached
-    assert isinstance(cached, Credentials)
-    return cached
+    return container.credentials
 
 
 def pay_link_key(container: Container) -> bytes:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import httpx
 
 from adapters.bootstrap import Container
@@ -8,12 +10,7 @@ from tests.conftest import Tenant
 
 
 async def _client(container: Container, **limits: float) -> httpx.AsyncClient:
-    limited = Container(
-        settings=container.settings.model_copy(update=limits),
-        engine=container.engine,
-        sessions=container.sessions,
-        clock=container.clock,
-    )
+    limited = dataclasses.replace(container, settings=container.settings.model_copy(update=limits))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(limited)), base_url="http://remit.test")
 
 
