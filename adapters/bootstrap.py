@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.db.engine import make_engine, make_sessionmaker
 from adapters.db.unit_of_work import SqlUnitOfWork
+from adapters.mail.delivery import Delivery
 from adapters.mail.smtp import SmtpMailer
 from adapters.mail.stored import StoredMailer
 from adapters.processors.sandbox import SandboxBankConnector, SandboxProcessor
@@ -39,6 +40,10 @@ class Container:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, clock=self.clock, queue=self.queue)
+
+    def delivery(self) -> Delivery:
+        """Hands queued emails to this container's mailer (tests swap the mailer, so it is built on demand)."""
+        return Delivery(self.sessions, self.mailer, self.clock)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -8,9 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.bootstrap import Container
-from adapters.db import sweeps
-from adapters.db.unit_of_work import EMAIL_BATCH
-from adapters.mail.delivery import Delivery, due_emails
+from adapters.db.unit_of_work import EMAIL_BATCH, SqlUnitOfWork
 from domain.event_handlers import HandleOutbox, handle_outbox
 from domain.payments import recovery
 from workers import scheduled_payments
@@ -24,7 +22,7 @@ async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
     cutoff = container.clock.now() - timedelta(hours=container.settings.idempotency_retention_hours)
     async with container.uow() as uow:
         purged = await uow.idempotency.purge_older_than(cutoff)
-        await uow.session.commit()
+        await uow.commit()
     return purged
 
 
@@ -40,14 +38,15 @@ async def sweep_in_flight(ctx: dict[str, Any], *, grace_seconds: float | None = 
     grace = IN_FLIGHT_GRACE if grace_seconds is None else timedelta(seconds=grace_seconds)
     cutoff = container.clock.now() - grace
     fanned = 0
-    for select_due, job in (
-        (sweeps.in_flight_payments, "payments.refresh"),
-        (sweeps.pending_refunds, "refunds.refresh"),
-    ):
+    selections: list[tuple[Callable[[SqlUnitOfWork, str], Awaitable[list[tuple[str, str]]]], str]] = [
+        (lambda uow, after: uow.sweeps.in_flight_payments(started_before=cutoff, after_id=after), "payments.refresh"),
+        (lambda uow, after: uow.sweeps.pending_refunds(started_before=cutoff, after_id=after), "refunds.refresh"),
+    ]
+    for select_due, job in selections:
         after = ""
         while True:
-            async with container.sessions() as session:
-                batch = await select_due(session, started_before=cutoff, after_id=after)
+            async with container.uow() as uow:
+                batch = await select_due(uow, after)
             if not batch:
                 break
             for partner_id, ident in batch:
@@ -80,7 +79,7 @@ async def deliver_emails(ctx: dict[str, Any], *, ids: list[str]) -> dict[str, in
     """Send these queued emails, each in its own claim; returns how many ended in each status (`skipped`: sent
     already, not due yet, or another worker has it). One email failing to render or send never stops the rest."""
     container: Container = ctx["container"]
-    delivery = Delivery(container.sessions, container.mailer, container.clock)
+    delivery = container.delivery()
     outcomes: dict[str, int] = {}
     for ident in ids:
         try:
@@ -101,13 +100,13 @@ async def sweep_emails(ctx: dict[str, Any]) -> int:
     after = ""
     fanned = 0
     while True:
-        async with container.sessions() as session:
-            batch = await due_emails(session, now=now, after_id=after, limit=EMAIL_BATCH)
+        async with container.uow() as uow:
+            batch = await uow.sweeps.due_emails(now=now, after_id=after, limit=EMAIL_BATCH)
         if not batch:
             break
-        await queue.enqueue("emails.deliver", ids=batch)
+        await queue.enqueue("emails.deliver", ids=[ident for _, ident in batch])
         fanned += len(batch)
-        after = batch[-1]
+        after = batch[-1][1]
     return fanned
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.bootstrap import Container
-from adapters.db.scheduled_payments import due_scheduled_payments
 from domain.scheduled_payments import use_cases as scheduled_payments
 
 
@@ -18,8 +17,8 @@ async def run_due(ctx: dict[str, Any]) -> int:
     after = ""
     fanned = 0
     while True:
-        async with container.sessions() as session:
-            batch = await due_scheduled_payments(session, today=today, after_id=after)
+        async with container.uow() as uow:
+            batch = await uow.sweeps.due_scheduled_payments(today=today, after_id=after)
         if not batch:
             break
         for partner_id, ident in batch:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +13,11 @@ from adapters.db.tables import EmailRow
 from domain.clock import Clock
 from domain.ids import new_id
 from domain.mail import Email, EmailStatus
+
+
+def email_due(now: datetime) -> ColumnElement[bool]:
+    """A queued email's first attempt, its next retry, or its lapsed claim, is due by `now`."""
+    return or_(EmailRow.next_attempt_at.is_(None), EmailRow.next_attempt_at <= now)
 
 
 class SqlEmails:

@@ -1,11 +1,10 @@
-"""Scheduled payments: the repository, and the cross-partner selection of those whose day has come."""
+"""Scheduled payments: the repository (the cross-partner selection of those whose day has come is a sweep)."""
 
 from __future__ import annotations
 
 import builtins
-from datetime import date
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
@@ -103,23 +102,3 @@ class SqlScheduledPayments:
             .order_by(ScheduledPaymentRow.id)
         )
         return [_to_domain(r) for r in rows]
-
-
-async def due_scheduled_payments(
-    session: AsyncSession, *, today: date, after_id: str = "", limit: int = 1000
-) -> list[tuple[str, str]]:
-    """(partner id, id) of schedules whose day has come, and of any left processing by a run that died."""
-    rows = await session.execute(
-        select(ScheduledPaymentRow.partner_id, ScheduledPaymentRow.id)
-        .where(
-            or_(
-                (ScheduledPaymentRow.status == ScheduledStatus.SCHEDULED.value)
-                & (ScheduledPaymentRow.scheduled_for <= today),
-                ScheduledPaymentRow.status == ScheduledStatus.PROCESSING.value,
-            ),
-            ScheduledPaymentRow.id > after_id,
-        )
-        .order_by(ScheduledPaymentRow.id)
-        .limit(limit)
-    )
-    return [(p, i) for p, i in rows]

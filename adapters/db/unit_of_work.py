@@ -39,6 +39,7 @@ from adapters.db.portal_users import SqlPortalUsers
 from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.refunds import SqlRefunds
 from adapters.db.scheduled_payments import SqlScheduledPayments
+from adapters.db.sweeps import SqlSweeps
 from adapters.db.tables import AuditLogRow, OutboxEventRow, core
 from domain.clock import Clock, SystemClock
 from domain.event_handlers import HANDLED_TYPES
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.inbox = SqlProcessorInbox(self.session)
         self.emails = SqlEmails(self.session, self.clock)
         self.outbox = SqlOutbox(self.session)  # handled across partners, so unscoped
+        self.sweeps = SqlSweeps(self.session)  # what the cron jobs find due across partners, so unscoped
         self.portal_sessions = SqlPortalSessions(self.session)  # found by token before the partner is known
         return self
 

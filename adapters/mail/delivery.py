@@ -10,12 +10,12 @@ picked up again once the lease runs out.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.db.emails import email_due
 from adapters.db.tables import EmailRow
 from adapters.mail.render import render
 from domain.clock import Clock
@@ -29,21 +29,6 @@ LEASE = timedelta(minutes=5)  # longer than any SMTP conversation (30 s timeout)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 QUEUED = EmailStatus.QUEUED.value
-
-
-def _due(now: datetime) -> Any:
-    return or_(EmailRow.next_attempt_at.is_(None), EmailRow.next_attempt_at <= now)
-
-
-async def due_emails(session: AsyncSession, *, now: datetime, after_id: str = "", limit: int = 100) -> list[str]:
-    """Queued emails whose first attempt or next retry is due, a keyset batch in id order."""
-    ids = await session.scalars(
-        select(EmailRow.id)
-        .where(EmailRow.status == QUEUED, EmailRow.id > after_id, _due(now))
-        .order_by(EmailRow.id)
-        .limit(limit)
-    )
-    return list(ids)
 
 
 def _redact(row: EmailRow) -> None:
@@ -85,7 +70,7 @@ class Delivery:
         async with self.sessions() as session, session.begin():
             row: EmailRow | None = await session.scalar(
                 update(EmailRow)
-                .where(EmailRow.id == email_id, EmailRow.status == QUEUED, _due(now))
+                .where(EmailRow.id == email_id, EmailRow.status == QUEUED, email_due(now))
                 .values(attempts=EmailRow.attempts + 1, next_attempt_at=now + LEASE)
                 .returning(EmailRow),
                 execution_options={"synchronize_session": False},
