@@ -132,8 +132,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         cron: asyncio.Task[None] | None = None
         if owned and current.settings.redis_url is None:
             # Embedded default: no Redis, so the jobs run inside this process on the same job functions.
-            queue = InProcessQueue({"container": current})
-            queue.ctx["queue"] = queue
+            queue = InProcessQueue(current)
             current.queue = queue
             cron = asyncio.create_task(run_cron(queue, now=current.clock.now, stop=stop))
         elif owned and current.settings.redis_url is not None:

@@ -7,18 +7,16 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from adapters.bootstrap import Container
 from adapters.db.unit_of_work import EMAIL_BATCH, SqlUnitOfWork
 from domain.event_handlers import HandleOutbox, handle_outbox
 from domain.payments import recovery
 from workers import scheduled_payments
+from workers.context import Job, JobContext
 
-Job = Callable[..., Awaitable[Any]]
 
-
-async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
+async def purge_idempotency_keys(ctx: JobContext) -> int:
     """Forget idempotency keys older than the retention window (at least 24 hours)."""
-    container: Container = ctx["container"]
+    container = ctx.container
     cutoff = container.clock.now() - timedelta(hours=container.settings.idempotency_retention_hours)
     async with container.uow() as uow:
         purged = await uow.idempotency.purge_older_than(cutoff)
@@ -30,11 +28,11 @@ async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
 IN_FLIGHT_GRACE = timedelta(minutes=2)
 
 
-async def sweep_in_flight(ctx: dict[str, Any], *, grace_seconds: float | None = None) -> int:
+async def sweep_in_flight(ctx: JobContext, *, grace_seconds: float | None = None) -> int:
     """Fan out one refresh per payment or refund still in flight (lost answers, crashes, debits awaiting
     settlement when a webhook went missing). Exactly-once lives in the use cases, so a repeat is harmless."""
-    container: Container = ctx["container"]
-    queue = ctx["queue"]
+    container = ctx.container
+    queue = ctx.queue
     grace = IN_FLIGHT_GRACE if grace_seconds is None else timedelta(seconds=grace_seconds)
     cutoff = container.clock.now() - grace
     fanned = 0
@@ -56,9 +54,9 @@ async def sweep_in_flight(ctx: dict[str, Any], *, grace_seconds: float | None = 
     return fanned
 
 
-async def _refresh(ctx: dict[str, Any], partner_id: str, ident: str, use_case: Any) -> str:
+async def _refresh(ctx: JobContext, partner_id: str, ident: str, use_case: Any) -> str:
     """One in-flight payment or refund, in its own unit of work scoped to its partner; returns its status."""
-    container: Container = ctx["container"]
+    container = ctx.container
     async with container.uow() as uow:
         resolved = await use_case(
             ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
@@ -67,18 +65,18 @@ async def _refresh(ctx: dict[str, Any], partner_id: str, ident: str, use_case: A
     return str(resolved.status.value)
 
 
-async def refresh_payment(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
+async def refresh_payment(ctx: JobContext, *, partner_id: str, ident: str) -> str:
     return await _refresh(ctx, partner_id, ident, recovery.refresh_payment)
 
 
-async def refresh_refund(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
+async def refresh_refund(ctx: JobContext, *, partner_id: str, ident: str) -> str:
     return await _refresh(ctx, partner_id, ident, recovery.refresh_refund)
 
 
-async def deliver_emails(ctx: dict[str, Any], *, ids: list[str]) -> dict[str, int]:
+async def deliver_emails(ctx: JobContext, *, ids: list[str]) -> dict[str, int]:
     """Send these queued emails, each in its own claim; returns how many ended in each status (`skipped`: sent
     already, not due yet, or another worker has it). One email failing to render or send never stops the rest."""
-    container: Container = ctx["container"]
+    container = ctx.container
     delivery = container.delivery()
     outcomes: dict[str, int] = {}
     for ident in ids:
@@ -91,11 +89,11 @@ async def deliver_emails(ctx: dict[str, Any], *, ids: list[str]) -> dict[str, in
     return outcomes
 
 
-async def sweep_emails(ctx: dict[str, Any]) -> int:
+async def sweep_emails(ctx: JobContext) -> int:
     """Fan out delivery of every queued email that is due: first attempts whose enqueue was lost (Redis down, a
     crash after commit), retries whose backoff has passed, claims whose worker died."""
-    container: Container = ctx["container"]
-    queue = ctx["queue"]
+    container = ctx.container
+    queue = ctx.queue
     now = container.clock.now()
     after = ""
     fanned = 0
@@ -110,11 +108,11 @@ async def sweep_emails(ctx: dict[str, Any]) -> int:
     return fanned
 
 
-async def notify_outbox(ctx: dict[str, Any], *, ids: list[str] | None = None) -> int:
+async def notify_outbox(ctx: JobContext, *, ids: list[str] | None = None) -> int:
     """Run what domain events cause (domain/event_handlers.py: the customers' payment emails), one transaction per
     batch of events; the commit hands the emails to delivery. With `ids`, just those events (a commit's own,
     handled at once); without, every event not handled yet. Returns how many events were handled."""
-    container: Container = ctx["container"]
+    container = ctx.container
     handled = 0
     cmd = HandleOutbox(ids=tuple(ids) if ids is not None else None)
     while True:

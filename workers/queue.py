@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from adapters.bootstrap import Container
 from domain.ports import JobQueue
+from workers.context import Job, JobContext
 from workers.jobs import CRON, JOBS
 
 __all__ = ["ArqQueue", "InProcessQueue", "JobQueue", "run_cron"]
@@ -18,21 +20,23 @@ log = logging.getLogger("remit.workers")
 
 
 class InProcessQueue:
-    """Runs the same job functions as the arq worker, as tasks on this event loop."""
+    """Runs the same job functions as the arq worker, as tasks on this event loop, each given `context`: this
+    container, and this queue to fan out on."""
 
-    def __init__(self, ctx: dict[str, Any]) -> None:
-        self.ctx = ctx
+    def __init__(self, container: Container, *, jobs: Mapping[str, Job] = JOBS) -> None:
+        self.context = JobContext(container=container, queue=self)
+        self.jobs = jobs
         self.tasks: set[asyncio.Task[Any]] = set()
 
     async def enqueue(self, name: str, /, **kwargs: Any) -> None:
-        job = JOBS[name]
+        job = self.jobs[name]
         task = asyncio.create_task(self._run(name, job, kwargs))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def _run(self, name: str, job: Any, kwargs: dict[str, Any]) -> Any:
+    async def _run(self, name: str, job: Job, kwargs: dict[str, Any]) -> Any:
         try:
-            return await job(self.ctx, **kwargs)
+            return await job(self.context, **kwargs)
         except Exception:
             log.exception("job %s failed", name)
             return None

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from adapters.bootstrap import Container
 from domain.scheduled_payments import use_cases as scheduled_payments
+from workers.context import JobContext
 
 
-async def run_due(ctx: dict[str, Any]) -> int:
+async def run_due(ctx: JobContext) -> int:
     """Enqueue one `scheduled_payments.execute` per schedule due today or earlier (and any a dead run left
     processing), in keyset batches. Running it twice is harmless: exactly-once lives in the execute use case."""
-    container: Container = ctx["container"]
-    queue = ctx["queue"]
+    container = ctx.container
+    queue = ctx.queue
     today = container.clock.today()
     after = ""
     fanned = 0
@@ -28,9 +26,9 @@ async def run_due(ctx: dict[str, Any]) -> int:
     return fanned
 
 
-async def execute(ctx: dict[str, Any], *, partner_id: str, ident: str) -> str:
+async def execute(ctx: JobContext, *, partner_id: str, ident: str) -> str:
     """Charge one schedule in a unit of work of its partner; returns its status afterwards."""
-    container: Container = ctx["container"]
+    container = ctx.container
     async with container.uow() as uow:
         done = await scheduled_payments.execute_scheduled(
             ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock

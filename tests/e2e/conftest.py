@@ -202,9 +202,8 @@ async def remit_container(remit_server: RemitServer) -> AsyncIterator[Container]
 @pytest_asyncio.fixture(loop_scope="session")
 async def run_jobs(remit_container: Container) -> Callable[..., Awaitable[Any]]:
     async def run(name: str, /, **kwargs: Any) -> Any:
-        queue = InProcessQueue({"container": remit_container})
-        queue.ctx["queue"] = queue
-        result = await JOBS[name](queue.ctx, **kwargs)
+        queue = InProcessQueue(remit_container)
+        result = await JOBS[name](queue.context, **kwargs)
         await queue.drain()
         return result
 

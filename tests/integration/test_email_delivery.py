@@ -27,6 +27,7 @@ from tests.conftest import Tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method
 from tests.mail_server import MailServer, free_port, smtp_server
 from workers import jobs
+from workers.context import JobContext
 
 FROM = "Remit <no-reply@remit.test>"
 
@@ -49,8 +50,8 @@ async def mail(container: Container) -> AsyncIterator[MailServer]:
         yield server
 
 
-def _ctx(container: Container, queue: Any = None) -> dict[str, Any]:
-    return {"container": container, "queue": queue or RecordingQueue()}
+def _ctx(container: Container, queue: RecordingQueue | None = None) -> JobContext:
+    return JobContext(container=container, queue=queue or RecordingQueue())
 
 
 def _address(name: str = "ap") -> str:

@@ -23,6 +23,7 @@ from domain.clock import FixedClock
 from tests.conftest import Tenant, make_tenant
 from tests.portal_customers import PortalCustomer, Portals
 from workers import jobs
+from workers.queue import InProcessQueue
 
 UNLIMITED: dict[str, Any] = {
     "rate_limit_per_second": 100_000,
@@ -153,13 +154,12 @@ async def test_ten_racing_runs_of_one_scheduled_payment_charge_it_once(rig: Rig)
     ident = r.json()["id"]
     on_the_day = dataclasses.replace(rig.container, clock=FixedClock(datetime.combine(day, time(0, 5), UTC)))
     execute = jobs.JOBS["scheduled_payments.execute"]
+    ctx = InProcessQueue(on_the_day).context
 
-    outcomes = await asyncio.gather(
-        *[execute({"container": on_the_day}, partner_id=rig.tenant.partner_id, ident=ident) for _ in range(10)]
-    )
+    outcomes = await asyncio.gather(*[execute(ctx, partner_id=rig.tenant.partner_id, ident=ident) for _ in range(10)])
 
     assert set(outcomes) <= {"executed", "processing"}, outcomes
-    assert await execute({"container": on_the_day}, partner_id=rig.tenant.partner_id, ident=ident) == "executed"
+    assert await execute(ctx, partner_id=rig.tenant.partner_id, ident=ident) == "executed"
     assert await rig.payments() == 1 and await rig.sandbox_charges() == 1
     final = (await c.browser.get(f"/portal/v1/invoices/{invoice['id']}")).json()
     assert final["status"] == "paid"

@@ -39,8 +39,7 @@ async def api(request: pytest.FixtureRequest, db_url: str, mail: MailServer) -> 
     settings = Settings(database_url=db_url, env="test", smtp_url=f"smtp://127.0.0.1:{mail.port}")
     container = build(settings)
     if request.param == "in_process":
-        queue = InProcessQueue({"container": container})
-        queue.ctx["queue"] = queue
+        queue = InProcessQueue(container)
         container.queue = queue
         try:
             yield container

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from arq import create_pool
+from arq import func as arq_function
 from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import func, select
@@ -17,7 +19,9 @@ from adapters.processors.sandbox.tables import SandboxChargeRow
 from api.app import create_app
 from tests.conftest import Tenant
 from tests.factories import charge_saved, make_customer, make_invoice, save_test_method
-from workers.arq_worker import worker_settings
+from workers.arq_worker import CONTEXT, arq_job, worker_settings
+from workers.context import JobContext
+from workers.jobs import CRON, JOBS
 from workers.queue import ArqQueue, InProcessQueue
 
 
@@ -41,7 +45,7 @@ async def _keys(container: Container, tenant: Tenant) -> set[str]:
 
 async def test_in_process_runner_runs_the_purge(container: Container, tenant: Tenant) -> None:
     await _seed_keys(container, tenant)
-    queue = InProcessQueue({"container": container})
+    queue = InProcessQueue(container)
     await queue.enqueue("maintenance.purge_idempotency_keys")
     await queue.drain()
     assert await _keys(container, tenant) == {"fresh"}
@@ -82,8 +86,7 @@ async def test_the_sweep_resolves_a_payment_whose_answer_was_lost(container: Con
         assert (r.status_code, r.json()["status"]) == (201, "processing")
         payment_id = r.json()["id"]
 
-        queue = InProcessQueue({"container": container})
-        queue.ctx["queue"] = queue
+        queue = InProcessQueue(container)
         await queue.enqueue("payments.sweep_in_flight", grace_seconds=0)
         await queue.drain()
 
@@ -95,3 +98,56 @@ async def test_the_sweep_resolves_a_payment_whose_answer_was_lost(container: Con
             select(func.count()).select_from(SandboxChargeRow).where(SandboxChargeRow.account == tenant.partner_id)
         )
     assert charges == 1
+
+
+async def test_the_in_process_runner_gives_jobs_its_context(container: Container) -> None:
+    seen: list[tuple[Any, dict[str, Any]]] = []
+
+    async def probe(ctx: JobContext, **kwargs: Any) -> None:
+        seen.append((ctx, kwargs))
+
+    queue = InProcessQueue(container, jobs={"test.probe": probe})
+    await queue.enqueue("test.probe", ident="x_1")
+    await queue.drain()
+    [(ctx, kwargs)] = seen
+    assert ctx == JobContext(container=container, queue=queue) and kwargs == {"ident": "x_1"}
+
+
+def test_arq_registers_every_job_and_cron_entry_adapted(container: Container) -> None:
+    options = worker_settings(container.settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379"}))
+    assert {f.name: f.coroutine.__wrapped__ for f in options["functions"]} == JOBS
+    assert {c.name: c.coroutine.__wrapped__ for c in options["cron_jobs"]} == {f"cron:{n}": JOBS[n] for n, _ in CRON}
+
+
+async def test_the_arq_worker_gives_jobs_a_context_of_its_own(container: Container, redis_url: str) -> None:
+    """The worker's startup builds the JobContext: its own container, and the worker's queue to fan out on."""
+    seen: list[tuple[Any, dict[str, Any]]] = []
+
+    async def probe(ctx: JobContext, **kwargs: Any) -> None:
+        seen.append((ctx, kwargs))
+
+    queue_name = f"remit-test-{uuid.uuid4().hex}"
+    pool = await create_pool(RedisSettings.from_dsn(redis_url))
+    try:
+        await pool.enqueue_job("test.probe", ident="x_1", _queue_name=queue_name)
+        settings = container.settings.model_copy(update={"redis_url": redis_url})
+        options = worker_settings(
+            settings,
+            burst=True,
+            handle_signals=False,
+            queue_name=queue_name,
+            cron_jobs=[],
+            functions=[arq_function(arq_job(probe), name="test.probe")],
+        )
+        worker = Worker(**options)
+        try:
+            await worker.main()
+            [(ctx, kwargs)] = seen
+            assert isinstance(ctx, JobContext) and kwargs == {"ident": "x_1"}
+            assert worker.ctx is not None and worker.ctx[CONTEXT] is ctx
+            assert isinstance(ctx.queue, ArqQueue) and ctx.queue.queue_name == queue_name
+            assert ctx.container is not container and ctx.container.queue is ctx.queue
+        finally:
+            await worker.close()
+    finally:
+        await pool.aclose()

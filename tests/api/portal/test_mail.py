@@ -31,8 +31,7 @@ async def test_code_sign_in_access_request_and_approval_through_smtp(
             container,
             mailer=SmtpMailer.from_url(f"smtp://127.0.0.1:{mail.port}", mail_from="Remit <no-reply@remit.test>"),
         )
-        queue = InProcessQueue({"container": live})
-        queue.ctx["queue"] = queue
+        queue = InProcessQueue(live)
         live.queue = queue
         app = create_app(live)
         transport = httpx.ASGITransport(app=app)

@@ -45,17 +45,15 @@ def on(container: Container, day: date) -> Container:
 
 async def execute(container: Container, tenant: Tenant, ident: str) -> str:
     """The job, then what its commit hands to the queue: its events' handling (the emails it causes)."""
-    status = await jobs.JOBS["scheduled_payments.execute"](
-        {"container": container}, partner_id=tenant.partner_id, ident=ident
-    )
-    await jobs.notify_outbox({"container": container})
+    ctx = InProcessQueue(container).context
+    status = await jobs.JOBS["scheduled_payments.execute"](ctx, partner_id=tenant.partner_id, ident=ident)
+    await jobs.notify_outbox(ctx)
     return str(status)
 
 
 async def run_cron(container: Container) -> int:
-    queue = InProcessQueue({"container": container})
-    queue.ctx["queue"] = queue
-    fanned = int(await jobs.JOBS["scheduled_payments.run_due"](queue.ctx))
+    queue = InProcessQueue(container)
+    fanned = int(await jobs.JOBS["scheduled_payments.run_due"](queue.context))
     await queue.drain()
     return fanned
 
