@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from domain.scheduled_payments import use_cases as scheduled_payments
 from workers.context import JobContext
+from workers.fan_out import fan_out
 
 
 async def run_due(ctx: JobContext) -> int:
     """Enqueue one `scheduled_payments.execute` per schedule due today or earlier (and any a dead run left
-    processing), in keyset batches. Running it twice is harmless: exactly-once lives in the execute use case."""
-    container = ctx.container
-    queue = ctx.queue
-    today = container.clock.today()
-    after = ""
-    fanned = 0
-    while True:
-        async with container.uow() as uow:
-            batch = await uow.sweeps.due_scheduled_payments(today=today, after_id=after)
-        if not batch:
-            break
-        for partner_id, ident in batch:
-            await queue.enqueue("scheduled_payments.execute", partner_id=partner_id, ident=ident)
-        fanned += len(batch)
-        after = batch[-1][1]
-    return fanned
+    processing). Running it twice is harmless: exactly-once lives in the execute use case."""
+    today = ctx.container.clock.today()
+    return await fan_out(
+        ctx,
+        lambda uow, after: uow.sweeps.due_scheduled_payments(today=today, after_id=after),
+        "scheduled_payments.execute",
+    )
 
 
 async def execute(ctx: JobContext, *, partner_id: str, ident: str) -> str:

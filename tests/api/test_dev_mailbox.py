@@ -12,7 +12,7 @@ from adapters.settings import Settings
 from api.app import create_app
 from domain.mail import Email, Template
 from tests.conftest import Tenant
-from workers import jobs
+from workers.emails import deliver_emails
 from workers.queue import InProcessQueue
 
 
@@ -64,7 +64,7 @@ async def test_a_queued_email_is_readable_before_delivery(
     assert (email["id"], email["to"], email["template"], email["status"]) == (ident, to, "sign_in_code", "queued")
     assert "731842" in email["text"] and "731842" in email["html"]
 
-    await jobs.deliver_emails(InProcessQueue(container).context, ids=[ident])  # the outbox mailer: stored, kept
+    await deliver_emails(InProcessQueue(container).context, ids=[ident])  # the outbox mailer: stored, kept
     [stored] = (await app_client.get("/dev/mailbox.json", params={"to": to})).json()
     assert stored["status"] == "stored" and "731842" in stored["text"]
 

@@ -26,8 +26,9 @@ from domain.mail import Email, Template
 from tests.conftest import Tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method
 from tests.mail_server import MailServer, free_port, smtp_server
-from workers import jobs
 from workers.context import JobContext
+from workers.emails import deliver_emails, sweep_emails
+from workers.outbox import notify_outbox
 
 FROM = "Remit <no-reply@remit.test>"
 
@@ -91,7 +92,7 @@ async def test_queued_emails_are_sent_after_commit_and_codes_do_not_stay(
     changed = Email(to=to, template=Template.PASSWORD_CHANGED, partner_id=tenant.partner_id)
     code_id, changed_id = await _queue(container, _code_email(to, tenant), changed)
 
-    outcome = await jobs.deliver_emails(_ctx(container), ids=[code_id, changed_id])
+    outcome = await deliver_emails(_ctx(container), ids=[code_id, changed_id])
     assert outcome == {"sent": 2}
 
     messages = mail.to(to)
@@ -108,13 +109,13 @@ async def test_queued_emails_are_sent_after_commit_and_codes_do_not_stay(
     changed_row = await _row(container, changed_id)
     assert changed_row.status == "sent" and changed_row.text_body and "password" in changed_row.text_body
 
-    again = await jobs.deliver_emails(_ctx(container), ids=[code_id, changed_id])
+    again = await deliver_emails(_ctx(container), ids=[code_id, changed_id])
     assert again == {"skipped": 2} and len(mail.to(to)) == 2  # delivered once, however often asked
 
 
 async def test_without_smtp_the_outbox_keeps_everything(container: Container, tenant: Tenant) -> None:
     [ident] = await _queue(container, _code_email(_address(), tenant))
-    assert await jobs.deliver_emails(_ctx(container), ids=[ident]) == {"stored": 1}
+    assert await deliver_emails(_ctx(container), ids=[ident]) == {"stored": 1}
     row = await _row(container, ident)
     assert row.status == "stored" and row.sent_at is not None
     assert row.context["code"] == "482913" and row.text_body and "482913" in row.text_body  # readable at /dev/mailbox
@@ -151,25 +152,25 @@ async def test_a_temporary_failure_backs_off_then_sends(container: Container, te
     [ident] = await _queue(container, _code_email(to, tenant))
     container.mailer = SmtpMailer(SmtpConfig("127.0.0.1", free_port()), mail_from=FROM, timeout=2)
 
-    assert await jobs.deliver_emails(_ctx(container), ids=[ident]) == {"queued": 1}
+    assert await deliver_emails(_ctx(container), ids=[ident]) == {"queued": 1}
     row = await _row(container, ident)
     assert (row.status, row.attempts, row.next_attempt_at) == ("queued", 1, start + BACKOFF[0])
     assert row.error is not None and "unreachable" in row.error
     assert row.text_body is not None  # kept until it is actually sent
 
-    assert await jobs.deliver_emails(_ctx(container), ids=[ident]) == {"skipped": 1}  # not due yet
+    assert await deliver_emails(_ctx(container), ids=[ident]) == {"skipped": 1}  # not due yet
     early = RecordingQueue()
-    await jobs.sweep_emails(_ctx(container, early))
+    await sweep_emails(_ctx(container, early))
     assert ident not in early.ids()
 
     clock.at = start + BACKOFF[0]
     due = RecordingQueue()
-    assert await jobs.sweep_emails(_ctx(container, due)) >= 1
+    assert await sweep_emails(_ctx(container, due)) >= 1
     assert ident in due.ids()
 
     async with smtp_server() as server:
         container.mailer = SmtpMailer(SmtpConfig("127.0.0.1", server.port), mail_from=FROM)
-        assert await jobs.deliver_emails(_ctx(container), ids=[ident]) == {"sent": 1}
+        assert await deliver_emails(_ctx(container), ids=[ident]) == {"sent": 1}
         message = await server.wait_for(to)
     assert "482913" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     row = await _row(container, ident)
@@ -183,7 +184,7 @@ async def test_temporary_failures_give_up_after_the_last_retry(container: Contai
     [ident] = await _queue(container, _code_email(_address(), tenant))
     waits = []
     for _ in range(MAX_ATTEMPTS):
-        await jobs.deliver_emails(_ctx(container), ids=[ident])
+        await deliver_emails(_ctx(container), ids=[ident])
         row = await _row(container, ident)
         if row.next_attempt_at is not None:
             waits.append(row.next_attempt_at - clock.at)
@@ -200,7 +201,7 @@ async def test_temporary_failures_give_up_after_the_last_retry(container: Contai
 
 async def test_a_refused_recipient_fails_at_once(container: Container, tenant: Tenant, mail: MailServer) -> None:
     [ident] = await _queue(container, _code_email("bounce@nowhere.example", tenant))
-    assert await jobs.deliver_emails(_ctx(container), ids=[ident]) == {"failed": 1}
+    assert await deliver_emails(_ctx(container), ids=[ident]) == {"failed": 1}
     row = await _row(container, ident)
     assert row.status == "failed" and row.attempts == 1 and row.error and "550" in row.error
 
@@ -214,7 +215,7 @@ async def test_a_template_missing_a_value_fails_the_row_not_the_job(
     )
     fine = Email(to=to, template=Template.PASSWORD_CHANGED, partner_id=None)
     broken_id, fine_id = await _queue(container, broken, fine)
-    assert await jobs.deliver_emails(_ctx(container), ids=[broken_id, fine_id]) == {"failed": 1, "sent": 1}
+    assert await deliver_emails(_ctx(container), ids=[broken_id, fine_id]) == {"failed": 1, "sent": 1}
     row = await _row(container, broken_id)
     assert row.status == "failed" and row.error and "activation_url" in row.error
     platform = await mail.wait_for(to)
@@ -224,7 +225,7 @@ async def test_a_template_missing_a_value_fails_the_row_not_the_job(
 async def test_racing_deliveries_send_once(container: Container, tenant: Tenant, mail: MailServer) -> None:
     to = _address()
     [ident] = await _queue(container, _code_email(to, tenant))
-    outcomes = await asyncio.gather(*(jobs.deliver_emails(_ctx(container), ids=[ident]) for _ in range(6)))
+    outcomes = await asyncio.gather(*(deliver_emails(_ctx(container), ids=[ident]) for _ in range(6)))
     assert sorted(o for outcome in outcomes for o in outcome) == ["sent"] + ["skipped"] * 5
     await mail.wait_for(to)
     await asyncio.sleep(0.2)
@@ -240,10 +241,10 @@ async def test_a_claim_whose_worker_died_is_retried_after_the_lease(container: C
         assert row is not None
         row.attempts, row.next_attempt_at = 1, clock.at + LEASE
     swept = RecordingQueue()
-    await jobs.sweep_emails(_ctx(container, swept))
+    await sweep_emails(_ctx(container, swept))
     assert ident not in swept.ids()
     clock.at += LEASE
-    await jobs.sweep_emails(_ctx(container, swept))
+    await sweep_emails(_ctx(container, swept))
     assert ident in swept.ids()
 
 
@@ -251,12 +252,12 @@ async def test_a_claim_whose_worker_died_is_retried_after_the_lease(container: C
 
 
 async def _notify(container: Container) -> None:
-    await jobs.notify_outbox(_ctx(container))
+    await notify_outbox(_ctx(container))
 
 
 async def _deliver_to(container: Container, to: str) -> list[EmailRow]:
     rows = await _rows_to(container, to)
-    await jobs.deliver_emails(_ctx(container), ids=[r.id for r in rows])
+    await deliver_emails(_ctx(container), ids=[r.id for r in rows])
     return await _rows_to(container, to)
 
 

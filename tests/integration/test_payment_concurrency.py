@@ -34,6 +34,7 @@ from tests.factories import charge_saved as charge
 from tests.factories import make_customer, make_invoice, save_test_method
 from workers import jobs
 from workers.context import JobContext
+from workers.payments import sweep_in_flight
 
 BUSY = {"amount_exceeds_due", "resource_busy", "invoice_not_payable"}  # what a losing payment may be told
 SECONDS = 20  # each race must settle well within this
@@ -388,13 +389,13 @@ async def test_a_charge_interrupted_at_any_step_is_recovered_into_one_charge(rig
 
     # The recovery sweep finds it and its job converges on the processor's state (one charge, whatever the fault).
     queue = _Queue()
-    await jobs.sweep_in_flight(JobContext(container, queue), grace_seconds=0)
+    await sweep_in_flight(JobContext(container, queue), grace_seconds=0)
     mine = [(job, kw) for job, kw in queue.jobs if kw["partner_id"] == rig.partner_id]
     assert mine == [("payments.refresh", {"partner_id": rig.partner_id, "ident": payment_id})]
     for _ in range(2):  # a repeated job changes nothing: exactly-once lives in the use case
         assert await jobs.JOBS["payments.refresh"](JobContext(container, queue), **mine[0][1]) == "succeeded"
     queue = _Queue()
-    await jobs.sweep_in_flight(JobContext(container, queue), grace_seconds=0)
+    await sweep_in_flight(JobContext(container, queue), grace_seconds=0)
     assert not [kw for _, kw in queue.jobs if kw["partner_id"] == rig.partner_id], "still in flight"
     async with container.uow() as uow:  # and the use case itself, once more
         again = await recovery.refresh_payment(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -15,12 +16,14 @@ from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
 from adapters.db.tables import IdempotencyKeyRow
+from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.processors.sandbox.tables import SandboxChargeRow
 from api.app import create_app
 from tests.conftest import Tenant
 from tests.factories import charge_saved, make_customer, make_invoice, save_test_method
 from workers.arq_worker import CONTEXT, arq_job, worker_settings
 from workers.context import JobContext
+from workers.fan_out import Due, fan_out
 from workers.jobs import CRON, JOBS
 from workers.queue import ArqQueue, InProcessQueue
 
@@ -98,6 +101,54 @@ async def test_the_sweep_resolves_a_payment_whose_answer_was_lost(container: Con
             select(func.count()).select_from(SandboxChargeRow).where(SandboxChargeRow.account == tenant.partner_id)
         )
     assert charges == 1
+
+
+class RecordingQueue:
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, dict[str, Any]]] = []
+
+    async def enqueue(self, name: str, /, **kwargs: Any) -> None:
+        self.jobs.append((name, kwargs))
+
+
+def _pages(rows: list[Due], size: int, reads: list[str]) -> Any:
+    """A keyset selection over `rows`, `size` at a time, noting the cursor of every read."""
+
+    async def select_due(uow: SqlUnitOfWork, after: str) -> Sequence[Due]:
+        assert uow.session.in_transaction()  # each batch is read through a unit of work
+        reads.append(after)
+        return [row for row in rows if row[1] > after][:size]
+
+    return select_due
+
+
+async def test_fan_out_walks_every_batch_one_job_per_row(container: Container) -> None:
+    rows: list[Due] = [
+        ("ptn_a", "pay_1"),
+        ("ptn_b", "pay_2"),
+        ("ptn_a", "pay_3"),
+        ("ptn_c", "pay_4"),
+        ("ptn_b", "pay_5"),
+    ]
+    queue, reads = RecordingQueue(), []
+    fanned = await fan_out(JobContext(container, queue), _pages(rows, 2, reads), "payments.refresh")
+    assert fanned == 5
+    assert queue.jobs == [("payments.refresh", {"partner_id": p, "ident": i}) for p, i in rows]
+    assert reads == ["", "pay_2", "pay_4", "pay_5"]  # three batches, then the empty one that ends it
+
+
+async def test_fan_out_batched_sends_one_job_per_batch(container: Container) -> None:
+    rows: list[Due] = [(None, "eml_1"), ("ptn_a", "eml_2"), ("ptn_b", "eml_3")]
+    queue, reads = RecordingQueue(), []
+    fanned = await fan_out(JobContext(container, queue), _pages(rows, 2, reads), "emails.deliver", batched=True)
+    assert fanned == 3
+    assert queue.jobs == [("emails.deliver", {"ids": ["eml_1", "eml_2"]}), ("emails.deliver", {"ids": ["eml_3"]})]
+
+
+async def test_fan_out_with_nothing_due_enqueues_nothing(container: Container) -> None:
+    queue, reads = RecordingQueue(), []
+    assert await fan_out(JobContext(container, queue), _pages([], 2, reads), "payments.refresh") == 0
+    assert queue.jobs == [] and reads == [""]
 
 
 async def test_the_in_process_runner_gives_jobs_its_context(container: Container) -> None:

@@ -16,7 +16,7 @@ from tests.conftest import Tenant
 from tests.factories import token_for
 from tests.portal_customers import PortalCustomer, Portals, row_counts, set_permissions, step_up
 from tests.portal_helpers import last_email
-from workers import jobs
+from workers.outbox import notify_outbox
 from workers.queue import InProcessQueue
 
 
@@ -371,6 +371,6 @@ async def test_receipts_go_to_the_payer(portals: Portals, container: Container) 
     r = await portal_pay(c, {"amount": 10_000, "payment_method_id": card["id"], "receipt_email": "books@acme.example"})
     assert r.status_code == 201 and r.json()["receipt_email"] == "books@acme.example", r.text
     assert invoice["id"] in {a["invoice_id"] for a in r.json()["allocations"]}
-    await jobs.notify_outbox(InProcessQueue(container).context)  # payment events become receipts
+    await notify_outbox(InProcessQueue(container).context)  # payment events become receipts
     receipt = await last_email(container, "books@acme.example", "payment_confirmation")
     assert receipt.context["transaction_id"] == r.json()["transaction_id"]

@@ -21,6 +21,7 @@ from tests.factories import pay
 from tests.portal_customers import PortalCustomer, Portals, row_counts
 from tests.portal_helpers import last_email
 from workers import jobs
+from workers.outbox import notify_outbox
 from workers.queue import InProcessQueue
 
 
@@ -47,7 +48,7 @@ async def execute(container: Container, tenant: Tenant, ident: str) -> str:
     """The job, then what its commit hands to the queue: its events' handling (the emails it causes)."""
     ctx = InProcessQueue(container).context
     status = await jobs.JOBS["scheduled_payments.execute"](ctx, partner_id=tenant.partner_id, ident=ident)
-    await jobs.notify_outbox(ctx)
+    await notify_outbox(ctx)
     return str(status)
 
 
