@@ -1,10 +1,9 @@
-"""Money in integer minor units with an ISO 4217 currency; never a float."""
+"""Amounts are int minor units beside an ISO 4217 currency code, never a float: the currencies Remit settles, the
+largest amount it takes, and how an amount is shown to people."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from domain.errors import CurrencyMismatch, InvalidRequest
+from domain.errors import InvalidRequest
 
 # ISO 4217 code -> number of minor-unit digits. Only currencies Remit can settle are listed.
 CURRENCIES: dict[str, int] = {
@@ -33,62 +32,6 @@ def normalize_currency(code: str) -> str:
             field="currency",
         )
     return upper
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    amount: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
-            raise TypeError("Money.amount must be an int of minor units")
-        if self.currency not in CURRENCIES:
-            raise InvalidRequest(f"Unknown currency '{self.currency}'.", code="unknown_currency")
-
-    @classmethod
-    def zero(cls, currency: str) -> Money:
-        return cls(0, currency)
-
-    def _same(self, other: Money) -> None:
-        if self.currency != other.currency:
-            raise CurrencyMismatch(self.currency, other.currency)
-
-    def __add__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.amount + other.amount, self.currency)
-
-    def __sub__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.amount - other.amount, self.currency)
-
-    def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
-
-    def __lt__(self, other: Money) -> bool:
-        self._same(other)
-        return self.amount < other.amount
-
-    def __le__(self, other: Money) -> bool:
-        self._same(other)
-        return self.amount <= other.amount
-
-    def __gt__(self, other: Money) -> bool:
-        self._same(other)
-        return self.amount > other.amount
-
-    def __ge__(self, other: Money) -> bool:
-        self._same(other)
-        return self.amount >= other.amount
-
-    def is_zero(self) -> bool:
-        return self.amount == 0
-
-    def format(self) -> str:
-        digits = CURRENCIES[self.currency]
-        sign = "-" if self.amount < 0 else ""
-        whole, frac = divmod(abs(self.amount), 10**digits) if digits else (abs(self.amount), 0)
-        return f"{sign}{whole:,}.{frac:0{digits}d} {self.currency}" if digits else f"{sign}{whole:,} {self.currency}"
 
 
 # How amounts are shown to people (emails, PDFs): a symbol that cannot be mistaken for another currency's.

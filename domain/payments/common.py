@@ -14,6 +14,7 @@ from domain.ports import UnitOfWork
 
 def common_currency(invoices: Sequence[Invoice], expected: str | None) -> str:
     currency = expected or invoices[0].currency
+    # No Money type: amounts are int minor units beside a currency string throughout, so mixing is checked here.
     for invoice in invoices:
         if invoice.currency != currency:
             raise CurrencyMismatch(currency, invoice.currency)
