@@ -78,6 +78,7 @@ async def _charge_saved_methods(container: Container, partner_id: str, targets: 
                 scoped,
                 processor=sandbox,
                 clock=container.clock,
+                checkpoint=uow.checkpoint,
             )
             await uow.commit()
             await pay_invoices(
@@ -85,8 +86,9 @@ async def _charge_saved_methods(container: Container, partner_id: str, targets: 
                     customer_id=customer_id, payment_method_id=method.id, allocations=(Allocation(invoice_id, amount),)
                 ),
                 scoped,
-                processor=sandbox,
+                processors=container.processors,
                 clock=container.clock,
+                checkpoint=uow.checkpoint,
             )
             await uow.commit()
 

@@ -18,7 +18,8 @@ from api.errors import problem
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
 from api.trusted_proxies import client_ip
 from domain.clock import Clock
-from domain.ports import PaymentProcessor
+from domain.payments.model import Payment, PaymentStatus
+from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key: `rk_live_…` or `rk_test_…`.")
 
@@ -93,17 +94,51 @@ class WriteContext(ReadContext):
         """A problem that is the request's final answer (a declined card): stored for replays like a success."""
         return await self._store(problem(status, code, detail, extra=extra))
 
+    async def respond_payment(self, payment: Payment, view: BaseModel, *, declined: str | None = None) -> Response:
+        """201 with the payment, or 402 with `declined` (its failure message by default) when it was declined: both
+        stored for replays. Still processing (the processor's answer was lost) is not a final answer: answered 201
+        but not stored, so the key stays in flight naming the payment, and a retry after the sweep (or after 60 s,
+        by resuming) answers with how it really ended."""
+        if payment.status is PaymentStatus.PROCESSING:
+            return json_response(view, 201)
+        if payment.status is PaymentStatus.FAILED:
+            return await self.respond_problem(
+                402,
+                payment.failure_code or "payment_failed",
+                declined or payment.failure_message or "The payment failed.",
+                payment_id=payment.id,
+                transaction_id=payment.transaction_id,
+                decline_code=payment.failure_code,
+            )
+        return await self.respond(201, view)
+
     async def _store(self, response: Response) -> Response:
         if self.idempotency_row is not None:
             body = bytes(response.body).decode()
             await self.uow.idempotency.complete(self.idempotency_row, response.status_code, body)
         return response
 
-    async def checkpoint(self, resource_id: str) -> None:
-        """Commit what is stored so far, naming the resource, before calling out to a processor."""
-        if self.idempotency_row is not None:
+    @property
+    def checkpoint(self) -> Checkpoint:
+        """What use cases call to make their work durable midway: it names the resource under the key too."""
+        return KeyCheckpoint(self.uow, self.idempotency_row)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCheckpoint:
+    """Commits what is stored so far; a named resource (the payment or refund about to be sent to a processor) is
+    linked to the request's idempotency key first, so a retry of an abandoned attempt can resume it (decision 0002)."""
+
+    uow: SqlUnitOfWork
+    idempotency_row: int | None
+
+    async def __call__(self, reason: CheckpointReason, resource_id: str | None = None) -> None:
+        if self.idempotency_row is not None and resource_id is not None:
             await self.uow.idempotency.link(self.idempotency_row, resource_id)
         await self.uow.commit()
+
+    async def discard(self, reason: CheckpointReason) -> None:
+        await self.uow.rollback()
 
 
 async def _read(uow: UoW, principal: ApiKeyPrincipal) -> ReadContext:

@@ -179,17 +179,15 @@ class DebitGenerator:
                 now,
             )
         )
-        processing = {
+        event = {  # one payload for every payment.* event (domain/events.py)
             "payment_id": payment_id,
             "transaction_id": transaction_id,
             "customer_id": customer_id,
             "amount": amount,
             "currency": "USD",
-            "status": "processing",
         }
-        pending = {"payment_id": payment_id, "transaction_id": transaction_id}
-        b.outbox.append((make("evt", tp), pid, "payment.processing", json.dumps(processing), now))
-        b.outbox.append((make("evt", tp), pid, "payment.pending", json.dumps(pending), now))
+        b.outbox.append((make("evt", tp), pid, "payment.processing", json.dumps(event), now))
+        b.outbox.append((make("evt", tp), pid, "payment.pending", json.dumps(event), now))
         b.invoice_ids.append(invoice_id)
         b.payment_ids.append(payment_id)
 
@@ -319,7 +317,9 @@ async def check_matches_app(
     async with container.uow() as uow:
         uow.scope_to(gen.partner_id)
         cmd = PayInvoices(customer_id, method.id, allocations=(Allocation(invoice_ids[0], 1),))
-        app_payment = await pay_invoices(cmd, uow, processor=container.sandbox, clock=container.clock)
+        app_payment = await pay_invoices(
+            cmd, uow, processors=container.processors, clock=container.clock, checkpoint=uow.checkpoint
+        )
         await uow.commit()
     conn = await asyncpg.connect(url)
     try:

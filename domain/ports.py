@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from domain.api_keys.model import ApiKey
@@ -157,7 +158,7 @@ class JobQueue(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction, scoped to one partner. Use cases flush; only the edge commits."""
+    """One transaction, scoped to one partner. Use cases flush; only the edge commits (or a Checkpoint, named)."""
 
     @property
     def partner_id(self) -> str: ...
@@ -192,13 +193,34 @@ class UnitOfWork(Protocol):
     @property
     def emails(self) -> EmailOutbox: ...
 
-    async def commit(self) -> None:
-        """Only for work that must be durable before calling out (a processor charge); otherwise the edge commits."""
-        ...
-
     def record(self, event: Event) -> None:
         """Queue a domain event for the outbox, written in this same transaction."""
         ...
+
+
+class CheckpointReason(StrEnum):
+    """Why a use case cannot wait for the edge's one commit (decision 0008)."""
+
+    # A processor is called next: no transaction is held open across the call, and what the call concerns (the
+    # payment, the refund) is durable first, so a retry or the recovery job finds it instead of making another.
+    CALLING_PROCESSOR = "calling_processor"
+    # A failed attempt (a wrong code, password or second factor) must count although the request is refused.
+    COUNTING_FAILURE = "counting_failure"
+    # A method given for a payment that was refused goes although the request is refused.
+    FORGETTING_METHOD = "forgetting_method"
+    # Discarded: a refused start's writes, so that what is recorded next stands alone.
+    REFUSED_START = "refused_start"
+
+
+class Checkpoint(Protocol):
+    """The caller's "make this durable now", the only way a use case ends a transaction before the edge does.
+
+    The API's checkpoint also names the resource under the request's idempotency key (decision 0002); a job's
+    just commits. `discard` drops what was written since the last checkpoint."""
+
+    async def __call__(self, reason: CheckpointReason, resource_id: str | None = None) -> None: ...
+
+    async def discard(self, reason: CheckpointReason) -> None: ...
 
 
 class PartnerRepository(Protocol):

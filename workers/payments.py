@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from domain.payments import recovery
+from domain.refunds import use_cases as refunding
 from workers.context import JobContext
 from workers.fan_out import fan_out
 
@@ -32,20 +33,24 @@ async def sweep_in_flight(ctx: JobContext, *, grace_seconds: float | None = None
     return payments + refunds
 
 
-async def _refresh(ctx: JobContext, partner_id: str, ident: str, use_case: Callable[..., Awaitable[Any]]) -> str:
+async def _refresh(ctx: JobContext, partner_id: str, cmd: Any, use_case: Callable[..., Awaitable[Any]]) -> str:
     """One in-flight payment or refund, in its own unit of work scoped to its partner; returns its status."""
     container = ctx.container
     async with container.uow() as uow:
         resolved = await use_case(
-            ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
+            cmd,
+            uow.scope_to(partner_id),
+            processors=container.processors,
+            clock=container.clock,
+            checkpoint=uow.checkpoint,
         )
         await uow.commit()
     return str(resolved.status.value)
 
 
 async def refresh_payment(ctx: JobContext, *, partner_id: str, ident: str) -> str:
-    return await _refresh(ctx, partner_id, ident, recovery.refresh_payment)
+    return await _refresh(ctx, partner_id, recovery.RefreshPayment(ident), recovery.refresh_payment)
 
 
 async def refresh_refund(ctx: JobContext, *, partner_id: str, ident: str) -> str:
-    return await _refresh(ctx, partner_id, ident, recovery.refresh_refund)
+    return await _refresh(ctx, partner_id, refunding.RefreshRefund(ident), refunding.refresh_refund)

@@ -23,7 +23,11 @@ async def execute(ctx: JobContext, *, partner_id: str, ident: str) -> str:
     container = ctx.container
     async with container.uow() as uow:
         done = await scheduled_payments.execute_scheduled(
-            ident, uow.scope_to(partner_id), processors=container.processors, clock=container.clock
+            scheduled_payments.ExecuteScheduled(ident),
+            uow.scope_to(partner_id),
+            processors=container.processors,
+            clock=container.clock,
+            checkpoint=uow.checkpoint,
         )
         await uow.commit()  # its emails are handed to delivery by the commit
     return str(done.status.value)

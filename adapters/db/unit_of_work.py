@@ -45,7 +45,7 @@ from domain.clock import Clock, SystemClock
 from domain.event_handlers import HANDLED_TYPES
 from domain.events import Event
 from domain.ids import new_id
-from domain.ports import JobQueue
+from domain.ports import CheckpointReason, JobQueue
 
 log = logging.getLogger("remit.db")
 EMAIL_BATCH = 50  # ids per emails.deliver job
@@ -66,6 +66,7 @@ class SqlUnitOfWork:
         self.commits = 0  # more than one when work was made durable before calling out
         self.idempotency_row: int | None = None
         self.committed_emails: list[str] = []  # queued emails whose transaction committed: deliver these
+        self.checkpoint = CommitCheckpoint(self)  # what jobs and scripts pass to use cases
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._sessions()
@@ -183,3 +184,17 @@ class SqlUnitOfWork:
         self._jobs.clear()
         self.emails.queued.clear()
         await self.session.rollback()
+
+
+class CommitCheckpoint:
+    """The checkpoint of a job or a script: commit now (roll back to discard). There is no idempotency key to name
+    the resource under; the API's checkpoint (api/deps.py) has one."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, reason: CheckpointReason, resource_id: str | None = None) -> None:
+        await self._uow.commit()
+
+    async def discard(self, reason: CheckpointReason) -> None:
+        await self._uow.rollback()

@@ -215,7 +215,13 @@ async def step_up_code(ctx: PortalWriting) -> Response:
 )
 async def step_up(body: StepUp, ctx: PortalWriting) -> Response:
     opened = await accounts.step_up(
-        ctx.session, ctx.uow, creds=ctx.creds, password=body.password, totp=body.totp, code=body.code
+        ctx.session,
+        ctx.uow,
+        creds=ctx.creds,
+        checkpoint=ctx.uow.checkpoint,
+        password=body.password,
+        totp=body.totp,
+        code=body.code,
     )
     return await _rotated(ctx.uow, opened, ctx.request)
 
@@ -276,7 +282,9 @@ async def request_email_change(body: EmailChange, ctx: PortalWriting) -> Respons
 )
 async def confirm_email_change(body: EmailChangeConfirm, ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
-    opened = await accounts.confirm_email_change(ctx.session, body.new_email, body.code, ctx.uow, creds=ctx.creds)
+    opened = await accounts.confirm_email_change(
+        ctx.session, body.new_email, body.code, ctx.uow, creds=ctx.creds, checkpoint=ctx.uow.checkpoint
+    )
     return await _rotated(ctx.uow, opened, ctx.request)
 
 

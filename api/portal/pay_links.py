@@ -24,7 +24,7 @@ from api.portal.partners import Branding, branding_of
 from api.portal.payment_methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Flag, Name, RequestModel, ShortText
-from api.v1.payments import AllocationOut, PaymentOut, _charge, _resume
+from api.v1.payments import AllocationOut, PaymentOut
 from domain.constant_time import same_secret
 from domain.errors import InvalidRequest, NotFound, PermissionDenied
 from domain.invoices.model import Invoice
@@ -33,6 +33,7 @@ from domain.pay_links.model import PayLink, link_id_from
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments import charges
 from domain.payments.model import Allocation
+from domain.payments.recovery import RefreshPayment
 from domain.portal import access
 from domain.portal import payments as portal_payments
 from domain.portal.sessions import PortalSession, SessionState
@@ -228,6 +229,7 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
             uow,
             processor=processor,
             clock=uow.clock,
+            checkpoint=uow.checkpoint,
         )
         portal_payments.mark_one_off(method)  # the customer's own saved list never shows a guest's card
         await uow.payment_methods.save(method)
@@ -273,16 +275,17 @@ async def pay(
     ctx = WriteContext(
         uow=uow, principal=principal, clock=uow.clock, idempotency_row=claimed.row_id, resume=claimed.resume
     )
-    if ctx.resume is not None:
-        return await _resume(ctx, request)
-    cmd = await _command(invoice, uow, body.amount, method_id)
-    if body.receipt_email:
-        cmd = dataclasses.replace(cmd, receipt_email=body.receipt_email)
-    started = await charges.start_payment(cmd, uow, clock=uow.clock)
-    answer = await _charge(started, ctx, request)
-    # The guest's card or account was given for this payment only: charged (or declined), it goes.
-    await portal_payments.forget_by_id(uow.payment_methods, method_id, uow.clock.now())
-    return answer
+    cmd: charges.PayInvoices | RefreshPayment
+    if ctx.resume is not None:  # an earlier attempt with this key stored a payment and went silent
+        cmd = RefreshPayment(ctx.resume)
+    else:  # the guest's card or account was given for this payment only: charged (or declined), it goes
+        cmd = dataclasses.replace(
+            await _command(invoice, uow, body.amount, method_id), receipt_email=body.receipt_email, forget_one_off=True
+        )
+    payment = await charges.pay_invoices(
+        cmd, uow, processors=processors_of(request), clock=uow.clock, checkpoint=ctx.checkpoint
+    )
+    return await ctx.respond_payment(payment, PaymentOut.of(payment))
 
 
 @router.post(

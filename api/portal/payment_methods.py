@@ -159,6 +159,7 @@ async def attach_token(
         ctx.uow,
         processor=processor,
         clock=ctx.uow.clock,
+        checkpoint=ctx.uow.checkpoint,
     )
     if not save:
         portal_payments.mark_one_off(method)
@@ -241,7 +242,7 @@ async def detach(payment_method_id: ResourceId, ctx: PortalWriting) -> Response:
         )
     name = await _partner_name(ctx)
     method = await use_cases.detach_method(
-        method.id, ctx.uow, processors=processors_of(ctx.request), clock=ctx.uow.clock
+        method.id, ctx.uow, processors=processors_of(ctx.request), clock=ctx.uow.clock, checkpoint=ctx.uow.checkpoint
     )
     return json_response(PortalMethod.of(method, name))
 

@@ -21,11 +21,12 @@ from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, Portal, Po
 from api.portal.invoices import attachment
 from api.portal.payment_methods import ShownMandateLanguage, attach_token
 from api.v1.fields import Amount, Currency, Email, EmailOut, Flag, RequestModel, ResourceId
-from domain.errors import DomainError, InvalidRequest, NotFound
+from domain.errors import InvalidRequest, NotFound
 from domain.payment_methods.model import PaymentMethod
-from domain.payments import charges, recovery
+from domain.payments import charges
 from domain.payments.labels import OFFLINE_LABELS, method_label
 from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
+from domain.payments.recovery import RefreshPayment
 from domain.portal import invoices as portal_invoices
 from domain.portal import payments as portal_payments
 from domain.portal.users import Permission
@@ -173,7 +174,9 @@ async def payment_of(ctx: PortalContext, payment_id: str) -> Payment:
     return payment
 
 
-def _command(body: WhatToPay, ctx: PortalContext, method_id: str, receipt_email: str | None) -> charges.PayInvoices:
+def _command(
+    body: WhatToPay, ctx: PortalContext, method_id: str, receipt_email: str | None, *, fresh_method: bool = False
+) -> charges.PayInvoices:
     return charges.PayInvoices(
         customer_id=ctx.customer_id,
         payment_method_id=method_id,
@@ -182,6 +185,8 @@ def _command(body: WhatToPay, ctx: PortalContext, method_id: str, receipt_email:
         invoice_ids=tuple(body.invoice_ids or ()),
         currency=body.currency,
         receipt_email=receipt_email,
+        forget_one_off=True,
+        fresh_method=fresh_method,
     )
 
 
@@ -237,26 +242,22 @@ async def _claim(ctx: PortalContext, key: str | None) -> WriteContext:
     )
 
 
-async def _answer(ctx: PortalContext, write: WriteContext, payment: Payment) -> Response:
-    [view] = await payment_views(ctx, [payment])
-    if payment.status is PaymentStatus.PROCESSING:
-        # The processor's answer was lost: not final. The key stays in flight naming the payment; a retry later
-        # answers with how it really ended.
-        return json_response(view, 201)
-    if payment.status is PaymentStatus.FAILED:
-        return await write.respond_problem(
-            402,
-            payment.failure_code or "payment_failed",
-            portal_payments.decline_advice(payment.failure_code, payment.method, payment.failure_message),
-            payment_id=payment.id,
-            transaction_id=payment.transaction_id,
-            decline_code=payment.failure_code,
-        )
-    return await write.respond(201, view)
-
-
-async def _forget(ctx: PortalContext, method_id: str) -> None:
-    await portal_payments.forget_by_id(ctx.uow.payment_methods, method_id, ctx.uow.clock.now())
+async def _pay_command(body: PortalPayIn, ctx: PortalContext) -> charges.PayInvoices:
+    """What to pay with: a saved method, or one made now from a fresh token (spent here, so never on a resume)."""
+    await portal_invoices.invoices_of(ctx.uow.invoices, body.invoice_refs(), ctx.customer_id)
+    receipt_email = body.receipt_email or ctx.user.email
+    if body.token is None:
+        assert body.payment_method_id is not None
+        method = await portal_payments.method_of(ctx.uow.payment_methods, body.payment_method_id, ctx.customer_id)
+        return _command(body, ctx, method.id, receipt_email)
+    method = await attach_token(
+        ctx,
+        body.token,
+        save=body.save_method,
+        accept_mandate=body.accept_mandate,
+        mandate_language=body.mandate_language,
+    )
+    return _command(body, ctx, method.id, receipt_email, fresh_method=True)
 
 
 @router.post(
@@ -285,42 +286,14 @@ async def create(
             field="payment_method_id",
         )
     write = await _claim(ctx, idempotency_key)
-    processors = processors_of(request)
-    if write.resume is not None:  # an earlier attempt with this key stored a payment and went silent
-        resumed = await recovery.refresh_payment(write.resume, ctx.uow, processors=processors, clock=ctx.uow.clock)
-        return await _answer(ctx, write, resumed)
-    await portal_invoices.invoices_of(ctx.uow.invoices, body.invoice_refs(), ctx.customer_id)
-    fresh_one_off = False  # a token given for this payment only: spent, so it goes whatever happens
-    if body.token is not None:
-        method = await attach_token(
-            ctx,
-            body.token,
-            save=body.save_method,
-            accept_mandate=body.accept_mandate,
-            mandate_language=body.mandate_language,
-        )
-        fresh_one_off = not body.save_method
-    else:
-        assert body.payment_method_id is not None
-        method = await portal_payments.method_of(ctx.uow.payment_methods, body.payment_method_id, ctx.customer_id)
-    # A quoted one-off (`save: false` on payment-methods) stays for a corrected retry until it has been charged.
-    one_off = fresh_one_off or portal_payments.is_one_off(method)
-    cmd = _command(body, ctx, method.id, body.receipt_email or ctx.user.email)
-    try:
-        started = await charges.start_payment(cmd, ctx.uow, clock=ctx.uow.clock)
-    except DomainError:
-        if fresh_one_off:  # refused before any charge: the method given for it goes too
-            await ctx.uow.rollback()
-            await _forget(ctx, method.id)
-            await ctx.uow.commit()
-        raise
-    await write.checkpoint(started.payment.id)
-    payment = await charges.submit_payment(
-        started, ctx.uow, processor=processors[started.method.processor], clock=ctx.uow.clock
+    # An earlier attempt with this key stored a payment and went silent: answered with how it ended.
+    cmd = RefreshPayment(write.resume) if write.resume is not None else await _pay_command(body, ctx)
+    payment = await charges.pay_invoices(
+        cmd, ctx.uow, processors=processors_of(request), clock=ctx.uow.clock, checkpoint=write.checkpoint
     )
-    if one_off:
-        await _forget(ctx, method.id)
-    return await _answer(ctx, write, payment)
+    [view] = await payment_views(ctx, [payment])
+    advice = portal_payments.decline_advice(payment.failure_code, payment.method, payment.failure_message)
+    return await write.respond_payment(payment, view, declined=advice)
 
 
 @router.get(

@@ -145,6 +145,7 @@ async def cancel(scheduled_payment_id: str, ctx: PortalWriting) -> Response:
     found = await ctx.uow.scheduled_payments.get(scheduled_payment_id)
     if found.customer_id != ctx.customer_id:
         raise NotFound("scheduled payment", scheduled_payment_id)
-    done = await scheduled_payments.cancel_scheduled(found.id, ctx.uow, by=f"portal:{ctx.user.id}", clock=ctx.uow.clock)
+    cmd = scheduled_payments.CancelScheduled(found.id, by=f"portal:{ctx.user.id}")
+    done = await scheduled_payments.cancel_scheduled(cmd, ctx.uow, clock=ctx.uow.clock)
     [view] = await scheduled_views(ctx, [done])
     return json_response(view)

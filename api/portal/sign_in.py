@@ -139,7 +139,13 @@ async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: 
 async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "sign-in attempts")
     opened = await sign_in.sign_in_with_code(
-        body.email, body.code, uow, creds=caller.creds, ip=caller.ip, user_agent=caller.user_agent
+        body.email,
+        body.code,
+        uow,
+        creds=caller.creds,
+        checkpoint=uow.checkpoint,
+        ip=caller.ip,
+        user_agent=caller.user_agent,
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -156,7 +162,13 @@ async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow:
 async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "sign-in attempts")
     opened = await sign_in.sign_in_with_password(
-        body.email, body.password, uow, creds=caller.creds, ip=caller.ip, user_agent=caller.user_agent
+        body.email,
+        body.password,
+        uow,
+        creds=caller.creds,
+        checkpoint=uow.checkpoint,
+        ip=caller.ip,
+        user_agent=caller.user_agent,
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -172,7 +184,9 @@ async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow
 )
 async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Request) -> Response:
     _limit(GUESSES, request, "sign-in attempts")
-    await sign_in.complete_mfa(ctx.session, body.code, uow, creds=ctx.creds, recovery=body.recovery)
+    await sign_in.complete_mfa(
+        ctx.session, body.code, uow, creds=ctx.creds, checkpoint=uow.checkpoint, recovery=body.recovery
+    )
     opened = await accounts.rotate(ctx.session, uow, creds=ctx.creds)
     return await signed_in_answer(request, uow, opened)
 

@@ -191,6 +191,7 @@ async def attach(customer_id: str, body: PaymentMethodAttach, ctx: Write, reques
         ctx.uow,
         processor=processor,
         clock=ctx.clock,
+        checkpoint=ctx.checkpoint,
     )
     return await ctx.respond(201, PaymentMethodOut.of(method, await _partner_name(ctx)))
 
@@ -257,7 +258,7 @@ async def retrieve(payment_method_id: ResourceId, ctx: Read) -> Response:
 )
 async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) -> Response:
     method = await use_cases.detach_method(
-        payment_method_id, ctx.uow, processors=processors_of(request), clock=ctx.clock
+        payment_method_id, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint
     )
     return await ctx.respond(200, PaymentMethodOut.of(method, await _partner_name(ctx)))
 

@@ -15,8 +15,9 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Amount, Currency, Day, Email, EmailOut, RequestModel, ResourceId, ShortText
 from domain.errors import InvalidRequest
-from domain.payments import charges, offline, recovery
+from domain.payments import charges, offline
 from domain.payments.model import OFFLINE_METHODS, Allocation, MethodType, Payment, PaymentStatus
+from domain.payments.recovery import RefreshPayment
 from domain.ports import PaymentQuery
 from domain.refunds import use_cases as refunding
 from domain.refunds.model import Refund, RefundKind, RefundStatus
@@ -311,31 +312,21 @@ def _pay_command(body: PaymentCreate | PaymentQuoteIn, payment_method_id: str) -
     responses=problems(400, 401, 402, 404, 409, 422, 503),
 )
 async def create(body: PaymentCreate, ctx: Write, request: Request) -> Response:
-    if ctx.resume is not None:
-        return await _resume(ctx, request)
-    if body.payment_method_id is None:
+    cmd: charges.PayInvoices | RefreshPayment
+    if ctx.resume is not None:  # an earlier attempt with this key stored a payment and then went silent
+        cmd = RefreshPayment(ctx.resume)
+    elif body.payment_method_id is None:
         return await _record_offline(body, ctx)
-    if body.method is not None and body.method in OFFLINE_METHODS:
+    elif body.method is not None and body.method in OFFLINE_METHODS:
         raise InvalidRequest(
             "Offline methods take no payment_method_id.", code="invalid_request", field="payment_method_id"
         )
-    started = await charges.start_payment(_pay_command(body, body.payment_method_id), ctx.uow, clock=ctx.clock)
-    return await _charge(started, ctx, request)
-
-
-async def _charge(started: charges.Started, ctx: WriteContext, request: Request) -> Response:
-    """Commit the stored payment (naming it under the idempotency key), call the processor, answer."""
-    await ctx.checkpoint(started.payment.id)
-    processor = processors_of(request)[started.method.processor]
-    payment = await charges.submit_payment(started, ctx.uow, processor=processor, clock=ctx.clock)
-    return await _payment_answer(payment, ctx)
-
-
-async def _resume(ctx: WriteContext, request: Request) -> Response:
-    """An earlier attempt with this key stored a payment and then went silent: answer with how it ended."""
-    assert ctx.resume is not None
-    payment = await recovery.refresh_payment(ctx.resume, ctx.uow, processors=processors_of(request), clock=ctx.clock)
-    return await _payment_answer(payment, ctx)
+    else:
+        cmd = _pay_command(body, body.payment_method_id)
+    payment = await charges.pay_invoices(
+        cmd, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint
+    )
+    return await ctx.respond_payment(payment, PaymentOut.of(payment))
 
 
 async def _record_offline(body: PaymentCreate, ctx: WriteContext) -> Response:
@@ -365,23 +356,6 @@ async def _record_offline(body: PaymentCreate, ctx: WriteContext) -> Response:
         ctx.uow,
         clock=ctx.clock,
     )
-    return await ctx.respond(201, PaymentOut.of(payment))
-
-
-async def _payment_answer(payment: Payment, ctx: WriteContext) -> Response:
-    if payment.status is PaymentStatus.PROCESSING:
-        # The processor's answer was lost: not a final answer. The key stays in flight, naming the payment, so a
-        # retry after the sweep (or after 60 s, by resuming) answers with how it really ended.
-        return json_response(PaymentOut.of(payment), 201)
-    if payment.status is PaymentStatus.FAILED:
-        return await ctx.respond_problem(
-            402,
-            payment.failure_code or "payment_failed",
-            payment.failure_message or "The payment failed.",
-            payment_id=payment.id,
-            transaction_id=payment.transaction_id,
-            decline_code=payment.failure_code,
-        )
     return await ctx.respond(201, PaymentOut.of(payment))
 
 
@@ -485,15 +459,14 @@ async def cancel(payment_id: str, ctx: Write) -> Response:
     responses=problems(400, 401, 404, 409, 422, 503),
 )
 async def refund(payment_id: str, body: RefundCreate, ctx: Write, request: Request) -> Response:
-    processors = processors_of(request)
-    if ctx.resume is not None:
-        done = await recovery.refresh_refund(ctx.resume, ctx.uow, processors=processors, clock=ctx.clock)
-        return await ctx.respond(201, RefundOut.of(done))
-    started = await refunding.start_refund(
-        refunding.RefundPayment(payment_id=payment_id, amount=body.amount, reason=body.reason), ctx.uow, clock=ctx.clock
+    cmd = (
+        refunding.RefreshRefund(ctx.resume)  # an earlier attempt with this key stored a refund and went silent
+        if ctx.resume is not None
+        else refunding.RefundPayment(payment_id=payment_id, amount=body.amount, reason=body.reason)
     )
-    await ctx.checkpoint(started.id)
-    done = await refunding.submit_refund(started, ctx.uow, processors=processors, clock=ctx.clock)
+    done = await refunding.refund_payment(
+        cmd, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint
+    )
     return await ctx.respond(201, RefundOut.of(done))
 
 
@@ -521,6 +494,8 @@ async def list_refunds(payment_id: str, ctx: Read) -> Response:
     responses=problems(401, 402, 404, 409, 503),
 )
 async def retry(payment_id: str, ctx: Write, request: Request) -> Response:
-    if ctx.resume is not None:
-        return await _resume(ctx, request)
-    return await _charge(await charges.start_retry(payment_id, ctx.uow, clock=ctx.clock), ctx, request)
+    cmd = RefreshPayment(ctx.resume) if ctx.resume is not None else charges.RetryPayment(payment_id)
+    payment = await charges.retry_payment(
+        cmd, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint
+    )
+    return await ctx.respond_payment(payment, PaymentOut.of(payment))

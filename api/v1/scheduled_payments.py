@@ -123,7 +123,6 @@ async def retrieve(scheduled_payment_id: str, ctx: Read) -> Response:
     responses=problems(401, 404, 409),
 )
 async def cancel(scheduled_payment_id: str, ctx: Write) -> Response:
-    done = await scheduled_payments.cancel_scheduled(
-        scheduled_payment_id, ctx.uow, by=f"partner:{ctx.principal.api_key_id}", clock=ctx.clock
-    )
+    cmd = scheduled_payments.CancelScheduled(scheduled_payment_id, by=f"partner:{ctx.principal.api_key_id}")
+    done = await scheduled_payments.cancel_scheduled(cmd, ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, ScheduledPaymentOut.of(done))

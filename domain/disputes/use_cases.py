@@ -9,18 +9,24 @@ from domain.disputes.model import Dispute, path_to
 from domain.errors import Conflict
 from domain.events import DisputeUpdated
 from domain.payments.processing import DisputeStatus
-from domain.ports import PaymentProcessor, UnitOfWork
+from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor, UnitOfWork
 
 
 async def submit_evidence(
-    dispute_id: str, text: str, uow: UnitOfWork, *, processors: Mapping[str, PaymentProcessor], clock: Clock
+    dispute_id: str,
+    text: str,
+    uow: UnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
 ) -> Dispute:
     dispute = await uow.disputes.get(dispute_id)
     if dispute.status not in {DisputeStatus.NEEDS_RESPONSE, DisputeStatus.WARNING_NEEDS_RESPONSE}:
         raise Conflict(f"The dispute is {dispute.status.value}; evidence is closed.", code="dispute_not_open")
     payment = await uow.payments.get(dispute.payment_id)
     processor = processors[payment.processor or ""]
-    await uow.commit()  # hold nothing open across the call
+    await checkpoint(CheckpointReason.CALLING_PROCESSOR)
     state = await processor.submit_dispute_evidence(
         account=payment.partner_id, processor_dispute_id=dispute.processor_dispute_id, evidence=text
     )

@@ -145,6 +145,11 @@ class PaymentMethod:
             return ONE_OFF_REFUSAL
         return self.autopay_blocked_reason
 
+    def forget(self, at: datetime) -> None:
+        """A one-off method leaves the customer's list once its payment is made: it cannot be charged again."""
+        self.detached_at = at
+        self.is_default = False
+
     def expired(self, year: int, month: int) -> bool:
         if self.exp_year is None or self.exp_month is None:
             return False

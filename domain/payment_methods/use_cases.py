@@ -11,7 +11,7 @@ from domain.events import PaymentMethodAttached, PaymentMethodDefaultChanged, Pa
 from domain.pagination import PageRequest
 from domain.payment_methods.model import MANDATE_LANGUAGES, MANDATE_TEXTS, Mandate, PaymentMethod
 from domain.payments.model import BANK_DEBITS
-from domain.ports import PaymentProcessor, PaymentQuery, UnitOfWork
+from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor, PaymentQuery, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +27,13 @@ class AttachMethod:
 
 
 async def attach_method(
-    cmd: AttachMethod, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock
+    cmd: AttachMethod, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock, checkpoint: Checkpoint
 ) -> PaymentMethod:
-    """Exchange a single-use token for a saved method. The caller commits first if the processor writes."""
+    """Exchange a single-use token for a saved method."""
     customer = await uow.customers.get(cmd.customer_id)
     customer.ensure_active()
     existing = await uow.payment_methods.for_customer(customer.id)
-    await uow.commit()  # the processor keeps its own books: hold nothing open while it writes
+    await checkpoint(CheckpointReason.CALLING_PROCESSOR)  # the processor keeps its own books
     if await processor.token_type(token=cmd.token) in BANK_DEBITS and not cmd.mandate_ip:
         raise InvalidRequest(  # refused before the single-use token is spent, so a corrected retry works
             "Bank debits need the customer's authorization: send mandate.ip_address (and user_agent).",
@@ -60,7 +60,12 @@ async def attach_method(
 
 
 async def detach_method(
-    method_id: str, uow: UnitOfWork, *, processors: Mapping[str, PaymentProcessor], clock: Clock
+    method_id: str,
+    uow: UnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
 ) -> PaymentMethod:
     method = await uow.payment_methods.get(method_id)
     if not method.usable:
@@ -72,7 +77,7 @@ async def detach_method(
     method.is_default = False
     await uow.payment_methods.save(method)
     uow.record(PaymentMethodDetached(payment_method_id=method.id, customer_id=method.customer_id))
-    await uow.commit()
+    await checkpoint(CheckpointReason.CALLING_PROCESSOR)
     await processors[method.processor].detach_method(
         account=uow.partner_id, processor_method_id=method.processor_method_id
     )

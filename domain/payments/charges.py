@@ -1,19 +1,19 @@
 """Charging a saved card or bank account for one or more invoices: quote, start, submit, retry.
 
 Exactly once: `start_payment` stores the payment and reserves its allocations (receivable → pending) and the
-caller commits; only then is the processor called, with a key derived from the payment id. Whatever happens
-next (an answer, a timeout, a crash), `apply_charge_state` or the recovery job converges on the processor's
+checkpoint makes them durable; only then is the processor called, with a key derived from the payment id. Whatever
+happens next (an answer, a timeout, a crash), `apply_charge_state` or the recovery job converges on the processor's
 state, and the processor's idempotency makes a repeated call return the first charge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.customers.model import Customer
-from domain.errors import Conflict, InvalidRequest, NotFound
+from domain.errors import Conflict, DomainError, InvalidRequest, NotFound
 from domain.events import PaymentProcessing
 from domain.invoices.model import Invoice
 from domain.ledger import entries
@@ -26,8 +26,9 @@ from domain.payments.fees import FeeContext, card_fee
 from domain.payments.model import DEBIT_CURRENCY, Allocation, Payment, PaymentStatus
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ChargeRequest, ProcessorUnavailable
+from domain.payments.recovery import RefreshPayment, refresh_payment
 from domain.payments.settings import PaymentSettings
-from domain.ports import InvoiceQuery, PaymentProcessor, UnitOfWork
+from domain.ports import Checkpoint, CheckpointReason, InvoiceQuery, PaymentProcessor, UnitOfWork
 
 MAX_LUMP_SUM_INVOICES = 100
 
@@ -44,6 +45,10 @@ class PayInvoices:
     invoice_ids: tuple[str, ...] = ()
     currency: str | None = None
     receipt_email: str | None = None
+    # The payer's own payment (portal, pay link): a method given for one payment only goes once charged or
+    # declined, and, when it was given in this very request (`fresh_method`), also if the payment is refused.
+    forget_one_off: bool = False
+    fresh_method: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +176,12 @@ async def quote_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock) -> Q
     return Quote(cmd.customer_id, p.currency, list(p.allocations), p.subtotal, p.fee, p.subtotal + p.fee, p.method)
 
 
-async def start_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock, retry_of: Payment | None = None) -> Started:
-    """Store the payment as processing and reserve its allocations. The caller commits before `submit_payment`."""
+async def start_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock) -> Started:
+    """Store the payment as processing and reserve its allocations; `submit_payment` makes them durable."""
+    return await _start(cmd, uow, clock, retry_of=None)
+
+
+async def _start(cmd: PayInvoices, uow: UnitOfWork, clock: Clock, *, retry_of: Payment | None) -> Started:
     p = await _price(cmd, uow, clock=clock, lock=True)
     p.customer.ensure_active()
     now = clock.now()
@@ -201,39 +210,75 @@ async def start_payment(cmd: PayInvoices, uow: UnitOfWork, *, clock: Clock, retr
     return Started(payment, p.method)
 
 
-def charge_request(payment: Payment, method: PaymentMethod) -> ChargeRequest:
-    return ChargeRequest(
-        account=payment.partner_id,
-        idempotency_key=payment.processor_idempotency_key,
-        processor_method_id=method.processor_method_id,
-        amount=payment.amount,
-        currency=payment.currency,
-        description=f"Payment {payment.transaction_id}",
-        metadata={"payment_id": payment.id, "transaction_id": payment.transaction_id},
-    )
-
-
-async def submit_payment(started: Started, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock) -> Payment:
-    """Call the processor (nothing may be held open in `uow` now), then record its answer.
+async def submit_payment(
+    started: Started,
+    uow: UnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
+) -> Payment:
+    """Make the started payment durable, call the processor, then record its answer.
 
     When the processor cannot be reached the payment stays processing; the recovery job settles it."""
+    payment, method = started.payment, started.method
+    await checkpoint(CheckpointReason.CALLING_PROCESSOR, payment.id)
     try:
-        state = await processor.charge(charge_request(started.payment, started.method))
+        state = await processors[method.processor].charge(ChargeRequest.of(payment, method.processor_method_id))
     except ProcessorUnavailable:
-        return started.payment
-    return await apply_charge_state(started.payment.id, state, uow, clock=clock)
+        return payment
+    return await apply_charge_state(payment.id, state, uow, clock=clock)
 
 
-async def pay_invoices(cmd: PayInvoices, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock) -> Payment:
-    """Start, commit, submit: what jobs call (the API does the same with its idempotency record in between)."""
-    started = await start_payment(cmd, uow, clock=clock)
-    await uow.commit()
-    return await submit_payment(started, uow, processor=processor, clock=clock)
+async def pay_invoices(
+    cmd: PayInvoices | RefreshPayment,
+    uow: UnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
+) -> Payment:
+    """The whole two-phase payment: start (or, for the payment an earlier attempt of the same request left in
+    flight, refresh it), make it durable, call the processor, converge on its answer."""
+    if isinstance(cmd, RefreshPayment):
+        return await refresh_payment(cmd, uow, processors=processors, clock=clock, checkpoint=checkpoint)
+    try:
+        started = await start_payment(cmd, uow, clock=clock)
+    except DomainError:
+        if cmd.forget_one_off and cmd.fresh_method:
+            await _forget_refused_method(cmd.payment_method_id, uow, clock=clock, checkpoint=checkpoint)
+        raise
+    payment = await submit_payment(started, uow, processors=processors, clock=clock, checkpoint=checkpoint)
+    if cmd.forget_one_off and started.method.one_off:  # charged or declined, it goes
+        method = await uow.payment_methods.get(started.method.id)
+        method.forget(clock.now())
+        await uow.payment_methods.save(method)
+    return payment
 
 
-async def start_retry(payment_id: str, uow: UnitOfWork, *, clock: Clock) -> Started:
+async def _forget_refused_method(method_id: str, uow: UnitOfWork, *, clock: Clock, checkpoint: Checkpoint) -> None:
+    """A one-off method given in the very request whose payment was refused before any charge goes too. The
+    refused start's writes are dropped first; a method stored only in this transaction goes with them."""
+    await checkpoint.discard(CheckpointReason.REFUSED_START)
+    try:
+        method = await uow.payment_methods.get(method_id)
+    except NotFound:
+        return
+    if method.one_off and method.usable:
+        method.forget(clock.now())
+        await uow.payment_methods.save(method)
+        await checkpoint(CheckpointReason.FORGETTING_METHOD)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPayment:
     """Present a returned debit again (R01/R09 only, at most twice) as a new payment linked to the first."""
-    original = await uow.payments.get(payment_id)
+
+    payment_id: str
+
+
+async def start_retry(cmd: RetryPayment, uow: UnitOfWork, *, clock: Clock) -> Started:
+    original = await uow.payments.get(cmd.payment_id)
     if not original.retryable():
         raise Conflict(
             "Only a debit returned for insufficient or uncollected funds (R01, R09) may be retried, at most twice.",
@@ -241,10 +286,26 @@ async def start_retry(payment_id: str, uow: UnitOfWork, *, clock: Clock) -> Star
         )
     if original.payment_method_id is None:
         raise Conflict("This payment has no saved method to retry.", code="payment_not_retryable")
-    cmd = PayInvoices(
+    again = PayInvoices(
         customer_id=original.customer_id,
         payment_method_id=original.payment_method_id,
         allocations=tuple(original.allocations),
         currency=original.currency,
     )
-    return await start_payment(cmd, uow, clock=clock, retry_of=original)
+    return await _start(again, uow, clock, retry_of=original)
+
+
+async def retry_payment(
+    cmd: RetryPayment | RefreshPayment,
+    uow: UnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
+) -> Payment:
+    """The two-phase payment for a retry: start it (or refresh the one an earlier attempt of the same request left
+    in flight), make it durable, call the processor, converge."""
+    if isinstance(cmd, RefreshPayment):
+        return await refresh_payment(cmd, uow, processors=processors, clock=clock, checkpoint=checkpoint)
+    started = await start_retry(cmd, uow, clock=clock)
+    return await submit_payment(started, uow, processors=processors, clock=clock, checkpoint=checkpoint)

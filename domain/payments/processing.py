@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.errors import DomainError, InvalidRequest
-from domain.payments.model import MethodType
+from domain.payments.model import MethodType, Payment
 
 
 class Funding(StrEnum):
@@ -48,6 +48,19 @@ class ChargeRequest:
     currency: str
     description: str
     metadata: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, payment: Payment, processor_method_id: str) -> ChargeRequest:
+        """The one request a payment is charged with, however often: the processor is idempotent on its key."""
+        return cls(
+            account=payment.partner_id,
+            idempotency_key=payment.processor_idempotency_key,
+            processor_method_id=processor_method_id,
+            amount=payment.amount,
+            currency=payment.currency,
+            description=f"Payment {payment.transaction_id}",
+            metadata={"payment_id": payment.id, "transaction_id": payment.transaction_id},
+        )
 
 
 class ChargeStatus(StrEnum):

@@ -23,6 +23,7 @@ from domain.portal.sign_in import (
     verify_second_factor,
 )
 from domain.portal.users import PortalUser, normalize_email
+from domain.ports import Checkpoint, CheckpointReason
 
 
 async def rotate(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials) -> Opened:
@@ -175,6 +176,7 @@ async def step_up(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    checkpoint: Checkpoint,
     password: str | None = None,
     totp: str | None = None,
     code: str | None = None,
@@ -193,14 +195,16 @@ async def step_up(
     elif totp is not None:
         ok, factor = verify_second_factor(user, totp, creds=creds), Factor.TOTP
     elif code is not None:
-        await check_code(user.email, code, uow, creds=creds, purpose=CodePurpose.STEP_UP, subject=session.id)
+        await check_code(
+            user.email, code, uow, creds=creds, checkpoint=checkpoint, purpose=CodePurpose.STEP_UP, subject=session.id
+        )
         ok, factor = True, Factor.STEP_UP_CODE
     else:
         raise NotAuthenticated("Send a password, an authenticator code or the emailed code.", code="factor_required")
     if not ok:
         user.record_failure(now)
         await uow.portal_users.save(user)
-        await uow.commit()
+        await checkpoint(CheckpointReason.COUNTING_FAILURE)
         raise NotAuthenticated("That did not match. Try again.", code="invalid_credentials")
     user.record_success(now)
     await uow.portal_users.save(user)
@@ -240,11 +244,19 @@ async def request_email_change(
 
 
 async def confirm_email_change(
-    session: PortalSession, new_email: str, code: str, uow: PortalUnitOfWork, *, creds: Credentials
+    session: PortalSession,
+    new_email: str,
+    code: str,
+    uow: PortalUnitOfWork,
+    *,
+    creds: Credentials,
+    checkpoint: Checkpoint,
 ) -> Opened:
     assert session.user_id is not None
     address = normalize_email(new_email)
-    await check_code(session.email, code, uow, creds=creds, purpose=CodePurpose.EMAIL_CHANGE, subject=address)
+    await check_code(
+        session.email, code, uow, creds=creds, checkpoint=checkpoint, purpose=CodePurpose.EMAIL_CHANGE, subject=address
+    )
     if await uow.portal_users.by_email(address) is not None:
         raise Conflict("Another sign-in already uses that address.", code="email_in_use")
     now = creds.clock.now()

@@ -3,8 +3,6 @@ can act on."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from domain.errors import NotFound
 from domain.payment_methods.model import PaymentMethod
 from domain.payments.model import BANK_DEBITS, MethodType
@@ -50,15 +48,3 @@ def mark_one_off(method: PaymentMethod) -> None:
 
 def is_one_off(method: PaymentMethod) -> bool:
     return method.one_off
-
-
-def forget(method: PaymentMethod, at: datetime) -> None:
-    """A method given for one payment ("don't save it") leaves the customer's list once that payment is made."""
-    method.detached_at = at
-    method.is_default = False
-
-
-async def forget_by_id(methods: PaymentMethodRepository, method_id: str, at: datetime) -> None:
-    method = await methods.get(method_id)
-    forget(method, at)
-    await methods.save(method)

@@ -26,6 +26,7 @@ from domain.portal.links import LinkPurpose, PortalLink, hash_token, new_token
 from domain.portal.ports import Credentials, PortalUnitOfWork
 from domain.portal.sessions import MAX_MFA_FAILURES, Factor, PortalSession, SessionState
 from domain.portal.users import ALL_PERMISSIONS, Membership, MembershipSource, PortalUser, normalize_email
+from domain.ports import Checkpoint, CheckpointReason
 
 CODE_TEMPLATES = {
     CodePurpose.SIGN_IN: Template.SIGN_IN_CODE,
@@ -89,10 +90,11 @@ async def check_code(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    checkpoint: Checkpoint,
     purpose: CodePurpose,
     subject: str | None = None,
 ) -> None:
-    """Spend an attempt on the current code; raises (after committing the attempt) when it does not match."""
+    """Spend an attempt on the current code; raises (after making the attempt durable) when it does not match."""
     now = creds.clock.now()
     address = normalize_email(email)
     current = await uow.one_time_codes.current(address, purpose)
@@ -103,7 +105,7 @@ async def check_code(
     matched = current.try_code(candidate, now)
     await uow.one_time_codes.save(current)
     if not matched:
-        await uow.commit()
+        await checkpoint(CheckpointReason.COUNTING_FAILURE)
         raise NotAuthenticated(WRONG_CODE, code="invalid_code")
 
 
@@ -182,10 +184,17 @@ async def open_session(
 
 
 async def sign_in_with_code(
-    email: str, code: str, uow: PortalUnitOfWork, *, creds: Credentials, ip: str | None, user_agent: str | None
+    email: str,
+    code: str,
+    uow: PortalUnitOfWork,
+    *,
+    creds: Credentials,
+    checkpoint: Checkpoint,
+    ip: str | None,
+    user_agent: str | None,
 ) -> Opened:
     address = normalize_email(email)
-    await check_code(address, code, uow, creds=creds, purpose=CodePurpose.SIGN_IN)
+    await check_code(address, code, uow, creds=creds, checkpoint=checkpoint, purpose=CodePurpose.SIGN_IN)
     user = await find_or_create_user(address, uow, creds=creds)
     return await open_session(
         uow, creds=creds, email=address, user=user, factor=Factor.CODE, ip=ip, user_agent=user_agent
@@ -193,7 +202,14 @@ async def sign_in_with_code(
 
 
 async def sign_in_with_password(
-    email: str, password: str, uow: PortalUnitOfWork, *, creds: Credentials, ip: str | None, user_agent: str | None
+    email: str,
+    password: str,
+    uow: PortalUnitOfWork,
+    *,
+    creds: Credentials,
+    checkpoint: Checkpoint,
+    ip: str | None,
+    user_agent: str | None,
 ) -> Opened:
     now = creds.clock.now()
     address = normalize_email(email)
@@ -208,7 +224,7 @@ async def sign_in_with_password(
     if not creds.passwords.verify(user.password_hash, password):
         user.record_failure(now)
         await uow.portal_users.save(user)
-        await uow.commit()
+        await checkpoint(CheckpointReason.COUNTING_FAILURE)
         if user.locked(now):
             raise _locked(user, now)
         raise NotAuthenticated(WRONG_PASSWORD, code="invalid_credentials")
@@ -235,7 +251,13 @@ def hash_recovery_code(code: str) -> str:
 
 
 async def complete_mfa(
-    session: PortalSession, code: str, uow: PortalUnitOfWork, *, creds: Credentials, recovery: bool = False
+    session: PortalSession,
+    code: str,
+    uow: PortalUnitOfWork,
+    *,
+    creds: Credentials,
+    checkpoint: Checkpoint,
+    recovery: bool = False,
 ) -> None:
     """The second step after a code, link or password: a TOTP code or a recovery code. Five wrong tries end the
     session (the person starts again), and count towards the account lock."""
@@ -258,7 +280,7 @@ async def complete_mfa(
         session.revoked_at = now
     await uow.portal_users.save(user)
     await uow.portal_sessions.save(session)
-    await uow.commit()
+    await checkpoint(CheckpointReason.COUNTING_FAILURE)
     raise NotAuthenticated("That code is not right.", code="invalid_mfa_code")
 
 

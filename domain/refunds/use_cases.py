@@ -1,7 +1,7 @@
 """Refunds, full or partial: never more than captured minus what was already refunded or is being refunded.
 
 A refund of a pending bank debit cancels the debit instead. A disputed payment cannot be refunded. Like a
-charge, a processor refund is stored (and committed) before the call, keyed on its own id.
+charge, a processor refund is stored (and made durable by the checkpoint) before the call, keyed on its own id.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from domain.payments.model import CAPTURED, Payment, PaymentStatus
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ProcessorUnavailable, RefundRequest, RefundState
 from domain.payments.processing import RefundStatus as ProcessorRefundStatus
-from domain.ports import PaymentProcessor, UnitOfWork
+from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor, UnitOfWork
 from domain.refunds.model import Refund, RefundKind, RefundStatus
 
 
@@ -28,6 +28,13 @@ class RefundPayment:
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RefreshRefund:
+    """A refund in flight: one the recovery job found, or one an earlier attempt of the same request left."""
+
+    refund_id: str
+
+
 def refunded_so_far(refunds: list[Refund]) -> int:
     """Refunds that took money back, or may still: pending and succeeded ones."""
     return sum(r.amount for r in refunds if r.kind is RefundKind.REFUND and r.status is not RefundStatus.FAILED)
@@ -35,7 +42,7 @@ def refunded_so_far(refunds: list[Refund]) -> int:
 
 async def start_refund(cmd: RefundPayment, uow: UnitOfWork, *, clock: Clock) -> Refund:
     """Check and store the refund under the payment's lock. Offline refunds are done here; processor ones are
-    left pending for `submit_refund` after the caller commits."""
+    left pending for `submit_refund`."""
     payment = await uow.payments.lock(cmd.payment_id)
     if payment.status is PaymentStatus.DISPUTED:
         raise Conflict("A disputed payment cannot be refunded.", code="payment_disputed")
@@ -90,9 +97,14 @@ async def _cancel_pending_debit(payment: Payment, cmd: RefundPayment, uow: UnitO
 
 
 async def submit_refund(
-    refund: Refund, uow: UnitOfWork, *, processors: Mapping[str, PaymentProcessor], clock: Clock
+    refund: Refund,
+    uow: UnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
 ) -> Refund:
-    """Call the processor for a stored pending refund (nothing held open in `uow`), then record the answer.
+    """Make a stored pending refund durable, call the processor, then record the answer.
 
     Unreachable processor: the refund stays pending and the recovery job asks again with the same key."""
     if refund.status is not RefundStatus.PENDING:
@@ -100,7 +112,7 @@ async def submit_refund(
     payment = await uow.payments.get(refund.payment_id)
     processor = processors[payment.processor or ""]
     processor_payment_id = payment.processor_payment_id or ""
-    await uow.commit()  # the read above opened a transaction; the call must not hold it
+    await checkpoint(CheckpointReason.CALLING_PROCESSOR, refund.id)
     try:
         if refund.kind is RefundKind.DEBIT_CANCELLATION:
             state = await processor.cancel_charge(account=payment.partner_id, processor_payment_id=processor_payment_id)
@@ -120,6 +132,35 @@ async def submit_refund(
     except Conflict as refused:  # the processor says no (already disputed, canceled meanwhile…)
         return await _close(refund, RefundStatus.FAILED, None, refused.detail, uow, clock)
     return await apply_refund_state(refund.id, answer, uow, clock=clock)
+
+
+async def refund_payment(
+    cmd: RefundPayment | RefreshRefund,
+    uow: UnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
+) -> Refund:
+    """The whole refund: start it (or, for the refund an earlier attempt of the same request left in flight,
+    refresh it), make it durable, call the processor, converge on its answer."""
+    if isinstance(cmd, RefreshRefund):
+        return await refresh_refund(cmd, uow, processors=processors, clock=clock, checkpoint=checkpoint)
+    started = await start_refund(cmd, uow, clock=clock)
+    return await submit_refund(started, uow, processors=processors, clock=clock, checkpoint=checkpoint)
+
+
+async def refresh_refund(
+    cmd: RefreshRefund,
+    uow: UnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
+) -> Refund:
+    """Ask the processor again, with the same key, about a refund whose answer never came."""
+    refund = await uow.refunds.get(cmd.refund_id)
+    return await submit_refund(refund, uow, processors=processors, clock=clock, checkpoint=checkpoint)
 
 
 async def apply_refund_state(refund_id: str, state: RefundState, uow: UnitOfWork, *, clock: Clock) -> Refund:

@@ -24,7 +24,7 @@ from domain.events import (
 )
 from domain.payments import charges, recovery
 from domain.payments.model import Allocation, Payment, PaymentStatus
-from domain.ports import PaymentProcessor
+from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor
 from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus, ScheduledUnitOfWork
 
 
@@ -110,18 +110,35 @@ def _check_day(day: date, earliest_due: date, today: date) -> None:
         )
 
 
-async def cancel_scheduled(ident: str, uow: ScheduledUnitOfWork, *, by: str, clock: Clock) -> ScheduledPayment:
-    scheduled = await uow.scheduled_payments.get(ident, lock=True)
-    scheduled.cancel(by=by, at=clock.now())
+@dataclass(frozen=True, slots=True)
+class CancelScheduled:
+    scheduled_payment_id: str
+    by: str  # who canceled it: "portal:<user id>" or "partner:<api key id>"
+
+
+async def cancel_scheduled(cmd: CancelScheduled, uow: ScheduledUnitOfWork, *, clock: Clock) -> ScheduledPayment:
+    scheduled = await uow.scheduled_payments.get(cmd.scheduled_payment_id, lock=True)
+    scheduled.cancel(by=cmd.by, at=clock.now())
     await uow.scheduled_payments.save(scheduled)
-    uow.record(_event(ScheduledPaymentCanceled, scheduled, canceled_by=by))
+    uow.record(_event(ScheduledPaymentCanceled, scheduled, canceled_by=cmd.by))
     return scheduled
 
 
+@dataclass(frozen=True, slots=True)
+class ExecuteScheduled:
+    scheduled_payment_id: str
+
+
 async def execute_scheduled(
-    ident: str, uow: ScheduledUnitOfWork, *, processors: Mapping[str, PaymentProcessor], clock: Clock
+    cmd: ExecuteScheduled,
+    uow: ScheduledUnitOfWork,
+    *,
+    processors: Mapping[str, PaymentProcessor],
+    clock: Clock,
+    checkpoint: Checkpoint,
 ) -> ScheduledPayment:
     """Charge a schedule whose day has come; safe to run any number of times, also concurrently."""
+    ident = cmd.scheduled_payment_id
     scheduled = await uow.scheduled_payments.get(ident, lock=True)
     if scheduled.status is ScheduledStatus.SCHEDULED:
         if scheduled.scheduled_for > clock.today():
@@ -130,15 +147,19 @@ async def execute_scheduled(
         try:
             started = await charges.start_payment(_pay_command(scheduled), uow, clock=clock)
         except DomainError as refused:  # no longer payable, method removed, more than due, partial refused…
-            return await _refused(ident, refused.detail, uow, clock=clock)
+            return await _refused(ident, refused.detail, uow, clock=clock, checkpoint=checkpoint)
         scheduled.payment_id = started.payment.id
         await uow.scheduled_payments.save(scheduled)
-        await uow.commit()  # durable before calling out: a retry finds the payment instead of making another
-        payment = await charges.submit_payment(
-            started, uow, processor=processors[started.method.processor], clock=clock
-        )
+        # Durable with the payment before calling out: a retry finds the payment instead of making another.
+        payment = await charges.submit_payment(started, uow, processors=processors, clock=clock, checkpoint=checkpoint)
     elif scheduled.status is ScheduledStatus.PROCESSING and scheduled.payment_id is not None:
-        payment = await recovery.refresh_payment(scheduled.payment_id, uow, processors=processors, clock=clock)
+        payment = await recovery.refresh_payment(
+            recovery.RefreshPayment(scheduled.payment_id),
+            uow,
+            processors=processors,
+            clock=clock,
+            checkpoint=checkpoint,
+        )
     else:
         return scheduled  # executed, failed or canceled: nothing to do
     return await _conclude(ident, payment, uow, clock=clock)
@@ -153,9 +174,11 @@ def _pay_command(scheduled: ScheduledPayment) -> charges.PayInvoices:
     )
 
 
-async def _refused(ident: str, reason: str, uow: ScheduledUnitOfWork, *, clock: Clock) -> ScheduledPayment:
+async def _refused(
+    ident: str, reason: str, uow: ScheduledUnitOfWork, *, clock: Clock, checkpoint: Checkpoint
+) -> ScheduledPayment:
     """Nothing was charged: record why, in a transaction of its own (the refused one held the start's writes)."""
-    await uow.rollback()
+    await checkpoint.discard(CheckpointReason.REFUSED_START)
     scheduled = await uow.scheduled_payments.get(ident, lock=True)
     if scheduled.status is not ScheduledStatus.SCHEDULED:
         return scheduled  # another run got there first

@@ -370,12 +370,15 @@ async def test_a_charge_interrupted_at_any_step_is_recovered_into_one_charge(rig
     async with container.uow() as uow:
         uow.scope_to(rig.partner_id)
         started = await charges.start_payment(cmd, uow, clock=container.clock)
-        await uow.commit()  # the reservation is durable before the processor is called
+        # submit_payment makes the reservation durable before the processor is called
+        submit = charges.submit_payment(
+            started, uow, processors=container.processors, clock=container.clock, checkpoint=uow.checkpoint
+        )
         if fault == "crash_after":
             with pytest.raises(SimulatedCrash):
-                await charges.submit_payment(started, uow, processor=container.sandbox, clock=container.clock)
+                await submit
         else:
-            answered = await charges.submit_payment(started, uow, processor=container.sandbox, clock=container.clock)
+            answered = await submit
             assert answered.status is PaymentStatus.PROCESSING
             await uow.commit()
     payment_id = started.payment.id
@@ -399,7 +402,11 @@ async def test_a_charge_interrupted_at_any_step_is_recovered_into_one_charge(rig
     assert not [kw for _, kw in queue.jobs if kw["partner_id"] == rig.partner_id], "still in flight"
     async with container.uow() as uow:  # and the use case itself, once more
         again = await recovery.refresh_payment(
-            payment_id, uow.scope_to(rig.partner_id), processors=container.processors, clock=container.clock
+            recovery.RefreshPayment(payment_id),
+            uow.scope_to(rig.partner_id),
+            processors=container.processors,
+            clock=container.clock,
+            checkpoint=uow.checkpoint,
         )
         await uow.commit()
     assert again.status is PaymentStatus.SUCCEEDED
@@ -506,10 +513,11 @@ async def test_a_lost_processor_answer_answers_processing_and_is_recovered(rig: 
     # The recovery job asks the processor again with the same key and converges on its one charge.
     async with rig.container.uow() as uow:
         recovered = await recovery.refresh_payment(
-            first.json()["id"],
+            recovery.RefreshPayment(first.json()["id"]),
             uow.scope_to(rig.partner_id),
             processors=rig.container.processors,
             clock=rig.container.clock,
+            checkpoint=uow.checkpoint,
         )
         await uow.commit()
     assert recovered.status is PaymentStatus.SUCCEEDED

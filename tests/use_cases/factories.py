@@ -13,7 +13,7 @@ from domain.invoices.model import Invoice, InvoiceLine
 from domain.invoices.use_cases import CreateInvoice, create_invoice
 from domain.payment_methods.model import PaymentMethod
 from domain.payment_methods.use_cases import AttachMethod, attach_method
-from domain.payments.charges import PayInvoices, start_payment, submit_payment
+from domain.payments.charges import PayInvoices, pay_invoices
 from domain.payments.model import BANK_DEBITS, Allocation, MethodType, Payment
 from domain.payments.offline import RecordOfflinePayment, record_offline_payment
 from domain.payments.settings import PaymentSettings
@@ -71,7 +71,9 @@ async def save_method(
     """A saved card (a credit Visa) or bank account, attached through the real use case."""
     mandate_ip = "203.0.113.7" if kind in BANK_DEBITS else None
     cmd = AttachMethod(customer_id=customer_id, token=processor.token(kind), mandate_ip=mandate_ip)
-    return await in_transaction(uow, attach_method(cmd, uow, processor=processor, clock=clock))
+    return await in_transaction(
+        uow, attach_method(cmd, uow, processor=processor, clock=clock, checkpoint=uow.checkpoint)
+    )
 
 
 async def set_payment_settings(uow: FakeUnitOfWork, **changes: Any) -> PaymentSettings:
@@ -112,8 +114,9 @@ async def make_payer(
 async def charge(
     uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor, payer: Payer, amount: int | None = None
 ) -> Payment:
-    """What the API does for a saved-method payment: start and commit, call the processor, commit its answer."""
+    """What the API does for a saved-method payment: the whole use case, committed at the edge."""
     allocations = (Allocation(payer.invoice_id, amount or payer.amount),)
     cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=allocations)
-    started = await in_transaction(uow, start_payment(cmd, uow, clock=clock))
-    return await in_transaction(uow, submit_payment(started, uow, processor=processor, clock=clock))
+    return await in_transaction(
+        uow, pay_invoices(cmd, uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint)
+    )

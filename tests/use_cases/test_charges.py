@@ -11,18 +11,22 @@ from domain.errors import Conflict, NotFound, OverAllocation
 from domain.invoices.model import InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
+from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments.charges import (
     PayInvoices,
+    RetryPayment,
     pay_invoices,
     quote_payment,
+    retry_payment,
     start_payment,
     start_retry,
     submit_payment,
 )
-from domain.payments.model import Allocation, MethodType, PaymentStatus
+from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ChargeRequest, ChargeStatus
-from domain.payments.recovery import refresh_payment
+from domain.payments.recovery import RefreshPayment, refresh_payment
+from domain.ports import CheckpointReason
 from tests.use_cases.factories import (
     charge,
     make_customer,
@@ -86,13 +90,14 @@ async def test_the_payment_and_its_reservation_are_committed_before_the_call(
     cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 10_000),))
     processor.will_be_unavailable()
 
-    payment = await pay_invoices(cmd, uow, processor=processor, clock=clock)
+    payment = await pay_invoices(cmd, uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint)
     await uow.rollback()  # the process dies after the call: only what was committed remains
 
     assert uow.payment(payment.id).status is PaymentStatus.PROCESSING
     assert uow.balance(payer.invoice_id) == InvoiceBalance(10_000, 0, 10_000, 0)
     assert uow.invoice(payer.invoice_id).status is InvoiceStatus.PARTIALLY_PAID
     assert uow.event_types()[-2:] == ["payment.processing", "invoice.partially_paid"]
+    assert uow.checkpoint.calls[-1] == (CheckpointReason.CALLING_PROCESSOR, payment.id)
 
 
 async def test_a_declined_card_fails_the_payment_and_the_invoice_is_owed_again(
@@ -173,7 +178,12 @@ async def test_resuming_a_payment_whose_answer_was_lost_makes_no_second_charge(
     processor.will_lose_answer("charge")
     payment = await charge(uow, clock, processor, payer)
 
-    resumed = await in_transaction(uow, refresh_payment(payment.id, uow, processors={"fake": processor}, clock=clock))
+    resumed = await in_transaction(
+        uow,
+        refresh_payment(
+            RefreshPayment(payment.id), uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint
+        ),
+    )
 
     keys = [r.idempotency_key for r in processor.calls_to("charge")]
     assert keys == [f"remit-{payment.id}", f"remit-{payment.id}"]
@@ -190,7 +200,9 @@ async def test_more_than_is_due_is_refused_before_anything_is_stored_or_charged(
     cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 10_001),))
 
     with pytest.raises(OverAllocation):
-        await in_transaction(uow, pay_invoices(cmd, uow, processor=processor, clock=clock))
+        await in_transaction(
+            uow, pay_invoices(cmd, uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint)
+        )
 
     assert uow.state() == before
     assert processor.calls_to("charge") == []
@@ -284,9 +296,13 @@ async def test_submitting_the_same_started_payment_twice_charges_once(
     cmd = PayInvoices(payer.customer_id, payer.method_id, allocations=(Allocation(payer.invoice_id, 10_000),))
     started = await in_transaction(uow, start_payment(cmd, uow, clock=clock))
 
-    await in_transaction(uow, submit_payment(started, uow, processor=processor, clock=clock))
+    await in_transaction(
+        uow, submit_payment(started, uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint)
+    )
     after_first = uow.state()
-    await in_transaction(uow, submit_payment(started, uow, processor=processor, clock=clock))
+    await in_transaction(
+        uow, submit_payment(started, uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint)
+    )
 
     assert len(processor.charges) == 1
     assert uow.state() == after_first
@@ -301,7 +317,7 @@ async def test_a_debit_returned_for_insufficient_funds_is_presented_again_as_a_l
     returned = processor.move(first.processor_payment_id or "", ChargeStatus.RETURNED, return_code="R01")
     await in_transaction(uow, apply_charge_state(first.id, returned, uow, clock=clock))
 
-    retry = await in_transaction(uow, start_retry(first.id, uow, clock=clock))
+    retry = await in_transaction(uow, start_retry(RetryPayment(first.id), uow, clock=clock))
 
     stored = uow.payment(retry.payment.id)
     assert (stored.status, stored.retry_of, stored.attempt, stored.allocations) == (
@@ -324,7 +340,170 @@ async def test_a_debit_returned_for_another_reason_is_not_presented_again(
     before = uow.state()
 
     with pytest.raises(Conflict) as refused:
-        await in_transaction(uow, start_retry(first.id, uow, clock=clock))
+        await in_transaction(uow, start_retry(RetryPayment(first.id), uow, clock=clock))
 
     assert refused.value.code == "payment_not_retryable"
     assert uow.state() == before
+
+
+# The whole flow, as every payment route runs it ------------------------------------------------------------------
+
+
+async def pay_now(
+    uow: FakeUnitOfWork, processor: FakeProcessor, clock: FixedClock, cmd: PayInvoices | RefreshPayment
+) -> Payment:
+    return await in_transaction(
+        uow, pay_invoices(cmd, uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint)
+    )
+
+
+async def one_off_method(uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor, customer_id: str) -> str:
+    """A card given for one payment only, stored (as the portal's `save: false` or a pay link's quote does)."""
+    cmd = AttachMethod(customer_id=customer_id, token=processor.token(), one_off=True)
+    method = await in_transaction(
+        uow, attach_method(cmd, uow, processor=processor, clock=clock, checkpoint=uow.checkpoint)
+    )
+    return method.id
+
+
+async def test_the_payment_is_made_durable_for_the_processor_call_and_named(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    made_before = len(uow.checkpoint.calls)
+
+    payment = await charge(uow, clock, processor, payer)
+
+    assert uow.checkpoint.calls[made_before:] == [(CheckpointReason.CALLING_PROCESSOR, payment.id)]
+    assert uow.checkpoint.discarded == []
+
+
+async def test_a_payment_an_earlier_attempt_left_in_flight_is_resumed_not_made_again(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    processor.will_lose_answer("charge")
+    first = await charge(uow, clock, processor, payer)
+
+    resumed = await pay_now(uow, processor, clock, RefreshPayment(first.id))
+
+    assert (resumed.id, resumed.status) == (first.id, PaymentStatus.SUCCEEDED)
+    assert len(processor.charges) == 1
+    assert [p.id for p in uow.tables.payments.values()] == [first.id]
+
+
+async def test_a_payers_one_off_method_goes_once_charged(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    method_id = await one_off_method(uow, clock, processor, payer.customer_id)
+    allocations = (Allocation(payer.invoice_id, 10_000),)
+
+    await pay_now(uow, processor, clock, PayInvoices(payer.customer_id, method_id, allocations, forget_one_off=True))
+
+    assert (uow.method(method_id).usable, uow.method(payer.method_id).usable) == (False, True)
+
+
+async def test_a_payers_one_off_method_goes_when_declined_too(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    method_id = await one_off_method(uow, clock, processor, payer.customer_id)
+    processor.will_decline()
+    allocations = (Allocation(payer.invoice_id, 10_000),)
+
+    declined = await pay_now(
+        uow, processor, clock, PayInvoices(payer.customer_id, method_id, allocations, forget_one_off=True)
+    )
+
+    assert declined.status is PaymentStatus.FAILED
+    assert uow.method(method_id).usable is False
+
+
+async def test_a_partner_charging_a_one_off_method_keeps_it(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    method_id = await one_off_method(uow, clock, processor, payer.customer_id)
+
+    await pay_now(
+        uow, processor, clock, PayInvoices(payer.customer_id, method_id, (Allocation(payer.invoice_id, 100),))
+    )
+
+    assert uow.method(method_id).usable is True
+
+
+async def test_a_quoted_one_off_method_stays_for_a_corrected_retry_when_refused(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    method_id = await one_off_method(uow, clock, processor, payer.customer_id)
+    too_much = PayInvoices(payer.customer_id, method_id, (Allocation(payer.invoice_id, 10_001),), forget_one_off=True)
+    before = uow.state()
+
+    with pytest.raises(OverAllocation):
+        await pay_now(uow, processor, clock, too_much)
+
+    assert uow.state() == before
+    assert uow.checkpoint.discarded == []
+
+
+async def test_a_one_off_method_given_with_a_refused_payment_goes_with_the_refusal(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    method_id = await one_off_method(uow, clock, processor, payer.customer_id)
+    made_before = len(uow.checkpoint.calls)
+    too_much = PayInvoices(
+        payer.customer_id, method_id, (Allocation(payer.invoice_id, 10_001),), forget_one_off=True, fresh_method=True
+    )
+
+    with pytest.raises(OverAllocation):
+        await pay_now(uow, processor, clock, too_much)
+
+    assert uow.method(method_id).usable is False  # forgotten although the request was refused
+    assert uow.checkpoint.discarded == [CheckpointReason.REFUSED_START]
+    assert uow.checkpoint.calls[made_before:] == [(CheckpointReason.FORGETTING_METHOD, None)]
+    assert processor.calls_to("charge") == []
+    assert uow.balance(payer.invoice_id) == InvoiceBalance(10_000, 0, 0, 10_000)
+
+
+async def test_a_fresh_method_stored_only_by_the_refused_request_is_simply_gone(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor)
+    cmd = AttachMethod(customer_id=payer.customer_id, token=processor.token(), one_off=True)
+    # As the portal does it: attached in the same transaction as the payment (made durable only by the checkpoint
+    # before the processor call, which comes before the method is stored).
+    method = await attach_method(cmd, uow, processor=processor, clock=clock, checkpoint=uow.checkpoint)
+    too_much = PayInvoices(
+        payer.customer_id, method.id, (Allocation(payer.invoice_id, 10_001),), forget_one_off=True, fresh_method=True
+    )
+
+    with pytest.raises(OverAllocation):
+        await pay_now(uow, processor, clock, too_much)
+
+    assert method.id not in uow.tables.payment_methods
+    assert uow.checkpoint.reasons[-1] is CheckpointReason.CALLING_PROCESSOR  # nothing forgotten: nothing to forget
+
+
+async def test_a_returned_debit_is_retried_through_the_whole_flow(
+    uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor
+) -> None:
+    payer = await make_payer(uow, clock, processor, kind=MethodType.US_BANK_ACCOUNT)
+    processor.will_charge(ChargeStatus.PENDING)
+    first = await charge(uow, clock, processor, payer)
+    returned = processor.move(first.processor_payment_id or "", ChargeStatus.RETURNED, return_code="R09")
+    await in_transaction(uow, apply_charge_state(first.id, returned, uow, clock=clock))
+    processor.will_charge(ChargeStatus.PENDING)
+
+    retried = await in_transaction(
+        uow,
+        retry_payment(
+            RetryPayment(first.id), uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint
+        ),
+    )
+
+    assert (retried.status, retried.retry_of, retried.attempt) == (PaymentStatus.PENDING, first.id, 2)
+    assert uow.checkpoint.calls[-1] == (CheckpointReason.CALLING_PROCESSOR, retried.id)
+    assert len(processor.charges) == 2

@@ -32,7 +32,15 @@ async def test_evidence_goes_to_the_processor_and_the_dispute_is_under_review(
     dispute = await disputed(uow, clock, processor, DisputeStatus.NEEDS_RESPONSE)
 
     answered = await in_transaction(
-        uow, submit_evidence(dispute.id, "Signed delivery note.", uow, processors={"fake": processor}, clock=clock)
+        uow,
+        submit_evidence(
+            dispute.id,
+            "Signed delivery note.",
+            uow,
+            processors={"fake": processor},
+            clock=clock,
+            checkpoint=uow.checkpoint,
+        ),
     )
 
     stored = uow.dispute(dispute.id)
@@ -55,7 +63,9 @@ async def test_evidence_for_a_closed_dispute_is_refused_without_calling_the_proc
     before = uow.state()
 
     with pytest.raises(Conflict) as refused:
-        await submit_evidence(dispute.id, "Too late.", uow, processors={"fake": processor}, clock=clock)
+        await submit_evidence(
+            dispute.id, "Too late.", uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint
+        )
 
     assert refused.value.code == "dispute_not_open"
     assert processor.calls_to("submit_dispute_evidence") == []

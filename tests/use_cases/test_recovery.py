@@ -6,14 +6,19 @@ from domain.clock import FixedClock
 from domain.ledger.balances import InvoiceBalance
 from domain.payments.model import MethodType, Payment, PaymentStatus
 from domain.payments.processing import ChargeStatus
-from domain.payments.recovery import refresh_payment
+from domain.payments.recovery import RefreshPayment, refresh_payment
 from tests.use_cases.factories import charge, make_payer
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
 
 
 async def refresh(uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor, payment: Payment) -> Payment:
     """What the recovery job does for one payment, in its own unit of work."""
-    return await in_transaction(uow, refresh_payment(payment.id, uow, processors={"fake": processor}, clock=clock))
+    return await in_transaction(
+        uow,
+        refresh_payment(
+            RefreshPayment(payment.id), uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint
+        ),
+    )
 
 
 async def test_a_charge_the_processor_never_received_is_made_by_recovery(

@@ -13,9 +13,9 @@ from domain.payments.model import MethodType, Payment, PaymentStatus
 from domain.payments.outcomes import apply_charge_state
 from domain.payments.processing import ChargeStatus, DisputeState, DisputeStatus, RefundRequest
 from domain.payments.processing import RefundStatus as ProcessorRefundStatus
-from domain.payments.recovery import refresh_refund
+from domain.ports import CheckpointReason
 from domain.refunds.model import Refund, RefundKind, RefundStatus
-from domain.refunds.use_cases import RefundPayment, start_refund, submit_refund
+from domain.refunds.use_cases import RefreshRefund, RefundPayment, refresh_refund, refund_payment, start_refund
 from tests.use_cases.factories import charge, make_customer, make_invoice, make_payer, pay
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
 
@@ -23,9 +23,11 @@ from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
 async def refund(
     uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor, payment_id: str, amount: int | None = None
 ) -> Refund:
-    """What the API does: store the refund and commit, call the processor, commit its answer."""
-    started = await in_transaction(uow, start_refund(RefundPayment(payment_id, amount), uow, clock=clock))
-    return await in_transaction(uow, submit_refund(started, uow, processors={"fake": processor}, clock=clock))
+    """What the API does: the whole use case, committed at the edge."""
+    cmd = RefundPayment(payment_id, amount)
+    return await in_transaction(
+        uow, refund_payment(cmd, uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint)
+    )
 
 
 async def paid_by_card(uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProcessor) -> Payment:
@@ -65,6 +67,7 @@ async def test_the_processor_is_asked_once_with_a_key_derived_from_the_refund(
             uow.partner_id, f"remit-{done.id}", uow.payment(payment.id).processor_payment_id or "", 4_000, "USD"
         )
     ]
+    assert uow.checkpoint.calls[-1] == (CheckpointReason.CALLING_PROCESSOR, done.id)  # stored before the call
 
 
 async def test_a_refund_without_an_amount_refunds_everything_left(
@@ -150,7 +153,12 @@ async def test_an_unanswered_refund_is_finished_by_recovery_with_the_same_key(
     waiting = await refund(uow, clock, processor, payment.id, 2_500)
     assert uow.refund(waiting.id).status is RefundStatus.PENDING
 
-    done = await in_transaction(uow, refresh_refund(waiting.id, uow, processors={"fake": processor}, clock=clock))
+    done = await in_transaction(
+        uow,
+        refresh_refund(
+            RefreshRefund(waiting.id), uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint
+        ),
+    )
 
     assert done.status is RefundStatus.SUCCEEDED
     assert [r.idempotency_key for r in processor.calls_to("refund")] == [f"remit-{waiting.id}"] * 2
@@ -165,13 +173,14 @@ async def test_an_offline_payment_is_refunded_at_once_without_a_processor(
     invoice = await make_invoice(uow, clock, customer.id)
     payment = await pay(uow, clock, customer.id, [(invoice.id, 10_000)])
 
-    done = await in_transaction(uow, start_refund(RefundPayment(payment.id), uow, clock=clock))
+    done = await refund(uow, clock, processor, payment.id)
 
     assert (uow.refund(done.id).status, uow.payment(payment.id).status) == (
         RefundStatus.SUCCEEDED,
         PaymentStatus.REFUNDED,
     )
     assert processor.calls == []
+    assert uow.checkpoint.calls == []  # nothing to call out for: one transaction, committed at the edge
 
 
 async def test_refunding_a_pending_bank_debit_cancels_it(

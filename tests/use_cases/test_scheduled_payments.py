@@ -12,8 +12,16 @@ from domain.event_handlers import HandleOutbox, handle_outbox
 from domain.invoices.model import InvoiceStatus
 from domain.mail import Template
 from domain.payments.model import Allocation, PaymentStatus
+from domain.ports import CheckpointReason
 from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
-from domain.scheduled_payments.use_cases import SchedulePayment, cancel_scheduled, execute_scheduled, schedule_payment
+from domain.scheduled_payments.use_cases import (
+    CancelScheduled,
+    ExecuteScheduled,
+    SchedulePayment,
+    cancel_scheduled,
+    execute_scheduled,
+    schedule_payment,
+)
 from tests.use_cases.factories import Payer, make_payer, pay
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
 
@@ -33,7 +41,12 @@ async def run(
     """What the scheduled-payments job does for one row, in its own unit of work."""
     processors = {"fake": processor}
     recorded = set(uow.tables.outbox)
-    done = await in_transaction(uow, execute_scheduled(scheduled.id, uow, processors=processors, clock=clock))
+    done = await in_transaction(
+        uow,
+        execute_scheduled(
+            ExecuteScheduled(scheduled.id), uow, processors=processors, clock=clock, checkpoint=uow.checkpoint
+        ),
+    )
     new = tuple(ident for ident in uow.tables.outbox if ident not in recorded)
     if new:  # what its commit hands to the queue: the handling of its events (the emails they cause)
         await in_transaction(uow, handle_outbox(HandleOutbox(ids=new), uow, clock=clock))
@@ -159,6 +172,7 @@ async def test_a_schedule_whose_invoice_was_paid_meanwhile_fails_without_chargin
     assert "cannot take a payment" in (failed.failure_message or "")
     assert processor.calls_to("charge") == []
     assert [p.method.value for p in uow.tables.payments.values()] == ["check"]
+    assert uow.checkpoint.discarded == [CheckpointReason.REFUSED_START]  # the failure is recorded on its own
 
 
 async def test_a_run_cut_off_after_the_charge_resumes_the_same_payment(
@@ -183,7 +197,7 @@ async def test_a_canceled_schedule_is_never_charged(
 ) -> None:
     payer = await make_payer(uow, clock, processor)
     scheduled = await schedule(uow, clock, payer)
-    await in_transaction(uow, cancel_scheduled(scheduled.id, uow, by="customer", clock=clock))
+    await in_transaction(uow, cancel_scheduled(CancelScheduled(scheduled.id, by="customer"), uow, clock=clock))
     on_the_day(clock)
 
     after = await run(uow, clock, processor, scheduled)
@@ -201,6 +215,6 @@ async def test_a_schedule_that_ran_can_no_longer_be_canceled(
     await run(uow, clock, processor, scheduled)
 
     with pytest.raises(Conflict) as refused:
-        await cancel_scheduled(scheduled.id, uow, by="customer", clock=clock)
+        await cancel_scheduled(CancelScheduled(scheduled.id, by="customer"), uow, clock=clock)
 
     assert refused.value.code == "scheduled_payment_not_cancelable"

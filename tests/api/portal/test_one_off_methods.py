@@ -111,6 +111,22 @@ async def test_a_declined_one_off_card_is_forgotten(portals: Portals) -> None:
     assert r.status_code == 404, r.text
 
 
+async def test_a_card_given_with_a_payment_refused_before_charging_is_not_kept(portals: Portals) -> None:
+    c = await portals.customer()
+    invoice = await c.invoice(10_000)
+    token = await token_for(c.partner, "visa")
+    too_much = {"allocations": [{"invoice_id": invoice["id"], "amount": 10_001}], "token": token, "save_method": False}
+    r = await c.browser.post("/portal/v1/payments", json=too_much, headers=key())
+    assert r.status_code == 409 and r.json()["code"] == "amount_exceeds_due", r.text
+    assert await listed(c.browser) == []
+    seen_by_partner = (await c.partner.get(f"/v1/customers/{c.id}/payment-methods")).json()["data"]
+    assert seen_by_partner == [], "the refused request kept nothing, not even a forgotten method"
+    paid = {**too_much, "allocations": [{"invoice_id": invoice["id"], "amount": 10_000}]}
+    paid["token"] = await token_for(c.partner, "visa")
+    r = await c.browser.post("/portal/v1/payments", json=paid, headers=key())
+    assert r.status_code == 201 and r.json()["amount"] == 10_320, r.text
+
+
 async def test_mandate_texts_name_the_partner(portals: Portals, client: httpx.AsyncClient) -> None:
     c = await portals.customer()
     r = await c.browser.get("/portal/v1/payment-methods/mandates")

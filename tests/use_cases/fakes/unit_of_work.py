@@ -2,7 +2,8 @@
 
 Stored objects are private copies, so a use case only changes state through the repositories; `commit()` and
 `rollback()` behave like the database transaction (a failed use case followed by `rollback()` leaves no partial
-change). It satisfies UnitOfWork, ScheduledUnitOfWork, InboxUnitOfWork and PlatformUnitOfWork.
+change). It satisfies UnitOfWork, ScheduledUnitOfWork, InboxUnitOfWork and PlatformUnitOfWork; `checkpoint` is what
+use cases get as their Checkpoint, a job's (commit, roll back to discard) that also records why it was called.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from domain.mail import Email
 from domain.partners.model import Partner
 from domain.payment_methods.model import PaymentMethod
 from domain.payments.model import Payment
+from domain.ports import CheckpointReason
 from domain.refunds.model import Refund
 from domain.scheduled_payments.model import ScheduledPayment
 from tests.use_cases.fakes.invoicing import FakeCustomers, FakeInvoices, FakeLedger, FakeSequences, derive_balance
@@ -54,6 +56,7 @@ class FakeUnitOfWork:
         self.commits = 0
         self.rollbacks = 0
         self.committed_emails: list[str] = []  # like SqlUnitOfWork: queued emails whose transaction committed
+        self.checkpoint = FakeCheckpoint(self)
         self.sequences = FakeSequences(self)
         self.customers = FakeCustomers(self)
         self.invoices = FakeInvoices(self)
@@ -159,6 +162,27 @@ class FakeUnitOfWork:
     def state(self) -> tuple[Any, ...]:
         """A comparable picture of everything stored: equal before and after means nothing was written."""
         return self.tables.state()
+
+
+class FakeCheckpoint:
+    """Commits (or rolls back, to discard) like a job's checkpoint, and keeps each call's reason and resource."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self.calls: list[tuple[CheckpointReason, str | None]] = []
+        self.discarded: list[CheckpointReason] = []
+
+    async def __call__(self, reason: CheckpointReason, resource_id: str | None = None) -> None:
+        self.calls.append((reason, resource_id))
+        await self._uow.commit()
+
+    async def discard(self, reason: CheckpointReason) -> None:
+        self.discarded.append(reason)
+        await self._uow.rollback()
+
+    @property
+    def reasons(self) -> list[CheckpointReason]:
+        return [reason for reason, _ in self.calls]
 
 
 async def in_transaction(uow: FakeUnitOfWork, work: Awaitable[T]) -> T:
