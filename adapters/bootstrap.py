@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.db.engine import make_engine, make_sessionmaker
+from adapters.db.pg.repositories import POSTGRESQL
+from adapters.db.repositories import Repositories
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.mail.delivery import Delivery
 from adapters.mail.smtp import SmtpMailer
@@ -31,6 +33,7 @@ class Container:
     mailer: Mailer = field(default_factory=StoredMailer)  # no SMTP server: emails stay readable at /dev/mailbox
     # Set by whoever runs jobs for this process (the API's lifespan, the arq worker); None: the sweeps do it.
     queue: JobQueue | None = None
+    repositories: Repositories = field(default_factory=Repositories)  # the database's own classes (make_repositories)
 
     @property
     def sandbox(self) -> SandboxProcessor:
@@ -39,7 +42,7 @@ class Container:
         return processor
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, clock=self.clock, queue=self.queue)
+        return SqlUnitOfWork(self.sessions, clock=self.clock, queue=self.queue, repositories=self.repositories)
 
     def delivery(self) -> Delivery:
         """Hands queued emails to this container's mailer (tests swap the mailer, so it is built on demand)."""
@@ -66,7 +69,13 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         processors={"sandbox": sandbox},
         bank_connectors={"sandbox": SandboxBankConnector(sandbox)},
         mailer=make_mailer(settings),
+        repositories=make_repositories(engine),
     )
+
+
+def make_repositories(engine: AsyncEngine) -> Repositories:
+    """The one place that asks which database this is: PostgreSQL gets its own repository classes."""
+    return POSTGRESQL if engine.dialect.name == "postgresql" else Repositories()
 
 
 def make_mailer(settings: Settings) -> Mailer:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
+from adapters.db.statements import Statements
 from adapters.db.tables import CustomerRow
 from domain.customers.model import BillingTerms, Contact, Customer
 from domain.errors import NotFound
@@ -44,7 +45,7 @@ def _fill(row: CustomerRow, c: Customer) -> None:
     row.updated_at = c.updated_at
 
 
-class SqlCustomers:
+class SqlCustomers(Statements):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -73,15 +74,9 @@ class SqlCustomers:
         if query.email is not None:
             stmt = stmt.where(CustomerRow.email == query.email)
         if query.tag is not None:
-            stmt = stmt.where(_has_tag(self.session.get_bind().dialect.name, query.tag.strip().lower()))
+            # Case-insensitive membership in the JSON tag array.
+            tags = self.json_texts.format(column="customers.tags", alias="t")
+            has_tag = text(f"EXISTS (SELECT 1 FROM {tags} WHERE lower(t.value) = :tag)")
+            stmt = stmt.where(has_tag.bindparams(tag=query.tag.strip().lower()))
         rows = await fetch_page(self.session, stmt, CustomerRow.id, page)
         return Page(items=[_to_domain(r) for r in rows.items], has_more=rows.has_more)
-
-
-def _has_tag(dialect: str, tag: str) -> TextClause:
-    """Case-insensitive membership in the JSON tag array, in each database's own JSON functions."""
-    if dialect == "postgresql":
-        sql = "EXISTS (SELECT 1 FROM jsonb_array_elements_text(customers.tags) t WHERE lower(t) = :tag)"
-    else:
-        sql = "EXISTS (SELECT 1 FROM json_each(customers.tags) t WHERE lower(t.value) = :tag)"
-    return text(sql).bindparams(tag=tag)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.statements import Statements
 from adapters.db.tables import EmailRow
 from domain.clock import Clock
 from domain.ids import new_id
@@ -20,7 +19,7 @@ def email_due(now: datetime) -> ColumnElement[bool]:
     return or_(EmailRow.next_attempt_at.is_(None), EmailRow.next_attempt_at <= now)
 
 
-class SqlEmails:
+class SqlEmails(Statements):
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
         self.clock = clock
@@ -28,10 +27,9 @@ class SqlEmails:
 
     async def queue(self, email: Email) -> str | None:
         """Queue one email; None when an email with the same dedupe key was queued before."""
-        insert_fn = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         ident = new_id("eml")
         stmt = (
-            insert_fn(EmailRow)
+            self.dialect_insert(EmailRow)
             .values(
                 id=ident,
                 partner_id=email.partner_id,

@@ -8,14 +8,16 @@ back its claim with everything else, so nothing is stored for it and a corrected
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.pg import pg
+from adapters.db.statements import Statements
 from adapters.db.tables import IdempotencyKeyRow
 from domain.errors import Conflict
 
@@ -30,15 +32,26 @@ class StoredResponse:
     created_at: datetime | None = None
 
 
-# The insert that claims a key, and the stored answer, as asyncpg statements (adapters/db/pg.py).
-_PG_CLAIM = (
-    "INSERT INTO idempotency_keys (partner_id, api_key_id, key, request_hash, created_at)"
-    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (partner_id, api_key_id, key) DO NOTHING RETURNING id"
+@cache
+def _claim(dialect_insert: Callable[..., Any]) -> Any:
+    """The insert that claims a key, built once per database (ON CONFLICT is in each dialect's own INSERT)."""
+    names = ("partner_id", "api_key_id", "key", "request_hash", "created_at")
+    return (
+        dialect_insert(IdempotencyKeyRow)
+        .values({name: bindparam(name) for name in names})
+        .on_conflict_do_nothing(index_elements=["partner_id", "api_key_id", "key"])
+        .returning(IdempotencyKeyRow.id)
+    )
+
+
+_COMPLETE = (
+    update(IdempotencyKeyRow)
+    .where(IdempotencyKeyRow.id == bindparam("row_id"))
+    .values(response_status=bindparam("status"), response_body=bindparam("body"))
 )
-_PG_COMPLETE = "UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE id = $1"
 
 
-class SqlIdempotency:
+class SqlIdempotency(Statements):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -47,15 +60,16 @@ class SqlIdempotency:
     ) -> tuple[int | None, StoredResponse | None]:
         """Returns (row id, None) when this request owns the key, or (None, stored) for a finished earlier one."""
         # On PostgreSQL a racing duplicate waits here for the first to commit (lock_timeout bounds the wait).
-        if driver := await pg(self.session):
-            row_id = await driver.fetchval(_PG_CLAIM, partner_id, api_key_id, key, request_hash, at)
-        else:
-            row_id = await self.session.scalar(
-                sqlite_insert(IdempotencyKeyRow)
-                .values(partner_id=partner_id, api_key_id=api_key_id, key=key, request_hash=request_hash, created_at=at)
-                .on_conflict_do_nothing(index_elements=["partner_id", "api_key_id", "key"])
-                .returning(IdempotencyKeyRow.id)
-            )
+        row_id = await self._fetch_value(
+            _claim(self.dialect_insert),
+            {
+                "partner_id": partner_id,
+                "api_key_id": api_key_id,
+                "key": key,
+                "request_hash": request_hash,
+                "created_at": at,
+            },
+        )
         if row_id is not None:
             return int(row_id), None
         row = await self.session.scalar(
@@ -101,14 +115,7 @@ class SqlIdempotency:
         return int(getattr(result, "rowcount", 0) or 0) == 1
 
     async def complete(self, row_id: int, status: int, body: str) -> None:
-        if driver := await pg(self.session):
-            await driver.execute(_PG_COMPLETE, row_id, status, body)
-            return
-        await self.session.execute(
-            update(IdempotencyKeyRow)
-            .where(IdempotencyKeyRow.id == row_id)
-            .values(response_status=status, response_body=body)
-        )
+        await self._execute(_COMPLETE, {"row_id": row_id, "status": status, "body": body})
 
     async def purge_older_than(self, cutoff: datetime) -> int:
         result = await self.session.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < cutoff))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
+from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, insert, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.paging import fetch_page
-from adapters.db.pg import Pg, Record, pg
+from adapters.db.statements import Record, Statements
 from adapters.db.tables import InvoiceLineRow, InvoiceRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
@@ -18,27 +20,7 @@ from domain.pagination import Page, PageRequest
 from domain.ports import InvoiceQuery
 
 
-def _to_domain(row: InvoiceRow, lines: list[InvoiceLineRow]) -> Invoice:
-    return Invoice(
-        id=row.id,
-        partner_id=row.partner_id,
-        customer_id=row.customer_id,
-        number=row.number,
-        currency=row.currency,
-        issue_date=row.issue_date,
-        due_date=row.due_date,
-        lines=[InvoiceLine(ln.description, ln.quantity, ln.unit_amount) for ln in lines],
-        memo=row.memo,
-        metadata=dict(row.metadata_),
-        status=InvoiceStatus(row.status),
-        created_at=row.created_at,
-        finalized_at=row.finalized_at,
-        voided_at=row.voided_at,
-        archived_at=row.archived_at,
-    )
-
-
-def _from_record(row: Record, lines: list[InvoiceLine]) -> Invoice:
+def _invoice(row: Record, lines: list[InvoiceLine]) -> Invoice:
     return Invoice(
         id=row["id"],
         partner_id=row["partner_id"],
@@ -58,53 +40,87 @@ def _from_record(row: Record, lines: list[InvoiceLine]) -> Invoice:
     )
 
 
-def _invoices_from(records: Iterable[Record]) -> list[Invoice]:
+def _invoices(records: Iterable[Record]) -> list[Invoice]:
     """Invoices from rows of an invoice joined to its lines, one row per line, in the rows' order."""
     heads: dict[str, Record] = {}
     lines: dict[str, list[InvoiceLine]] = defaultdict(list)
     for record in records:
         heads.setdefault(record["id"], record)
         lines[record["id"]].append(InvoiceLine(record["description"], record["quantity"], record["unit_amount"]))
-    return [_from_record(head, lines[ident]) for ident, head in heads.items()]
+    return [_invoice(head, lines[ident]) for ident, head in heads.items()]
 
 
-# The same reads for asyncpg (adapters/db/pg.py), the partner predicate explicit: the invoices the inner query
-# chooses (and locks, when it says so), joined to their lines in one statement.
-def _pg_joined_to_lines(invoices: str, order: str) -> str:
+# Statements are built once: constructing them (and coercing IN lists) per call costs more than the round trip.
+# Each reads the invoices an inner query chooses (and locks, when it says so) with their lines, in one statement;
+# lines never change, so reading them under the lock is free.
+_OURS = InvoiceRow.partner_id == bindparam("partner")
+# Every invoice column, named as in the table (the attribute of `metadata` is `metadata_`).
+_HEAD = select(*(getattr(InvoiceRow, a.key).label(a.columns[0].name) for a in inspect(InvoiceRow).column_attrs)).where(
+    _OURS
+)
+
+
+def _with_lines(chosen: Select[Any], *, newest_first: bool = False) -> Select[Any]:
+    head = chosen.cte("chosen")
     return (
-        "WITH chosen AS (SELECT id, partner_id, customer_id, number, currency, issue_date, due_date, memo, metadata,"
-        f" status, created_at, finalized_at, voided_at, archived_at FROM invoices WHERE {invoices})"
-        " SELECT chosen.*, l.description, l.quantity, l.unit_amount"
-        f" FROM chosen JOIN invoice_lines l ON l.invoice_id = chosen.id ORDER BY chosen.id {order}, l.position"
+        select(head, InvoiceLineRow.description, InvoiceLineRow.quantity, InvoiceLineRow.unit_amount)
+        .join(InvoiceLineRow, InvoiceLineRow.invoice_id == head.c.id)
+        .order_by(head.c.id.desc() if newest_first else head.c.id, InvoiceLineRow.position)
     )
 
 
-_PG_BY_IDS = _pg_joined_to_lines("partner_id = $1 AND id = ANY($2)", "ASC")
-_PG_LOCK_BY_IDS = _pg_joined_to_lines("partner_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE", "ASC")  # id order
-_PG_SAVE = (
-    "UPDATE invoices SET status = $3, finalized_at = $4, voided_at = $5, archived_at = $6"
-    " WHERE partner_id = $1 AND id = $2"
+_BY_IDS = _HEAD.where(InvoiceRow.id.in_(bindparam("ids", expanding=True)))
+_READ = _with_lines(_BY_IDS)
+_LOCK = _with_lines(_BY_IDS.order_by(InvoiceRow.id).with_for_update())  # locks in id order: no deadlocks
+_SAVE = (
+    update(InvoiceRow)
+    .where(_OURS, InvoiceRow.id == bindparam("invoice_id"))
+    .values(
+        status=bindparam("status"),
+        finalized_at=bindparam("finalized_at"),
+        voided_at=bindparam("voided_at"),
+        archived_at=bindparam("archived_at"),
+    )
+    .execution_options(synchronize_session=False)
 )
 
-# Built once: constructing statements (and coercing IN lists) per call costs more than the database round trip.
-# Invoices with their lines in one statement (lines never change, so reading them under the lock is free).
-_BY_IDS = (
-    select(InvoiceRow, InvoiceLineRow)
-    .join(InvoiceLineRow, InvoiceLineRow.invoice_id == InvoiceRow.id)
-    .where(InvoiceRow.id.in_(bindparam("ids", expanding=True)))
-    .order_by(InvoiceRow.id, InvoiceLineRow.position)
-)
-_LOCK_BY_IDS = _BY_IDS.with_for_update(of=InvoiceRow)
-_LINES_BY_INVOICE_IDS = (
-    select(InvoiceLineRow)
-    .where(InvoiceLineRow.invoice_id.in_(bindparam("ids", expanding=True)))
-    .order_by(InvoiceLineRow.invoice_id, InvoiceLineRow.position)
-)
+_PAYABLE = [s.value for s in PAYABLE]
+# Every InvoiceQuery filter, once: the condition it adds, given the bind parameter holding its value.
+_FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
+    "status": lambda value: InvoiceRow.status == value,
+    "customer_id": lambda value: InvoiceRow.customer_id == value,
+    "due_before": lambda value: InvoiceRow.due_date < value,
+    "due_after": lambda value: InvoiceRow.due_date > value,
+    "payable": lambda _: InvoiceRow.status.in_(_PAYABLE),
+    "overdue_on": lambda value: and_(InvoiceRow.status.in_(_PAYABLE), InvoiceRow.due_date < value),
+    "not_overdue_on": lambda value: or_(InvoiceRow.status.not_in(_PAYABLE), InvoiceRow.due_date >= value),
+}
 
 
-class SqlInvoices:
-    def __init__(self, session: AsyncSession) -> None:
+@cache
+def _page(filters: tuple[str, ...], after: bool) -> Select[Any]:
+    """A keyset page (newest first) of the invoices matching these filters, with their lines."""
+    chosen = _HEAD.where(*(_FILTERS[name](bindparam(name)) for name in filters))
+    if after:
+        chosen = chosen.where(InvoiceRow.id < bindparam("before_id"))
+    chosen = chosen.order_by(InvoiceRow.id.desc()).limit(bindparam("limit", type_=Integer))
+    return _with_lines(chosen, newest_first=True)
+
+
+def _filter_values(query: InvoiceQuery) -> dict[str, Any]:
+    """The filters a query sets, with their values (a flag's value is unused: its condition is fixed)."""
+    found: dict[str, Any] = {}
+    for name in _FILTERS:
+        value = getattr(query, name)
+        if value is not None and value is not False:
+            found[name] = value.value if isinstance(value, Enum) else value
+    return found
+
+
+class SqlInvoices(Statements):
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, invoice: Invoice) -> None:
         await self.session.execute(
@@ -143,31 +159,14 @@ class SqlInvoices:
         )
 
     async def _load(self, ids: Sequence[str], *, lock: bool) -> list[Invoice]:
-        if driver := await pg(self.session):
-            sql = _PG_LOCK_BY_IDS if lock else _PG_BY_IDS
-            invoices = _invoices_from(await driver.fetch(sql, self.session.info["partner_id"], ids))
-        else:
-            result = await self.session.execute(_LOCK_BY_IDS if lock else _BY_IDS, {"ids": list(ids)})
-            rows: dict[str, InvoiceRow] = {}
-            lines: dict[str, list[InvoiceLineRow]] = defaultdict(list)
-            for invoice, line in result:
-                rows[invoice.id] = invoice
-                lines[invoice.id].append(line)
-            invoices = [_to_domain(row, lines[row.id]) for row in rows.values()]
+        invoices = _invoices(
+            await self._fetch_all(_LOCK if lock else _READ, {"partner": self.partner_id, "ids": list(ids)})
+        )
         found = {invoice.id for invoice in invoices}
         for ident in ids:
             if ident not in found:
                 raise NotFound("invoice", ident)
         return invoices
-
-    async def _with_lines(self, rows: list[InvoiceRow]) -> list[Invoice]:
-        if not rows:
-            return []
-        line_rows = await self.session.scalars(_LINES_BY_INVOICE_IDS, {"ids": [r.id for r in rows]})
-        by_invoice: dict[str, list[InvoiceLineRow]] = defaultdict(list)
-        for ln in line_rows:
-            by_invoice[ln.invoice_id].append(ln)
-        return [_to_domain(r, by_invoice[r.id]) for r in rows]
 
     async def get(self, invoice_id: str) -> Invoice:
         return (await self._load([invoice_id], lock=False))[0]
@@ -182,81 +181,28 @@ class SqlInvoices:
         return await self._load(sorted(invoice_ids), lock=False)
 
     async def save(self, invoice: Invoice) -> None:
-        if driver := await pg(self.session):
-            await driver.execute(
-                _PG_SAVE,
-                invoice.partner_id,
-                invoice.id,
-                invoice.status.value,
-                invoice.finalized_at,
-                invoice.voided_at,
-                invoice.archived_at,
-            )
-            return
-        await self.session.execute(
-            update(InvoiceRow)
-            .where(InvoiceRow.id == invoice.id)
-            .values(
-                status=invoice.status.value,
-                finalized_at=invoice.finalized_at,
-                voided_at=invoice.voided_at,
-                archived_at=invoice.archived_at,
-            )
-            .execution_options(synchronize_session=False)
+        await self._execute(
+            _SAVE,
+            {
+                "partner": self.partner_id,
+                "invoice_id": invoice.id,
+                "status": invoice.status.value,
+                "finalized_at": invoice.finalized_at,
+                "voided_at": invoice.voided_at,
+                "archived_at": invoice.archived_at,
+            },
         )
 
     async def number_taken(self, number: str) -> bool:
-        found = await self.session.scalar(select(InvoiceRow.id).where(InvoiceRow.number == number).limit(1))
+        found = await self.session.scalar(
+            select(InvoiceRow.id).where(InvoiceRow.partner_id == self.partner_id, InvoiceRow.number == number).limit(1)
+        )
         return found is not None
 
     async def list(self, query: InvoiceQuery, page: PageRequest) -> Page[Invoice]:
-        if driver := await pg(self.session):
-            return await self._list_pg(driver, query, page)
-        stmt = select(InvoiceRow)
-        if query.status is not None:
-            stmt = stmt.where(InvoiceRow.status == query.status.value)
-        if query.customer_id is not None:
-            stmt = stmt.where(InvoiceRow.customer_id == query.customer_id)
-        if query.due_before is not None:
-            stmt = stmt.where(InvoiceRow.due_date < query.due_before)
-        if query.due_after is not None:
-            stmt = stmt.where(InvoiceRow.due_date > query.due_after)
-        payable = [s.value for s in PAYABLE]
-        if query.payable:
-            stmt = stmt.where(InvoiceRow.status.in_(payable))
-        if query.overdue_on is not None:
-            stmt = stmt.where(InvoiceRow.status.in_(payable), InvoiceRow.due_date < query.overdue_on)
-        if query.not_overdue_on is not None:
-            stmt = stmt.where((InvoiceRow.status.not_in(payable)) | (InvoiceRow.due_date >= query.not_overdue_on))
-        rows = await fetch_page(self.session, stmt, InvoiceRow.id, page)
-        return Page(items=await self._with_lines(rows.items), has_more=rows.has_more)
-
-    async def _list_pg(self, driver: Pg, query: InvoiceQuery, page: PageRequest) -> Page[Invoice]:
-        """`list` in one asyncpg statement: the page (newest first, keyset) joined to its lines."""
-        args: list[object] = [self.session.info["partner_id"]]
-
-        def arg(value: object) -> str:
-            args.append(value)
-            return f"${len(args)}"
-
-        where = ["partner_id = $1"]
-        payable = [s.value for s in PAYABLE]
-        if query.status is not None:
-            where.append(f"status = {arg(query.status.value)}")
-        if query.customer_id is not None:
-            where.append(f"customer_id = {arg(query.customer_id)}")
-        if query.due_before is not None:
-            where.append(f"due_date < {arg(query.due_before)}")
-        if query.due_after is not None:
-            where.append(f"due_date > {arg(query.due_after)}")
-        if query.payable:
-            where.append(f"status = ANY({arg(payable)})")
-        if query.overdue_on is not None:
-            where.append(f"status = ANY({arg(payable)}) AND due_date < {arg(query.overdue_on)}")
-        if query.not_overdue_on is not None:
-            where.append(f"(status <> ALL({arg(payable)}) OR due_date >= {arg(query.not_overdue_on)})")
+        filters = _filter_values(query)
+        params = {"partner": self.partner_id, **filters, "limit": page.limit + 1}
         if page.before_id is not None:
-            where.append(f"id < {arg(page.before_id)}")
-        sql = _pg_joined_to_lines(f"{' AND '.join(where)} ORDER BY id DESC LIMIT {arg(page.limit + 1)}", "DESC")
-        items = _invoices_from(await driver.fetch(sql, *args))
+            params["before_id"] = page.before_id
+        items = _invoices(await self._fetch_all(_page(tuple(filters), page.before_id is not None), params))
         return Page(items=items[: page.limit], has_more=len(items) > page.limit)

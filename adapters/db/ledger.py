@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
-from adapters.db.pg import insert_rows, pg
+from adapters.db.statements import Statements
 from adapters.db.tables import JournalEntryRow, JournalLineRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
@@ -24,8 +23,9 @@ _PER_INVOICE = [Account.RECEIVABLE.value, Account.PENDING.value, Account.REVENUE
 
 
 _SUMS_BY_INVOICE_IDS = (
-    select(JournalLineRow.invoice_id, JournalLineRow.account, func.sum(JournalLineRow.amount))
+    select(JournalLineRow.invoice_id, JournalLineRow.account, func.sum(JournalLineRow.amount).label("total"))
     .where(
+        JournalLineRow.partner_id == bindparam("partner"),
         JournalLineRow.invoice_id.in_(bindparam("ids", expanding=True)),
         JournalLineRow.account.in_(_PER_INVOICE),
     )
@@ -33,19 +33,13 @@ _SUMS_BY_INVOICE_IDS = (
 )
 
 
-# The sums for asyncpg (adapters/db/pg.py), with the partner predicate explicit.
-_PG_SUMS = (
-    "SELECT invoice_id, account, sum(amount) FROM journal_lines"
-    " WHERE partner_id = $1 AND invoice_id = ANY($2) AND account = ANY($3) GROUP BY invoice_id, account"
-)
-
-
-class SqlLedger:
-    def __init__(self, session: AsyncSession) -> None:
+class SqlLedger(Statements):
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, entry: JournalEntry) -> None:
-        # Plain inserts (adapters/db/pg.py): the journal is never updated, so ORM change tracking would be waste.
+        # Plain inserts: the journal is never updated, so ORM change tracking would be waste.
         head = {
             "id": entry.id,
             "partner_id": entry.partner_id,
@@ -55,7 +49,7 @@ class SqlLedger:
             "reverses_entry_id": entry.reverses_entry_id,
             "created_at": entry.created_at,
         }
-        await insert_rows(self.session, core(JournalEntryRow), [head])
+        await self._insert_rows(core(JournalEntryRow), [head])
         lines = [
             {
                 "id": new_id("jl"),
@@ -69,21 +63,17 @@ class SqlLedger:
             }
             for i, line in enumerate(entry.lines)
         ]
-        await insert_rows(self.session, core(JournalLineRow), lines)
+        await self._insert_rows(core(JournalLineRow), lines)
 
     async def balances(self, invoices: Sequence[Invoice]) -> dict[str, InvoiceBalance]:
         if not invoices:
             return {}
-        ids = [i.id for i in invoices]
-        rows: Iterable[Any]  # (invoice id, account, sum) rows
-        if driver := await pg(self.session):
-            rows = await driver.fetch(_PG_SUMS, self.session.info["partner_id"], ids, _PER_INVOICE)
-        else:
-            rows = await self.session.execute(_SUMS_BY_INVOICE_IDS, {"ids": ids})
+        rows = await self._fetch_all(
+            _SUMS_BY_INVOICE_IDS, {"partner": self.partner_id, "ids": [i.id for i in invoices]}
+        )
         sums: dict[str, dict[str, int]] = defaultdict(dict)
-        for invoice_id, account, total in rows:
-            if invoice_id is not None:
-                sums[invoice_id][account] = int(total)
+        for row in rows:
+            sums[row["invoice_id"]][row["account"]] = int(row["total"])
         out: dict[str, InvoiceBalance] = {}
         for inv in invoices:
             if inv.status is InvoiceStatus.DRAFT:

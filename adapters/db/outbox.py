@@ -1,4 +1,4 @@
-"""The outbox of domain events, read back for handling (domain/event_handlers.py).
+"""The outbox of domain events: written as a transaction commits, read back for handling (domain/event_handlers.py).
 
 Unscoped: handling walks every partner's events, so each statement names its rows, or the event's partner, itself.
 On PostgreSQL a batch is row-locked with SKIP LOCKED, so concurrent runners split the work.
@@ -8,18 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.statements import Statements
 from adapters.db.tables import OutboxEventRow, core
 from domain.event_handlers import StoredEvent
 from domain.events import PaymentEvent
+from domain.ids import new_id
 
 
-class SqlOutbox:
+class SqlOutbox(Statements):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def add(self, partner_id: str, events: Sequence[tuple[str, dict[str, Any]]], *, at: datetime) -> list[str]:
+        """Write the (type, payload) events one transaction recorded, as it commits; returns their ids, in order."""
+        rows = [
+            {"id": new_id("evt"), "partner_id": partner_id, "type": t, "payload": p, "created_at": at}
+            for t, p in events
+        ]
+        await self._insert_rows(core(OutboxEventRow), rows)
+        return [str(row["id"]) for row in rows]
 
     async def claim(self, *, ids: Sequence[str] | None, limit: int) -> list[StoredEvent]:
         table = core(OutboxEventRow)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.pg import Record, pg
+from adapters.db.statements import Record, Statements
 from adapters.db.tables import ApiKeyRow, PartnerRow, core
 from domain.api_keys.model import ApiKey
 from domain.errors import NotFound
@@ -85,13 +85,10 @@ class SqlPartnerSequences:
 
 
 _KEY_BY_HASH = select(core(ApiKeyRow)).where(core(ApiKeyRow).c.secret_hash == bindparam("secret_hash"))
-_PG_KEY_BY_HASH = (
-    "SELECT id, partner_id, livemode, secret_hash, display, name, created_at, revoked_at, last_used_at"
-    " FROM api_keys WHERE secret_hash = $1"
-)
+_TOUCH = update(core(ApiKeyRow)).where(core(ApiKeyRow).c.id == bindparam("key_id")).values(last_used_at=bindparam("at"))
 
 
-class SqlApiKeys:
+class SqlApiKeys(Statements):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -110,12 +107,8 @@ class SqlApiKeys:
         await self.session.flush()
 
     async def by_hash(self, secret_hash: str) -> ApiKey | None:
-        # Runs on every request: straight to asyncpg on PostgreSQL (adapters/db/pg.py), a Core read otherwise.
-        if driver := await pg(self.session):
-            record = await driver.fetchrow(_PG_KEY_BY_HASH, secret_hash)
-            return None if record is None else _key(record)
-        row = (await self.session.execute(_KEY_BY_HASH, {"secret_hash": secret_hash})).first()
-        return None if row is None else _key(row._mapping)
+        record = await self._fetch_one(_KEY_BY_HASH, {"secret_hash": secret_hash})  # on every request: a Core read
+        return None if record is None else _key(record)
 
     async def get(self, key_id: str) -> ApiKey:
         row = (await self.session.execute(select(core(ApiKeyRow)).where(core(ApiKeyRow).c.id == key_id))).first()
@@ -136,7 +129,4 @@ class SqlApiKeys:
         )
 
     async def touch(self, key_id: str, at: datetime) -> None:
-        if driver := await pg(self.session):
-            await driver.execute("UPDATE api_keys SET last_used_at = $2 WHERE id = $1", key_id, at)
-            return
-        await self.session.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=at))
+        await self._execute(_TOUCH, {"key_id": key_id, "at": at})

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.statements import Statements
 from adapters.db.tables import PaymentSettingsRow
 from domain.clock import Clock
 from domain.payments.model import MethodType
@@ -29,7 +28,7 @@ _PLAIN = (
 )
 
 
-class SqlPaymentSettings:
+class SqlPaymentSettings(Statements):
     def __init__(self, session: AsyncSession, partner_id: str, clock: Clock) -> None:
         self.session = session
         self.partner_id = partner_id
@@ -49,9 +48,7 @@ class SqlPaymentSettings:
         values["enabled_methods"] = sorted(m.value for m in settings.enabled_methods)
         values["dispute_lost_action"] = settings.dispute_lost_action.value
         values["updated_at"] = self.clock.now()
-        dialect = self.session.get_bind().dialect.name
-        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert_fn(PaymentSettingsRow).values(partner_id=self.partner_id, **values)
+        stmt = self.dialect_insert(PaymentSettingsRow).values(partner_id=self.partner_id, **values)
         await self.session.execute(stmt.on_conflict_do_update(index_elements=["partner_id"], set_=values))
         self._cached = settings
 

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.paging import fetch_page
-from adapters.db.pg import insert_rows
+from adapters.db.statements import Statements
 from adapters.db.tables import AllocationRow, PaymentRow, core
 from domain.errors import NotFound
 from domain.ids import new_id
@@ -23,12 +23,13 @@ _ALLOCATIONS_BY_PAYMENT_IDS = (
 )
 
 
-class SqlPayments:
-    def __init__(self, session: AsyncSession) -> None:
+class SqlPayments(Statements):
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, payment: Payment) -> None:
-        # Plain inserts (adapters/db/pg.py): no ORM unit-of-work bookkeeping on the hottest write path.
+        # Plain inserts: no ORM unit-of-work bookkeeping on the hottest write path.
         row = {
             "id": payment.id,
             "partner_id": payment.partner_id,
@@ -55,9 +56,8 @@ class SqlPayments:
             "canceled_at": payment.canceled_at,
             "receipt_email": payment.receipt_email,
         }
-        await insert_rows(self.session, core(PaymentRow), [row])
-        await insert_rows(
-            self.session,
+        await self._insert_rows(core(PaymentRow), [row])
+        await self._insert_rows(
             core(AllocationRow),
             [
                 {

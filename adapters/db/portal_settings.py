@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.statements import Statements
 from adapters.db.tables import PortalSettingsRow
 from domain.clock import Clock
 from domain.portal.settings import PortalSettings
@@ -45,7 +44,7 @@ async def partner_for_domain(session: AsyncSession, host: str) -> str | None:
     )
 
 
-class SqlPortalSettings:
+class SqlPortalSettings(Statements):
     def __init__(self, session: AsyncSession, partner_id: str, clock: Clock) -> None:
         self.session = session
         self.partner_id = partner_id
@@ -61,7 +60,6 @@ class SqlPortalSettings:
         values: dict[str, Any] = {name: getattr(settings, name) for name in _PLAIN}
         values["notification_emails"] = list(settings.notification_emails)
         values["updated_at"] = self.clock.now()
-        insert_fn = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = insert_fn(PortalSettingsRow).values(partner_id=self.partner_id, **values)
+        stmt = self.dialect_insert(PortalSettingsRow).values(partner_id=self.partner_id, **values)
         await self.session.execute(stmt.on_conflict_do_update(index_elements=["partner_id"], set_=values))
         self._cached = settings

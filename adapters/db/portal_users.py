@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.dataclass_rows import add_row, build, save_row
 from adapters.db.paging import fetch_page
+from adapters.db.statements import Statements
 from adapters.db.tables import (
     PortalMembershipRow,
     PortalUserRow,
@@ -31,7 +32,7 @@ def _membership(row: PortalMembershipRow) -> Membership:
     )
 
 
-class SqlPortalUsers:
+class SqlPortalUsers(Statements):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -111,15 +112,8 @@ class SqlPortalUsers:
 
     async def customers_with_email(self, email: str) -> builtins.list[str]:
         """Customers (not archived) whose primary email or one of whose contacts is this address."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            in_contacts = (
-                "EXISTS (SELECT 1 FROM jsonb_array_elements(customers.contacts) c WHERE lower(c->>'email') = :email)"
-            )
-        else:
-            in_contacts = (
-                "EXISTS (SELECT 1 FROM json_each(customers.contacts) c "
-                "WHERE lower(json_extract(c.value, '$.email')) = :email)"
-            )
+        contacts = self.json_elements.format(column="customers.contacts", alias="c")
+        in_contacts = f"EXISTS (SELECT 1 FROM {contacts} WHERE lower(c.value ->> 'email') = :email)"
         rows = await self.session.execute(
             text(
                 "SELECT id FROM customers WHERE partner_id = :partner AND NOT archived "

@@ -5,23 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.statements import Statements
 from adapters.db.tables import ProcessorEventRow
 from domain.payments.processing import ProcessorEvent
 
 
-class SqlProcessorInbox:
+class SqlProcessorInbox(Statements):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def claim(self, processor: str, event: ProcessorEvent, *, at: datetime) -> bool:
-        dialect = self.session.get_bind().dialect.name
-        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
         stmt = (
-            insert_fn(ProcessorEventRow)
+            self.dialect_insert(ProcessorEventRow)
             .values(
                 processor=processor,
                 event_id=event.id,

@@ -1,4 +1,4 @@
-"""The asyncpg hot path (adapters/db/pg.py): same transaction, same errors, same rows as SQLAlchemy."""
+"""The asyncpg hot path (adapters/db/pg/): same transaction, same errors, same rows as SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapters.bootstrap import Container
-from adapters.db.pg import insert_rows, pg
+from adapters.db.pg.driver import pg
+from adapters.db.pg.repositories import PgInvoices
 from adapters.db.tables import OutboxEventRow, core
+from adapters.db.unit_of_work import SqlUnitOfWork
 from domain.ids import new_id
 from tests.conftest import Tenant
 
@@ -27,10 +29,15 @@ def _event(partner_id: str, payload: dict[str, object]) -> dict[str, object]:
     }
 
 
-async def test_driver_is_postgresql_only(container: Container, db_url: str) -> None:
+async def insert_rows(uow: SqlUnitOfWork, rows: list[dict[str, object]]) -> None:
+    """The insert the outbox, payments and the journal use: asyncpg's on PostgreSQL, a Core insert on SQLite."""
+    await uow.outbox._insert_rows(core(OutboxEventRow), rows)
+
+
+async def test_driver_is_postgresql_only(container: Container, tenant: Tenant, db_url: str) -> None:
     async with container.uow() as uow:
-        driver = await pg(uow.session)
-        assert (driver is not None) == db_url.startswith("postgresql")
+        driver = isinstance(uow.scope_to(tenant.partner_id).invoices, PgInvoices)
+        assert driver == db_url.startswith("postgresql")
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # the asyncpg path exists there only
@@ -53,10 +60,10 @@ async def test_rows_inserted_raw_roll_back_and_commit_with_the_session(container
     rolled_back = _event(tenant.partner_id, {"n": 1})
     committed = _event(tenant.partner_id, {"nested": {"amount": 2**53 + 1}, "list": [1, "two", None]})
     async with container.uow() as uow:
-        await insert_rows(uow.session, core(OutboxEventRow), [rolled_back])
+        await insert_rows(uow, [rolled_back])
         await uow.session.rollback()
     async with container.uow() as uow:
-        await insert_rows(uow.session, core(OutboxEventRow), [committed])
+        await insert_rows(uow, [committed])
         await uow.session.commit()
     async with container.uow() as uow:
         table = core(OutboxEventRow)
@@ -73,9 +80,9 @@ async def test_rows_inserted_raw_roll_back_and_commit_with_the_session(container
 async def test_a_constraint_violation_is_sqlalchemys_integrity_error(container: Container, tenant: Tenant) -> None:
     event = _event(tenant.partner_id, {})
     async with container.uow() as uow:
-        await insert_rows(uow.session, core(OutboxEventRow), [event])
+        await insert_rows(uow, [event])
         with pytest.raises(IntegrityError):
-            await insert_rows(uow.session, core(OutboxEventRow), [event, _event(tenant.partner_id, {})])
+            await insert_rows(uow, [event, _event(tenant.partner_id, {})])
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
@@ -84,7 +91,7 @@ async def test_a_lock_timeout_is_sqlalchemys_operational_error_with_its_sqlstate
 ) -> None:
     event = _event(tenant.partner_id, {})
     async with container.uow() as uow:
-        await insert_rows(uow.session, core(OutboxEventRow), [event])
+        await insert_rows(uow, [event])
         await uow.session.commit()
     lock = "SELECT id FROM outbox_events WHERE id = $1 FOR UPDATE"
     async with container.uow() as holder, container.uow() as waiter:

@@ -1,8 +1,8 @@
 """Every fast-path method answers the same whether it opens its transaction or runs inside one.
 
-On PostgreSQL adapters/db/pg.py sends the first statement of a transaction through SQLAlchemy's
+On PostgreSQL adapters/db/pg/ sends the first statement of a transaction through SQLAlchemy's
 `exec_driver_sql` (so SQLAlchemy begins the transaction it will commit) and later ones straight to asyncpg: two
-routes for each hand-written statement, with different row types and parameter handling. Each test here runs
+routes for each compiled statement, with different row types and parameter handling. Each test here runs
 once with the method as the transaction's first statement and once after an ORM read; on SQLite and the fake
 both runs take the one route they have.
 """

@@ -1,7 +1,8 @@
 """The contract of the invoicing repositories: sequences, customers, invoices and the ledger.
 
 On PostgreSQL, invoice reads (get, lock, get_many, lock_many), save and list, and ledger balances and inserts,
-take the asyncpg fast path (adapters/db/pg.py); on SQLite and the fake they do not. Same answers everywhere.
+go to asyncpg (PgInvoices, PgLedger in adapters/db/pg/); on SQLite and the fake they do not. Same answers
+everywhere.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The contract of the payment repositories: payments and allocations, saved methods, refunds, disputes, settings.
 
-On PostgreSQL `payments.add` inserts through asyncpg (adapters/db/pg.py insert_rows); the reads go through the ORM.
+On PostgreSQL `payments.add` inserts through asyncpg (PgPayments, adapters/db/pg/); the reads go through the ORM.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 the processor inbox, the email outbox and the event outbox.
 
 On PostgreSQL the idempotency claim and answer, the API-key lookup and touch, and the outbox insert take the
-asyncpg fast path (adapters/db/pg.py).
+asyncpg fast path (PgIdempotency, PgApiKeys, PgOutbox in adapters/db/pg/).
 """
 
 from __future__ import annotations

@@ -7,12 +7,13 @@ from datetime import date
 
 import pytest
 
+from domain.customers.model import Contact
 from domain.errors import NotFound
 from domain.pagination import PageRequest
 from domain.payments.model import Allocation
 from domain.portal.users import PortalUser
 from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
-from tests.integration.repository_contract.harness import AT, Store, Uow, card, customer, ids, invoice
+from tests.integration.repository_contract.harness import AT, Store, Uow, card, customer, ids, invoice, unique
 
 LATER = AT.replace(hour=17)
 
@@ -128,3 +129,21 @@ async def test_a_portal_user_is_found_by_id_and_email(store: Store) -> None:
         assert await uow.portal_users.get(user.id) == user
         assert await uow.portal_users.by_email("bea@acme.example") == user
         assert await uow.portal_users.find("pus_missing") is None
+
+
+async def test_customers_are_found_by_their_email_or_a_contacts(store: Store) -> None:
+    """The contacts are a JSON array: each database reads it with its own JSON functions."""
+    wanted = unique("pat") + "@acme.example"
+    by_email = customer(store.partner_id, name="A", email=wanted.upper())
+    by_contact = customer(
+        store.partner_id, name="B", contacts=[Contact("x@other.example"), Contact(wanted.title(), "Pat")]
+    )
+    archived = customer(store.partner_id, name="C", email=wanted, archived=True)
+    neither = customer(store.partner_id, name="D", email="x" + wanted, contacts=[Contact("no@acme.example")])
+    async with store.open() as uow:
+        for c in (by_email, by_contact, archived, neither):
+            await uow.customers.add(c)
+        await uow.commit()
+    async with store.open() as uow:
+        assert await uow.portal_users.customers_with_email(wanted) == sorted([by_email.id, by_contact.id])
+        assert await uow.portal_users.customers_with_email("nobody@acme.example") == []

@@ -1,10 +1,9 @@
-"""Hot-path statements sent straight to asyncpg, inside the session's own transaction (PostgreSQL only).
+"""The asyncpg connection of the session's own transaction, for the PostgreSQL repositories (adapters/db/pg/).
 
 SQLAlchemy costs 0.3-0.6 ms of CPU per statement on top of the round trip (statement caching, cache keys,
-result processing, the ORM's tenant hook), which made a payment several times dearer than its SQL. The few
-repository methods every request or payment runs therefore have a second form for PostgreSQL: hand-written SQL
-with an explicit `partner_id` predicate (the tenant hook does not see these statements; tests/api's isolation
-suite runs on PostgreSQL and guards them), executed on the asyncpg connection under the session's transaction.
+result processing, the ORM's tenant hook), which made a payment several times dearer than its SQL. The
+statements every request or payment runs are therefore sent to asyncpg directly, on the connection and inside
+the transaction of the session, by `PgStatements` (statements.py).
 
 Only SQLAlchemy's public API is used. SQLAlchemy begins a transaction lazily, at its first statement, so the
 first statement of each transaction is sent through `exec_driver_sql`: SQLAlchemy then starts the transaction it
@@ -16,18 +15,13 @@ see no difference, and a connection lost mid-transaction is invalidated so the p
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import cache
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
 import asyncpg
-from sqlalchemy import JSON, Row, RowMapping, Table, insert
+from sqlalchemy import Row
 from sqlalchemy import exc as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-
-# What a row mapper reads by column name: an asyncpg record, or a SQLAlchemy row's mapping.
-Record = asyncpg.Record | RowMapping | Mapping[str, Any]
 
 
 class _RowRecord(Sequence[Any]):
@@ -129,42 +123,14 @@ def _nothing(_: Any) -> None:
 _PG = "remit.pg"
 
 
-async def pg(session: AsyncSession) -> Pg | None:
-    """The session's transaction as asyncpg, or None on SQLite."""
+async def pg(session: AsyncSession) -> Pg:
+    """The session's transaction as asyncpg (the session must be bound to PostgreSQL)."""
     known: Pg | None = session.info.get(_PG)
     # Kept for one session transaction only: after a commit the connection goes back to the pool.
     if known is not None and known.transaction is session.sync_session.get_transaction():
         return known
-    if session.get_bind().dialect.name != "postgresql":
-        return None
     connection = await session.connection()
     driver = cast(asyncpg.Connection, (await connection.get_raw_connection()).driver_connection)
     found = Pg(connection, driver, session.sync_session.get_transaction())
     session.info[_PG] = found
     return found
-
-
-@cache
-def _insert_sql(table: Table, columns: tuple[str, ...]) -> tuple[str, frozenset[int]]:
-    """The INSERT for these columns, and the positions of JSON columns (asyncpg's codec takes JSON text)."""
-    placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
-    return sql, frozenset(i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON))
-
-
-async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows that all name the same columns: one asyncpg statement on PostgreSQL, a Core insert otherwise."""
-    if not rows:
-        return
-    driver = await pg(session)
-    if driver is None:
-        await session.execute(insert(table), list(rows))
-        return
-    sql, json_at = _insert_sql(table, tuple(rows[0]))
-    values = [tuple(row.values()) for row in rows]
-    if json_at:
-        values = [tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(row)) for row in values]
-    if len(values) == 1:
-        await driver.execute(sql, *values[0])
-    else:
-        await driver.executemany(sql, values)

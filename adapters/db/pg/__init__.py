@@ -1,0 +1,1 @@
+"""PostgreSQL's own repository classes (repositories.py), which the composition root builds on PostgreSQL."""
