@@ -16,31 +16,20 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db.access_requests import SqlAccessRequests
-from adapters.db.customers import SqlCustomers
 from adapters.db.disputes import SqlDisputes
-from adapters.db.emails import SqlEmails
-from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoice_questions import SqlInvoiceQuestions
-from adapters.db.invoices import SqlInvoices
-from adapters.db.ledger import SqlLedger
 from adapters.db.one_time_codes import SqlOneTimeCodes
-from adapters.db.outbox import SqlOutbox
-from adapters.db.partners import SqlApiKeys, SqlPartners, SqlPartnerSequences
+from adapters.db.partners import SqlPartners, SqlPartnerSequences
 from adapters.db.pay_links import SqlPayLinks
 from adapters.db.payment_methods import SqlPaymentMethods
-from adapters.db.payment_settings import SqlPaymentSettings
-from adapters.db.payments import SqlPayments
-from adapters.db.pg import insert_rows
 from adapters.db.portal_invoices import SqlPortalInvoices
 from adapters.db.portal_links import SqlPortalLinks
 from adapters.db.portal_sessions import SqlPortalSessions
-from adapters.db.portal_settings import SqlPortalSettings
-from adapters.db.portal_users import SqlPortalUsers
-from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.refunds import SqlRefunds
+from adapters.db.repositories import Repositories
 from adapters.db.scheduled_payments import SqlScheduledPayments
 from adapters.db.sweeps import SqlSweeps
-from adapters.db.tables import AuditLogRow, OutboxEventRow, core
+from adapters.db.tables import AuditLogRow, core
 from domain.clock import Clock, SystemClock
 from domain.event_handlers import HANDLED_TYPES
 from domain.events import Event
@@ -52,12 +41,20 @@ EMAIL_BATCH = 50  # ids per emails.deliver job
 
 
 class SqlUnitOfWork:
-    """Starts unscoped (platform tables only); `scope_to(partner_id)` turns on tenant filtering for the rest."""
+    """Starts unscoped (platform tables only); `scope_to(partner_id)` builds the tenant repositories for a partner.
+
+    `repositories` names the classes of those that differ by database; the composition root chooses them."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, clock: Clock | None = None, queue: JobQueue | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        clock: Clock | None = None,
+        queue: JobQueue | None = None,
+        repositories: Repositories | None = None,
     ) -> None:
         self._sessions = sessions
+        self._repositories = repositories or Repositories()
         self.clock = clock or SystemClock()
         self._queue = queue
         self._events: list[tuple[str, dict[str, Any]]] = []
@@ -71,12 +68,13 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._sessions()
         await self.session.begin()
+        built = self._repositories
         self.partners = SqlPartners(self.session)
-        self.api_keys = SqlApiKeys(self.session)
-        self.idempotency = SqlIdempotency(self.session)
-        self.inbox = SqlProcessorInbox(self.session)
-        self.emails = SqlEmails(self.session, self.clock)
-        self.outbox = SqlOutbox(self.session)  # handled across partners, so unscoped
+        self.api_keys = built.api_keys(self.session)
+        self.idempotency = built.idempotency(self.session)
+        self.inbox = built.inbox(self.session)
+        self.emails = built.emails(self.session, self.clock)
+        self.outbox = built.outbox(self.session)  # handled across partners, so unscoped
         self.sweeps = SqlSweeps(self.session)  # what the cron jobs find due across partners, so unscoped
         self.portal_sessions = SqlPortalSessions(self.session)  # found by token before the partner is known
         return self
@@ -93,17 +91,18 @@ class SqlUnitOfWork:
     def scope_to(self, partner_id: str) -> SqlUnitOfWork:
         self._partner_id = partner_id
         self.session.info["partner_id"] = partner_id
+        built = self._repositories
         self.sequences = SqlPartnerSequences(self.session, partner_id)
-        self.customers = SqlCustomers(self.session)
-        self.invoices = SqlInvoices(self.session)
-        self.payments = SqlPayments(self.session)
-        self.ledger = SqlLedger(self.session)
+        self.customers = built.customers(self.session)
+        self.invoices = built.invoices(self.session, partner_id)
+        self.payments = built.payments(self.session, partner_id)
+        self.ledger = built.ledger(self.session, partner_id)
         self.payment_methods = SqlPaymentMethods(self.session)
         self.refunds = SqlRefunds(self.session)
         self.disputes = SqlDisputes(self.session)
-        self.payment_settings = SqlPaymentSettings(self.session, partner_id, self.clock)
-        self.portal_settings = SqlPortalSettings(self.session, partner_id, self.clock)
-        self.portal_users = SqlPortalUsers(self.session)
+        self.payment_settings = built.payment_settings(self.session, partner_id, self.clock)
+        self.portal_settings = built.portal_settings(self.session, partner_id, self.clock)
+        self.portal_users = built.portal_users(self.session)
         self.one_time_codes = SqlOneTimeCodes(self.session)
         self.portal_links = SqlPortalLinks(self.session)
         self.access_requests = SqlAccessRequests(self.session)
@@ -150,13 +149,8 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         if self._events:
-            now = self.clock.now()
-            rows = [
-                {"id": new_id("evt"), "partner_id": self.partner_id, "type": t, "payload": p, "created_at": now}
-                for t, p in self._events
-            ]
-            await insert_rows(self.session, core(OutboxEventRow), rows)
-            handled = [row["id"] for row in rows if row["type"] in HANDLED_TYPES]
+            ids = await self.outbox.add(self.partner_id, self._events, at=self.clock.now())
+            handled = [i for i, (t, _) in zip(ids, self._events, strict=True) if t in HANDLED_TYPES]
             if handled:  # handled at once, not at the next minute's sweep: a receipt follows its payment
                 self.enqueue("outbox.notify", ids=handled)
             self._events.clear()
