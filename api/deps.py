@@ -160,7 +160,21 @@ async def _write(
         ),
     ] = None,
 ) -> WriteContext:
-    claimed = await claim(uow, principal, idempotency_key, request)
+    return await write_context(uow, request, idempotency_key, writer=principal)
+
+
+async def write_context(
+    uow: SqlUnitOfWork, request: Request, key: str | None, *, writer: Principal | str
+) -> WriteContext:
+    """Claims the idempotency key (none without one) for who is writing: an API key's principal, or the id of the
+    portal user or pay link whose request it is. Keys are scoped to (partner, writer); raises Replay or Conflict
+    for a used key (decision 0002)."""
+    principal = (
+        writer
+        if isinstance(writer, Principal)
+        else Principal(partner_id=uow.partner_id, api_key_id=writer, livemode=False)
+    )
+    claimed = await claim(uow, principal, key, request)
     uow.idempotency_row = claimed.row_id
     return WriteContext(
         uow=uow, principal=principal, clock=uow.clock, idempotency_row=claimed.row_id, resume=claimed.resume

@@ -18,9 +18,8 @@ from adapters.bootstrap import Container
 from adapters.db.tables import PartnerSlugRow, PortalLinkRow
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.settings import derived_secret
-from api.auth import Principal
 from api.deps import UoW, get_container
-from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
+from api.idempotency import IDEMPOTENCY_KEY_PATTERN
 from api.trusted_proxies import client_ip as client_ip  # the portal routes read it from here
 from domain.constant_time import same_secret
 from domain.errors import NotAuthenticated, NotFound, PermissionDenied
@@ -308,14 +307,6 @@ REQUIRED_IDEMPOTENCY_KEY: dict[str, Any] = {  # a route's openapi_extra
         }
     ]
 }
-
-
-async def claim_portal_key(ctx: PortalContext | SessionContext, credential: str, key: str | None) -> int | None:
-    """Idempotency for the portal, scoped to (partner, the portal user or guest link)."""
-    principal = Principal(partner_id=ctx.session.partner_id, api_key_id=credential, livemode=False)
-    claimed = await claim(ctx.uow, principal, key, ctx.request)
-    ctx.uow.idempotency_row = claimed.row_id
-    return claimed.row_id
 
 
 async def scope_by_link(uow: SqlUnitOfWork, token: str) -> None:

@@ -15,10 +15,8 @@ from sqlalchemy import select
 
 from adapters.db.tables import PayLinkRow
 from adapters.db.unit_of_work import SqlUnitOfWork
-from api.auth import Principal
-from api.deps import UoW, WriteContext, get_container, processors_of
+from api.deps import UoW, get_container, processors_of, write_context
 from api.errors import problems
-from api.idempotency import claim
 from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, check_origin, client_ip, credentials, pay_link_key
 from api.portal.partners import Branding, branding_of
 from api.portal.payment_methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
@@ -269,12 +267,7 @@ async def pay(
     link, invoice = await _open(token, uow, request)
     _guest_allowed((await uow.portal_settings.get()).guest_checkout)
     method_id = _method_from_ref(request, link, body.method_ref)
-    principal = Principal(partner_id=uow.partner_id, api_key_id=link.id, livemode=False)
-    claimed = await claim(uow, principal, idempotency_key, request)
-    uow.idempotency_row = claimed.row_id
-    ctx = WriteContext(
-        uow=uow, principal=principal, clock=uow.clock, idempotency_row=claimed.row_id, resume=claimed.resume
-    )
+    ctx = await write_context(uow, request, idempotency_key, writer=link.id)
     cmd: charges.PayInvoices | RefreshPayment
     if ctx.resume is not None:  # an earlier attempt with this key stored a payment and went silent
         cmd = RefreshPayment(ctx.resume)

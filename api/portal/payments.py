@@ -12,10 +12,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from adapters.pdf.receipt import render_receipt_pdf
-from api.auth import Principal
-from api.deps import WriteContext, json_response, processors_of
+from api.deps import WriteContext, json_response, processors_of, write_context
 from api.errors import problems
-from api.idempotency import claim
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
 from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, Portal, PortalContext, PortalWriting
 from api.portal.invoices import attachment
@@ -234,12 +232,7 @@ async def _claim(ctx: PortalContext, key: str | None) -> WriteContext:
             "Send an Idempotency-Key header (a UUID made when the pay screen opens), so a double click pays once.",
             code="idempotency_key_required",
         )
-    principal = Principal(partner_id=ctx.uow.partner_id, api_key_id=ctx.user.id, livemode=False)
-    claimed = await claim(ctx.uow, principal, _scoped_key(ctx.customer_id, key), ctx.request)
-    ctx.uow.idempotency_row = claimed.row_id
-    return WriteContext(
-        uow=ctx.uow, principal=principal, clock=ctx.uow.clock, idempotency_row=claimed.row_id, resume=claimed.resume
-    )
+    return await write_context(ctx.uow, ctx.request, _scoped_key(ctx.customer_id, key), writer=ctx.user.id)
 
 
 async def _pay_command(body: PortalPayIn, ctx: PortalContext) -> charges.PayInvoices:
