@@ -91,7 +91,7 @@ CLAIM_EVENT = (
     "VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (processor, event_id) DO NOTHING RETURNING id"
 )
 LOCK_PAYMENT_BY_CHARGE = (
-    "SELECT id, status, method, amount, fee, currency, transaction_id FROM payments "
+    "SELECT id, status, method, amount, fee, currency, transaction_id, customer_id FROM payments "
     "WHERE processor = $1 AND processor_payment_id = $2 AND partner_id = $3 FOR UPDATE"
 )
 ALLOCATIONS = "SELECT invoice_id, amount FROM allocations WHERE payment_id = $1 AND partner_id = $2 ORDER BY position"
@@ -100,7 +100,8 @@ SETTLE_PAYMENT = (
 )
 MARK_EVENT = "UPDATE processor_events SET processed_at = $2, outcome = $3 WHERE id = $1"
 
-Events = list[tuple[str, dict[str, object]]]
+Payload = dict[str, object]
+Events = list[tuple[str, Payload]]
 
 
 def settings_of(row: asyncpg.Record | None) -> PaymentSettings:
@@ -195,6 +196,17 @@ class _Reserved:
     created_at: datetime
 
 
+def _payment_event(payment_id: str, transaction_id: str, customer_id: str, amount: int, currency: str) -> Payload:
+    """A `payment.*` event's payload, as domain/events.py's PaymentEvent has it wherever it is recorded."""
+    return {
+        "payment_id": payment_id,
+        "transaction_id": transaction_id,
+        "customer_id": customer_id,
+        "amount": amount,
+        "currency": currency,
+    }
+
+
 def _check_method(method: asyncpg.Record | None, req: SavedMethodPayment, settings: PaymentSettings) -> MethodType:
     if method is None or method["customer_id"] != req.customer_id or method["detached_at"] is not None:
         raise RawSqlError(f"payment method {req.payment_method_id} not usable for {req.customer_id}")
@@ -268,17 +280,7 @@ async def _reserve(conn: Conn, secret_hash: str, req: SavedMethodPayment) -> _Re
         now,
     )
     events: Events = [
-        (
-            "payment.processing",
-            {
-                "payment_id": payment_id,
-                "transaction_id": transaction_id,
-                "customer_id": req.customer_id,
-                "amount": req.amount + fee,
-                "currency": currency,
-                "status": "processing",
-            },
-        )
+        ("payment.processing", _payment_event(payment_id, transaction_id, req.customer_id, req.amount + fee, currency))
     ]
     after = AccountSums(before.receivable - req.amount, before.pending + req.amount, before.revenue)
     target = status_for(balance_of(int(invoice["total"]), after)).value
@@ -356,7 +358,8 @@ async def _record_outcome(conn: Conn, r: _Reserved, req: SavedMethodPayment, cha
     else:
         raise RawSqlError(f"charge {charge['id']} is {charge['status']}: {charge['failure_message']}")
     await conn.execute(UPDATE_PAYMENT, r.payment_id, pid, status, charge["id"], now, settled_at)
-    events.insert(0, (f"payment.{status}", {"payment_id": r.payment_id, "transaction_id": r.transaction_id}))
+    event = _payment_event(r.payment_id, r.transaction_id, req.customer_id, r.amount, r.currency)
+    events.insert(0, (f"payment.{status}", event))
     await raw_sql.insert_outbox(conn, pid, events, now)
     body = json.dumps(_payment_out(r, req, status, charge["id"], settled_at))
     await conn.execute(raw_sql.COMPLETE_IDEMPOTENCY, r.claim, 201, body)
@@ -476,9 +479,10 @@ async def apply_settlement(conn: Conn, body: bytes, headers: dict[str, str], sec
             events: Events = []
             await _restate(conn, [invoice_id], account, events)
             await conn.execute(SETTLE_PAYMENT, payment["id"], account, now)
-            events.insert(
-                0, ("payment.settled", {"payment_id": payment["id"], "transaction_id": payment["transaction_id"]})
+            event = _payment_event(
+                payment["id"], payment["transaction_id"], payment["customer_id"], payment["amount"], payment["currency"]
             )
+            events.insert(0, ("payment.settled", event))
             await raw_sql.insert_outbox(conn, account, events, now)
             outcome = f"applied: {payment['id']} settled"
         await conn.execute(MARK_EVENT, claimed, now, outcome)

@@ -156,8 +156,9 @@ async def _new_status(conn: Conn, invoice: asyncpg.Record, amount: int, partner_
     return status_for(balance_of(int(invoice["total"]), after)).value
 
 
-async def _write_payment(conn: Conn, key: Key, req: PaymentRequest, currency: str, now: datetime) -> str:
-    pid, payment_id, entry_id = key.partner_id, new_id("pay"), new_id("je")
+async def _write_payment(conn: Conn, key: Key, req: PaymentRequest, currency: str, now: datetime) -> tuple[str, str]:
+    """The payment, its allocation and its journal entry; returns the payment's id and transaction id."""
+    pid, payment_id, entry_id, transaction_id = key.partner_id, new_id("pay"), new_id("je"), new_transaction_id()
     await conn.execute(
         INSERT_PAYMENT,
         payment_id,
@@ -168,14 +169,14 @@ async def _write_payment(conn: Conn, key: Key, req: PaymentRequest, currency: st
         currency,
         now.date(),
         now,
-        new_transaction_id(),
+        transaction_id,
     )
     await conn.execute(INSERT_ALLOCATION, new_id("alc"), pid, payment_id, req.invoice_id, req.amount)
     await conn.execute(INSERT_ENTRY, entry_id, pid, payment_id, now)
     await conn.execute(
         INSERT_ENTRY_LINES, new_id("jl"), pid, entry_id, currency, req.amount, new_id("jl"), req.invoice_id, -req.amount
     )
-    return payment_id
+    return payment_id, transaction_id
 
 
 async def insert_outbox(conn: Conn, pid: str, events: list[tuple[str, dict[str, object]]], now: datetime) -> None:
@@ -195,12 +196,13 @@ async def record_payment(pool: asyncpg.Pool, secret_hash: str, req: PaymentReque
         invoice = locked[0]
         await conn.fetch(INVOICE_LINES, [req.invoice_id], key.partner_id)
         status = await _new_status(conn, invoice, req.amount, key.partner_id)
-        payment_id = await _write_payment(conn, key, req, invoice["currency"], now)
+        payment_id, transaction_id = await _write_payment(conn, key, req, invoice["currency"], now)
         events: list[tuple[str, dict[str, object]]] = [
             (
                 "payment.succeeded",
                 {
                     "payment_id": payment_id,
+                    "transaction_id": transaction_id,
                     "amount": req.amount,
                     "currency": invoice["currency"],
                     "customer_id": req.customer_id,
