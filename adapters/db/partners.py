@@ -1,14 +1,23 @@
-"""Partners and their API keys: platform-level rows, read before a tenant scope exists."""
+"""Partners and their API keys: platform-level rows, read before a tenant scope exists; also which partner a
+public name (a billing-link slug, a custom domain) or a link found by its token belongs to."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.statements import Record, Statements
-from adapters.db.tables import ApiKeyRow, PartnerRow, core
+from adapters.db.tables import (
+    ApiKeyRow,
+    PartnerRow,
+    PartnerSlugRow,
+    PayLinkRow,
+    PortalLinkRow,
+    PortalSettingsRow,
+    core,
+)
 from domain.api_keys.model import ApiKey
 from domain.errors import NotFound
 from domain.partners.model import Partner
@@ -32,7 +41,7 @@ def _key(row: Record) -> ApiKey:
     )
 
 
-class SqlPartners:
+class SqlPartners(Statements):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -63,6 +72,36 @@ class SqlPartners:
     async def find_by_id(self, partner_id: str) -> Partner | None:
         row = await self.session.get(PartnerRow, partner_id)
         return None if row is None else _partner(row)
+
+    async def change_slug(self, partner: Partner, new: str, *, at: datetime) -> None:
+        """Move the partner to a new slug; the old one is retired (billing links naming it redirect). A slug the
+        partner retired before is taken back."""
+        await self.session.execute(
+            delete(PartnerSlugRow).where(PartnerSlugRow.partner_id == partner.id, PartnerSlugRow.slug == new)
+        )
+        await self.session.execute(
+            self.dialect_insert(PartnerSlugRow)
+            .values(slug=partner.slug, partner_id=partner.id, retired_at=at)
+            .on_conflict_do_nothing(index_elements=["slug"])
+        )
+        await self.session.execute(update(PartnerRow).where(PartnerRow.id == partner.id).values(slug=new))
+
+    # Which partner something belongs to, read before the unit of work is scoped to it.
+
+    async def id_for_retired_slug(self, slug: str) -> str | None:
+        return await self.session.scalar(select(PartnerSlugRow.partner_id).where(PartnerSlugRow.slug == slug))
+
+    async def id_for_domain(self, host: str) -> str | None:
+        """The partner whose custom domain this is, if any."""
+        return await self.session.scalar(
+            select(PortalSettingsRow.partner_id).where(PortalSettingsRow.custom_domain == host.lower())
+        )
+
+    async def id_for_portal_link(self, token_hash: str) -> str | None:
+        return await self.session.scalar(select(PortalLinkRow.partner_id).where(PortalLinkRow.token_hash == token_hash))
+
+    async def id_for_pay_link(self, link_id: str) -> str | None:
+        return await self.session.scalar(select(PayLinkRow.partner_id).where(PayLinkRow.id == link_id))
 
 
 class SqlPartnerSequences:

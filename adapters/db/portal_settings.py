@@ -37,13 +37,6 @@ async def load_portal_settings(session: AsyncSession, partner_id: str) -> Portal
     )
 
 
-async def partner_for_domain(session: AsyncSession, host: str) -> str | None:
-    """The partner whose custom domain this is, if any."""
-    return await session.scalar(
-        select(PortalSettingsRow.partner_id).where(PortalSettingsRow.custom_domain == host.lower())
-    )
-
-
 class SqlPortalSettings(Statements):
     def __init__(self, session: AsyncSession, partner_id: str, clock: Clock) -> None:
         self.session = session

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,12 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.dataclass_rows import add_row, build, save_row
 from adapters.db.paging import fetch_page
 from adapters.db.statements import Statements
-from adapters.db.tables import (
-    PortalMembershipRow,
-    PortalUserRow,
-)
+from adapters.db.tables import PortalMembershipRow, PortalSessionRow, PortalUserRow
 from domain.errors import NotFound
 from domain.pagination import Page, PageRequest
+from domain.portal.sessions import SessionState
 from domain.portal.users import Membership, MembershipSource, Permission, PortalUser
 
 
@@ -109,6 +108,21 @@ class SqlPortalUsers(Statements):
             .order_by(PortalUserRow.email)
         )
         return [(_user(u), _membership(m)) for u, m in rows.all()]
+
+    async def ever_signed_in(self, user_ids: Sequence[str]) -> set[str]:
+        """Those of these people who opened a session of their own (a code sign-in changes nothing on the user)."""
+        if not user_ids:
+            return set()
+        found = await self.session.scalars(
+            select(PortalSessionRow.user_id)
+            .where(
+                PortalSessionRow.user_id.in_(list(user_ids)),
+                PortalSessionRow.state == SessionState.ACTIVE.value,
+                PortalSessionRow.impersonator.is_(None),
+            )
+            .distinct()
+        )
+        return {user_id for user_id in found if user_id is not None}
 
     async def customers_with_email(self, email: str) -> builtins.list[str]:
         """Customers (not archived) whose primary email or one of whose contacts is this address."""

@@ -12,7 +12,7 @@ from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.outbox import SqlOutbox
-from adapters.db.partners import SqlApiKeys
+from adapters.db.partners import SqlApiKeys, SqlPartners
 from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
 from adapters.db.portal_settings import SqlPortalSettings
@@ -23,6 +23,7 @@ from adapters.db.processor_inbox import SqlProcessorInbox
 @dataclass(frozen=True, slots=True)
 class Repositories:
     # Platform repositories, built with the unit of work.
+    partners: type[SqlPartners] = SqlPartners
     api_keys: type[SqlApiKeys] = SqlApiKeys
     idempotency: type[SqlIdempotency] = SqlIdempotency
     inbox: type[SqlProcessorInbox] = SqlProcessorInbox

@@ -19,7 +19,7 @@ from adapters.db.access_requests import SqlAccessRequests
 from adapters.db.disputes import SqlDisputes
 from adapters.db.invoice_questions import SqlInvoiceQuestions
 from adapters.db.one_time_codes import SqlOneTimeCodes
-from adapters.db.partners import SqlPartners, SqlPartnerSequences
+from adapters.db.partners import SqlPartnerSequences
 from adapters.db.pay_links import SqlPayLinks
 from adapters.db.payment_methods import SqlPaymentMethods
 from adapters.db.portal_invoices import SqlPortalInvoices
@@ -69,7 +69,7 @@ class SqlUnitOfWork:
         self.session = self._sessions()
         await self.session.begin()
         built = self._repositories
-        self.partners = SqlPartners(self.session)
+        self.partners = built.partners(self.session)
         self.api_keys = built.api_keys(self.session)
         self.idempotency = built.idempotency(self.session)
         self.inbox = built.inbox(self.session)

@@ -12,10 +12,8 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import PartnerSlugRow, PortalLinkRow
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.settings import derived_secret
 from api.deps import UoW, get_container
@@ -91,7 +89,7 @@ async def partner_by_slug(uow: SqlUnitOfWork, slug: str, request: Request) -> Pa
     normalized = slug.strip().lower()
     partner = await uow.partners.find_by_slug(normalized)
     if partner is None:
-        moved_to = await uow.session.scalar(select(PartnerSlugRow.partner_id).where(PartnerSlugRow.slug == normalized))
+        moved_to = await uow.partners.id_for_retired_slug(normalized)
         current = await uow.partners.find_by_id(moved_to) if moved_to else None
         if current is None:
             raise NotFound("partner", slug)
@@ -311,9 +309,7 @@ REQUIRED_IDEMPOTENCY_KEY: dict[str, Any] = {  # a route's openapi_extra
 
 async def scope_by_link(uow: SqlUnitOfWork, token: str) -> None:
     """Links carry no partner in their URL: the stored link names it."""
-    partner_id = await uow.session.scalar(
-        select(PortalLinkRow.partner_id).where(PortalLinkRow.token_hash == hash_token(token))
-    )
+    partner_id = await uow.partners.id_for_portal_link(hash_token(token))
     if partner_id is None:
         raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
     uow.scope_to(partner_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from adapters.db.portal_settings import partner_for_domain
 from api.deps import UoW
 from api.errors import problems
 from api.portal.deps import BillingPartner
@@ -81,7 +80,7 @@ async def by_slug(slug: str, partner: BillingPartner, uow: UoW, response: Respon
 )
 async def by_host(request: Request, uow: UoW) -> Branding:
     host = request.headers.get("host", "").split(":")[0].lower()
-    partner_id = await partner_for_domain(uow.session, host) if host else None
+    partner_id = await uow.partners.id_for_domain(host) if host else None
     partner = await uow.partners.find_by_id(partner_id) if partner_id else None
     if partner is None:
         raise NotFound("partner", host)

@@ -11,9 +11,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from adapters.db.tables import PayLinkRow
 from adapters.db.unit_of_work import SqlUnitOfWork
 from api.deps import UoW, get_container, processors_of, write_context
 from api.errors import problems
@@ -118,9 +116,7 @@ async def _open(token: str, uow: SqlUnitOfWork, request: Request) -> tuple[PayLi
     if len(token) > 100:
         raise NotFound("pay link", token[:12])
     link_id = link_id_from(_key(request), token)
-    partner_id = (
-        await uow.session.scalar(select(PayLinkRow.partner_id).where(PayLinkRow.id == link_id)) if link_id else None
-    )
+    partner_id = await uow.partners.id_for_pay_link(link_id) if link_id else None
     if partner_id is None:
         raise NotFound("pay link", token[:12])
     uow.scope_to(partner_id)

@@ -5,16 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from adapters.db.tables import PortalSessionRow
 from api.errors import problems
 from api.portal.deps import Portal, PortalWriting
 from api.v1.fields import Email, EmailOut, Name, RequestModel
 from domain.errors import Conflict, NotFound
 from domain.portal import access
-from domain.portal.sessions import SessionState
-from domain.portal.users import Membership, Permission, PortalUser, normalize_email, permissions_of
+from domain.portal.users import Membership, Permission, normalize_email, permissions_of
 
 router = APIRouter(prefix="/portal/v1/team", tags=["portal_team"])
 
@@ -42,22 +39,6 @@ class PermissionsIn(RequestModel):
     permissions: list[Permission] = Field(max_length=4)
 
 
-async def _ever_signed_in(ctx: Portal, users: list[PortalUser]) -> set[str]:
-    """People who opened a session of their own (a code sign-in changes nothing on the user row)."""
-    if not users:
-        return set()
-    found = await ctx.uow.session.scalars(
-        select(PortalSessionRow.user_id)
-        .where(
-            PortalSessionRow.user_id.in_([u.id for u in users]),
-            PortalSessionRow.state == SessionState.ACTIVE.value,
-            PortalSessionRow.impersonator.is_(None),
-        )
-        .distinct()
-    )
-    return {user_id for user_id in found if user_id is not None}
-
-
 @router.get(
     "",
     operation_id="portal_team_list",
@@ -67,7 +48,7 @@ async def _ever_signed_in(ctx: Portal, users: list[PortalUser]) -> set[str]:
 )
 async def members(ctx: Portal) -> MemberList:
     pairs = await ctx.uow.portal_users.members_of(ctx.customer_id)
-    signed_in = await _ever_signed_in(ctx, [u for u, _ in pairs])
+    signed_in = await ctx.uow.portal_users.ever_signed_in([u.id for u, _ in pairs])
     return MemberList(
         data=[
             Member(

@@ -8,16 +8,12 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from adapters.db.tables import PartnerRow, PartnerSlugRow, PortalSettingsRow
 from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.v1.fields import Email, EmailOut, Flag, HexColor, RequestModel
 from domain.errors import Conflict
-from domain.partners.model import normalize_slug
+from domain.partners.model import Partner, normalize_slug
 from domain.portal.settings import PortalSettings
 
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
@@ -109,20 +105,15 @@ async def update_settings(body: PortalSettingsUpdate, ctx: Write) -> Response:
         changes["notification_emails"] = tuple(a.lower() for a in changes["notification_emails"] or ())
     if changes.get("custom_domain"):
         changes["custom_domain"] = changes["custom_domain"].strip().lower()
-        taken = await ctx.uow.session.scalar(
-            select(PortalSettingsRow.partner_id).where(
-                PortalSettingsRow.custom_domain == changes["custom_domain"],
-                PortalSettingsRow.partner_id != ctx.uow.partner_id,
-            )
-        )
-        if taken:
+        owner = await ctx.uow.partners.id_for_domain(changes["custom_domain"])
+        if owner not in (None, ctx.uow.partner_id):
             raise Conflict("Another partner uses that domain.", code="domain_taken")
     updated = (await ctx.uow.portal_settings.get()).changed(**changes)
     await ctx.uow.portal_settings.save(updated)
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     slug = partner.slug
     if body.slug is not None and normalize_slug(body.slug) != partner.slug:
-        slug = await _change_slug(ctx, partner.slug, normalize_slug(body.slug))
+        slug = await _change_slug(ctx, partner, normalize_slug(body.slug))
     await ctx.uow.audit(
         actor=f"api_key:{ctx.principal.api_key_id}",
         action="settings.portal.updated",
@@ -132,18 +123,11 @@ async def update_settings(body: PortalSettingsUpdate, ctx: Write) -> Response:
     return await ctx.respond(200, PortalSettingsOut.of(slug, updated))
 
 
-async def _change_slug(ctx: Any, old: str, new: str) -> str:
-    session = ctx.uow.session
-    own = await session.scalar(select(PartnerSlugRow.partner_id).where(PartnerSlugRow.slug == new))
-    in_use = await session.scalar(select(PartnerRow.id).where(PartnerRow.slug == new))
-    if in_use or (own is not None and own != ctx.uow.partner_id):
+async def _change_slug(ctx: Any, partner: Partner, new: str) -> str:
+    """Another partner's slug, current or retired, is taken; one's own retired slug can be taken back."""
+    partners = ctx.uow.partners
+    retired_by = await partners.id_for_retired_slug(new)
+    if await partners.find_by_slug(new) is not None or retired_by not in (None, partner.id):
         raise Conflict("That slug is taken.", code="slug_taken")
-    await session.execute(delete(PartnerSlugRow).where(PartnerSlugRow.slug == new))  # taking back one's own old slug
-    insert_fn = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert_fn(PartnerSlugRow)
-        .values(slug=old, partner_id=ctx.uow.partner_id, retired_at=ctx.clock.now())
-        .on_conflict_do_nothing(index_elements=["slug"])
-    )
-    await session.execute(update(PartnerRow).where(PartnerRow.id == ctx.uow.partner_id).values(slug=new))
+    await partners.change_slug(partner, new, at=ctx.clock.now())
     return new

@@ -15,7 +15,7 @@ from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.outbox import SqlOutbox
-from adapters.db.partners import SqlApiKeys
+from adapters.db.partners import SqlApiKeys, SqlPartners
 from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
 from adapters.db.pg.statements import PgStatements
@@ -23,6 +23,10 @@ from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.portal_users import SqlPortalUsers
 from adapters.db.processor_inbox import SqlProcessorInbox
 from adapters.db.repositories import Repositories
+
+
+class PgPartners(PgStatements, SqlPartners):
+    pass
 
 
 class PgApiKeys(PgStatements, SqlApiKeys):
@@ -74,6 +78,7 @@ class PgPortalUsers(PgStatements, SqlPortalUsers):
 
 
 POSTGRESQL = Repositories(
+    partners=PgPartners,
     api_keys=PgApiKeys,
     idempotency=PgIdempotency,
     inbox=PgProcessorInbox,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from adapters.bootstrap import Container
 from adapters.db.tables import AuditLogRow, CustomerRow, OneTimeCodeRow
-from tests.conftest import Tenant
+from tests.conftest import Tenant, make_tenant
 from tests.factories import make_customer, make_invoice, token_for
 from tests.portal_helpers import emailed_code, last_email, portal_sign_in
 
@@ -397,6 +397,26 @@ async def test_slug_change_redirects_old_billing_links(client: httpx.AsyncClient
         assert old.status_code == 308 and old.headers["location"] == f"/portal/v1/partners/{new_slug}"
         branding = (await b.get(f"/portal/v1/partners/{new_slug}")).json()
         assert branding["primary_color"] == "#FFEE00" and branding["primary_text_color"] == "#000000"
+
+
+async def test_another_partners_slug_or_domain_is_taken_and_ones_own_old_slug_is_not(
+    client: httpx.AsyncClient, app_client: httpx.AsyncClient, tenant: Tenant, container: Container
+) -> None:
+    other = await make_tenant(container, "Other partner")
+    theirs = {"Authorization": f"Bearer {other.api_key}"}
+    domain = f"pay.{other.slug}.example"
+    r = await app_client.patch(
+        "/v1/settings/portal", json={"slug": f"{other.slug}-new", "custom_domain": domain}, headers=theirs
+    )
+    assert r.status_code == 200, r.text
+    for taken in ({"slug": other.slug}, {"slug": f"{other.slug}-new"}, {"custom_domain": domain.upper()}):
+        r = await client.patch("/v1/settings/portal", json=taken)  # their retired slug, current slug, domain
+        assert r.status_code == 409 and r.json()["code"] in ("slug_taken", "domain_taken"), (taken, r.text)
+    assert (await client.patch("/v1/settings/portal", json={"slug": f"{tenant.slug}-2"})).status_code == 200
+    r = await client.patch("/v1/settings/portal", json={"slug": tenant.slug})  # its own retired slug, taken back
+    assert r.status_code == 200 and r.json()["slug"] == tenant.slug, r.text
+    r = await app_client.patch("/v1/settings/portal", json={"custom_domain": domain}, headers=theirs)
+    assert r.status_code == 200, r.text  # the partner's own domain is not taken from itself
 
 
 @pytest.mark.parametrize("bad", [{"primary_color": "red"}, {"custom_domain": "not a domain"}, {"logo_url": "http://x"}])

@@ -146,6 +146,29 @@ async def test_a_revoked_api_key_keeps_its_first_revocation(store: Store) -> Non
             await uow.api_keys.get("key_missing")
 
 
+# Partners' billing-link slugs
+
+
+async def test_a_changed_slug_is_retired_and_can_be_taken_back(store: Store) -> None:
+    new = f"s-{uuid.uuid4().hex[:12]}"
+    async with store.open() as uow:
+        partner = await uow.partners.get(store.partner_id)
+        old = partner.slug
+        await uow.partners.change_slug(partner, new, at=AT)
+        await uow.commit()
+    async with store.open() as uow:
+        moved = await uow.partners.get(store.partner_id)
+        assert (moved.slug, await uow.partners.find_by_slug(old)) == (new, None)
+        assert await uow.partners.id_for_retired_slug(old) == store.partner_id  # old billing links redirect
+        await uow.partners.change_slug(moved, old, at=LATER)  # its own retired slug: taken back
+        await uow.commit()
+    async with store.open() as uow:
+        assert (await uow.partners.get(store.partner_id)).slug == old
+        assert await uow.partners.id_for_retired_slug(old) is None
+        assert await uow.partners.id_for_retired_slug(new) == store.partner_id
+        assert await uow.partners.id_for_retired_slug(f"s-{uuid.uuid4().hex[:12]}") is None
+
+
 # The processor inbox
 
 

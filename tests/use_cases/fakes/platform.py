@@ -48,6 +48,16 @@ class FakePartners(Repo):
             raise NotFound("partner", partner_id)
         return partner
 
+    async def change_slug(self, partner: Partner, new: str, *, at: datetime) -> None:
+        violated(any(p.slug == new for p in self._t.partners.values()), "uq_partners_slug")
+        if self._t.retired_slugs.get(new) == partner.id:
+            del self._t.retired_slugs[new]
+        self._t.retired_slugs.setdefault(partner.slug, partner.id)
+        self._t.partners[partner.id] = dataclasses.replace(self._t.partners[partner.id], slug=new)
+
+    async def id_for_retired_slug(self, slug: str) -> str | None:
+        return self._t.retired_slugs.get(slug)
+
 
 class FakeApiKeys(Repo):
     async def add(self, key: ApiKey) -> None:

@@ -83,6 +83,7 @@ class Tables:
 
     invoice_sequence: int = 0
     partners: dict[str, Partner] = field(default_factory=dict)
+    retired_slugs: dict[str, str] = field(default_factory=dict)  # slug → the partner that used it before
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
     customers: dict[str, Customer] = field(default_factory=dict)
     invoices: dict[str, Invoice] = field(default_factory=dict)
