@@ -1,27 +1,20 @@
 """/dev/mailbox: the emails the app queued and sent, readable in a browser. Mounted outside production only.
 
-Rows still queued are rendered when viewed, so a person (or an end-to-end test reading /dev/mailbox.json) sees
-the content before delivery has run. Bodies of sign-in codes and account links sent through SMTP were blanked
-after delivery; those show their subject only.
+Rows still queued are rendered when viewed (adapters/mail/mailbox.py), so a person (or an end-to-end test reading
+/dev/mailbox.json) sees the content before delivery has run. Bodies of sign-in codes and account links sent
+through SMTP were blanked after delivery; those show their subject only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from html import escape
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.tables import EmailRow
-from adapters.mail.render import render
+from adapters.mail.mailbox import Shown, newest, one
 from api.deps import get_container
-from domain.mail import EmailStatus
 
 router = APIRouter(prefix="/dev", include_in_schema=False)
 
@@ -29,61 +22,8 @@ NEWEST = 100
 REDACTED = "(Removed after delivery: this email held a sign-in code or a link that opens an account.)"
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
-    id: str
-    to: str
-    template: str
-    status: str
-    created_at: datetime
-    sent_at: datetime | None
-    error: str | None
-    subject: str
-    text: str | None
-    html: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "to": self.to,
-            "template": self.template,
-            "subject": self.subject,
-            "status": self.status,
-            "text": self.text,
-            "html": self.html,
-            "created_at": self.created_at.isoformat(),
-        }
-
-
-async def _shown(session: AsyncSession, row: EmailRow) -> Shown:
-    subject, text, html = row.subject, row.text_body, row.html_body
-    if row.status == EmailStatus.QUEUED.value:
-        try:
-            rendered = await render(session, row)
-            subject, text, html = rendered.subject, rendered.text, rendered.html
-        except Exception as exc:
-            text = f"This email cannot be rendered: {type(exc).__name__}: {exc}"
-    return Shown(
-        id=row.id,
-        to=row.to_address,
-        template=row.template,
-        status=row.status,
-        created_at=row.created_at,
-        sent_at=row.sent_at,
-        error=row.error,
-        subject=subject or f"({row.template})",
-        text=text,
-        html=html,
-    )
-
-
 async def _newest(request: Request, to: str | None) -> list[Shown]:
-    query = select(EmailRow).order_by(EmailRow.created_at.desc(), EmailRow.id.desc()).limit(NEWEST)
-    if to:
-        query = query.where(func.lower(EmailRow.to_address) == to.strip().lower())
-    async with get_container(request).sessions() as session:
-        rows = list(await session.scalars(query))
-        return [await _shown(session, row) for row in rows]
+    return await newest(get_container(request).sessions, to, limit=NEWEST)
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
@@ -140,13 +80,9 @@ def _with_links_opening_outside(html: str) -> str:
 
 @router.get("/mailbox/{email_id}", response_class=HTMLResponse)
 async def message(request: Request, email_id: str) -> HTMLResponse:
-    async with get_container(request).sessions() as session:
-        row = await session.get(EmailRow, email_id)
-        if row is None:
-            return _page(
-                "Not found", "<h1>No such email</h1><p><a href='/dev/mailbox'>Back to the mailbox</a></p>", 404
-            )
-        e = await _shown(session, row)
+    e = await one(get_container(request).sessions, email_id)
+    if e is None:
+        return _page("Not found", "<h1>No such email</h1><p><a href='/dev/mailbox'>Back to the mailbox</a></p>", 404)
     facts = [
         ("To", e.to),
         ("Template", e.template),
