@@ -10,24 +10,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Protocol
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+Params = dict[str, str | int]
 
-class HttpPool(Protocol):
+
+class HttpPool:
+    """`size` connections to one origin, so `size` requests can be in flight; a request answers (status, body)."""
+
     async def request(
         self,
         method: str,
         path: str,
         *,
-        params: dict[str, str | int] | None = None,
+        params: Params | None = None,
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
-    ) -> tuple[int, bytes]: ...
+    ) -> tuple[int, bytes]:
+        return await self._request(method, path, params, body, headers or {})
 
-    async def aclose(self) -> None: ...
+    async def _request(
+        self, method: str, path: str, params: Params | None, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
 
 
 class _Connection:
@@ -83,8 +93,8 @@ def _parse_head(head: bytes) -> tuple[int, int, bool]:
     return status, length, close
 
 
-class LeanPool:
-    """`size` keep-alive connections to one origin; a request borrows one, so `size` can be in flight."""
+class LeanPool(HttpPool):
+    """`size` keep-alive connections to one origin; a request borrows one."""
 
     def __init__(self, base_url: str, size: int, headers: dict[str, str] | None = None) -> None:
         url = urlsplit(base_url)
@@ -94,19 +104,13 @@ class LeanPool:
         for conn in self._all:
             self._idle.put_nowait(conn)
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, str | int] | None = None,
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
+    async def _request(
+        self, method: str, path: str, params: Params | None, body: bytes | None, headers: dict[str, str]
     ) -> tuple[int, bytes]:
         target = f"{path}?{urlencode(params)}" if params else path
         conn = await self._idle.get()
         try:
-            return await conn.request(method, target, body, headers or {})
+            return await conn.request(method, target, body, headers)
         finally:
             self._idle.put_nowait(conn)
 
@@ -115,7 +119,7 @@ class LeanPool:
             await conn.close()
 
 
-class HttpxPool:
+class HttpxPool(HttpPool):
     """One httpx.AsyncClient whose connection pool is sized to the concurrency."""
 
     def __init__(self, base_url: str, size: int, headers: dict[str, str] | None = None) -> None:
@@ -124,16 +128,10 @@ class HttpxPool:
             base_url=base_url, limits=limits, timeout=30.0, headers=headers or {}, trust_env=False
         )
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, str | int] | None = None,
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
+    async def _request(
+        self, method: str, path: str, params: Params | None, body: bytes | None, headers: dict[str, str]
     ) -> tuple[int, bytes]:
-        extra = {"Content-Type": "application/json", **(headers or {})} if body is not None else headers
+        extra = {"Content-Type": "application/json", **headers} if body is not None else headers
         response = await self._client.request(method, path, params=params, content=body, headers=extra)
         return response.status_code, response.content
 
@@ -145,5 +143,4 @@ CLIENTS: dict[str, type[LeanPool] | type[HttpxPool]] = {"lean": LeanPool, "httpx
 
 
 def make_pool(kind: str, base_url: str, size: int, headers: dict[str, str] | None = None) -> HttpPool:
-    pool: HttpPool = CLIENTS[kind](base_url, size, headers)
-    return pool
+    return CLIENTS[kind](base_url, size, headers)
