@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from api.deps import get_container, json_response
 from api.errors import problems
 from domain.errors import NotFound
-from domain.payments.inbound import receive_event
+from domain.payments.inbound import ReceiveEvent, receive_event
 
 router = APIRouter(tags=["webhooks"])
 
@@ -35,7 +35,7 @@ async def receive(processor: str, request: Request) -> Response:
     body = await request.body()
     async with container.uow() as uow:
         received = await receive_event(
-            processor, body, request.headers, uow, processors=container.processors, clock=container.clock
+            ReceiveEvent(processor, body, request.headers), uow, processors=container.processors, clock=container.clock
         )
         await uow.commit()
     return json_response(WebhookAck(duplicate=received.duplicate))

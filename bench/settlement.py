@@ -25,7 +25,7 @@ from rich.table import Table
 from adapters.bootstrap import build
 from adapters.processors.sandbox import signing
 from adapters.settings import Settings, derived_secret
-from domain.payments.inbound import receive_event
+from domain.payments.inbound import ReceiveEvent, receive_event
 
 # ACH settles two banking days after submission, which is at most four calendar days later (Thursday -> Monday).
 SETTLE_DAYS = 4
@@ -100,7 +100,7 @@ async def settle_with_app(url: str, partner_id: str) -> list[Phase]:
         headers = container.sandbox.sign(body, at=container.clock.now())
         async with container.uow() as uow:
             received = await receive_event(
-                "sandbox", body, headers, uow, processors=container.processors, clock=container.clock
+                ReceiveEvent("sandbox", body, headers), uow, processors=container.processors, clock=container.clock
             )
             await uow.commit()
         return received.outcome

@@ -120,7 +120,7 @@ async def _open(token: str, uow: SqlUnitOfWork, request: Request) -> tuple[PayLi
     if partner_id is None:
         raise NotFound("pay link", token[:12])
     uow.scope_to(partner_id)
-    return await pay_links.resolve(token, uow, creds=credentials(get_container(request)), key=_key(request))
+    return await pay_links.resolve_pay_link(pay_links.ResolvePayLink(token), uow, clock=uow.clock, key=_key(request))
 
 
 @router.get(

@@ -242,7 +242,11 @@ async def detach(payment_method_id: ResourceId, ctx: PortalWriting) -> Response:
         )
     name = await _partner_name(ctx)
     method = await use_cases.detach_method(
-        method.id, ctx.uow, processors=processors_of(ctx.request), clock=ctx.uow.clock, checkpoint=ctx.uow.checkpoint
+        use_cases.DetachMethod(method.id),
+        ctx.uow,
+        processors=processors_of(ctx.request),
+        clock=ctx.uow.clock,
+        checkpoint=ctx.uow.checkpoint,
     )
     return json_response(PortalMethod.of(method, name))
 
@@ -260,5 +264,5 @@ async def make_default(payment_method_id: ResourceId, ctx: PortalWriting) -> Res
     method = await portal_payments.method_of(ctx.uow.payment_methods, payment_method_id, ctx.customer_id)
     if portal_payments.is_one_off(method):  # never saved, so never a default
         raise NotFound("payment method", payment_method_id)
-    method = await use_cases.make_default(method.id, ctx.uow)
+    method = await use_cases.make_default(use_cases.MakeDefault(method.id), ctx.uow)
     return json_response(PortalMethod.of(method, await _partner_name(ctx)))

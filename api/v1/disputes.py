@@ -123,6 +123,10 @@ async def retrieve(dispute_id: ResourceId, ctx: Read) -> Response:
 )
 async def submit_evidence(dispute_id: ResourceId, body: EvidenceIn, ctx: Write, request: Request) -> Response:
     dispute = await disputes.submit_evidence(
-        dispute_id, body.text, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint
+        disputes.SubmitEvidence(dispute_id, body.text),
+        ctx.uow,
+        processors=processors_of(request),
+        clock=ctx.clock,
+        checkpoint=ctx.checkpoint,
     )
     return await ctx.respond(200, DisputeOut.of(dispute))

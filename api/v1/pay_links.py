@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import Write, get_container
 from api.errors import problems
-from api.portal.deps import credentials, pay_link_key
+from api.portal.deps import pay_link_key
 from domain.pay_links import use_cases as pay_links
 
 router = APIRouter(prefix="/v1/invoices/{invoice_id}/pay-link", tags=["invoices"])
@@ -35,7 +35,9 @@ class PayLinkOut(BaseModel):
 )
 async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
     container = get_container(request)
-    link, token = await pay_links.issue(invoice_id, ctx.uow, creds=credentials(container), key=pay_link_key(container))
+    link, token = await pay_links.issue_pay_link(
+        pay_links.IssuePayLink(invoice_id), ctx.uow, clock=ctx.clock, key=pay_link_key(container)
+    )
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     url = f"{container.settings.base_url}/pay/{partner.slug}/invoice/{token}"
     return await ctx.respond(
@@ -51,7 +53,7 @@ async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
     status_code=204,
     responses=problems(401, 404, 409),
 )
-async def revoke(invoice_id: str, ctx: Write, request: Request) -> Response:
-    await pay_links.revoke(invoice_id, ctx.uow, creds=credentials(get_container(request)))
+async def revoke(invoice_id: str, ctx: Write) -> Response:
+    await pay_links.revoke_pay_link(pay_links.RevokePayLink(invoice_id), ctx.uow, clock=ctx.clock)
     await ctx.uow.audit(actor=f"api_key:{ctx.principal.api_key_id}", action="pay_link.revoked", subject=invoice_id)
     return Response(status_code=204)

@@ -258,7 +258,11 @@ async def retrieve(payment_method_id: ResourceId, ctx: Read) -> Response:
 )
 async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) -> Response:
     method = await use_cases.detach_method(
-        payment_method_id, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint
+        use_cases.DetachMethod(payment_method_id),
+        ctx.uow,
+        processors=processors_of(request),
+        clock=ctx.clock,
+        checkpoint=ctx.checkpoint,
     )
     return await ctx.respond(200, PaymentMethodOut.of(method, await _partner_name(ctx)))
 
@@ -279,5 +283,5 @@ async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) ->
     responses=problems(401, 404, 409),
 )
 async def make_default(payment_method_id: ResourceId, ctx: Write) -> Response:
-    method = await use_cases.make_default(payment_method_id, ctx.uow)
+    method = await use_cases.make_default(use_cases.MakeDefault(payment_method_id), ctx.uow)
     return await ctx.respond(200, PaymentMethodOut.of(method, await _partner_name(ctx)))

@@ -443,7 +443,7 @@ async def list_payments(
     responses=problems(401, 404, 409),
 )
 async def cancel(payment_id: str, ctx: Write) -> Response:
-    payment = await offline.cancel_offline_payment(payment_id, ctx.uow, clock=ctx.clock)
+    payment = await offline.cancel_offline_payment(offline.CancelOfflinePayment(payment_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, PaymentOut.of(payment))
 
 

@@ -13,7 +13,7 @@ from api.deps import Read, ReadContext, Write, get_container, json_response
 from api.errors import problems
 from api.v1.fields import RequestModel
 from domain.errors import NotFound
-from domain.payments.inbound import receive_event
+from domain.payments.inbound import ReceiveEvent, receive_event
 
 router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
 
@@ -87,7 +87,10 @@ async def advance(body: ClockAdvance, ctx: Write, request: Request) -> Response:
         headers = container.sandbox.sign(event_body, at=container.clock.now())
         async with container.uow() as uow:
             received = await receive_event(
-                "sandbox", event_body, headers, uow, processors=container.processors, clock=container.clock
+                ReceiveEvent("sandbox", event_body, headers),
+                uow,
+                processors=container.processors,
+                clock=container.clock,
             )
             await uow.commit()
         delivered.append(SandboxEventOut(id=received.event_id, type=received.type, outcome=received.outcome))

@@ -59,15 +59,20 @@ async def attach_method(
     return method
 
 
+@dataclass(frozen=True, slots=True)
+class DetachMethod:
+    payment_method_id: str
+
+
 async def detach_method(
-    method_id: str,
+    cmd: DetachMethod,
     uow: UnitOfWork,
     *,
     processors: Mapping[str, PaymentProcessor],
     clock: Clock,
     checkpoint: Checkpoint,
 ) -> PaymentMethod:
-    method = await uow.payment_methods.get(method_id)
+    method = await uow.payment_methods.get(cmd.payment_method_id)
     if not method.usable:
         return method
     in_flight = await uow.payments.list(PaymentQuery(payment_method_id=method.id, in_flight=True), PageRequest(limit=1))
@@ -84,8 +89,13 @@ async def detach_method(
     return method
 
 
-async def make_default(method_id: str, uow: UnitOfWork) -> PaymentMethod:
-    method = await uow.payment_methods.get(method_id)
+@dataclass(frozen=True, slots=True)
+class MakeDefault:
+    payment_method_id: str
+
+
+async def make_default(cmd: MakeDefault, uow: UnitOfWork) -> PaymentMethod:
+    method = await uow.payment_methods.get(cmd.payment_method_id)
     if not method.usable:
         raise Conflict("This payment method was removed.", code="payment_method_detached")
     if not method.is_default:

@@ -24,7 +24,7 @@ from domain.payments.allocation import Owed, allocate_oldest_first
 from domain.payments.common import check_payable, check_within_due, common_currency, restate
 from domain.payments.fees import FeeContext, card_fee
 from domain.payments.model import DEBIT_CURRENCY, Allocation, Payment, PaymentStatus
-from domain.payments.outcomes import apply_charge_state
+from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ChargeRequest, ProcessorUnavailable
 from domain.payments.recovery import RefreshPayment, refresh_payment
 from domain.payments.settings import PaymentSettings
@@ -227,7 +227,7 @@ async def submit_payment(
         state = await processors[method.processor].charge(ChargeRequest.of(payment, method.processor_method_id))
     except ProcessorUnavailable:
         return payment
-    return await apply_charge_state(payment.id, state, uow, clock=clock)
+    return await apply_charge_state(ApplyChargeState(payment.id, state), uow, clock=clock)
 
 
 async def pay_invoices(

@@ -7,9 +7,18 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.errors import NotFound
-from domain.payments.outcomes import apply_charge_state
+from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ProcessorEvent
 from domain.ports import InboxUnitOfWork, PaymentProcessor
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveEvent:
+    """A webhook as it arrived: which processor's endpoint, the raw body and the headers carrying its signature."""
+
+    processor: str
+    body: bytes
+    headers: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +38,11 @@ def payment_id_from_key(key: str | None) -> str | None:
 
 
 async def receive_event(
-    processor_name: str,
-    body: bytes,
-    headers: Mapping[str, str],
-    uow: InboxUnitOfWork,
-    *,
-    processors: Mapping[str, PaymentProcessor],
-    clock: Clock,
+    cmd: ReceiveEvent, uow: InboxUnitOfWork, *, processors: Mapping[str, PaymentProcessor], clock: Clock
 ) -> Received:
     """Verify (raises InvalidSignature), store, apply. The caller commits the one transaction."""
-    processor = processors[processor_name]
-    event = processor.parse_event(body, headers, now=clock.now())
+    processor_name = cmd.processor
+    event = processors[processor_name].parse_event(cmd.body, cmd.headers, now=clock.now())
     if not await uow.inbox.claim(processor_name, event, at=clock.now()):
         return Received(event.id, event.type, duplicate=True, outcome="duplicate")
     outcome = await _apply(processor_name, event, uow, clock)
@@ -59,7 +62,7 @@ async def _apply(processor_name: str, event: ProcessorEvent, uow: InboxUnitOfWor
     if payment_id is None:
         return "ignored: no matching payment"
     try:
-        updated = await apply_charge_state(payment_id, event.charge, scoped, clock=clock)
+        updated = await apply_charge_state(ApplyChargeState(payment_id, event.charge), scoped, clock=clock)
     except NotFound:
         return "ignored: no matching payment"
     return f"applied: {updated.id} {updated.status.value}"

@@ -63,9 +63,15 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
     return payment
 
 
-async def cancel_offline_payment(payment_id: str, uow: UnitOfWork, *, clock: Clock) -> Payment:
+@dataclass(frozen=True, slots=True)
+class CancelOfflinePayment:
     """Undo an offline payment recorded in error: a reversing entry reopens its invoices."""
-    payment = await uow.payments.lock(payment_id)
+
+    payment_id: str
+
+
+async def cancel_offline_payment(cmd: CancelOfflinePayment, uow: UnitOfWork, *, clock: Clock) -> Payment:
+    payment = await uow.payments.lock(cmd.payment_id)
     if not payment.is_offline:
         raise Conflict(
             "Only offline payments can be canceled; refund a card or bank payment instead.",

@@ -7,6 +7,8 @@ its ledger entry and its outbox event in the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.clock import Clock
 from domain.disputes.model import FUNDS_HELD, Dispute, path_to
 from domain.errors import NotFound
@@ -29,8 +31,17 @@ from domain.ports import UnitOfWork
 P = PaymentStatus
 
 
-async def apply_charge_state(payment_id: str, state: ChargeState, uow: UnitOfWork, *, clock: Clock) -> Payment:
-    payment = await uow.payments.lock(payment_id)
+@dataclass(frozen=True, slots=True)
+class ApplyChargeState:
+    """What the processor says of a payment's charge now: its answer, a refresh, or an event."""
+
+    payment_id: str
+    state: ChargeState
+
+
+async def apply_charge_state(cmd: ApplyChargeState, uow: UnitOfWork, *, clock: Clock) -> Payment:
+    state = cmd.state
+    payment = await uow.payments.lock(cmd.payment_id)
     if payment.processor_payment_id is None:
         payment.processor_payment_id = state.processor_payment_id
     changed = await _apply_status(payment, state, uow, clock)

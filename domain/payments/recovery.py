@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.payments.model import IN_FLIGHT, Payment
-from domain.payments.outcomes import apply_charge_state
+from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ChargeRequest, ChargeState, ProcessorUnavailable
 from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor, UnitOfWork
 
@@ -52,4 +52,4 @@ async def refresh_payment(
             return payment
     except ProcessorUnavailable:
         return payment
-    return await apply_charge_state(payment.id, state, uow, clock=clock)
+    return await apply_charge_state(ApplyChargeState(payment.id, state), uow, clock=clock)

@@ -14,7 +14,7 @@ from domain.errors import Conflict, InvalidRequest
 from domain.events import REFUND_STATUS_EVENTS, RefundSucceeded
 from domain.ledger import entries
 from domain.payments.model import CAPTURED, Payment, PaymentStatus
-from domain.payments.outcomes import apply_charge_state
+from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ProcessorUnavailable, RefundRequest, RefundState
 from domain.payments.processing import RefundStatus as ProcessorRefundStatus
 from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor, UnitOfWork
@@ -116,7 +116,7 @@ async def submit_refund(
     try:
         if refund.kind is RefundKind.DEBIT_CANCELLATION:
             state = await processor.cancel_charge(account=payment.partner_id, processor_payment_id=processor_payment_id)
-            await apply_charge_state(payment.id, state, uow, clock=clock)
+            await apply_charge_state(ApplyChargeState(payment.id, state), uow, clock=clock)
             return await _close(refund, RefundStatus.SUCCEEDED, None, None, uow, clock)
         answer = await processor.refund(
             RefundRequest(
@@ -131,7 +131,7 @@ async def submit_refund(
         return refund
     except Conflict as refused:  # the processor says no (already disputed, canceled meanwhile…)
         return await _close(refund, RefundStatus.FAILED, None, refused.detail, uow, clock)
-    return await apply_refund_state(refund.id, answer, uow, clock=clock)
+    return await _apply_refund_state(refund.id, answer, uow, clock=clock)
 
 
 async def refund_payment(
@@ -163,7 +163,7 @@ async def refresh_refund(
     return await submit_refund(refund, uow, processors=processors, clock=clock, checkpoint=checkpoint)
 
 
-async def apply_refund_state(refund_id: str, state: RefundState, uow: UnitOfWork, *, clock: Clock) -> Refund:
+async def _apply_refund_state(refund_id: str, state: RefundState, uow: UnitOfWork, *, clock: Clock) -> Refund:
     refund = await uow.refunds.get(refund_id)
     payment = await uow.payments.lock(refund.payment_id)
     refund = await uow.refunds.get(refund_id)  # read again under the payment's lock

@@ -23,7 +23,7 @@ from domain.payments.charges import (
     submit_payment,
 )
 from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
-from domain.payments.outcomes import apply_charge_state
+from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ChargeRequest, ChargeStatus
 from domain.payments.recovery import RefreshPayment, refresh_payment
 from domain.ports import CheckpointReason
@@ -142,7 +142,7 @@ async def test_a_pending_debit_converges_when_the_processor_settles_it(
     clock.at += timedelta(days=3)
 
     settled = processor.move(payment.processor_payment_id or "", ChargeStatus.SUCCEEDED)
-    await in_transaction(uow, apply_charge_state(payment.id, settled, uow, clock=clock))
+    await in_transaction(uow, apply_charge_state(ApplyChargeState(payment.id, settled), uow, clock=clock))
 
     stored = uow.payment(payment.id)
     assert (stored.status, stored.settled_at) == (PaymentStatus.SETTLED, clock.now())
@@ -164,7 +164,7 @@ async def test_a_charge_whose_answer_was_lost_converges_on_the_processors_report
 
     made = processor.charge_for(f"remit-{payment.id}", uow.partner_id)
     assert made is not None
-    await in_transaction(uow, apply_charge_state(payment.id, made, uow, clock=clock))
+    await in_transaction(uow, apply_charge_state(ApplyChargeState(payment.id, made), uow, clock=clock))
 
     stored = uow.payment(payment.id)
     assert (stored.status, stored.processor_payment_id) == (PaymentStatus.SUCCEEDED, made.processor_payment_id)
@@ -315,7 +315,7 @@ async def test_a_debit_returned_for_insufficient_funds_is_presented_again_as_a_l
     processor.will_charge(ChargeStatus.PENDING)
     first = await charge(uow, clock, processor, payer)
     returned = processor.move(first.processor_payment_id or "", ChargeStatus.RETURNED, return_code="R01")
-    await in_transaction(uow, apply_charge_state(first.id, returned, uow, clock=clock))
+    await in_transaction(uow, apply_charge_state(ApplyChargeState(first.id, returned), uow, clock=clock))
 
     retry = await in_transaction(uow, start_retry(RetryPayment(first.id), uow, clock=clock))
 
@@ -336,7 +336,7 @@ async def test_a_debit_returned_for_another_reason_is_not_presented_again(
     processor.will_charge(ChargeStatus.PENDING)
     first = await charge(uow, clock, processor, payer)
     returned = processor.move(first.processor_payment_id or "", ChargeStatus.RETURNED, return_code="R02")
-    await in_transaction(uow, apply_charge_state(first.id, returned, uow, clock=clock))
+    await in_transaction(uow, apply_charge_state(ApplyChargeState(first.id, returned), uow, clock=clock))
     before = uow.state()
 
     with pytest.raises(Conflict) as refused:
@@ -494,7 +494,7 @@ async def test_a_returned_debit_is_retried_through_the_whole_flow(
     processor.will_charge(ChargeStatus.PENDING)
     first = await charge(uow, clock, processor, payer)
     returned = processor.move(first.processor_payment_id or "", ChargeStatus.RETURNED, return_code="R09")
-    await in_transaction(uow, apply_charge_state(first.id, returned, uow, clock=clock))
+    await in_transaction(uow, apply_charge_state(ApplyChargeState(first.id, returned), uow, clock=clock))
     processor.will_charge(ChargeStatus.PENDING)
 
     retried = await in_transaction(

@@ -6,9 +6,9 @@ import pytest
 
 from domain.clock import FixedClock
 from domain.disputes.model import Dispute
-from domain.disputes.use_cases import submit_evidence
+from domain.disputes.use_cases import SubmitEvidence, submit_evidence
 from domain.errors import Conflict
-from domain.payments.outcomes import apply_charge_state
+from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ChargeStatus, DisputeState, DisputeStatus
 from tests.use_cases.factories import charge, make_payer
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction
@@ -21,7 +21,7 @@ async def disputed(uow: FakeUnitOfWork, clock: FixedClock, processor: FakeProces
     processor_id = uow.payment(payment.id).processor_payment_id or ""
     opened = DisputeState("dp_fake_1", status, 10_000, "USD", "fraudulent")
     state = processor.move(processor_id, ChargeStatus.SUCCEEDED, dispute=opened)
-    await in_transaction(uow, apply_charge_state(payment.id, state, uow, clock=clock))
+    await in_transaction(uow, apply_charge_state(ApplyChargeState(payment.id, state), uow, clock=clock))
     [dispute] = uow.tables.disputes.values()
     return dispute
 
@@ -34,8 +34,7 @@ async def test_evidence_goes_to_the_processor_and_the_dispute_is_under_review(
     answered = await in_transaction(
         uow,
         submit_evidence(
-            dispute.id,
-            "Signed delivery note.",
+            SubmitEvidence(dispute.id, "Signed delivery note."),
             uow,
             processors={"fake": processor},
             clock=clock,
@@ -64,7 +63,11 @@ async def test_evidence_for_a_closed_dispute_is_refused_without_calling_the_proc
 
     with pytest.raises(Conflict) as refused:
         await submit_evidence(
-            dispute.id, "Too late.", uow, processors={"fake": processor}, clock=clock, checkpoint=uow.checkpoint
+            SubmitEvidence(dispute.id, "Too late."),
+            uow,
+            processors={"fake": processor},
+            clock=clock,
+            checkpoint=uow.checkpoint,
         )
 
     assert refused.value.code == "dispute_not_open"

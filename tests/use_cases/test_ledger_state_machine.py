@@ -41,7 +41,12 @@ from domain.ledger.verify import (
     check_payment,
 )
 from domain.payments.model import Allocation, MethodType, PaymentStatus
-from domain.payments.offline import RecordOfflinePayment, cancel_offline_payment, record_offline_payment
+from domain.payments.offline import (
+    CancelOfflinePayment,
+    RecordOfflinePayment,
+    cancel_offline_payment,
+    record_offline_payment,
+)
 from tests.use_cases.factories import START, make_clock
 from tests.use_cases.fakes import FakeUnitOfWork, account_sums
 
@@ -280,7 +285,7 @@ class LedgerMachine(RuleBasedStateMachine):
         before = self.uow.payment(payment)
         frozen = any(self.status(a.invoice_id) is S.ARCHIVED for a in before.allocations)
 
-        out = self.call(lambda: cancel_offline_payment(payment, self.uow, clock=self.clock))
+        out = self.call(lambda: cancel_offline_payment(CancelOfflinePayment(payment), self.uow, clock=self.clock))
         event(f"cancel: {'ok' if out.error is None else out.error.code}")
 
         if before.status is PaymentStatus.CANCELED:

@@ -10,9 +10,9 @@ from domain.clock import FixedClock
 from domain.invoices.model import InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
-from domain.payments.inbound import receive_event
+from domain.payments.inbound import ReceiveEvent, receive_event
 from domain.payments.model import MethodType, Payment, PaymentStatus
-from domain.payments.outcomes import apply_charge_state
+from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ChargeState, ChargeStatus, DisputeState, DisputeStatus
 from domain.payments.settings import DisputeLostAction
 from tests.use_cases.factories import Payer, charge, make_payer, set_payment_settings
@@ -22,7 +22,7 @@ DUE_BY = datetime(2026, 11, 20, tzinfo=UTC)
 
 
 async def apply(uow: FakeUnitOfWork, clock: FixedClock, payment: Payment, state: ChargeState) -> Payment:
-    return await in_transaction(uow, apply_charge_state(payment.id, state, uow, clock=clock))
+    return await in_transaction(uow, apply_charge_state(ApplyChargeState(payment.id, state), uow, clock=clock))
 
 
 def reasons(uow: FakeUnitOfWork, payment_id: str) -> list[Reason]:
@@ -248,9 +248,13 @@ async def test_a_webhook_delivered_twice_is_applied_once(
     body = processor.event(settled, event_id="evt_1", account=uow.partner_id, created_at=clock.now())
     processors = {"fake": processor}
 
-    first = await in_transaction(uow, receive_event("fake", body, {}, uow, processors=processors, clock=clock))
+    first = await in_transaction(
+        uow, receive_event(ReceiveEvent("fake", body, {}), uow, processors=processors, clock=clock)
+    )
     before = uow.state()
-    second = await in_transaction(uow, receive_event("fake", body, {}, uow, processors=processors, clock=clock))
+    second = await in_transaction(
+        uow, receive_event(ReceiveEvent("fake", body, {}), uow, processors=processors, clock=clock)
+    )
 
     assert (first.duplicate, first.outcome) == (False, f"applied: {payment.id} settled")
     assert (second.duplicate, second.outcome) == (True, "duplicate")
@@ -269,7 +273,7 @@ async def test_an_event_that_beats_our_own_answer_finds_the_payment_by_its_key(
     body = processor.event(made, event_id="evt_2", account=uow.partner_id, created_at=clock.now())
 
     received = await in_transaction(
-        uow, receive_event("fake", body, {}, uow, processors={"fake": processor}, clock=clock)
+        uow, receive_event(ReceiveEvent("fake", body, {}), uow, processors={"fake": processor}, clock=clock)
     )
 
     assert received.outcome == f"applied: {payment.id} succeeded"
@@ -283,7 +287,7 @@ async def test_an_event_for_an_unknown_account_is_kept_and_ignored(
     body = processor.event(state, event_id="evt_3", account="acct_unknown", created_at=clock.now())
 
     received = await in_transaction(
-        uow, receive_event("fake", body, {}, uow, processors={"fake": processor}, clock=clock)
+        uow, receive_event(ReceiveEvent("fake", body, {}), uow, processors={"fake": processor}, clock=clock)
     )
 
     assert received.outcome == "ignored: unknown account"

@@ -10,7 +10,7 @@ from domain.invoices.model import InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
 from domain.payments.model import MethodType, Payment, PaymentStatus
-from domain.payments.outcomes import apply_charge_state
+from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ChargeStatus, DisputeState, DisputeStatus, RefundRequest
 from domain.payments.processing import RefundStatus as ProcessorRefundStatus
 from domain.ports import CheckpointReason
@@ -218,7 +218,7 @@ async def test_a_disputed_payment_cannot_be_refunded(
     payment = await paid_by_card(uow, clock, processor)
     opened = DisputeState("dp_1", DisputeStatus.NEEDS_RESPONSE, 10_000, "USD", "fraudulent")
     state = processor.move(uow.payment(payment.id).processor_payment_id or "", ChargeStatus.SUCCEEDED, dispute=opened)
-    await in_transaction(uow, apply_charge_state(payment.id, state, uow, clock=clock))
+    await in_transaction(uow, apply_charge_state(ApplyChargeState(payment.id, state), uow, clock=clock))
 
     with pytest.raises(Conflict) as refused:
         await start_refund(RefundPayment(payment.id), uow, clock=clock)

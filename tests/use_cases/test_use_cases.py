@@ -36,7 +36,12 @@ from domain.invoices.use_cases import (
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Account, Reason
 from domain.payments.model import Allocation, MethodType, PaymentStatus
-from domain.payments.offline import RecordOfflinePayment, cancel_offline_payment, record_offline_payment
+from domain.payments.offline import (
+    CancelOfflinePayment,
+    RecordOfflinePayment,
+    cancel_offline_payment,
+    record_offline_payment,
+)
 from tests.use_cases.factories import make_customer, make_invoice, pay
 from tests.use_cases.fakes import FakeUnitOfWork, in_transaction
 
@@ -314,7 +319,7 @@ async def test_void_allowed_again_after_the_payment_is_canceled(uow: FakeUnitOfW
     customer = await make_customer(uow, clock)
     invoice = await make_invoice(uow, clock, customer.id, amount=10_000)
     payment = await pay(uow, clock, customer.id, [(invoice.id, 4_000)])
-    await in_transaction(uow, cancel_offline_payment(payment.id, uow, clock=clock))
+    await in_transaction(uow, cancel_offline_payment(CancelOfflinePayment(payment.id), uow, clock=clock))
 
     await in_transaction(uow, void_invoice(invoice.id, uow, clock=clock))
 
@@ -591,7 +596,7 @@ async def test_cancel_reverses_the_payment_and_reopens_the_invoice(uow: FakeUnit
     payment = await pay(uow, clock, customer.id, [(invoice.id, 5_000)])
     clock.at += timedelta(hours=2)
 
-    canceled = await in_transaction(uow, cancel_offline_payment(payment.id, uow, clock=clock))
+    canceled = await in_transaction(uow, cancel_offline_payment(CancelOfflinePayment(payment.id), uow, clock=clock))
 
     assert canceled.status is PaymentStatus.CANCELED
     stored = uow.payment(payment.id)
@@ -628,7 +633,7 @@ async def test_cancel_one_of_two_payments_leaves_partially_paid(uow: FakeUnitOfW
     await pay(uow, clock, customer.id, [(a.id, 2_000)])
     assert uow.invoice(a.id).status is S.PAID
 
-    await in_transaction(uow, cancel_offline_payment(first.id, uow, clock=clock))
+    await in_transaction(uow, cancel_offline_payment(CancelOfflinePayment(first.id), uow, clock=clock))
 
     assert uow.invoice(a.id).status is S.PARTIALLY_PAID
     assert uow.balance(a.id) == InvoiceBalance(5_000, 2_000, 0, 3_000)
@@ -640,17 +645,17 @@ async def test_cancel_twice_is_an_invalid_transition(uow: FakeUnitOfWork, clock:
     customer = await make_customer(uow, clock)
     invoice = await make_invoice(uow, clock, customer.id)
     payment = await pay(uow, clock, customer.id, [(invoice.id, 100)])
-    await in_transaction(uow, cancel_offline_payment(payment.id, uow, clock=clock))
+    await in_transaction(uow, cancel_offline_payment(CancelOfflinePayment(payment.id), uow, clock=clock))
     before = uow.state()
 
     with pytest.raises(InvalidTransition) as err:
-        await cancel_offline_payment(payment.id, uow, clock=clock)
+        await cancel_offline_payment(CancelOfflinePayment(payment.id), uow, clock=clock)
 
     assert err.value.context["entity"] == "payment"
     assert (err.value.context["from_state"], err.value.context["to_state"]) == ("canceled", "canceled")
     assert uow.state() == before
     with pytest.raises(NotFound):
-        await cancel_offline_payment("pay_missing", uow, clock=clock)
+        await cancel_offline_payment(CancelOfflinePayment("pay_missing"), uow, clock=clock)
 
 
 async def test_cancel_touching_archived_invoice_is_rolled_back(uow: FakeUnitOfWork, clock: FixedClock) -> None:
@@ -662,7 +667,7 @@ async def test_cancel_touching_archived_invoice_is_rolled_back(uow: FakeUnitOfWo
     before = uow.state()
 
     with pytest.raises(Conflict) as refused:
-        await in_transaction(uow, cancel_offline_payment(payment.id, uow, clock=clock))
+        await in_transaction(uow, cancel_offline_payment(CancelOfflinePayment(payment.id), uow, clock=clock))
 
     assert refused.value.code == "invoice_not_reopenable"
     assert uow.state() == before
@@ -678,7 +683,7 @@ async def test_events_follow_the_lifecycle(uow: FakeUnitOfWork, clock: FixedCloc
     await in_transaction(uow, finalize_invoice(invoice.id, uow, clock=clock))
     first = await pay(uow, clock, customer.id, [(invoice.id, 400)])
     await pay(uow, clock, customer.id, [(invoice.id, 600)])
-    await in_transaction(uow, cancel_offline_payment(first.id, uow, clock=clock))
+    await in_transaction(uow, cancel_offline_payment(CancelOfflinePayment(first.id), uow, clock=clock))
     with pytest.raises(OverAllocation):
         await pay(uow, clock, customer.id, [(invoice.id, 401)])
 
