@@ -64,7 +64,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         settings=settings,
         engine=engine,
         sessions=sessions,
-        credentials=make_credentials(settings, clock),
+        credentials=make_credentials(settings),
         clock=clock,
         processors={"sandbox": sandbox},
         bank_connectors={"sandbox": SandboxBankConnector(sandbox)},
@@ -84,13 +84,12 @@ def make_mailer(settings: Settings) -> Mailer:
     return StoredMailer()
 
 
-def make_credentials(settings: Settings, clock: Clock) -> Credentials:
+def make_credentials(settings: Settings) -> Credentials:
     fast = settings.env == "test"  # tests hash thousands of passwords; production uses the full cost
     return Credentials(
         passwords=Argon2Passwords(memory_kib=19_456, time_cost=1 if fast else 2),
         totp=PyOtpTotp(),
         box=FernetBox(derived_secret(settings, "portal-totp-seeds")),
         code_key=derived_secret(settings, "portal-one-time-codes").encode(),
-        clock=clock,
         base_url=settings.base_url,
     )

@@ -167,7 +167,7 @@ async def sessions(ctx: Portal) -> SessionList:
     responses=problems(401, 403, 404),
 )
 async def revoke(session_id: str, ctx: PortalWriting) -> Response:
-    await accounts.revoke_session(ctx.user.id, session_id, ctx.uow, creds=ctx.creds)
+    await accounts.revoke_session(ctx.user.id, session_id, ctx.uow, clock=ctx.uow.clock)
     response = Response(status_code=204)
     return without_session_cookie(response, ctx.request) if session_id == ctx.session.id else response
 
@@ -200,7 +200,7 @@ class StepUp(RequestModel):
     responses=problems(401, 403, 429),
 )
 async def step_up_code(ctx: PortalWriting) -> Response:
-    await accounts.send_step_up_code(ctx.session, ctx.uow, creds=ctx.creds)
+    await accounts.send_step_up_code(ctx.session, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock)
     return Response(status_code=204)
 
 
@@ -218,6 +218,7 @@ async def step_up(body: StepUp, ctx: PortalWriting) -> Response:
         ctx.session,
         ctx.uow,
         creds=ctx.creds,
+        clock=ctx.uow.clock,
         checkpoint=ctx.uow.checkpoint,
         password=body.password,
         totp=body.totp,
@@ -244,7 +245,7 @@ async def change_password(body: PasswordChange, ctx: PortalWriting) -> Response:
     if ctx.user.password_hash is None:
         ctx.require_fresh_factor()
     opened = await accounts.change_password(
-        ctx.session, body.current_password, body.new_password, ctx.uow, creds=ctx.creds
+        ctx.session, body.current_password, body.new_password, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock
     )
     return await _rotated(ctx.uow, opened, ctx.request)
 
@@ -268,7 +269,7 @@ class EmailChangeConfirm(RequestModel):
 )
 async def request_email_change(body: EmailChange, ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
-    await accounts.request_email_change(ctx.session, body.new_email, ctx.uow, creds=ctx.creds)
+    await accounts.request_email_change(ctx.session, body.new_email, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock)
     return Response(status_code=204)
 
 
@@ -283,7 +284,13 @@ async def request_email_change(body: EmailChange, ctx: PortalWriting) -> Respons
 async def confirm_email_change(body: EmailChangeConfirm, ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
     opened = await accounts.confirm_email_change(
-        ctx.session, body.new_email, body.code, ctx.uow, creds=ctx.creds, checkpoint=ctx.uow.checkpoint
+        ctx.session,
+        body.new_email,
+        body.code,
+        ctx.uow,
+        creds=ctx.creds,
+        clock=ctx.uow.clock,
+        checkpoint=ctx.uow.checkpoint,
     )
     return await _rotated(ctx.uow, opened, ctx.request)
 
@@ -313,7 +320,7 @@ class RecoveryCodes(BaseModel):
 async def begin_mfa(ctx: PortalWriting) -> MfaEnrolment:
     ctx.require_fresh_factor()
     partner = await ctx.uow.partners.get(ctx.session.partner_id)
-    enrolment = await mfa.begin(ctx.session, ctx.uow, creds=ctx.creds, issuer=partner.name)
+    enrolment = await mfa.begin(ctx.session, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock, issuer=partner.name)
     return MfaEnrolment(secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri)
 
 
@@ -327,7 +334,7 @@ async def begin_mfa(ctx: PortalWriting) -> MfaEnrolment:
 )
 async def confirm_mfa(body: MfaConfirm, ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
-    opened, codes = await mfa.confirm(ctx.session, body.code, ctx.uow, creds=ctx.creds)
+    opened, codes = await mfa.confirm(ctx.session, body.code, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock)
     answer = RecoveryCodes(recovery_codes=codes, csrf_token=csrf_token_for(ctx.container, opened.token))
     return json_with_cookie(answer, ctx.request, opened.token)
 
@@ -341,7 +348,7 @@ async def confirm_mfa(body: MfaConfirm, ctx: PortalWriting) -> Response:
 )
 async def recovery_codes(ctx: PortalWriting) -> RecoveryCodes:
     ctx.require_fresh_factor()
-    codes = await mfa.regenerate_recovery_codes(ctx.session, ctx.uow, creds=ctx.creds)
+    codes = await mfa.regenerate_recovery_codes(ctx.session, ctx.uow, clock=ctx.uow.clock)
     return RecoveryCodes(recovery_codes=codes, csrf_token=csrf_token_for(ctx.container, ctx.token))
 
 
@@ -355,7 +362,7 @@ async def recovery_codes(ctx: PortalWriting) -> RecoveryCodes:
 )
 async def disable_mfa(ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
-    opened = await mfa.disable(ctx.session, ctx.uow, creds=ctx.creds)
+    opened = await mfa.disable(ctx.session, ctx.uow, clock=ctx.uow.clock)
     return await _rotated(ctx.uow, opened, ctx.request)
 
 
@@ -383,6 +390,6 @@ async def request_access(body: AccessRequestIn, ctx: AnySessionWriting) -> Acces
         ctx.session,
         access.BusinessInfo(body.company_name, body.contact_name, body.phone, body.address),
         ctx.uow,
-        creds=ctx.creds,
+        clock=ctx.uow.clock,
     )
     return AccessRequestView.of(filed)

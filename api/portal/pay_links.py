@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from adapters.db.unit_of_work import SqlUnitOfWork
 from api.deps import UoW, get_container, processors_of, write_context
 from api.errors import problems
-from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, check_origin, client_ip, credentials, pay_link_key
+from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, check_origin, client_ip, pay_link_key
 from api.portal.partners import Branding, branding_of
 from api.portal.payment_methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
 from api.portal.schemas import AccessRequestView
@@ -299,7 +299,7 @@ async def enrol(token: str, body: EnrolIn, uow: UoW, request: Request) -> Access
         stand_in,
         access.BusinessInfo(body.company_name, body.contact_name, body.phone, body.address),
         uow,
-        creds=credentials(container),
         suggested_customer_id=invoice.customer_id,
+        clock=uow.clock,
     )
     return AccessRequestView.of(filed)

@@ -123,7 +123,7 @@ async def signed_in_answer(request: Request, uow: UoW, opened: sign_in.Opened) -
 )
 async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
     caller = _caller(request, SENDS, "sign-in codes")
-    await sign_in.send_code(body.email, uow, creds=caller.creds)
+    await sign_in.send_code(body.email, uow, creds=caller.creds, clock=uow.clock)
     return Accepted(detail="If this address can receive codes, one is on its way. It works for 10 minutes.")
 
 
@@ -143,6 +143,7 @@ async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow:
         body.code,
         uow,
         creds=caller.creds,
+        clock=uow.clock,
         checkpoint=uow.checkpoint,
         ip=caller.ip,
         user_agent=caller.user_agent,
@@ -166,6 +167,7 @@ async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow
         body.password,
         uow,
         creds=caller.creds,
+        clock=uow.clock,
         checkpoint=uow.checkpoint,
         ip=caller.ip,
         user_agent=caller.user_agent,
@@ -185,9 +187,9 @@ async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow
 async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Request) -> Response:
     _limit(GUESSES, request, "sign-in attempts")
     await sign_in.complete_mfa(
-        ctx.session, body.code, uow, creds=ctx.creds, checkpoint=uow.checkpoint, recovery=body.recovery
+        ctx.session, body.code, uow, creds=ctx.creds, clock=uow.clock, checkpoint=uow.checkpoint, recovery=body.recovery
     )
-    opened = await accounts.rotate(ctx.session, uow, creds=ctx.creds)
+    opened = await accounts.rotate(ctx.session, uow)
     return await signed_in_answer(request, uow, opened)
 
 
@@ -202,7 +204,7 @@ async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Reques
 async def link(body: LinkRedeem, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
-    opened = await accounts.sign_in_with_link(body.token, uow, creds=caller.creds, ip=caller.ip, ua=caller.user_agent)
+    opened = await accounts.sign_in_with_link(body.token, uow, ip=caller.ip, ua=caller.user_agent, clock=uow.clock)
     return await signed_in_answer(request, uow, opened)
 
 
@@ -218,7 +220,7 @@ async def activate(body: PasswordSet, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.activate(
-        body.token, body.password, uow, creds=caller.creds, ip=caller.ip, ua=caller.user_agent
+        body.token, body.password, uow, creds=caller.creds, clock=uow.clock, ip=caller.ip, ua=caller.user_agent
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -238,7 +240,7 @@ class ResetRequest(RequestModel):
 )
 async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
     caller = _caller(request, SENDS, "reset requests")
-    await accounts.request_password_reset(body.email, uow, creds=caller.creds, slug=partner.slug)
+    await accounts.request_password_reset(body.email, uow, creds=caller.creds, clock=uow.clock, slug=partner.slug)
     return Accepted(detail="If this address has a password here, a reset link is on its way. It works for one hour.")
 
 
@@ -254,7 +256,7 @@ async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.reset_password(
-        body.token, body.password, uow, creds=caller.creds, ip=caller.ip, ua=caller.user_agent
+        body.token, body.password, uow, creds=caller.creds, clock=uow.clock, ip=caller.ip, ua=caller.user_agent
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -271,5 +273,5 @@ async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
 async def impersonation_view(body: LinkRedeem, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
-    opened = await impersonation.open_view(body.token, uow, creds=caller.creds, ip=caller.ip, ua=caller.user_agent)
+    opened = await impersonation.open_view(body.token, uow, ip=caller.ip, ua=caller.user_agent, clock=uow.clock)
     return await signed_in_answer(request, uow, opened)

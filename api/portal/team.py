@@ -83,6 +83,7 @@ async def invite(body: Invite, ctx: PortalWriting) -> Member:
         ctx.customer_id,
         ctx.uow,
         creds=ctx.creds,
+        clock=ctx.uow.clock,
         actor=ctx.actor,
         slug=partner.slug,
         permissions=permissions_of(body.permissions),

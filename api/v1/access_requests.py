@@ -105,6 +105,7 @@ async def approve(request_id: str, body: Approve, ctx: Write, request: Request) 
         request_id,
         ctx.uow,
         creds=credentials(get_container(request)),
+        clock=ctx.clock,
         actor=f"api_key:{ctx.principal.api_key_id}",
         slug=partner.slug,
         customer_id=body.customer_id,
@@ -132,7 +133,5 @@ async def approve(request_id: str, body: Approve, ctx: Write, request: Request) 
     responses=problems(401, 404, 409),
 )
 async def dismiss(request_id: str, ctx: Write, request: Request) -> Response:
-    dismissed = await access.dismiss(
-        request_id, ctx.uow, creds=credentials(get_container(request)), actor=f"api_key:{ctx.principal.api_key_id}"
-    )
+    dismissed = await access.dismiss(request_id, ctx.uow, actor=f"api_key:{ctx.principal.api_key_id}", clock=ctx.clock)
     return await ctx.respond(200, AccessRequestOut.of(dismissed))

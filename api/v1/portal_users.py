@@ -74,6 +74,7 @@ async def invite(customer_id: str, body: PortalInvite, ctx: Write, request: Requ
         customer_id,
         ctx.uow,
         creds=credentials(get_container(request)),
+        clock=ctx.clock,
         actor=f"api_key:{ctx.principal.api_key_id}",
         slug=partner.slug,
         permissions=permissions_of(body.permissions),
@@ -137,6 +138,7 @@ async def impersonate(customer_id: str, ctx: Write, request: Request) -> Respons
         customer_id,
         ctx.uow,
         creds=credentials(get_container(request)),
+        clock=ctx.clock,
         actor=f"api_key:{ctx.principal.api_key_id}",
         slug=partner.slug,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.clock import Clock
 from domain.customers.use_cases import CreateCustomer, create_customer
 from domain.errors import Conflict, NotFound, PermissionDenied
 from domain.events import AccessRequestApproved, AccessRequestCreated
@@ -30,7 +31,7 @@ async def file_request(
     info: BusinessInfo,
     uow: PortalUnitOfWork,
     *,
-    creds: Credentials,
+    clock: Clock,
     suggested_customer_id: str | None = None,
 ) -> AccessRequest:
     """Business information once: a second request while one is pending answers the pending one."""
@@ -46,7 +47,7 @@ async def file_request(
         contact_name=info.contact_name,
         phone=info.phone,
         address=info.address,
-        created_at=creds.clock.now(),
+        created_at=clock.now(),
         suggested_customer_id=suggested_customer_id,
     )
     await uow.access_requests.add(request)
@@ -85,11 +86,11 @@ async def grant(
     source: MembershipSource,
     uow: PortalUnitOfWork,
     *,
-    creds: Credentials,
+    clock: Clock,
     name: str | None = None,
 ) -> tuple[PortalUser, Membership]:
     """The portal user for this email (created if new) with access to the customer (kept if already there)."""
-    now = creds.clock.now()
+    now = clock.now()
     user = await uow.portal_users.by_email(email)
     if user is None:
         user = PortalUser(partner_id=uow.partner_id, email=email, name=name, created_at=now, updated_at=now)
@@ -113,6 +114,7 @@ async def approve(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    clock: Clock,
     actor: str,
     slug: str,
     customer_id: str | None = None,
@@ -123,10 +125,10 @@ async def approve(
         customer = await uow.customers.get(customer_id)
         customer.ensure_active()
     elif new_customer is not None:
-        customer = await create_customer(new_customer, uow, clock=creds.clock)
+        customer = await create_customer(new_customer, uow, clock=clock)
     else:
         raise NotFound("customer", "")
-    request.move_to(AccessRequestStatus.APPROVED, at=creds.clock.now(), by=actor)
+    request.move_to(AccessRequestStatus.APPROVED, at=clock.now(), by=actor)
     request.customer_id = customer.id
     await uow.access_requests.save(request)
     user, _ = await grant(
@@ -135,11 +137,16 @@ async def approve(
         ALL_PERMISSIONS,
         MembershipSource.APPROVED,
         uow,
-        creds=creds,
+        clock=clock,
         name=request.contact_name,
     )
     token = await issue_link(
-        uow, creds=creds, purpose=LinkPurpose.SIGN_IN, created_by=actor, user_id=user.id, customer_id=customer.id
+        uow,
+        clock=clock,
+        purpose=LinkPurpose.SIGN_IN,
+        created_by=actor,
+        user_id=user.id,
+        customer_id=customer.id,
     )
     await uow.emails.queue(
         Email(
@@ -156,9 +163,9 @@ async def approve(
     return request
 
 
-async def dismiss(request_id: str, uow: PortalUnitOfWork, *, creds: Credentials, actor: str) -> AccessRequest:
+async def dismiss(request_id: str, uow: PortalUnitOfWork, *, clock: Clock, actor: str) -> AccessRequest:
     request = await uow.access_requests.get(request_id, lock=True)
-    request.move_to(AccessRequestStatus.DISMISSED, at=creds.clock.now(), by=actor)
+    request.move_to(AccessRequestStatus.DISMISSED, at=clock.now(), by=actor)
     await uow.access_requests.save(request)
     await uow.audit(actor=actor, action="access_request.dismissed", subject=request.id)
     return request
@@ -170,6 +177,7 @@ async def invite(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    clock: Clock,
     actor: str,
     slug: str,
     permissions: frozenset[Permission] = ALL_PERMISSIONS,
@@ -182,11 +190,16 @@ async def invite(
     if team and not (await uow.portal_settings.get()).team_invites:
         raise PermissionDenied("Inviting colleagues is turned off for this portal.", code="team_invites_disabled")
     user, _ = await grant(
-        email, customer.id, permissions, MembershipSource.TEAM if team else MembershipSource.INVITED, uow, creds=creds
+        email,
+        customer.id,
+        permissions,
+        MembershipSource.TEAM if team else MembershipSource.INVITED,
+        uow,
+        clock=clock,
     )
     purpose = LinkPurpose.TEAM_INVITE if team else LinkPurpose.ACTIVATION
     token = await issue_link(
-        uow, creds=creds, purpose=purpose, created_by=actor, user_id=user.id, customer_id=customer.id
+        uow, clock=clock, purpose=purpose, created_by=actor, user_id=user.id, customer_id=customer.id
     )
     context: dict[str, object] = {
         "activation_url": link_url(creds, slug, "activate", token),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from domain.clock import Clock
 from domain.errors import Conflict, NotAuthenticated
 from domain.portal.accounts import rotate
 from domain.portal.ports import Credentials, PortalUnitOfWork
@@ -26,7 +27,9 @@ def new_recovery_codes() -> list[str]:
     return [f"{c[:5]}-{c[5:]}" for c in raw]
 
 
-async def begin(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials, issuer: str) -> Enrolment:
+async def begin(
+    session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock, issuer: str
+) -> Enrolment:
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
     if user.totp_enabled:
@@ -34,13 +37,13 @@ async def begin(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credent
     secret = creds.totp.new_secret()
     user.totp_secret = creds.box.seal(secret)
     user.totp_last_step = None
-    user.updated_at = creds.clock.now()
+    user.updated_at = clock.now()
     await uow.portal_users.save(user)
     return Enrolment(secret, creds.totp.provisioning_uri(secret, account=user.email, issuer=issuer))
 
 
 async def confirm(
-    session: PortalSession, code: str, uow: PortalUnitOfWork, *, creds: Credentials
+    session: PortalSession, code: str, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock
 ) -> tuple[Opened, list[str]]:
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
@@ -49,35 +52,35 @@ async def confirm(
     if user.totp_secret is None:
         raise Conflict("Start the set-up first.", code="mfa_not_started")
     user.totp_enabled = True  # provisionally, so the code is checked like any sign-in code
-    if not verify_second_factor(user, code, creds=creds):
+    if not verify_second_factor(user, code, creds=creds, clock=clock):
         raise NotAuthenticated(
             "That code is not right. Check the time on your device and try again.", code="invalid_mfa_code"
         )
     codes = new_recovery_codes()
     user.recovery_codes = [hash_recovery_code(c) for c in codes]
-    now = creds.clock.now()
+    now = clock.now()
     user.updated_at = now
     await uow.portal_users.save(user)
     await uow.portal_sessions.revoke_for_user(user.id, at=now, keep=session.id)
-    return await rotate(session, uow, creds=creds), codes
+    return await rotate(session, uow), codes
 
 
-async def regenerate_recovery_codes(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials) -> list[str]:
+async def regenerate_recovery_codes(session: PortalSession, uow: PortalUnitOfWork, *, clock: Clock) -> list[str]:
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
     if not user.totp_enabled:
         raise Conflict("Two-step sign-in is off.", code="mfa_disabled")
     codes = new_recovery_codes()
     user.recovery_codes = [hash_recovery_code(c) for c in codes]
-    user.updated_at = creds.clock.now()
+    user.updated_at = clock.now()
     await uow.portal_users.save(user)
     return codes
 
 
-async def disable(session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials) -> Opened:
+async def disable(session: PortalSession, uow: PortalUnitOfWork, *, clock: Clock) -> Opened:
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
-    now = creds.clock.now()
+    now = clock.now()
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
@@ -85,4 +88,4 @@ async def disable(session: PortalSession, uow: PortalUnitOfWork, *, creds: Crede
     user.updated_at = now
     await uow.portal_users.save(user)
     await uow.portal_sessions.revoke_for_user(user.id, at=now, keep=session.id)
-    return await rotate(session, uow, creds=creds)
+    return await rotate(session, uow)

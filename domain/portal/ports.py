@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from domain.clock import Clock
 from domain.pagination import Page, PageRequest
 from domain.pay_links.model import PayLink
 from domain.portal.access_requests import AccessRequest, AccessRequestStatus
@@ -114,5 +113,4 @@ class Credentials:
     totp: Totp
     box: SecretBox
     code_key: bytes  # keys the one-time-code hashes
-    clock: Clock
     base_url: str  # where links in emails point

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from domain.clock import Clock
 from domain.constant_time import same_secret
 from domain.errors import NotAuthenticated, TooManyAttempts
 from domain.mail import Email, Template
@@ -50,13 +51,14 @@ async def send_code(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    clock: Clock,
     purpose: CodePurpose = CodePurpose.SIGN_IN,
     to: str | None = None,
     subject: str | None = None,
 ) -> None:
     """Email a fresh code (voiding the previous one). At most 5 per hour per address and purpose, known or not: a
     person who spent their sign-in codes can still confirm an action with a step-up code, and the reverse."""
-    now = creds.clock.now()
+    now = clock.now()
     address = normalize_email(email)
     if await uow.one_time_codes.sent_since(address, purpose, now - timedelta(hours=1)) >= SENDS_PER_HOUR_PER_EMAIL:
         raise TooManyAttempts(
@@ -90,12 +92,13 @@ async def check_code(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    clock: Clock,
     checkpoint: Checkpoint,
     purpose: CodePurpose,
     subject: str | None = None,
 ) -> None:
     """Spend an attempt on the current code; raises (after making the attempt durable) when it does not match."""
-    now = creds.clock.now()
+    now = clock.now()
     address = normalize_email(email)
     current = await uow.one_time_codes.current(address, purpose)
     candidate = hash_code(creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=code.strip())
@@ -109,7 +112,7 @@ async def check_code(
         raise NotAuthenticated(WRONG_CODE, code="invalid_code")
 
 
-async def sync_contact_memberships(user: PortalUser, uow: PortalUnitOfWork, *, creds: Credentials) -> list[Membership]:
+async def sync_contact_memberships(user: PortalUser, uow: PortalUnitOfWork, *, clock: Clock) -> list[Membership]:
     """Every customer that lists this email is one the user may reach, with every permission (contacts are the
     customer's own people); memberships granted otherwise are kept as they are."""
     memberships = await uow.portal_users.memberships(user.id)
@@ -122,21 +125,21 @@ async def sync_contact_memberships(user: PortalUser, uow: PortalUnitOfWork, *, c
                 customer_id=customer_id,
                 permissions=ALL_PERMISSIONS,
                 source=MembershipSource.CONTACT,
-                created_at=creds.clock.now(),
+                created_at=clock.now(),
             )
             await uow.portal_users.add_membership(membership)
             memberships.append(membership)
     return memberships
 
 
-async def find_or_create_user(address: str, uow: PortalUnitOfWork, *, creds: Credentials) -> PortalUser | None:
+async def find_or_create_user(address: str, uow: PortalUnitOfWork, *, clock: Clock) -> PortalUser | None:
     """The portal user for a verified address: existing, or created now if some customer lists the email."""
     user = await uow.portal_users.by_email(address)
     if user is not None:
         return user
     if not await uow.portal_users.customers_with_email(address):
         return None
-    now = creds.clock.now()
+    now = clock.now()
     user = PortalUser(partner_id=uow.partner_id, email=address, created_at=now, updated_at=now)
     await uow.portal_users.add(user)
     return user
@@ -145,7 +148,7 @@ async def find_or_create_user(address: str, uow: PortalUnitOfWork, *, creds: Cre
 async def open_session(
     uow: PortalUnitOfWork,
     *,
-    creds: Credentials,
+    clock: Clock,
     email: str,
     user: PortalUser | None,
     factor: Factor,
@@ -155,12 +158,12 @@ async def open_session(
     customer_id: str | None = None,
 ) -> Opened:
     """A new session (never an old one reused, so a planted cookie cannot be promoted by signing in)."""
-    now = creds.clock.now()
+    now = clock.now()
     state = SessionState.NO_ACCESS
     if impersonator is not None:  # the partner's view of one customer: no portal user, read-only
         state = SessionState.ACTIVE
     elif user is not None:
-        memberships = await sync_contact_memberships(user, uow, creds=creds)
+        memberships = await sync_contact_memberships(user, uow, clock=clock)
         if memberships:
             state = SessionState.MFA_PENDING if user.totp_enabled else SessionState.ACTIVE
             reachable = {m.customer_id for m in memberships}
@@ -189,15 +192,16 @@ async def sign_in_with_code(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    clock: Clock,
     checkpoint: Checkpoint,
     ip: str | None,
     user_agent: str | None,
 ) -> Opened:
     address = normalize_email(email)
-    await check_code(address, code, uow, creds=creds, checkpoint=checkpoint, purpose=CodePurpose.SIGN_IN)
-    user = await find_or_create_user(address, uow, creds=creds)
+    await check_code(address, code, uow, creds=creds, clock=clock, checkpoint=checkpoint, purpose=CodePurpose.SIGN_IN)
+    user = await find_or_create_user(address, uow, clock=clock)
     return await open_session(
-        uow, creds=creds, email=address, user=user, factor=Factor.CODE, ip=ip, user_agent=user_agent
+        uow, clock=clock, email=address, user=user, factor=Factor.CODE, ip=ip, user_agent=user_agent
     )
 
 
@@ -207,11 +211,12 @@ async def sign_in_with_password(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    clock: Clock,
     checkpoint: Checkpoint,
     ip: str | None,
     user_agent: str | None,
 ) -> Opened:
-    now = creds.clock.now()
+    now = clock.now()
     address = normalize_email(email)
     found = await uow.portal_users.by_email(address)
     if found is None or found.password_hash is None:
@@ -231,7 +236,7 @@ async def sign_in_with_password(
     user.record_success(now)
     await uow.portal_users.save(user)
     return await open_session(
-        uow, creds=creds, email=address, user=user, factor=Factor.PASSWORD, ip=ip, user_agent=user_agent
+        uow, clock=clock, email=address, user=user, factor=Factor.PASSWORD, ip=ip, user_agent=user_agent
     )
 
 
@@ -256,18 +261,19 @@ async def complete_mfa(
     uow: PortalUnitOfWork,
     *,
     creds: Credentials,
+    clock: Clock,
     checkpoint: Checkpoint,
     recovery: bool = False,
 ) -> None:
     """The second step after a code, link or password: a TOTP code or a recovery code. Five wrong tries end the
     session (the person starts again), and count towards the account lock."""
-    now = creds.clock.now()
+    now = clock.now()
     if session.state is not SessionState.MFA_PENDING or session.user_id is None:
         raise NotAuthenticated("There is no sign-in waiting for a second factor.", code="mfa_not_pending")
     user = await uow.portal_users.lock(session.user_id)
     if user.locked(now):
         raise _locked(user, now)
-    if verify_second_factor(user, code, creds=creds, recovery=recovery):
+    if verify_second_factor(user, code, creds=creds, clock=clock, recovery=recovery):
         user.record_success(now)
         await uow.portal_users.save(user)
         session.state = SessionState.ACTIVE
@@ -284,7 +290,9 @@ async def complete_mfa(
     raise NotAuthenticated("That code is not right.", code="invalid_mfa_code")
 
 
-def verify_second_factor(user: PortalUser, code: str, *, creds: Credentials, recovery: bool = False) -> bool:
+def verify_second_factor(
+    user: PortalUser, code: str, *, creds: Credentials, clock: Clock, recovery: bool = False
+) -> bool:
     """TOTP (a time step is accepted once) or a single-use recovery code; updates the user when it matches."""
     if recovery:
         digest = hash_recovery_code(code)
@@ -294,30 +302,28 @@ def verify_second_factor(user: PortalUser, code: str, *, creds: Credentials, rec
         return False
     if not user.totp_enabled or user.totp_secret is None:
         return False
-    step = creds.totp.matching_step(creds.box.open(user.totp_secret), code.strip(), at=creds.clock.now())
+    step = creds.totp.matching_step(creds.box.open(user.totp_secret), code.strip(), at=clock.now())
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
     user.totp_last_step = step
     return True
 
 
-async def find_link(
-    token: str, purposes: frozenset[LinkPurpose], uow: PortalUnitOfWork, *, creds: Credentials
-) -> PortalLink:
+async def find_link(token: str, purposes: frozenset[LinkPurpose], uow: PortalUnitOfWork, *, clock: Clock) -> PortalLink:
     """A usable link for one of these purposes; any unknown, used, revoked or expired token reads the same."""
     link = await uow.portal_links.by_hash(hash_token(token))
-    if link is None or link.purpose not in purposes or not link.usable(creds.clock.now()):
+    if link is None or link.purpose not in purposes or not link.usable(clock.now()):
         raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
     return link
 
 
-async def spend_link(link: PortalLink, uow: PortalUnitOfWork, *, creds: Credentials) -> None:
-    link.used_at = creds.clock.now()
+async def spend_link(link: PortalLink, uow: PortalUnitOfWork, *, clock: Clock) -> None:
+    link.used_at = clock.now()
     await uow.portal_links.save(link)
 
 
-async def redeem_link(token: str, purpose: LinkPurpose, uow: PortalUnitOfWork, *, creds: Credentials) -> PortalLink:
+async def redeem_link(token: str, purpose: LinkPurpose, uow: PortalUnitOfWork, *, clock: Clock) -> PortalLink:
     """Use a single-use link once."""
-    link = await find_link(token, frozenset({purpose}), uow, creds=creds)
-    await spend_link(link, uow, creds=creds)
+    link = await find_link(token, frozenset({purpose}), uow, clock=clock)
+    await spend_link(link, uow, clock=clock)
     return link
