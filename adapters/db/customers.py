@@ -46,8 +46,9 @@ def _fill(row: CustomerRow, c: Customer) -> None:
 
 
 class SqlCustomers(Statements):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, customer: Customer) -> None:
         row = CustomerRow(id=customer.id, partner_id=customer.partner_id, created_at=customer.created_at)
@@ -56,7 +57,9 @@ class SqlCustomers(Statements):
         await self.session.flush()
 
     async def _row(self, customer_id: str) -> CustomerRow:
-        row = await self.session.scalar(select(CustomerRow).where(CustomerRow.id == customer_id))
+        row = await self.session.scalar(
+            select(CustomerRow).where(CustomerRow.partner_id == self.partner_id, CustomerRow.id == customer_id)
+        )
         if row is None:
             raise NotFound("customer", customer_id)
         return row
@@ -68,7 +71,7 @@ class SqlCustomers(Statements):
         _fill(await self._row(customer.id), customer)
 
     async def list(self, query: CustomerQuery, page: PageRequest) -> Page[Customer]:
-        stmt = select(CustomerRow)
+        stmt = select(CustomerRow).where(CustomerRow.partner_id == self.partner_id)
         if query.archived is not None:
             stmt = stmt.where(CustomerRow.archived.is_(query.archived))
         if query.email is not None:

@@ -42,10 +42,14 @@ async def add_row(session: AsyncSession, model: type[Base], entity: Any) -> None
     await session.flush()
 
 
-async def save_row(session: AsyncSession, model: Any, entity: Any) -> None:
+async def save_row(session: AsyncSession, model: Any, entity: Any, *, partner_id: str) -> None:
+    """Write an entity's fields over its row, which must be this partner's (the caller's scope)."""
     changed = values(entity)
     ident = changed.pop("id")
     changed.pop("partner_id", None)
     await session.execute(
-        update(model).where(model.id == ident).values(**changed).execution_options(synchronize_session=False)
+        update(model)
+        .where(model.partner_id == partner_id, model.id == ident)
+        .values(**changed)
+        .execution_options(synchronize_session=False)
     )

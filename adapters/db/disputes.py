@@ -34,8 +34,9 @@ def _to_domain(row: DisputeRow) -> Dispute:
 
 
 class SqlDisputes:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, dispute: Dispute) -> None:
         await self.session.execute(
@@ -59,7 +60,9 @@ class SqlDisputes:
         )
 
     async def get(self, dispute_id: str) -> Dispute:
-        row = await self.session.scalar(select(DisputeRow).where(DisputeRow.id == dispute_id))
+        row = await self.session.scalar(
+            select(DisputeRow).where(DisputeRow.partner_id == self.partner_id, DisputeRow.id == dispute_id)
+        )
         if row is None:
             raise NotFound("dispute", dispute_id)
         return _to_domain(row)
@@ -67,7 +70,7 @@ class SqlDisputes:
     async def save(self, dispute: Dispute) -> None:
         await self.session.execute(
             update(DisputeRow)
-            .where(DisputeRow.id == dispute.id)
+            .where(DisputeRow.partner_id == self.partner_id, DisputeRow.id == dispute.id)
             .values(
                 status=dispute.status.value,
                 evidence=dispute.evidence,
@@ -81,12 +84,14 @@ class SqlDisputes:
 
     async def by_processor_id(self, processor_dispute_id: str) -> Dispute | None:
         row = await self.session.scalar(
-            select(DisputeRow).where(DisputeRow.processor_dispute_id == processor_dispute_id)
+            select(DisputeRow).where(
+                DisputeRow.partner_id == self.partner_id, DisputeRow.processor_dispute_id == processor_dispute_id
+            )
         )
         return None if row is None else _to_domain(row)
 
     async def list(self, query: DisputeQuery, page: PageRequest) -> Page[Dispute]:
-        stmt = select(DisputeRow)
+        stmt = select(DisputeRow).where(DisputeRow.partner_id == self.partner_id)
         if query.payment_id is not None:
             stmt = stmt.where(DisputeRow.payment_id == query.payment_id)
         if query.status is not None:

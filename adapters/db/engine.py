@@ -57,7 +57,10 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
 
 class TenantSession(Session):
-    """A session whose `info["partner_id"]` scopes every ORM read, update and delete of tenant rows."""
+    """A session whose `info["partner_id"]` scopes every ORM read, update and delete of tenant rows.
+
+    The second guard of decision 0005: every tenant repository names its partner in each statement itself; this
+    hook adds the same predicate to ORM statements, so one that forgets is still scoped."""
 
 
 @event.listens_for(TenantSession, "do_orm_execute")

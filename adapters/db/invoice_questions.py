@@ -31,8 +31,9 @@ def _to_domain(row: InvoiceQuestionRow) -> InvoiceQuestion:
 
 
 class SqlInvoiceQuestions:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, question: InvoiceQuestion) -> None:
         await self.session.execute(
@@ -50,7 +51,9 @@ class SqlInvoiceQuestions:
         )
 
     async def get(self, ident: str, *, lock: bool = False) -> InvoiceQuestion:
-        stmt = select(InvoiceQuestionRow).where(InvoiceQuestionRow.id == ident)
+        stmt = select(InvoiceQuestionRow).where(
+            InvoiceQuestionRow.partner_id == self.partner_id, InvoiceQuestionRow.id == ident
+        )
         if lock:
             stmt = stmt.with_for_update()
         row = await self.session.scalar(stmt)
@@ -61,7 +64,7 @@ class SqlInvoiceQuestions:
     async def save(self, question: InvoiceQuestion) -> None:
         await self.session.execute(
             update(InvoiceQuestionRow)
-            .where(InvoiceQuestionRow.id == question.id)
+            .where(InvoiceQuestionRow.partner_id == self.partner_id, InvoiceQuestionRow.id == question.id)
             .values(status=question.status.value, resolution=question.resolution, resolved_at=question.resolved_at)
             .execution_options(synchronize_session=False)
         )
@@ -69,7 +72,7 @@ class SqlInvoiceQuestions:
     async def for_invoice(self, invoice_id: str) -> builtins.list[InvoiceQuestion]:
         rows = await self.session.scalars(
             select(InvoiceQuestionRow)
-            .where(InvoiceQuestionRow.invoice_id == invoice_id)
+            .where(InvoiceQuestionRow.partner_id == self.partner_id, InvoiceQuestionRow.invoice_id == invoice_id)
             .order_by(InvoiceQuestionRow.id.desc())
             .limit(100)
         )
@@ -80,6 +83,7 @@ class SqlInvoiceQuestions:
             return set()
         rows = await self.session.scalars(
             select(InvoiceQuestionRow.invoice_id).where(
+                InvoiceQuestionRow.partner_id == self.partner_id,
                 InvoiceQuestionRow.invoice_id.in_(list(invoice_ids)),
                 InvoiceQuestionRow.status == QuestionStatus.OPEN.value,
             )
@@ -89,7 +93,7 @@ class SqlInvoiceQuestions:
     async def list(
         self, page: PageRequest, *, status: QuestionStatus | None = None, invoice_id: str | None = None
     ) -> Page[InvoiceQuestion]:
-        stmt = select(InvoiceQuestionRow)
+        stmt = select(InvoiceQuestionRow).where(InvoiceQuestionRow.partner_id == self.partner_id)
         if status is not None:
             stmt = stmt.where(InvoiceQuestionRow.status == status.value)
         if invoice_id is not None:

@@ -89,7 +89,7 @@ class SqlLedger(Statements):
             return []
         line_rows = await self.session.scalars(
             select(JournalLineRow)
-            .where(JournalLineRow.entry_id.in_([r.id for r in rows]))
+            .where(JournalLineRow.partner_id == self.partner_id, JournalLineRow.entry_id.in_([r.id for r in rows]))
             .order_by(JournalLineRow.entry_id, JournalLineRow.position)
         )
         lines: dict[str, list[JournalLine]] = defaultdict(list)
@@ -112,7 +112,11 @@ class SqlLedger(Statements):
     async def entry_for_payment(self, payment_id: str, reason: Reason) -> JournalEntry:
         row = await self.session.scalar(
             select(JournalEntryRow)
-            .where(JournalEntryRow.payment_id == payment_id, JournalEntryRow.reason == reason.value)
+            .where(
+                JournalEntryRow.partner_id == self.partner_id,
+                JournalEntryRow.payment_id == payment_id,
+                JournalEntryRow.reason == reason.value,
+            )
             .order_by(JournalEntryRow.id)
             .limit(1)
         )
@@ -121,7 +125,7 @@ class SqlLedger(Statements):
         return (await self._entries([row]))[0]
 
     async def list(self, query: EntryQuery, page: PageRequest) -> Page[JournalEntry]:
-        stmt = select(JournalEntryRow)
+        stmt = select(JournalEntryRow).where(JournalEntryRow.partner_id == self.partner_id)
         if query.invoice_id is not None:
             stmt = stmt.where(
                 JournalEntryRow.id.in_(

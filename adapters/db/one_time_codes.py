@@ -19,14 +19,16 @@ def _code(row: OneTimeCodeRow) -> OneTimeCode:
 
 
 class SqlOneTimeCodes:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def replace(self, code: OneTimeCode) -> None:
         """Store a new code, voiding any earlier one for the same email, purpose and subject."""
         await self.session.execute(
             update(OneTimeCodeRow)
             .where(
+                OneTimeCodeRow.partner_id == self.partner_id,
                 OneTimeCodeRow.email == code.email,
                 OneTimeCodeRow.purpose == code.purpose.value,
                 OneTimeCodeRow.used_at.is_(None),
@@ -40,6 +42,7 @@ class SqlOneTimeCodes:
     async def sent_since(self, email: str, purpose: CodePurpose, since: datetime) -> int:
         count = await self.session.scalar(
             select(func.count()).where(
+                OneTimeCodeRow.partner_id == self.partner_id,
                 OneTimeCodeRow.email == email,
                 OneTimeCodeRow.purpose == purpose.value,
                 OneTimeCodeRow.created_at >= since,
@@ -51,6 +54,7 @@ class SqlOneTimeCodes:
         stmt = (
             select(OneTimeCodeRow)
             .where(
+                OneTimeCodeRow.partner_id == self.partner_id,
                 OneTimeCodeRow.email == email,
                 OneTimeCodeRow.purpose == purpose.value,
                 OneTimeCodeRow.used_at.is_(None),
@@ -63,4 +67,4 @@ class SqlOneTimeCodes:
         return None if row is None else _code(row)
 
     async def save(self, code: OneTimeCode) -> None:
-        await save_row(self.session, OneTimeCodeRow, code)
+        await save_row(self.session, OneTimeCodeRow, code, partner_id=self.partner_id)

@@ -13,21 +13,28 @@ from domain.pay_links.model import PayLink
 
 
 class SqlPayLinks:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, link: PayLink) -> None:
         await add_row(self.session, PayLinkRow, link)
 
     async def save(self, link: PayLink) -> None:
-        await save_row(self.session, PayLinkRow, link)
+        await save_row(self.session, PayLinkRow, link, partner_id=self.partner_id)
 
     async def find(self, link_id: str) -> PayLink | None:
-        row = await self.session.scalar(select(PayLinkRow).where(PayLinkRow.id == link_id))
+        row = await self.session.scalar(
+            select(PayLinkRow).where(PayLinkRow.partner_id == self.partner_id, PayLinkRow.id == link_id)
+        )
         return None if row is None else build(PayLink, row)
 
     async def active_for(self, invoice_id: str) -> PayLink | None:
         row = await self.session.scalar(
-            select(PayLinkRow).where(PayLinkRow.invoice_id == invoice_id, PayLinkRow.revoked_at.is_(None))
+            select(PayLinkRow).where(
+                PayLinkRow.partner_id == self.partner_id,
+                PayLinkRow.invoice_id == invoice_id,
+                PayLinkRow.revoked_at.is_(None),
+            )
         )
         return None if row is None else build(PayLink, row)

@@ -38,8 +38,9 @@ def _to_domain(row: PaymentMethodRow) -> PaymentMethod:
 
 
 class SqlPaymentMethods:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, method: PaymentMethod) -> None:
         self.session.add(
@@ -69,7 +70,11 @@ class SqlPaymentMethods:
         await self.session.flush()
 
     async def get(self, method_id: str) -> PaymentMethod:
-        row = await self.session.scalar(select(PaymentMethodRow).where(PaymentMethodRow.id == method_id))
+        row = await self.session.scalar(
+            select(PaymentMethodRow).where(
+                PaymentMethodRow.partner_id == self.partner_id, PaymentMethodRow.id == method_id
+            )
+        )
         if row is None:
             raise NotFound("payment method", method_id)
         return _to_domain(row)
@@ -77,7 +82,7 @@ class SqlPaymentMethods:
     async def save(self, method: PaymentMethod) -> None:
         await self.session.execute(
             update(PaymentMethodRow)
-            .where(PaymentMethodRow.id == method.id)
+            .where(PaymentMethodRow.partner_id == self.partner_id, PaymentMethodRow.id == method.id)
             .values(
                 is_default=method.is_default,
                 autopay_blocked_reason=method.autopay_blocked_reason,
@@ -90,7 +95,11 @@ class SqlPaymentMethods:
     async def for_customer(self, customer_id: str) -> list[PaymentMethod]:
         rows = await self.session.scalars(
             select(PaymentMethodRow)
-            .where(PaymentMethodRow.customer_id == customer_id, PaymentMethodRow.detached_at.is_(None))
+            .where(
+                PaymentMethodRow.partner_id == self.partner_id,
+                PaymentMethodRow.customer_id == customer_id,
+                PaymentMethodRow.detached_at.is_(None),
+            )
             .order_by(PaymentMethodRow.id.desc())
         )
         return [_to_domain(r) for r in rows]
@@ -98,7 +107,11 @@ class SqlPaymentMethods:
     async def clear_default(self, customer_id: str) -> None:
         await self.session.execute(
             update(PaymentMethodRow)
-            .where(PaymentMethodRow.customer_id == customer_id, PaymentMethodRow.is_default.is_(True))
+            .where(
+                PaymentMethodRow.partner_id == self.partner_id,
+                PaymentMethodRow.customer_id == customer_id,
+                PaymentMethodRow.is_default.is_(True),
+            )
             .values(is_default=False)
             .execution_options(synchronize_session=False)
         )

@@ -18,7 +18,9 @@ from domain.ports import PaymentQuery
 
 _ALLOCATIONS_BY_PAYMENT_IDS = (
     select(AllocationRow)
-    .where(AllocationRow.payment_id.in_(bindparam("ids", expanding=True)))
+    .where(
+        AllocationRow.partner_id == bindparam("partner"), AllocationRow.payment_id.in_(bindparam("ids", expanding=True))
+    )
     .order_by(AllocationRow.payment_id, AllocationRow.position)
 )
 
@@ -75,7 +77,9 @@ class SqlPayments(Statements):
     async def _with_allocations(self, rows: list[PaymentRow]) -> list[Payment]:
         if not rows:
             return []
-        alloc_rows = await self.session.scalars(_ALLOCATIONS_BY_PAYMENT_IDS, {"ids": [r.id for r in rows]})
+        alloc_rows = await self.session.scalars(
+            _ALLOCATIONS_BY_PAYMENT_IDS, {"partner": self.partner_id, "ids": [r.id for r in rows]}
+        )
         by_payment: dict[str, list[Allocation]] = defaultdict(list)
         for a in alloc_rows:
             by_payment[a.payment_id].append(Allocation(a.invoice_id, a.amount))
@@ -110,7 +114,7 @@ class SqlPayments(Statements):
         ]
 
     async def _one(self, payment_id: str, *, lock: bool) -> Payment:
-        stmt = select(PaymentRow).where(PaymentRow.id == payment_id)
+        stmt = select(PaymentRow).where(PaymentRow.partner_id == self.partner_id, PaymentRow.id == payment_id)
         if lock:
             stmt = stmt.with_for_update()
         row = await self.session.scalar(stmt)
@@ -127,7 +131,7 @@ class SqlPayments(Statements):
     async def save(self, payment: Payment) -> None:
         await self.session.execute(
             update(PaymentRow)
-            .where(PaymentRow.id == payment.id)
+            .where(PaymentRow.partner_id == self.partner_id, PaymentRow.id == payment.id)
             .values(
                 status=payment.status.value,
                 processor_payment_id=payment.processor_payment_id,
@@ -144,13 +148,15 @@ class SqlPayments(Statements):
     async def by_processor_id(self, processor: str, processor_payment_id: str) -> Payment | None:
         row = await self.session.scalar(
             select(PaymentRow).where(
-                PaymentRow.processor == processor, PaymentRow.processor_payment_id == processor_payment_id
+                PaymentRow.partner_id == self.partner_id,
+                PaymentRow.processor == processor,
+                PaymentRow.processor_payment_id == processor_payment_id,
             )
         )
         return None if row is None else (await self._with_allocations([row]))[0]
 
     async def list(self, query: PaymentQuery, page: PageRequest) -> Page[Payment]:
-        stmt = select(PaymentRow)
+        stmt = select(PaymentRow).where(PaymentRow.partner_id == self.partner_id)
         if query.customer_id is not None:
             stmt = stmt.where(PaymentRow.customer_id == query.customer_id)
         if query.transaction_id is not None:

@@ -27,19 +27,23 @@ _WITH_PENDING = (
 
 
 class SqlPortalInvoices:
-    def __init__(self, session: AsyncSession, invoices: SqlInvoices) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str, invoices: SqlInvoices) -> None:
         self.session = session
+        self.partner_id = partner_id
         self.invoices = invoices
 
     async def list(self, query: PortalInvoiceQuery) -> Page[Invoice]:
-        stmt = select(InvoiceRow.id).where(InvoiceRow.customer_id == query.customer_id)
+        stmt = select(InvoiceRow.id).where(
+            InvoiceRow.partner_id == self.partner_id, InvoiceRow.customer_id == query.customer_id
+        )
         f = query.filter
         if f is InvoiceFilter.OPEN:
             stmt = stmt.where(InvoiceRow.status.in_(_PAYABLE))
         elif f is InvoiceFilter.OVERDUE:
             stmt = stmt.where(InvoiceRow.status.in_(_PAYABLE), InvoiceRow.due_date < query.today)
         elif f is InvoiceFilter.PENDING:
-            stmt = stmt.where(InvoiceRow.status.in_(_SHOWN_BY_DEFAULT), InvoiceRow.id.in_(_WITH_PENDING))
+            with_pending = _WITH_PENDING.where(JournalLineRow.partner_id == self.partner_id)
+            stmt = stmt.where(InvoiceRow.status.in_(_SHOWN_BY_DEFAULT), InvoiceRow.id.in_(with_pending))
         elif f is InvoiceFilter.PAID:
             stmt = stmt.where(InvoiceRow.status == InvoiceStatus.PAID.value)
         else:

@@ -19,18 +19,21 @@ def _link(row: PortalLinkRow) -> PortalLink:
 
 
 class SqlPortalLinks:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, link: PortalLink) -> None:
         await add_row(self.session, PortalLinkRow, link)
 
     async def save(self, link: PortalLink) -> None:
-        await save_row(self.session, PortalLinkRow, link)
+        await save_row(self.session, PortalLinkRow, link, partner_id=self.partner_id)
 
     async def by_hash(self, token_hash: str) -> PortalLink | None:
         row = await self.session.scalar(
-            select(PortalLinkRow).where(PortalLinkRow.token_hash == token_hash).with_for_update()
+            select(PortalLinkRow)
+            .where(PortalLinkRow.partner_id == self.partner_id, PortalLinkRow.token_hash == token_hash)
+            .with_for_update()
         )
         return None if row is None else _link(row)
 
@@ -38,6 +41,7 @@ class SqlPortalLinks:
         await self.session.execute(
             update(PortalLinkRow)
             .where(
+                PortalLinkRow.partner_id == self.partner_id,
                 PortalLinkRow.user_id == user_id,
                 PortalLinkRow.purpose == purpose.value,
                 PortalLinkRow.used_at.is_(None),

@@ -27,7 +27,7 @@ class SqlPortalSessions:
         await add_row(self.session, PortalSessionRow, portal_session)
 
     async def save(self, portal_session: PortalSession) -> None:
-        await save_row(self.session, PortalSessionRow, portal_session)
+        await save_row(self.session, PortalSessionRow, portal_session, partner_id=portal_session.partner_id)
 
     async def by_token_hash(self, token_hash: str) -> PortalSession | None:
         row = await self.session.scalar(select(PortalSessionRow).where(PortalSessionRow.token_hash == token_hash))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.dataclass_rows import add_row, build, save_row
@@ -32,17 +32,20 @@ def _membership(row: PortalMembershipRow) -> Membership:
 
 
 class SqlPortalUsers(Statements):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, user: PortalUser) -> None:
         await add_row(self.session, PortalUserRow, user)
 
     async def save(self, user: PortalUser) -> None:
-        await save_row(self.session, PortalUserRow, user)
+        await save_row(self.session, PortalUserRow, user, partner_id=self.partner_id)
 
     async def find(self, user_id: str) -> PortalUser | None:
-        row = await self.session.scalar(select(PortalUserRow).where(PortalUserRow.id == user_id))
+        row = await self.session.scalar(
+            select(PortalUserRow).where(PortalUserRow.partner_id == self.partner_id, PortalUserRow.id == user_id)
+        )
         return None if row is None else _user(row)
 
     async def get(self, user_id: str) -> PortalUser:
@@ -52,17 +55,23 @@ class SqlPortalUsers(Statements):
         return user
 
     async def lock(self, user_id: str) -> PortalUser:
-        row = await self.session.scalar(select(PortalUserRow).where(PortalUserRow.id == user_id).with_for_update())
+        row = await self.session.scalar(
+            select(PortalUserRow)
+            .where(PortalUserRow.partner_id == self.partner_id, PortalUserRow.id == user_id)
+            .with_for_update()
+        )
         if row is None:
             raise NotFound("portal user", user_id)
         return _user(row)
 
     async def by_email(self, email: str) -> PortalUser | None:
-        row = await self.session.scalar(select(PortalUserRow).where(PortalUserRow.email == email))
+        row = await self.session.scalar(
+            select(PortalUserRow).where(PortalUserRow.partner_id == self.partner_id, PortalUserRow.email == email)
+        )
         return None if row is None else _user(row)
 
     async def list(self, page: PageRequest, *, customer_id: str | None = None) -> Page[PortalUser]:
-        stmt = select(PortalUserRow)
+        stmt = select(PortalUserRow).where(PortalUserRow.partner_id == self.partner_id)
         if customer_id is not None:
             stmt = stmt.where(
                 PortalUserRow.id.in_(
@@ -78,24 +87,29 @@ class SqlPortalUsers(Statements):
         await add_row(self.session, PortalMembershipRow, membership)
 
     async def save_membership(self, membership: Membership) -> None:
-        await save_row(self.session, PortalMembershipRow, membership)
+        await save_row(self.session, PortalMembershipRow, membership, partner_id=self.partner_id)
 
     async def remove_membership(self, membership: Membership) -> None:
-        row = await self.session.get(PortalMembershipRow, membership.id)
-        if row is not None:
-            await self.session.delete(row)
-            await self.session.flush()
+        await self.session.execute(
+            delete(PortalMembershipRow).where(
+                PortalMembershipRow.partner_id == self.partner_id, PortalMembershipRow.id == membership.id
+            )
+        )
 
     async def memberships(self, user_id: str) -> builtins.list[Membership]:
         rows = await self.session.scalars(
-            select(PortalMembershipRow).where(PortalMembershipRow.user_id == user_id).order_by(PortalMembershipRow.id)
+            select(PortalMembershipRow)
+            .where(PortalMembershipRow.partner_id == self.partner_id, PortalMembershipRow.user_id == user_id)
+            .order_by(PortalMembershipRow.id)
         )
         return [_membership(r) for r in rows]
 
     async def membership(self, user_id: str, customer_id: str) -> Membership | None:
         row = await self.session.scalar(
             select(PortalMembershipRow).where(
-                PortalMembershipRow.user_id == user_id, PortalMembershipRow.customer_id == customer_id
+                PortalMembershipRow.partner_id == self.partner_id,
+                PortalMembershipRow.user_id == user_id,
+                PortalMembershipRow.customer_id == customer_id,
             )
         )
         return None if row is None else _membership(row)
@@ -104,7 +118,7 @@ class SqlPortalUsers(Statements):
         rows = await self.session.execute(
             select(PortalUserRow, PortalMembershipRow)
             .join(PortalMembershipRow, PortalMembershipRow.user_id == PortalUserRow.id)
-            .where(PortalMembershipRow.customer_id == customer_id)
+            .where(PortalMembershipRow.partner_id == self.partner_id, PortalMembershipRow.customer_id == customer_id)
             .order_by(PortalUserRow.email)
         )
         return [(_user(u), _membership(m)) for u, m in rows.all()]
@@ -116,6 +130,7 @@ class SqlPortalUsers(Statements):
         found = await self.session.scalars(
             select(PortalSessionRow.user_id)
             .where(
+                PortalSessionRow.partner_id == self.partner_id,
                 PortalSessionRow.user_id.in_(list(user_ids)),
                 PortalSessionRow.state == SessionState.ACTIVE.value,
                 PortalSessionRow.impersonator.is_(None),
@@ -133,6 +148,6 @@ class SqlPortalUsers(Statements):
                 "SELECT id FROM customers WHERE partner_id = :partner AND NOT archived "
                 f"AND (lower(email) = :email OR {in_contacts}) ORDER BY id"
             ),
-            {"partner": self.session.info["partner_id"], "email": email},
+            {"partner": self.partner_id, "email": email},
         )
         return [r[0] for r in rows]

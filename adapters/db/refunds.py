@@ -28,8 +28,9 @@ def _to_domain(row: RefundRow) -> Refund:
 
 
 class SqlRefunds:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, refund: Refund) -> None:
         await self.session.execute(
@@ -53,7 +54,7 @@ class SqlRefunds:
     async def save(self, refund: Refund) -> None:
         await self.session.execute(
             update(RefundRow)
-            .where(RefundRow.id == refund.id)
+            .where(RefundRow.partner_id == self.partner_id, RefundRow.id == refund.id)
             .values(
                 status=refund.status.value,
                 processor_refund_id=refund.processor_refund_id,
@@ -65,12 +66,16 @@ class SqlRefunds:
 
     async def for_payment(self, payment_id: str) -> list[Refund]:
         rows = await self.session.scalars(
-            select(RefundRow).where(RefundRow.payment_id == payment_id).order_by(RefundRow.id)
+            select(RefundRow)
+            .where(RefundRow.partner_id == self.partner_id, RefundRow.payment_id == payment_id)
+            .order_by(RefundRow.id)
         )
         return [_to_domain(r) for r in rows]
 
     async def get(self, refund_id: str) -> Refund:
-        row = await self.session.scalar(select(RefundRow).where(RefundRow.id == refund_id))
+        row = await self.session.scalar(
+            select(RefundRow).where(RefundRow.partner_id == self.partner_id, RefundRow.id == refund_id)
+        )
         if row is None:
             raise NotFound("refund", refund_id)
         return _to_domain(row)

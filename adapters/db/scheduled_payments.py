@@ -36,8 +36,9 @@ def _to_domain(row: ScheduledPaymentRow) -> ScheduledPayment:
 
 
 class SqlScheduledPayments:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
+        self.partner_id = partner_id
 
     async def add(self, scheduled: ScheduledPayment) -> None:
         await self.session.execute(
@@ -58,7 +59,9 @@ class SqlScheduledPayments:
         )
 
     async def get(self, ident: str, *, lock: bool = False) -> ScheduledPayment:
-        stmt = select(ScheduledPaymentRow).where(ScheduledPaymentRow.id == ident)
+        stmt = select(ScheduledPaymentRow).where(
+            ScheduledPaymentRow.partner_id == self.partner_id, ScheduledPaymentRow.id == ident
+        )
         if lock:
             stmt = stmt.with_for_update()
         row = await self.session.scalar(stmt)
@@ -69,7 +72,7 @@ class SqlScheduledPayments:
     async def save(self, scheduled: ScheduledPayment) -> None:
         await self.session.execute(
             update(ScheduledPaymentRow)
-            .where(ScheduledPaymentRow.id == scheduled.id)
+            .where(ScheduledPaymentRow.partner_id == self.partner_id, ScheduledPaymentRow.id == scheduled.id)
             .values(
                 status=scheduled.status.value,
                 payment_id=scheduled.payment_id,
@@ -84,7 +87,7 @@ class SqlScheduledPayments:
     async def list(
         self, page: PageRequest, *, customer_id: str | None = None, status: ScheduledStatus | None = None
     ) -> Page[ScheduledPayment]:
-        stmt = select(ScheduledPaymentRow)
+        stmt = select(ScheduledPaymentRow).where(ScheduledPaymentRow.partner_id == self.partner_id)
         if customer_id is not None:
             stmt = stmt.where(ScheduledPaymentRow.customer_id == customer_id)
         if status is not None:
@@ -96,6 +99,7 @@ class SqlScheduledPayments:
         rows = await self.session.scalars(
             select(ScheduledPaymentRow)
             .where(
+                ScheduledPaymentRow.partner_id == self.partner_id,
                 ScheduledPaymentRow.customer_id == customer_id,
                 ScheduledPaymentRow.status == ScheduledStatus.SCHEDULED.value,
             )

@@ -90,26 +90,26 @@ class SqlUnitOfWork:
 
     def scope_to(self, partner_id: str) -> SqlUnitOfWork:
         self._partner_id = partner_id
-        self.session.info["partner_id"] = partner_id
+        self.session.info["partner_id"] = partner_id  # the ORM hook's second guard (adapters/db/engine.py)
         built = self._repositories
         self.sequences = SqlPartnerSequences(self.session, partner_id)
-        self.customers = built.customers(self.session)
+        self.customers = built.customers(self.session, partner_id)
         self.invoices = built.invoices(self.session, partner_id)
         self.payments = built.payments(self.session, partner_id)
         self.ledger = built.ledger(self.session, partner_id)
-        self.payment_methods = SqlPaymentMethods(self.session)
-        self.refunds = SqlRefunds(self.session)
-        self.disputes = SqlDisputes(self.session)
+        self.payment_methods = SqlPaymentMethods(self.session, partner_id)
+        self.refunds = SqlRefunds(self.session, partner_id)
+        self.disputes = SqlDisputes(self.session, partner_id)
         self.payment_settings = built.payment_settings(self.session, partner_id, self.clock)
         self.portal_settings = built.portal_settings(self.session, partner_id, self.clock)
-        self.portal_users = built.portal_users(self.session)
-        self.one_time_codes = SqlOneTimeCodes(self.session)
-        self.portal_links = SqlPortalLinks(self.session)
-        self.access_requests = SqlAccessRequests(self.session)
-        self.pay_links = SqlPayLinks(self.session)
-        self.portal_invoices = SqlPortalInvoices(self.session, self.invoices)
-        self.scheduled_payments = SqlScheduledPayments(self.session)
-        self.invoice_questions = SqlInvoiceQuestions(self.session)
+        self.portal_users = built.portal_users(self.session, partner_id)
+        self.one_time_codes = SqlOneTimeCodes(self.session, partner_id)
+        self.portal_links = SqlPortalLinks(self.session, partner_id)
+        self.access_requests = SqlAccessRequests(self.session, partner_id)
+        self.pay_links = SqlPayLinks(self.session, partner_id)
+        self.portal_invoices = SqlPortalInvoices(self.session, partner_id, self.invoices)
+        self.scheduled_payments = SqlScheduledPayments(self.session, partner_id)
+        self.invoice_questions = SqlInvoiceQuestions(self.session, partner_id)
         return self
 
     @property
