@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from domain.pay_links.model import PayLink
-from domain.portal.links import LinkPurpose, PortalLink
+from domain.portal.links import LinkPurpose, PortalLink, hash_token
 from domain.portal.sessions import PortalSession, SessionState
 from domain.portal.settings import PortalSettings
 from domain.portal.users import PortalUser
@@ -34,7 +34,7 @@ async def test_a_custom_domain_names_its_partner(store: Store) -> None:
 
 
 async def test_portal_and_pay_links_name_their_partner(store: Store) -> None:
-    token_hash = unique("hash")
+    token_hash = hash_token(unique("token"))
     async with store.open() as uow:
         buyer = customer(store.partner_id)
         await uow.customers.add(buyer)
@@ -47,7 +47,7 @@ async def test_portal_and_pay_links_name_their_partner(store: Store) -> None:
         await uow.commit()
     async with store.open() as uow:
         assert await uow.partners.id_for_portal_link(token_hash) == store.partner_id
-        assert await uow.partners.id_for_portal_link(unique("hash")) is None
+        assert await uow.partners.id_for_portal_link(hash_token(unique("token"))) is None
         assert await uow.partners.id_for_pay_link(pay_link.id) == store.partner_id
         assert await uow.partners.id_for_pay_link("pl_missing") is None
 
@@ -58,7 +58,13 @@ async def test_who_ever_signed_in_counts_only_their_own_active_sessions(store: S
 
     def session(user: PortalUser, state: SessionState, impersonator: str | None = None) -> PortalSession:
         return PortalSession(
-            store.partner_id, user.email, state, unique("tok"), AT, user_id=user.id, impersonator=impersonator
+            store.partner_id,
+            user.email,
+            state,
+            hash_token(unique("token")),
+            AT,
+            user_id=user.id,
+            impersonator=impersonator,
         )
 
     async with store.open() as uow:
