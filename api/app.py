@@ -38,6 +38,7 @@ from api.v1 import (
     payments,
     portal_settings,
     portal_users,
+    refunds,
     sandbox_clock,
     scheduled_payments,
 )
@@ -187,6 +188,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         customers,
         invoices,
         payments,
+        refunds,
         payment_methods,
         disputes,
         payment_settings,

@@ -20,7 +20,7 @@ from api.portal.partners import Branding, branding_of
 from api.portal.payment_methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
 from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Flag, Name, RequestModel, ShortText
-from api.v1.payments import AllocationOut, PaymentOut
+from api.v1.schemas.payments import AllocationOut, PaymentOut
 from domain.constant_time import same_secret
 from domain.errors import InvalidRequest, NotFound, PermissionDenied
 from domain.invoices.model import Invoice
@@ -274,7 +274,7 @@ async def pay(
     payment = await charges.pay_invoices(
         cmd, uow, processors=processors_of(request), clock=uow.clock, checkpoint=ctx.checkpoint
     )
-    return await ctx.respond_payment(payment, PaymentOut.of(payment))
+    return await ctx.respond_payment(payment, PaymentOut.model_validate(payment))
 
 
 @router.post(

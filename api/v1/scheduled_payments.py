@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
-from api.v1.payments import AllocationOut
+from api.v1.schemas.payments import AllocationOut
 from domain.scheduled_payments import use_cases as scheduled_payments
 from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
 

@@ -1,0 +1,1 @@
+"""Request and response models of /v1 resources, with their OpenAPI examples, apart from the routes."""
