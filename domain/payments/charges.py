@@ -1,9 +1,10 @@
-"""Charging a saved card or bank account for one or more invoices: quote, start, submit, retry.
+"""Charging a saved card or bank account for one or more invoices: `quote_payment`, and `pay_invoices` (or
+`retry_payment`), the whole two-phase payment every route and job runs.
 
-Exactly once: `start_payment` stores the payment and reserves its allocations (receivable → pending) and the
-checkpoint makes them durable; only then is the processor called, with a key derived from the payment id. Whatever
-happens next (an answer, a timeout, a crash), `apply_charge_state` or the recovery job converges on the processor's
-state, and the processor's idempotency makes a repeated call return the first charge.
+Exactly once: `start_payment` stores the payment and reserves its allocations (receivable → pending), and
+`submit_payment` makes them durable through the checkpoint before the processor is called, with a key derived from
+the payment id. Whatever happens next (an answer, a timeout, a crash), `apply_charge_state` or the recovery job
+converges on the processor's state, and the processor's idempotency makes a repeated call return the first charge.
 """
 
 from __future__ import annotations
