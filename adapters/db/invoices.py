@@ -54,10 +54,10 @@ def _invoices(records: Iterable[Record]) -> list[Invoice]:
 # Each reads the invoices an inner query chooses (and locks, when it says so) with their lines, in one statement;
 # lines never change, so reading them under the lock is free.
 _OURS = InvoiceRow.partner_id == bindparam("partner")
-# Every invoice column, named as in the table (the attribute of `metadata` is `metadata_`).
-_HEAD = select(*(getattr(InvoiceRow, a.key).label(a.columns[0].name) for a in inspect(InvoiceRow).column_attrs)).where(
-    _OURS
-)
+# Every invoice column but the total (the lines give it), named as in the table (`metadata` is `metadata_`).
+_HEAD = select(
+    *(getattr(InvoiceRow, a.key).label(a.columns[0].name) for a in inspect(InvoiceRow).column_attrs if a.key != "total")
+).where(_OURS)
 
 
 def _with_lines(chosen: Select[Any], *, newest_first: bool = False) -> Select[Any]:

@@ -9,7 +9,7 @@ keeps each one it sees.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -32,7 +32,7 @@ class _Slot(NamedTuple):
     at: int | None
 
 
-_prepared: dict[tuple[Any, ...], tuple[Executable, str, tuple[Any, ...]]] = {}
+_prepared: dict[tuple[Any, ...], tuple[Executable, str, Callable[[Params], list[Any]]]] = {}
 
 
 def prepared(stmt: Executable, params: Params) -> tuple[str, list[Any]]:
@@ -49,9 +49,17 @@ def prepared(stmt: Executable, params: Params) -> tuple[str, list[Any]]:
         compiled = stmt.compile(dialect=_DIALECT)  # type: ignore[attr-defined]
         assert isinstance(compiled, SQLCompiler)
         state = compiled.construct_expanded_state(slots)  # expands each IN list to one $n per element
-        found = _prepared[key] = (stmt, state.statement, state.positional_parameters)
-    _, sql, order = found
-    return sql, [_value(a, params) if type(a) is _Slot else a for a in order]  # the rest: constants in the statement
+        found = _prepared[key] = (stmt, state.statement, _arguments(state.positional_parameters))
+    _, sql, arguments = found
+    return sql, arguments(params)
+
+
+def _arguments(order: Sequence[Any]) -> Callable[[Params], list[Any]]:
+    """What puts a call's values in the statement's order: each a slot, or a constant the statement holds."""
+    if all(type(a) is _Slot and a.at is None for a in order):  # the usual case: one value per name
+        names = [a.name for a in order]
+        return lambda params: [params[name] for name in names]
+    return lambda params: [_value(a, params) if type(a) is _Slot else a for a in order]
 
 
 def _value(slot: _Slot, params: Params) -> Any:
