@@ -43,6 +43,7 @@ from api.v1 import (
     scheduled_payments,
 )
 from api.v1 import pay_links as invoice_pay_links
+from domain.errors import ErrorCode
 from workers.queue import ArqQueue, InProcessQueue, run_cron
 
 MAX_BODY_BYTES = 1_000_000
@@ -69,7 +70,9 @@ class RequestGuard:
             return
         raw_url = unquote(scope.get("path", "")) + unquote(scope.get("query_string", b"").decode("latin-1"))
         if "\x00" in raw_url:
-            await errors.problem(400, "invalid_characters", "The URL contains a NUL character.")(scope, receive, send)
+            await errors.problem(400, ErrorCode.INVALID_CHARACTERS, "The URL contains a NUL character.")(
+                scope, receive, send
+            )
             return
         chunks: list[bytes] = []
         size = 0
@@ -82,7 +85,7 @@ class RequestGuard:
             size += len(chunks[-1])
             if size > self.max_bytes:
                 response = errors.problem(
-                    413, "payload_too_large", f"Request bodies are limited to {self.max_bytes} bytes."
+                    413, ErrorCode.PAYLOAD_TOO_LARGE, f"Request bodies are limited to {self.max_bytes} bytes."
                 )
                 await response(scope, receive, send)
                 return
@@ -175,7 +178,9 @@ def create_app(container: Container | None = None) -> FastAPI:
 
     @app.exception_handler(RateLimited)
     async def _limited(_: Request, exc: RateLimited) -> Response:
-        return errors.problem(429, "rate_limited", exc.detail, headers={"Retry-After": retry_after(exc.wait_seconds)})
+        return errors.problem(
+            429, ErrorCode.RATE_LIMITED, exc.detail, headers={"Retry-After": retry_after(exc.wait_seconds)}
+        )
 
     @app.exception_handler(Replay)
     async def _replay(_: Request, exc: Replay) -> Response:

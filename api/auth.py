@@ -9,6 +9,7 @@ from adapters.db.unit_of_work import SqlUnitOfWork
 from api.errors import AuthError
 from api.rate_limit import TokenBuckets
 from domain.api_keys.model import hash_secret, looks_valid
+from domain.errors import ErrorCode
 
 # last_used_at is refreshed at most this often, so reads do not all become writes.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -54,14 +55,14 @@ async def _check(uow: SqlUnitOfWork, authorization: str | None) -> Principal:
     scheme, _, secret = authorization.partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret:
-        raise AuthError("Use the Bearer scheme: `Authorization: Bearer rk_test_…`.", code="invalid_api_key")
+        raise AuthError("Use the Bearer scheme: `Authorization: Bearer rk_test_…`.", code=ErrorCode.INVALID_API_KEY)
     if not looks_valid(secret):
-        raise AuthError("That is not a valid Remit API key.", code="invalid_api_key")
+        raise AuthError("That is not a valid Remit API key.", code=ErrorCode.INVALID_API_KEY)
     key = await uow.api_keys.by_hash(hash_secret(secret))
     if key is None:
-        raise AuthError("That is not a valid Remit API key.", code="invalid_api_key")
+        raise AuthError("That is not a valid Remit API key.", code=ErrorCode.INVALID_API_KEY)
     if not key.active:
-        raise AuthError("This API key has been revoked.", code="api_key_revoked")
+        raise AuthError("This API key has been revoked.", code=ErrorCode.API_KEY_REVOKED)
     now = uow.clock.now()
     if key.last_used_at is None or now - key.last_used_at > TOUCH_INTERVAL:
         await uow.api_keys.touch(key.id, now)

@@ -17,6 +17,7 @@ from starlette.routing import Match
 from domain.errors import (
     Conflict,
     DomainError,
+    ErrorCode,
     InvalidRequest,
     NotAuthenticated,
     NotFound,
@@ -45,7 +46,7 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
 class FieldError(BaseModel):
     field: str = Field(description="Where the problem is, e.g. `allocations[0].amount`.")
     message: str
-    code: str
+    code: str = Field(description="What is wrong with it: a validation type such as `missing`, or an error code.")
 
 
 class Problem(BaseModel):
@@ -67,13 +68,13 @@ class Problem(BaseModel):
     type: str
     title: str
     status: int
-    code: str
+    code: ErrorCode = Field(description="Stable: branch on it. The catalogue is this enum.")
     detail: str
     errors: list[FieldError] | None = None
 
 
 class AuthError(Exception):
-    def __init__(self, detail: str, code: str = "authentication_required") -> None:
+    def __init__(self, detail: str, code: ErrorCode = ErrorCode.AUTHENTICATION_REQUIRED) -> None:
         super().__init__(detail)
         self.detail = detail
         self.code = code
@@ -166,7 +167,7 @@ def install(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.error("domain invariant failed: %s", exc)
-            return problem(500, "internal_error", "Something went wrong on our side; nothing was changed.")
+            return problem(500, ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was changed.")
         errors = None
         if isinstance(exc, InvalidRequest) and exc.field:
             errors = [{"field": exc.field, "message": exc.detail, "code": exc.code}]
@@ -183,7 +184,7 @@ def install(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         raw = exc.errors()
         if any(e.get("type") == "json_invalid" or _raw_body_error(e) for e in raw):
-            return problem(400, "malformed_json", "The request body must be a JSON object.")
+            return problem(400, ErrorCode.MALFORMED_JSON, "The request body must be a JSON object.")
         errors = [
             {
                 "field": _field_name(tuple(e.get("loc", ()))),
@@ -192,7 +193,7 @@ def install(app: FastAPI) -> None:
             }
             for e in raw
         ]
-        return problem(422, "validation_error", "The request has invalid or missing fields.", errors=errors)
+        return problem(422, ErrorCode.VALIDATION_ERROR, "The request has invalid or missing fields.", errors=errors)
 
     @app.exception_handler(DBAPIError)
     async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
@@ -200,7 +201,7 @@ def install(app: FastAPI) -> None:
             log.warning("database connection lost; answered 503: %s", exc.orig)
             return problem(
                 503,
-                "database_unavailable",
+                ErrorCode.DATABASE_UNAVAILABLE,
                 "The database could not be reached; nothing was changed. Retry in a moment with the same "
                 "Idempotency-Key.",
                 headers={"Retry-After": "1"},
@@ -208,23 +209,28 @@ def install(app: FastAPI) -> None:
         if _sqlstate(exc) in RETRYABLE_SQLSTATES:
             return problem(
                 409,
-                "resource_busy",
+                ErrorCode.RESOURCE_BUSY,
                 "Another request is changing the same records; retry in a moment.",
                 headers={"Retry-After": "1"},
             )
         log.exception("database error", exc_info=exc)
-        return problem(500, "internal_error", "Something went wrong on our side; nothing was changed.")
+        return problem(500, ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was changed.")
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
         log.warning("integrity error answered as 409: %s", exc.orig)
-        return problem(409, "conflict", "The request conflicts with existing data; nothing was changed.")
+        return problem(409, ErrorCode.CONFLICT, "The request conflicts with existing data; nothing was changed.")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI raises a bare 400 only when it cannot parse the body at all (bad UTF-8, absurd nesting).
-        codes = {400: "malformed_json", 404: "route_not_found", 405: "method_not_allowed", 413: "payload_too_large"}
-        code = codes.get(exc.status_code, "http_error")
+        codes = {
+            400: ErrorCode.MALFORMED_JSON,
+            404: ErrorCode.ROUTE_NOT_FOUND,
+            405: ErrorCode.METHOD_NOT_ALLOWED,
+            413: ErrorCode.PAYLOAD_TOO_LARGE,
+        }
+        code = codes.get(exc.status_code, ErrorCode.HTTP_ERROR)
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             headers = {"Allow": ", ".join(_allowed_methods(request))}
@@ -233,7 +239,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return problem(500, "internal_error", "Something went wrong on our side; nothing was changed.")
+        return problem(500, ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was changed.")
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from adapters.db.unit_of_work import SqlUnitOfWork
 from api.auth import Principal
-from domain.errors import Conflict
+from domain.errors import Conflict, ErrorCode
 
 REPLAY_HEADER = "Idempotent-Replayed"
 # Visible ASCII, inner spaces allowed: what a UUID, a hash or "invoice-42-attempt-1" needs, and nothing ambiguous.
@@ -65,7 +65,9 @@ async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, reque
     if stored is None:
         return Claim(row_id)
     if stored.request_hash != fingerprint:
-        raise Conflict("This idempotency key was already used with a different request.", code="idempotency_key_reused")
+        raise Conflict(
+            "This idempotency key was already used with a different request.", code=ErrorCode.IDEMPOTENCY_KEY_REUSED
+        )
     if stored.status is None or stored.body is None:
         now = uow.clock.now()
         abandoned = stored.created_at is not None and now - stored.created_at > ABANDONED_AFTER
@@ -73,7 +75,7 @@ async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, reque
             return Claim(stored.row_id, resume=stored.resource_id)
         raise Conflict(
             "A request with this idempotency key is still in progress.",
-            code="idempotency_key_in_use",
+            code=ErrorCode.IDEMPOTENCY_KEY_IN_USE,
             resource_id=stored.resource_id,
         )
     raise Replay(stored.status, stored.body)

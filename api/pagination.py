@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, Field
 
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 from domain.ids import looks_like_id
 from domain.pagination import Page, PageRequest
 
@@ -43,7 +43,7 @@ def decode_cursor(cursor: str | None) -> str | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
     if not raw.startswith("v1:") or not looks_like_id(raw[3:]):
-        raise InvalidRequest("The cursor is not one this API issued.", code="invalid_cursor", field="cursor")
+        raise InvalidRequest("The cursor is not one this API issued.", code=ErrorCode.INVALID_CURSOR, field="cursor")
     return raw[3:]
 
 

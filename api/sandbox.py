@@ -12,6 +12,7 @@ from api.errors import problem, problems
 from api.rate_limit import TokenBuckets
 from api.trusted_proxies import client_ip
 from api.v1.fields import RequestModel
+from domain.errors import ErrorCode
 
 router = APIRouter(prefix="/sandbox/v1", tags=["sandbox"])
 
@@ -210,5 +211,5 @@ async def create_token(request: Request, body: Annotated[TokenCreate, Body()]) -
         raise RateLimited(wait, "Too many sandbox token requests from this address.")
     processor = getattr(request.app.state.container, "processors", {}).get("sandbox")
     if processor is None:
-        return problem(404, "sandbox_not_enabled", "The sandbox processor is not enabled on this server.")
+        return problem(404, ErrorCode.SANDBOX_NOT_ENABLED, "The sandbox processor is not enabled on this server.")
     return await processor.tokenize(body.model_dump())

@@ -3,7 +3,7 @@ largest amount it takes, and how an amount is shown to people."""
 
 from __future__ import annotations
 
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 
 # ISO 4217 code -> number of minor-unit digits. Only currencies Remit can settle are listed.
 CURRENCIES: dict[str, int] = {
@@ -28,7 +28,7 @@ def normalize_currency(code: str) -> str:
     if upper not in CURRENCIES:
         raise InvalidRequest(
             f"Unknown or unsupported currency '{code}'. Supported: {', '.join(sorted(CURRENCIES))}.",
-            code="unknown_currency",
+            code=ErrorCode.UNKNOWN_CURRENCY,
             field="currency",
         )
     return upper

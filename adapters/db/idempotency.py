@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.statements import Statements
 from adapters.db.tables import IdempotencyKeyRow
-from domain.errors import Conflict
+from domain.errors import Conflict, ErrorCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ class SqlIdempotency(Statements):
             )
         )
         if row is None:  # purged between our insert and select; treat as in use rather than guess
-            raise Conflict("Idempotency key is being recycled; retry.", code="idempotency_key_in_use")
+            raise Conflict("Idempotency key is being recycled; retry.", code=ErrorCode.IDEMPOTENCY_KEY_IN_USE)
         return None, StoredResponse(
             row.request_hash, row.response_status, row.response_body, row.resource_id, row.id, row.created_at
         )

@@ -20,7 +20,7 @@ from api.deps import UoW, get_container
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN
 from api.trusted_proxies import client_ip as client_ip  # the portal routes read it from here
 from domain.constant_time import same_secret
-from domain.errors import NotAuthenticated, NotFound, PermissionDenied
+from domain.errors import ErrorCode, NotAuthenticated, NotFound, PermissionDenied
 from domain.partners.model import Partner
 from domain.portal.links import hash_token
 from domain.portal.ports import Credentials
@@ -140,7 +140,7 @@ class PortalContext(SessionContext):
             raise PermissionDenied(
                 f"Your access to this account does not include '{permission.value}'. Ask a colleague who manages "
                 "the team to grant it.",
-                code="missing_permission",
+                code=ErrorCode.MISSING_PERMISSION,
                 permission=permission.value,
             )
 
@@ -149,7 +149,7 @@ class PortalContext(SessionContext):
         if not self.session.elevated(self.uow.clock.now()):
             raise PermissionDenied(
                 "Confirm it is you first: enter your password, an authenticator code, or a code we email you.",
-                code="step_up_required",
+                code=ErrorCode.STEP_UP_REQUIRED,
             )
 
 
@@ -157,11 +157,11 @@ async def _session(request: Request, uow: UoW) -> SessionContext:
     container = get_container(request)
     token = request.cookies.get(cookie_name(request))
     if not token or len(token) > 200:
-        raise NotAuthenticated("Sign in to continue.", code="not_signed_in")
+        raise NotAuthenticated("Sign in to continue.", code=ErrorCode.NOT_SIGNED_IN)
     session = await uow.portal_sessions.by_token_hash(hash_token(token))
     now = uow.clock.now()
     if session is None or not session.alive(now):
-        raise NotAuthenticated("Your session has ended. Sign in again.", code="session_expired")
+        raise NotAuthenticated("Your session has ended. Sign in again.", code=ErrorCode.SESSION_EXPIRED)
     uow.scope_to(session.partner_id)
     assert session.last_seen_at is not None
     if now - session.last_seen_at >= TOUCH_INTERVAL:
@@ -187,7 +187,9 @@ def check_origin(request: Request, container: Container) -> None:
     """A browser names the page that sent a state change; only our own pages may."""
     origin = request.headers.get("origin")
     if origin is not None and origin not in allowed_origins(request, container):
-        raise PermissionDenied("This request came from a page that is not allowed to send it.", code="bad_origin")
+        raise PermissionDenied(
+            "This request came from a page that is not allowed to send it.", code=ErrorCode.BAD_ORIGIN
+        )
 
 
 def check_csrf(ctx: SessionContext, header_token: str | None) -> None:
@@ -195,7 +197,7 @@ def check_csrf(ctx: SessionContext, header_token: str | None) -> None:
     expected = csrf_token_for(ctx.container, ctx.token)
     if header_token is None or not same_secret(header_token, expected):
         raise PermissionDenied(
-            "Send the csrf_token from GET /portal/v1/me in the X-CSRF-Token header.", code="csrf_failed"
+            "Send the csrf_token from GET /portal/v1/me in the X-CSRF-Token header.", code=ErrorCode.CSRF_FAILED
         )
 
 
@@ -246,13 +248,13 @@ async def _signed_in(ctx: Annotated[SessionContext, Depends(_session, scope="fun
     if s.state is not SessionState.ACTIVE or s.user_id is None or s.customer_id is None:
         if s.state is SessionState.MFA_PENDING:
             raise NotAuthenticated(
-                "Enter the code from your authenticator app to finish signing in.", code="mfa_required"
+                "Enter the code from your authenticator app to finish signing in.", code=ErrorCode.MFA_REQUIRED
             )
-        raise PermissionDenied("Your email is verified but has no access yet.", code="no_access")
+        raise PermissionDenied("Your email is verified but has no access yet.", code=ErrorCode.NO_ACCESS)
     user = await ctx.uow.portal_users.get(s.user_id)
     membership = await ctx.uow.portal_users.membership(user.id, s.customer_id)
     if membership is None:  # removed from the team while signed in
-        raise PermissionDenied("You no longer have access to this account.", code="no_access")
+        raise PermissionDenied("You no longer have access to this account.", code=ErrorCode.NO_ACCESS)
     return PortalContext(
         uow=ctx.uow,
         session=s,
@@ -272,7 +274,7 @@ async def _signed_in_writing(
         await ctx.uow.commit()  # the refused attempt stays in the audit log
         raise PermissionDenied(
             "This is a read-only view of the portal opened by the partner; nothing can be changed from it.",
-            code="impersonation_read_only",
+            code=ErrorCode.IMPERSONATION_READ_ONLY,
         )
     return ctx
 
@@ -311,7 +313,7 @@ async def scope_by_link(uow: SqlUnitOfWork, token: str) -> None:
     """Links carry no partner in their URL: the stored link names it."""
     partner_id = await uow.partners.id_for_portal_link(hash_token(token))
     if partner_id is None:
-        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
+        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code=ErrorCode.INVALID_LINK)
     uow.scope_to(partner_id)
 
 

@@ -17,7 +17,7 @@ from api.deps import json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf
 from api.portal.deps import Portal, PortalContext
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 from domain.ids import looks_like_id
 from domain.invoices.model import Invoice, InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
@@ -85,7 +85,7 @@ def _decode(cursor: str | None, sort: InvoiceSort) -> After | None:
     if cursor is None:
         return None
     bad = InvalidRequest(
-        "The cursor is not one this API issued for this sort order.", code="invalid_cursor", field="cursor"
+        "The cursor is not one this API issued for this sort order.", code=ErrorCode.INVALID_CURSOR, field="cursor"
     )
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))

@@ -22,7 +22,7 @@ from api.portal.deps import (
 )
 from api.portal.schemas import AccessRequestView, AccountView
 from api.v1.fields import Email, Name, RequestModel, ShortText
-from domain.errors import Conflict
+from domain.errors import Conflict, ErrorCode
 from domain.portal import access, accounts, mfa
 from domain.portal.sessions import PortalSession, SessionState
 from domain.portal.sign_in import Opened
@@ -385,7 +385,7 @@ class AccessRequestIn(RequestModel):
 )
 async def request_access(body: AccessRequestIn, ctx: AnySessionWriting) -> AccessRequestView:
     if ctx.session.state is not SessionState.NO_ACCESS:
-        raise Conflict("You already have access; there is nothing to request.", code="already_has_access")
+        raise Conflict("You already have access; there is nothing to request.", code=ErrorCode.ALREADY_HAS_ACCESS)
     filed = await access.file_request(
         ctx.session,
         access.BusinessInfo(body.company_name, body.contact_name, body.phone, body.address),

@@ -22,7 +22,7 @@ from api.portal.schemas import AccessRequestView
 from api.v1.fields import Amount, Email, Flag, Name, RequestModel, ShortText
 from api.v1.schemas.payments import AllocationOut, PaymentOut
 from domain.constant_time import same_secret
-from domain.errors import InvalidRequest, NotFound, PermissionDenied
+from domain.errors import ErrorCode, InvalidRequest, NotFound, PermissionDenied
 from domain.invoices.model import Invoice
 from domain.pay_links import use_cases as pay_links
 from domain.pay_links.model import PayLink, link_id_from
@@ -174,7 +174,7 @@ def _method_from_ref(request: Request, link: PayLink, ref: str) -> str:
 
 def _guest_allowed(branding_guest_checkout: bool) -> None:
     if not branding_guest_checkout:
-        raise PermissionDenied("Sign in to pay this invoice.", code="sign_in_required")
+        raise PermissionDenied("Sign in to pay this invoice.", code=ErrorCode.SIGN_IN_REQUIRED)
 
 
 async def _command(invoice: Invoice, uow: SqlUnitOfWork, amount: int | None, method_id: str) -> charges.PayInvoices:
@@ -258,7 +258,8 @@ async def pay(
     check_origin(request, get_container(request))
     if idempotency_key is None:
         raise InvalidRequest(
-            "Send an Idempotency-Key header (a UUID made when the pay screen opens).", code="idempotency_key_required"
+            "Send an Idempotency-Key header (a UUID made when the pay screen opens).",
+            code=ErrorCode.IDEMPOTENCY_KEY_REQUIRED,
         )
     link, invoice = await _open(token, uow, request)
     _guest_allowed((await uow.portal_settings.get()).guest_checkout)

@@ -13,7 +13,7 @@ from api.deps import json_response, processors_of
 from api.errors import problems
 from api.portal.deps import Portal, PortalContext, PortalWriting, client_ip
 from api.v1.fields import Flag, RequestModel, ResourceId
-from domain.errors import Conflict, InvalidRequest, NotFound
+from domain.errors import Conflict, ErrorCode, InvalidRequest, NotFound
 from domain.payment_methods import use_cases
 from domain.payment_methods.model import MANDATE_TEXTS, PaymentMethod, mandate_text
 from domain.payments.labels import method_label
@@ -143,7 +143,7 @@ async def attach_token(
         if not accept_mandate:  # refused before the single-use token is spent, so a corrected retry works
             raise InvalidRequest(
                 "Accept the debit authorization to pay from a bank account (accept_mandate: true).",
-                code="mandate_required",
+                code=ErrorCode.MANDATE_REQUIRED,
                 field="accept_mandate",
             )
     method = await use_cases.attach_method(
@@ -238,7 +238,7 @@ async def detach(payment_method_id: ResourceId, ctx: PortalWriting) -> Response:
     if any(s.payment_method_id == method.id for s in waiting):
         raise Conflict(
             "A scheduled payment will use this method; cancel it first or schedule it with another method.",
-            code="method_scheduled",
+            code=ErrorCode.METHOD_SCHEDULED,
         )
     name = await _partner_name(ctx)
     method = await use_cases.detach_method(

@@ -19,7 +19,7 @@ from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, Portal, Po
 from api.portal.invoices import attachment
 from api.portal.payment_methods import ShownMandateLanguage, attach_token
 from api.v1.fields import Amount, Currency, Email, EmailOut, Flag, RequestModel, ResourceId
-from domain.errors import InvalidRequest, NotFound
+from domain.errors import ErrorCode, InvalidRequest, NotFound
 from domain.payment_methods.model import PaymentMethod
 from domain.payments import charges
 from domain.payments.labels import OFFLINE_LABELS, method_label
@@ -230,7 +230,7 @@ async def _claim(ctx: PortalContext, key: str | None) -> WriteContext:
     if key is None:
         raise InvalidRequest(
             "Send an Idempotency-Key header (a UUID made when the pay screen opens), so a double click pays once.",
-            code="idempotency_key_required",
+            code=ErrorCode.IDEMPOTENCY_KEY_REQUIRED,
         )
     return await write_context(ctx.uow, ctx.request, _scoped_key(ctx.customer_id, key), writer=ctx.user.id)
 
@@ -275,7 +275,7 @@ async def create(
     if (body.payment_method_id is None) == (body.token is None):
         raise InvalidRequest(
             "Send either payment_method_id (a saved method) or token (a new one).",
-            code="invalid_request",
+            code=ErrorCode.INVALID_REQUEST,
             field="payment_method_id",
         )
     write = await _claim(ctx, idempotency_key)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from api.errors import problems
 from api.portal.deps import Portal, PortalWriting
 from api.v1.fields import Email, EmailOut, Name, RequestModel
-from domain.errors import Conflict, NotFound
+from domain.errors import Conflict, ErrorCode, NotFound
 from domain.portal import access
 from domain.portal.users import Membership, Permission, normalize_email, permissions_of
 
@@ -121,7 +121,7 @@ async def _member(ctx: Portal, user_id: str) -> Membership:
 async def set_permissions(user_id: str, body: PermissionsIn, ctx: PortalWriting) -> Member:
     ctx.require(Permission.MANAGE_TEAM)
     if user_id == ctx.user.id:
-        raise Conflict("You cannot change your own permissions.", code="own_permissions")
+        raise Conflict("You cannot change your own permissions.", code=ErrorCode.OWN_PERMISSIONS)
     membership = await _member(ctx, user_id)
     membership.permissions = permissions_of(body.permissions)
     await ctx.uow.portal_users.save_membership(membership)
@@ -152,7 +152,7 @@ async def set_permissions(user_id: str, body: PermissionsIn, ctx: PortalWriting)
 async def remove(user_id: str, ctx: PortalWriting) -> Response:
     ctx.require(Permission.MANAGE_TEAM)
     if user_id == ctx.user.id:
-        raise Conflict("You cannot remove yourself.", code="own_membership")
+        raise Conflict("You cannot remove yourself.", code=ErrorCode.OWN_MEMBERSHIP)
     membership = await _member(ctx, user_id)
     await ctx.uow.portal_users.remove_membership(membership)
     await ctx.uow.audit(

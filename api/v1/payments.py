@@ -19,7 +19,7 @@ from api.v1.schemas.payments import (
     PaymentQuoteIn,
     PaymentQuoteOut,
 )
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 from domain.payments import charges, offline
 from domain.payments.model import OFFLINE_METHODS, Allocation, PaymentStatus
 from domain.payments.recovery import RefreshPayment
@@ -66,7 +66,7 @@ async def create(body: PaymentCreate, ctx: Write, request: Request) -> Response:
         return await _record_offline(body, ctx)
     elif body.method is not None and body.method in OFFLINE_METHODS:
         raise InvalidRequest(
-            "Offline methods take no payment_method_id.", code="invalid_request", field="payment_method_id"
+            "Offline methods take no payment_method_id.", code=ErrorCode.INVALID_REQUEST, field="payment_method_id"
         )
     else:
         cmd = _pay_command(body, body.payment_method_id)
@@ -88,7 +88,7 @@ async def _record_offline(body: PaymentCreate, ctx: WriteContext) -> Response:
     assert body.method is not None
     if body.amount is not None or body.invoice_ids:
         raise InvalidRequest(
-            "Offline payments take allocations, not an amount.", code="invalid_request", field="amount"
+            "Offline payments take allocations, not an amount.", code=ErrorCode.INVALID_REQUEST, field="amount"
         )
     payment = await offline.record_offline_payment(
         offline.RecordOfflinePayment(

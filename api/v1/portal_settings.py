@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.v1.fields import Email, EmailOut, Flag, HexColor, RequestModel
-from domain.errors import Conflict
+from domain.errors import Conflict, ErrorCode
 from domain.partners.model import Partner, normalize_slug
 from domain.portal.settings import PortalSettings
 
@@ -107,7 +107,7 @@ async def update_settings(body: PortalSettingsUpdate, ctx: Write) -> Response:
         changes["custom_domain"] = changes["custom_domain"].strip().lower()
         owner = await ctx.uow.partners.id_for_domain(changes["custom_domain"])
         if owner not in (None, ctx.uow.partner_id):
-            raise Conflict("Another partner uses that domain.", code="domain_taken")
+            raise Conflict("Another partner uses that domain.", code=ErrorCode.DOMAIN_TAKEN)
     updated = (await ctx.uow.portal_settings.get()).changed(**changes)
     await ctx.uow.portal_settings.save(updated)
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
@@ -128,6 +128,6 @@ async def _change_slug(ctx: Any, partner: Partner, new: str) -> str:
     partners = ctx.uow.partners
     retired_by = await partners.id_for_retired_slug(new)
     if await partners.find_by_slug(new) is not None or retired_by not in (None, partner.id):
-        raise Conflict("That slug is taken.", code="slug_taken")
+        raise Conflict("That slug is taken.", code=ErrorCode.SLUG_TAKEN)
     await partners.change_slug(partner, new, at=ctx.clock.now())
     return new

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from domain.errors import Conflict, InvalidRequest
+from domain.errors import Conflict, ErrorCode, InvalidRequest
 from domain.ids import new_id
 
 
@@ -50,7 +50,7 @@ class Customer:
 
     def ensure_active(self) -> None:
         if self.archived:
-            raise Conflict(f"Customer '{self.id}' is archived.", code="customer_archived", customer_id=self.id)
+            raise Conflict(f"Customer '{self.id}' is archived.", code=ErrorCode.CUSTOMER_ARCHIVED, customer_id=self.id)
 
     def emails(self) -> list[str]:
         """Every address that belongs to this customer, primary first, without repeats."""
@@ -67,7 +67,7 @@ def normalize_tags(tags: list[str]) -> list[str]:
     for raw in tags:
         tag = raw.strip()
         if not tag:
-            raise InvalidRequest("Tags cannot be blank.", code="invalid_tag", field="tags")
+            raise InvalidRequest("Tags cannot be blank.", code=ErrorCode.INVALID_TAG, field="tags")
         if tag.lower() not in (t.lower() for t in out):
             out.append(tag)
     return out

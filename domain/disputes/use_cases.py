@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.disputes.model import Dispute, path_to
-from domain.errors import Conflict
+from domain.errors import Conflict, ErrorCode
 from domain.events import DisputeUpdated
 from domain.payments.processing import DisputeStatus
 from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor, UnitOfWork
@@ -29,7 +29,7 @@ async def submit_evidence(
 ) -> Dispute:
     dispute = await uow.disputes.get(cmd.dispute_id)
     if dispute.status not in {DisputeStatus.NEEDS_RESPONSE, DisputeStatus.WARNING_NEEDS_RESPONSE}:
-        raise Conflict(f"The dispute is {dispute.status.value}; evidence is closed.", code="dispute_not_open")
+        raise Conflict(f"The dispute is {dispute.status.value}; evidence is closed.", code=ErrorCode.DISPUTE_NOT_OPEN)
     payment = await uow.payments.get(dispute.payment_id)
     processor = processors[payment.processor or ""]
     await checkpoint(CheckpointReason.CALLING_PROCESSOR)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.clock import Clock
-from domain.errors import Conflict, InvalidRequest
+from domain.errors import Conflict, ErrorCode, InvalidRequest
 from domain.events import InvoiceQuestioned, InvoiceQuestionResolved
 from domain.invoice_questions.model import MAX_MESSAGE, InvoiceQuestion, QuestionStatus, QuestionsUnitOfWork
 from domain.mail import Email, Template
@@ -33,13 +33,13 @@ async def ask_question(cmd: AskQuestion, uow: QuestionsUnitOfWork, *, clock: Clo
     message = cmd.message.strip()
     if not 1 <= len(message) <= MAX_MESSAGE:
         raise InvalidRequest(
-            f"Write a question of 1 to {MAX_MESSAGE} characters.", code="invalid_message", field="message"
+            f"Write a question of 1 to {MAX_MESSAGE} characters.", code=ErrorCode.INVALID_MESSAGE, field="message"
         )
     invoice = await uow.invoices.lock(cmd.invoice_id)  # one open question per invoice, asked one at a time
     if await is_questioned(uow, invoice.id):
         raise Conflict(
             "A question about this invoice is already open; the partner will answer it by email.",
-            code="question_already_open",
+            code=ErrorCode.QUESTION_ALREADY_OPEN,
             invoice_id=invoice.id,
         )
     question = InvoiceQuestion(

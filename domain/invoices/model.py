@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from domain.errors import InvalidRequest, InvalidTransition
+from domain.errors import ErrorCode, InvalidRequest, InvalidTransition
 from domain.ids import new_id
 from domain.ledger.balances import InvoiceBalance
 from domain.money import MAX_AMOUNT
@@ -46,15 +46,17 @@ class InvoiceLine:
     def __post_init__(self) -> None:
         for value in (self.quantity, self.unit_amount):
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidRequest("Line quantities and amounts are integers.", code="invalid_line", field="lines")
+                raise InvalidRequest(
+                    "Line quantities and amounts are integers.", code=ErrorCode.INVALID_LINE, field="lines"
+                )
         if not self.description.strip():
-            raise InvalidRequest("A line needs a description.", code="invalid_line", field="lines")
+            raise InvalidRequest("A line needs a description.", code=ErrorCode.INVALID_LINE, field="lines")
         if not 1 <= self.quantity <= MAX_QUANTITY:
             raise InvalidRequest(
-                f"Line quantity must be between 1 and {MAX_QUANTITY}.", code="invalid_line", field="lines"
+                f"Line quantity must be between 1 and {MAX_QUANTITY}.", code=ErrorCode.INVALID_LINE, field="lines"
             )
         if abs(self.unit_amount) > MAX_AMOUNT:
-            raise InvalidRequest("Line unit amount is too large.", code="amount_too_large", field="lines")
+            raise InvalidRequest("Line unit amount is too large.", code=ErrorCode.AMOUNT_TOO_LARGE, field="lines")
 
     @property
     def amount(self) -> int:
@@ -63,14 +65,14 @@ class InvoiceLine:
 
 def lines_total(lines: list[InvoiceLine] | tuple[InvoiceLine, ...]) -> int:
     if not lines:
-        raise InvalidRequest("An invoice needs at least one line.", code="invalid_line", field="lines")
+        raise InvalidRequest("An invoice needs at least one line.", code=ErrorCode.INVALID_LINE, field="lines")
     if len(lines) > MAX_LINES:
-        raise InvalidRequest(f"An invoice has at most {MAX_LINES} lines.", code="invalid_line", field="lines")
+        raise InvalidRequest(f"An invoice has at most {MAX_LINES} lines.", code=ErrorCode.INVALID_LINE, field="lines")
     total = sum(line.amount for line in lines)
     if total <= 0:
-        raise InvalidRequest("An invoice total must be positive.", code="invalid_total", field="lines")
+        raise InvalidRequest("An invoice total must be positive.", code=ErrorCode.INVALID_TOTAL, field="lines")
     if total > MAX_AMOUNT:
-        raise InvalidRequest("The invoice total is too large.", code="amount_too_large", field="lines")
+        raise InvalidRequest("The invoice total is too large.", code=ErrorCode.AMOUNT_TOO_LARGE, field="lines")
     return total
 
 
@@ -95,7 +97,7 @@ class Invoice:
     def __post_init__(self) -> None:
         if self.due_date < self.issue_date:
             raise InvalidRequest(
-                "The due date cannot be before the issue date.", code="due_before_issue", field="due_date"
+                "The due date cannot be before the issue date.", code=ErrorCode.DUE_BEFORE_ISSUE, field="due_date"
             )
         lines_total(self.lines)
 

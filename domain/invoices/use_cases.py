@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.clock import Clock
-from domain.errors import Conflict, InvalidRequest
+from domain.errors import Conflict, ErrorCode, InvalidRequest
 from domain.events import InvoiceArchived, InvoiceCreated, InvoiceFinalized, InvoiceVoided
 from domain.invoices.model import Invoice, InvoiceLine, InvoiceStatus, format_invoice_number, lines_total
 from domain.ledger import entries
@@ -63,10 +63,14 @@ async def _choose_number(requested: str | None, uow: UnitOfWork) -> str:
         number = requested.strip()
         if not number or len(number) > MAX_NUMBER_LENGTH:
             raise InvalidRequest(
-                f"An invoice number has 1 to {MAX_NUMBER_LENGTH} characters.", code="invalid_number", field="number"
+                f"An invoice number has 1 to {MAX_NUMBER_LENGTH} characters.",
+                code=ErrorCode.INVALID_NUMBER,
+                field="number",
             )
         if await uow.invoices.number_taken(number):
-            raise Conflict(f"Invoice number '{number}' is already used.", code="invoice_number_taken", number=number)
+            raise Conflict(
+                f"Invoice number '{number}' is already used.", code=ErrorCode.INVOICE_NUMBER_TAKEN, number=number
+            )
         return number
     while True:
         candidate = format_invoice_number(await uow.sequences.next_invoice_sequence())
@@ -88,7 +92,7 @@ async def finalize_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) ->
     if invoice.status is not InvoiceStatus.DRAFT:
         raise Conflict(
             f"Invoice '{invoice.id}' is {invoice.status.value}; only drafts can be finalized.",
-            code="invoice_not_draft",
+            code=ErrorCode.INVOICE_NOT_DRAFT,
         )
     customer = await uow.customers.get(invoice.customer_id)
     customer.ensure_active()
@@ -107,7 +111,7 @@ async def void_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Inv
         if balance.amount_paid or balance.amount_pending:
             raise Conflict(
                 f"Invoice '{invoice.id}' has payments applied; reverse them before voiding it.",
-                code="invoice_has_payments",
+                code=ErrorCode.INVOICE_HAS_PAYMENTS,
             )
         await uow.ledger.add(entries.invoice_voided(invoice, balance.amount_due, at=now))
     invoice.move_to(InvoiceStatus.VOID)
@@ -125,7 +129,7 @@ async def archive_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> 
     if invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID):
         raise Conflict(
             f"Invoice '{invoice.id}' still has money due; void it or collect it before archiving.",
-            code="invoice_has_balance",
+            code=ErrorCode.INVOICE_HAS_BALANCE,
         )
     invoice.move_to(InvoiceStatus.ARCHIVED)
     invoice.archived_at = clock.now()

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 from domain.ids import new_id
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -16,7 +16,7 @@ def normalize_slug(raw: str) -> str:
     slug = raw.strip().lower()
     if not SLUG_RE.match(slug):
         raise InvalidRequest(
-            "A slug is 1 to 63 lower-case letters, digits or inner hyphens.", code="invalid_slug", field="slug"
+            "A slug is 1 to 63 lower-case letters, digits or inner hyphens.", code=ErrorCode.INVALID_SLUG, field="slug"
         )
     return slug
 
@@ -31,4 +31,4 @@ class Partner:
     def __post_init__(self) -> None:
         self.slug = normalize_slug(self.slug)
         if not self.name.strip():
-            raise InvalidRequest("A partner needs a name.", code="invalid_name", field="name")
+            raise InvalidRequest("A partner needs a name.", code=ErrorCode.INVALID_NAME, field="name")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.api_keys.model import ApiKey
 from domain.clock import Clock
-from domain.errors import Conflict
+from domain.errors import Conflict, ErrorCode
 from domain.partners.model import Partner, normalize_slug
 from domain.ports import PlatformUnitOfWork
 
@@ -12,7 +12,7 @@ from domain.ports import PlatformUnitOfWork
 async def create_partner(name: str, slug: str, uow: PlatformUnitOfWork, *, clock: Clock) -> Partner:
     slug = normalize_slug(slug)
     if await uow.partners.find_by_slug(slug) is not None:
-        raise Conflict(f"The slug '{slug}' is taken.", code="slug_taken", slug=slug)
+        raise Conflict(f"The slug '{slug}' is taken.", code=ErrorCode.SLUG_TAKEN, slug=slug)
     partner = Partner(name=name.strip(), slug=slug, created_at=clock.now())
     await uow.partners.add(partner)
     await uow.audit(actor="operator", action="partner.created", subject=partner.id, partner_id=partner.id)

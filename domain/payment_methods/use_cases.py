@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.clock import Clock
-from domain.errors import Conflict, InvalidRequest
+from domain.errors import Conflict, ErrorCode, InvalidRequest
 from domain.events import PaymentMethodAttached, PaymentMethodDefaultChanged, PaymentMethodDetached
 from domain.pagination import PageRequest
 from domain.payment_methods.model import MANDATE_LANGUAGES, MANDATE_TEXTS, Mandate, PaymentMethod
@@ -37,7 +37,7 @@ async def attach_method(
     if await processor.token_type(token=cmd.token) in BANK_DEBITS and not cmd.mandate_ip:
         raise InvalidRequest(  # refused before the single-use token is spent, so a corrected retry works
             "Bank debits need the customer's authorization: send mandate.ip_address (and user_agent).",
-            code="mandate_required",
+            code=ErrorCode.MANDATE_REQUIRED,
             field="mandate",
         )
     details = await processor.attach_method(account=uow.partner_id, token=cmd.token, customer_id=customer.id)
@@ -77,7 +77,9 @@ async def detach_method(
         return method
     in_flight = await uow.payments.list(PaymentQuery(payment_method_id=method.id, in_flight=True), PageRequest(limit=1))
     if in_flight.items:
-        raise Conflict("A payment on this method is still in flight; remove it once it settles.", code="method_in_use")
+        raise Conflict(
+            "A payment on this method is still in flight; remove it once it settles.", code=ErrorCode.METHOD_IN_USE
+        )
     method.detached_at = clock.now()
     method.is_default = False
     await uow.payment_methods.save(method)
@@ -97,7 +99,7 @@ class MakeDefault:
 async def make_default(cmd: MakeDefault, uow: UnitOfWork) -> PaymentMethod:
     method = await uow.payment_methods.get(cmd.payment_method_id)
     if not method.usable:
-        raise Conflict("This payment method was removed.", code="payment_method_detached")
+        raise Conflict("This payment method was removed.", code=ErrorCode.PAYMENT_METHOD_DETACHED)
     if not method.is_default:
         await uow.payment_methods.clear_default(method.customer_id)
         method.is_default = True

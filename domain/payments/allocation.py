@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from domain.errors import Conflict, InvalidRequest
+from domain.errors import Conflict, ErrorCode, InvalidRequest
 from domain.payments.model import Allocation
 
 
@@ -20,12 +20,12 @@ class Owed:
 def allocate_oldest_first(amount: int, owed: Sequence[Owed]) -> list[Allocation]:
     """Allocations for `amount` across `owed`, by due date then id. Refuses more than the total owed."""
     if amount <= 0:
-        raise InvalidRequest("The amount must be positive.", code="invalid_amount", field="amount")
+        raise InvalidRequest("The amount must be positive.", code=ErrorCode.INVALID_AMOUNT, field="amount")
     total = sum(o.amount_due for o in owed)
     if amount > total:
         raise Conflict(
             f"The amount {amount} is more than the {total} owed on the selected invoices.",
-            code="amount_exceeds_due",
+            code=ErrorCode.AMOUNT_EXCEEDS_DUE,
             requested=amount,
             amount_due=total,
         )

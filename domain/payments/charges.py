@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.customers.model import Customer
-from domain.errors import Conflict, DomainError, InvalidRequest, NotFound
+from domain.errors import Conflict, DomainError, ErrorCode, InvalidRequest, NotFound
 from domain.events import PaymentProcessing
 from domain.invoices.model import Invoice
 from domain.ledger import entries
@@ -74,22 +74,28 @@ async def _usable_method(cmd: PayInvoices, uow: UnitOfWork, settings: PaymentSet
     if method.customer_id != cmd.customer_id:
         raise NotFound("payment method", cmd.payment_method_id)
     if not method.usable:
-        raise Conflict("This payment method was removed.", code="payment_method_detached")
+        raise Conflict("This payment method was removed.", code=ErrorCode.PAYMENT_METHOD_DETACHED)
     today = clock.today()
     if method.expired(today.year, today.month):
-        raise InvalidRequest("This card has expired; add a new one.", code="card_expired", field="payment_method_id")
+        raise InvalidRequest(
+            "This card has expired; add a new one.", code=ErrorCode.CARD_EXPIRED, field="payment_method_id"
+        )
     if not settings.allows(method.type):
-        raise Conflict(f"{method.type.value} payments are not enabled for this partner.", code="method_not_enabled")
+        raise Conflict(
+            f"{method.type.value} payments are not enabled for this partner.", code=ErrorCode.METHOD_NOT_ENABLED
+        )
     return method
 
 
 async def _allocations(cmd: PayInvoices, uow: UnitOfWork) -> tuple[Allocation, ...]:
     if cmd.allocations and cmd.amount is not None:
-        raise InvalidRequest("Send either allocations or an amount, not both.", code="invalid_request", field="amount")
+        raise InvalidRequest(
+            "Send either allocations or an amount, not both.", code=ErrorCode.INVALID_REQUEST, field="amount"
+        )
     if cmd.allocations:
         return cmd.allocations
     if cmd.amount is None:
-        raise InvalidRequest("Send allocations or an amount.", code="no_allocations", field="allocations")
+        raise InvalidRequest("Send allocations or an amount.", code=ErrorCode.NO_ALLOCATIONS, field="allocations")
     if cmd.invoice_ids:
         invoices = await uow.invoices.get_many(sorted(set(cmd.invoice_ids)))
         await check_payable(invoices, cmd.customer_id, uow)
@@ -100,7 +106,7 @@ async def _allocations(cmd: PayInvoices, uow: UnitOfWork) -> tuple[Allocation, .
         )
         invoices = page.items
     if not invoices:
-        raise Conflict("This customer has no open invoices.", code="nothing_due")
+        raise Conflict("This customer has no open invoices.", code=ErrorCode.NOTHING_DUE)
     common_currency(invoices, cmd.currency)
     balances = await uow.ledger.balances(invoices)
     owed = [Owed(i.id, i.due_date, balances[i.id].amount_due) for i in invoices]
@@ -112,7 +118,7 @@ def _check_method_currency(method: PaymentMethod, currency: str) -> None:
     if required and required != currency:
         raise InvalidRequest(
             f"{method.type.value} debits are in {required}; these invoices are in {currency}.",
-            code="currency_not_supported",
+            code=ErrorCode.CURRENCY_NOT_SUPPORTED,
             field="payment_method_id",
         )
 
@@ -126,7 +132,7 @@ def _check_partial(
         if a.amount != balances[a.invoice_id].amount_due:
             raise Conflict(
                 "This partner takes invoices paid in full only.",
-                code="partial_payments_disabled",
+                code=ErrorCode.PARTIAL_PAYMENTS_DISABLED,
                 invoice_id=a.invoice_id,
             )
 
@@ -283,10 +289,10 @@ async def start_retry(cmd: RetryPayment, uow: UnitOfWork, *, clock: Clock) -> St
     if not original.retryable():
         raise Conflict(
             "Only a debit returned for insufficient or uncollected funds (R01, R09) may be retried, at most twice.",
-            code="payment_not_retryable",
+            code=ErrorCode.PAYMENT_NOT_RETRYABLE,
         )
     if original.payment_method_id is None:
-        raise Conflict("This payment has no saved method to retry.", code="payment_not_retryable")
+        raise Conflict("This payment has no saved method to retry.", code=ErrorCode.PAYMENT_NOT_RETRYABLE)
     again = PayInvoices(
         customer_id=original.customer_id,
         payment_method_id=original.payment_method_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.errors import Conflict, CurrencyMismatch, InvalidRequest, OverAllocation
+from domain.errors import Conflict, CurrencyMismatch, ErrorCode, InvalidRequest, OverAllocation
 from domain.events import INVOICE_STATUS_EVENTS
 from domain.invoices.model import ISSUED, PAYABLE, Invoice, status_for
 from domain.ledger.balances import InvoiceBalance
@@ -29,13 +29,13 @@ async def check_payable(invoices: Sequence[Invoice], customer_id: str, uow: Unit
         if invoice.customer_id != customer_id:
             raise InvalidRequest(
                 f"Invoice '{invoice.id}' belongs to another customer.",
-                code="invoice_customer_mismatch",
+                code=ErrorCode.INVOICE_CUSTOMER_MISMATCH,
                 field="allocations",
             )
         if invoice.status not in PAYABLE:
             raise Conflict(
                 f"Invoice '{invoice.id}' is {invoice.status.value} and cannot take a payment.",
-                code="invoice_not_payable",
+                code=ErrorCode.INVOICE_NOT_PAYABLE,
                 invoice_id=invoice.id,
             )
 

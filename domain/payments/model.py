@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from domain.errors import InvalidRequest, InvalidTransition
+from domain.errors import ErrorCode, InvalidRequest, InvalidTransition
 from domain.ids import new_id
 from domain.money import MAX_AMOUNT
 
@@ -90,11 +90,15 @@ class Allocation:
 
     def __post_init__(self) -> None:
         if isinstance(self.amount, bool) or not isinstance(self.amount, int):
-            raise InvalidRequest("Allocation amounts are integers in minor units.", code="invalid_amount")
+            raise InvalidRequest("Allocation amounts are integers in minor units.", code=ErrorCode.INVALID_AMOUNT)
         if self.amount <= 0:
-            raise InvalidRequest("Allocation amounts must be positive.", code="invalid_amount", field="allocations")
+            raise InvalidRequest(
+                "Allocation amounts must be positive.", code=ErrorCode.INVALID_AMOUNT, field="allocations"
+            )
         if self.amount > MAX_AMOUNT:
-            raise InvalidRequest("Allocation amount is too large.", code="amount_too_large", field="allocations")
+            raise InvalidRequest(
+                "Allocation amount is too large.", code=ErrorCode.AMOUNT_TOO_LARGE, field="allocations"
+            )
 
 
 @dataclass(slots=True)
@@ -126,18 +130,22 @@ class Payment:
 
     def __post_init__(self) -> None:
         if not self.allocations:
-            raise InvalidRequest("A payment needs at least one allocation.", code="no_allocations", field="allocations")
+            raise InvalidRequest(
+                "A payment needs at least one allocation.", code=ErrorCode.NO_ALLOCATIONS, field="allocations"
+            )
         invoice_ids = [a.invoice_id for a in self.allocations]
         if len(set(invoice_ids)) != len(invoice_ids):
             raise InvalidRequest(
                 "Each invoice may appear once in a payment's allocations.",
-                code="duplicate_allocation",
+                code=ErrorCode.DUPLICATE_ALLOCATION,
                 field="allocations",
             )
         if self.fee < 0:
-            raise InvalidRequest("A fee cannot be negative.", code="invalid_amount", field="fee")
+            raise InvalidRequest("A fee cannot be negative.", code=ErrorCode.INVALID_AMOUNT, field="fee")
         if self.amount > MAX_AMOUNT:
-            raise InvalidRequest("The payment amount is too large.", code="amount_too_large", field="allocations")
+            raise InvalidRequest(
+                "The payment amount is too large.", code=ErrorCode.AMOUNT_TOO_LARGE, field="allocations"
+            )
 
     @property
     def allocated(self) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.clock import Clock
-from domain.errors import Conflict, InvalidRequest
+from domain.errors import Conflict, ErrorCode, InvalidRequest
 from domain.events import PaymentCanceled, PaymentSucceeded
 from domain.invoices.model import InvoiceStatus
 from domain.ledger import entries
@@ -32,12 +32,14 @@ async def record_offline_payment(cmd: RecordOfflinePayment, uow: UnitOfWork, *, 
     if cmd.method not in OFFLINE_METHODS:
         raise InvalidRequest(
             f"'{cmd.method.value}' payments charge a saved payment method: send payment_method_id.",
-            code="payment_method_required",
+            code=ErrorCode.PAYMENT_METHOD_REQUIRED,
             field="payment_method_id",
         )
     expected_currency = normalize_currency(cmd.currency) if cmd.currency else None
     if not cmd.allocations:
-        raise InvalidRequest("A payment needs at least one allocation.", code="no_allocations", field="allocations")
+        raise InvalidRequest(
+            "A payment needs at least one allocation.", code=ErrorCode.NO_ALLOCATIONS, field="allocations"
+        )
     # Locks are taken in id order so two payments over the same invoices cannot deadlock.
     invoices = await uow.invoices.lock_many(sorted({a.invoice_id for a in cmd.allocations}))
     await check_payable(invoices, cmd.customer_id, uow)
@@ -75,7 +77,7 @@ async def cancel_offline_payment(cmd: CancelOfflinePayment, uow: UnitOfWork, *, 
     if not payment.is_offline:
         raise Conflict(
             "Only offline payments can be canceled; refund a card or bank payment instead.",
-            code="payment_not_offline",
+            code=ErrorCode.PAYMENT_NOT_OFFLINE,
         )
     payment.move_to(PaymentStatus.CANCELED)
     invoices = await uow.invoices.lock_many(sorted({a.invoice_id for a in payment.allocations}))
@@ -83,7 +85,7 @@ async def cancel_offline_payment(cmd: CancelOfflinePayment, uow: UnitOfWork, *, 
         if invoice.status not in REOPENABLE:
             raise Conflict(
                 f"Invoice '{invoice.id}' is {invoice.status.value}; it cannot be reopened by canceling this payment.",
-                code="invoice_not_reopenable",
+                code=ErrorCode.INVOICE_NOT_REOPENABLE,
                 invoice_id=invoice.id,
             )
     now = clock.now()

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import DomainError, InvalidRequest
+from domain.errors import DomainError, ErrorCode, InvalidRequest
 from domain.payments.model import MethodType, Payment
 
 
@@ -157,17 +157,17 @@ class BankLink:
 class ProcessorUnavailable(DomainError):
     """The processor did not answer (timeout, 5xx, connection lost): the outcome of the call is unknown."""
 
-    code = "processor_unavailable"
+    code = ErrorCode.PROCESSOR_UNAVAILABLE
 
 
 class InvalidSignature(DomainError):
     """An inbound event whose signature, body or timestamp does not verify."""
 
-    code = "invalid_signature"
+    code = ErrorCode.INVALID_SIGNATURE
 
 
 def not_a_test_number(detail: str) -> InvalidRequest:
-    return InvalidRequest(detail, code="not_a_test_number")
+    return InvalidRequest(detail, code=ErrorCode.NOT_A_TEST_NUMBER)
 
 
 def settles_on(submitted: date, banking_days: int) -> date:

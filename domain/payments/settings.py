@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 from domain.payments.model import PROCESSOR_METHODS, MethodType
 
 
@@ -47,21 +47,23 @@ class PaymentSettings:
         if unknown:
             raise InvalidRequest(
                 f"Only card and bank-debit methods can be enabled here, not {sorted(m.value for m in unknown)}.",
-                code="invalid_setting",
+                code=ErrorCode.INVALID_SETTING,
                 field="enabled_methods",
             )
         for name in ("card_fee_bps", "amex_fee_bps", "card_fee_cap_bps"):
             if not 0 <= getattr(self, name) <= MAX_FEE_BPS:
-                raise InvalidRequest(f"{name} must be between 0 and {MAX_FEE_BPS}.", code="invalid_setting", field=name)
+                raise InvalidRequest(
+                    f"{name} must be between 0 and {MAX_FEE_BPS}.", code=ErrorCode.INVALID_SETTING, field=name
+                )
         for name in ("card_fee_fixed", "amex_fee_fixed"):
             if not 0 <= getattr(self, name) <= MAX_FIXED_FEE:
                 raise InvalidRequest(
-                    f"{name} must be between 0 and {MAX_FIXED_FEE}.", code="invalid_setting", field=name
+                    f"{name} must be between 0 and {MAX_FIXED_FEE}.", code=ErrorCode.INVALID_SETTING, field=name
                 )
         for name in ("bank_return_fee", "unauthorized_return_fee", "dispute_fee"):
             if not 0 <= getattr(self, name) <= MAX_BANK_FEE:
                 raise InvalidRequest(
-                    f"{name} must be between 0 and {MAX_BANK_FEE}.", code="invalid_setting", field=name
+                    f"{name} must be between 0 and {MAX_BANK_FEE}.", code=ErrorCode.INVALID_SETTING, field=name
                 )
 
     def allows(self, method: MethodType) -> bool:

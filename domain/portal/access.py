@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.customers.use_cases import CreateCustomer, create_customer
-from domain.errors import Conflict, NotFound, PermissionDenied
+from domain.errors import Conflict, ErrorCode, NotFound, PermissionDenied
 from domain.events import AccessRequestApproved, AccessRequestCreated
 from domain.mail import Email, Template
 from domain.portal.access_requests import AccessRequest, AccessRequestStatus
@@ -36,7 +36,7 @@ async def file_request(
 ) -> AccessRequest:
     """Business information once: a second request while one is pending answers the pending one."""
     if session.state is not SessionState.NO_ACCESS:
-        raise Conflict("You already have access; there is nothing to request.", code="already_has_access")
+        raise Conflict("You already have access; there is nothing to request.", code=ErrorCode.ALREADY_HAS_ACCESS)
     latest = await uow.access_requests.latest_for_email(session.email)
     if latest is not None and latest.status is AccessRequestStatus.PENDING:
         return latest
@@ -188,7 +188,9 @@ async def invite(
     customer.ensure_active()
     team = inviter_email is not None
     if team and not (await uow.portal_settings.get()).team_invites:
-        raise PermissionDenied("Inviting colleagues is turned off for this portal.", code="team_invites_disabled")
+        raise PermissionDenied(
+            "Inviting colleagues is turned off for this portal.", code=ErrorCode.TEAM_INVITES_DISABLED
+        )
     user, _ = await grant(
         email,
         customer.id,

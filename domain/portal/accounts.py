@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.clock import Clock
-from domain.errors import Conflict, NotAuthenticated, NotFound
+from domain.errors import Conflict, ErrorCode, NotAuthenticated, NotFound
 from domain.mail import Email, Template
 from domain.portal.codes import CodePurpose
 from domain.portal.links import LIFETIMES, LinkPurpose, PortalLink, hash_token, new_token
@@ -112,7 +112,7 @@ async def _password_from_link(
 ) -> Opened:
     link = await find_link(token, purposes, uow, clock=clock)
     if link.user_id is None:
-        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
+        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code=ErrorCode.INVALID_LINK)
     current = await uow.portal_users.get(link.user_id)
     check_password(password, email=current.email)  # before spending the link, so a weak password can be corrected
     await spend_link(link, uow, clock=clock)
@@ -185,7 +185,7 @@ async def change_password(
     assert session.user_id is not None
     user = await uow.portal_users.get(session.user_id)
     if user.password_hash is not None and (current is None or not creds.passwords.verify(user.password_hash, current)):
-        raise NotAuthenticated("The current password is not right.", code="invalid_credentials")
+        raise NotAuthenticated("The current password is not right.", code=ErrorCode.INVALID_CREDENTIALS)
     await _set_password(user.id, new, uow, creds=creds, clock=clock)
     session.revoked_at = None  # _set_password ended every session; this one carries on, rotated
     return await rotate(session, uow)
@@ -207,7 +207,9 @@ async def step_up(
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
     if user.locked(now):
-        raise NotAuthenticated("This account is locked for a while after failed attempts.", code="account_locked")
+        raise NotAuthenticated(
+            "This account is locked for a while after failed attempts.", code=ErrorCode.ACCOUNT_LOCKED
+        )
     if password is not None:
         ok, factor = (
             user.password_hash is not None and creds.passwords.verify(user.password_hash, password),
@@ -228,12 +230,14 @@ async def step_up(
         )
         ok, factor = True, Factor.STEP_UP_CODE
     else:
-        raise NotAuthenticated("Send a password, an authenticator code or the emailed code.", code="factor_required")
+        raise NotAuthenticated(
+            "Send a password, an authenticator code or the emailed code.", code=ErrorCode.FACTOR_REQUIRED
+        )
     if not ok:
         user.record_failure(now)
         await uow.portal_users.save(user)
         await checkpoint(CheckpointReason.COUNTING_FAILURE)
-        raise NotAuthenticated("That did not match. Try again.", code="invalid_credentials")
+        raise NotAuthenticated("That did not match. Try again.", code=ErrorCode.INVALID_CREDENTIALS)
     user.record_success(now)
     await uow.portal_users.save(user)
     session.prove(factor, now)
@@ -267,7 +271,7 @@ async def request_email_change(
     """A code goes to the new address; the change happens when it comes back."""
     address = normalize_email(new_email)
     if await uow.portal_users.by_email(address) is not None:
-        raise Conflict("Another sign-in already uses that address.", code="email_in_use")
+        raise Conflict("Another sign-in already uses that address.", code=ErrorCode.EMAIL_IN_USE)
     await send_code(
         session.email, uow, creds=creds, clock=clock, purpose=CodePurpose.EMAIL_CHANGE, to=address, subject=address
     )
@@ -296,7 +300,7 @@ async def confirm_email_change(
         subject=address,
     )
     if await uow.portal_users.by_email(address) is not None:
-        raise Conflict("Another sign-in already uses that address.", code="email_in_use")
+        raise Conflict("Another sign-in already uses that address.", code=ErrorCode.EMAIL_IN_USE)
     now = clock.now()
     user = await uow.portal_users.lock(session.user_id)
     user.email = address

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from domain.clock import Clock
-from domain.errors import Conflict, NotAuthenticated
+from domain.errors import Conflict, ErrorCode, NotAuthenticated
 from domain.portal.accounts import rotate
 from domain.portal.ports import Credentials, PortalUnitOfWork
 from domain.portal.sessions import PortalSession
@@ -33,7 +33,9 @@ async def begin(
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
     if user.totp_enabled:
-        raise Conflict("Two-step sign-in is already on. Turn it off first to set up a new device.", code="mfa_enabled")
+        raise Conflict(
+            "Two-step sign-in is already on. Turn it off first to set up a new device.", code=ErrorCode.MFA_ENABLED
+        )
     secret = creds.totp.new_secret()
     user.totp_secret = creds.box.seal(secret)
     user.totp_last_step = None
@@ -48,13 +50,13 @@ async def confirm(
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
     if user.totp_enabled:
-        raise Conflict("Two-step sign-in is already on.", code="mfa_enabled")
+        raise Conflict("Two-step sign-in is already on.", code=ErrorCode.MFA_ENABLED)
     if user.totp_secret is None:
-        raise Conflict("Start the set-up first.", code="mfa_not_started")
+        raise Conflict("Start the set-up first.", code=ErrorCode.MFA_NOT_STARTED)
     user.totp_enabled = True  # provisionally, so the code is checked like any sign-in code
     if not verify_second_factor(user, code, creds=creds, clock=clock):
         raise NotAuthenticated(
-            "That code is not right. Check the time on your device and try again.", code="invalid_mfa_code"
+            "That code is not right. Check the time on your device and try again.", code=ErrorCode.INVALID_MFA_CODE
         )
     codes = new_recovery_codes()
     user.recovery_codes = [hash_recovery_code(c) for c in codes]
@@ -69,7 +71,7 @@ async def regenerate_recovery_codes(session: PortalSession, uow: PortalUnitOfWor
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
     if not user.totp_enabled:
-        raise Conflict("Two-step sign-in is off.", code="mfa_disabled")
+        raise Conflict("Two-step sign-in is off.", code=ErrorCode.MFA_DISABLED)
     codes = new_recovery_codes()
     user.recovery_codes = [hash_recovery_code(c) for c in codes]
     user.updated_at = clock.now()

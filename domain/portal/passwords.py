@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
@@ -21,13 +21,13 @@ def check_password(password: str, *, email: str) -> None:
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise InvalidRequest(
             f"A password has {MIN_LENGTH} to {MAX_LENGTH} characters (12 or more is better).",
-            code="password_length",
+            code=ErrorCode.PASSWORD_LENGTH,
             field="password",
         )
     lowered = password.lower()
     if lowered in common_passwords() or lowered == email.lower() or lowered == email.split("@")[0].lower():
         raise InvalidRequest(
             "That password is too easy to guess: it is on a list of common passwords or matches your email.",
-            code="password_too_common",
+            code=ErrorCode.PASSWORD_TOO_COMMON,
             field="password",
         )

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 
 DEFAULT_PRIMARY_COLOR = "#1F4FD1"
 DEFAULT_ACCENT_COLOR = "#0E7C66"
@@ -42,28 +42,32 @@ class PortalSettings:
     def check(self) -> None:
         for name in ("primary_color", "accent_color"):
             if not COLOR_RE.match(getattr(self, name)):
-                raise InvalidRequest(f"{name} must be a colour written #RRGGBB.", code="invalid_setting", field=name)
+                raise InvalidRequest(
+                    f"{name} must be a colour written #RRGGBB.", code=ErrorCode.INVALID_SETTING, field=name
+                )
         if self.custom_domain is not None and not DOMAIN_RE.match(self.custom_domain):
             raise InvalidRequest(
                 "custom_domain must be a host name such as pay.example.com.",
-                code="invalid_setting",
+                code=ErrorCode.INVALID_SETTING,
                 field="custom_domain",
             )
         for name in ("logo_url", "support_url"):
             value = getattr(self, name)
             if value is not None and not value.startswith("https://"):
-                raise InvalidRequest(f"{name} must be an https:// address.", code="invalid_setting", field=name)
+                raise InvalidRequest(f"{name} must be an https:// address.", code=ErrorCode.INVALID_SETTING, field=name)
         for address in (*self.notification_emails, *([self.support_email] if self.support_email else [])):
             if not EMAIL_RE.match(address):
-                raise InvalidRequest(f"'{address}' is not an email address.", code="invalid_setting", field="email")
+                raise InvalidRequest(
+                    f"'{address}' is not an email address.", code=ErrorCode.INVALID_SETTING, field="email"
+                )
         if len(self.notification_emails) > 10:
             raise InvalidRequest(
-                "At most 10 notification addresses.", code="invalid_setting", field="notification_emails"
+                "At most 10 notification addresses.", code=ErrorCode.INVALID_SETTING, field="notification_emails"
             )
         if not 0 <= self.pay_link_days_after_due <= MAX_PAY_LINK_DAYS:
             raise InvalidRequest(
                 f"pay_link_days_after_due must be between 0 and {MAX_PAY_LINK_DAYS}.",
-                code="invalid_setting",
+                code=ErrorCode.INVALID_SETTING,
                 field="pay_link_days_after_due",
             )
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from domain.clock import Clock
 from domain.constant_time import same_secret
-from domain.errors import NotAuthenticated, TooManyAttempts
+from domain.errors import ErrorCode, NotAuthenticated, TooManyAttempts
 from domain.mail import Email, Template
 from domain.portal.codes import (
     CODE_TTL,
@@ -64,7 +64,7 @@ async def send_code(
         raise TooManyAttempts(
             "Too many codes were sent to this address in the last hour. Use the latest one or try again later.",
             retry_after=600,
-            code="too_many_codes",
+            code=ErrorCode.TOO_MANY_CODES,
         )
     code = new_code()
     await uow.one_time_codes.replace(
@@ -104,12 +104,12 @@ async def check_code(
     candidate = hash_code(creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=code.strip())
     if current is None or (subject is not None and current.subject != subject):
         same_secret(candidate, candidate)  # the same work as a real comparison
-        raise NotAuthenticated(WRONG_CODE, code="invalid_code")
+        raise NotAuthenticated(WRONG_CODE, code=ErrorCode.INVALID_CODE)
     matched = current.try_code(candidate, now)
     await uow.one_time_codes.save(current)
     if not matched:
         await checkpoint(CheckpointReason.COUNTING_FAILURE)
-        raise NotAuthenticated(WRONG_CODE, code="invalid_code")
+        raise NotAuthenticated(WRONG_CODE, code=ErrorCode.INVALID_CODE)
 
 
 async def sync_contact_memberships(user: PortalUser, uow: PortalUnitOfWork, *, clock: Clock) -> list[Membership]:
@@ -221,7 +221,7 @@ async def sign_in_with_password(
     found = await uow.portal_users.by_email(address)
     if found is None or found.password_hash is None:
         creds.passwords.dummy_verify(password)
-        raise NotAuthenticated(WRONG_PASSWORD, code="invalid_credentials")
+        raise NotAuthenticated(WRONG_PASSWORD, code=ErrorCode.INVALID_CREDENTIALS)
     user = await uow.portal_users.lock(found.id)
     if user.locked(now):
         raise _locked(user, now)
@@ -232,7 +232,7 @@ async def sign_in_with_password(
         await checkpoint(CheckpointReason.COUNTING_FAILURE)
         if user.locked(now):
             raise _locked(user, now)
-        raise NotAuthenticated(WRONG_PASSWORD, code="invalid_credentials")
+        raise NotAuthenticated(WRONG_PASSWORD, code=ErrorCode.INVALID_CREDENTIALS)
     user.record_success(now)
     await uow.portal_users.save(user)
     return await open_session(
@@ -247,7 +247,7 @@ def _locked(user: PortalUser, now: object) -> TooManyAttempts:
         "Too many failed sign-ins: this account is locked for a while. Reset your password by email, ask "
         "the sender of your invoices to unlock it, or sign in with an emailed code.",
         retry_after=wait,
-        code="account_locked",
+        code=ErrorCode.ACCOUNT_LOCKED,
     )
 
 
@@ -269,7 +269,7 @@ async def complete_mfa(
     session (the person starts again), and count towards the account lock."""
     now = clock.now()
     if session.state is not SessionState.MFA_PENDING or session.user_id is None:
-        raise NotAuthenticated("There is no sign-in waiting for a second factor.", code="mfa_not_pending")
+        raise NotAuthenticated("There is no sign-in waiting for a second factor.", code=ErrorCode.MFA_NOT_PENDING)
     user = await uow.portal_users.lock(session.user_id)
     if user.locked(now):
         raise _locked(user, now)
@@ -287,7 +287,7 @@ async def complete_mfa(
     await uow.portal_users.save(user)
     await uow.portal_sessions.save(session)
     await checkpoint(CheckpointReason.COUNTING_FAILURE)
-    raise NotAuthenticated("That code is not right.", code="invalid_mfa_code")
+    raise NotAuthenticated("That code is not right.", code=ErrorCode.INVALID_MFA_CODE)
 
 
 def verify_second_factor(
@@ -313,7 +313,7 @@ async def find_link(token: str, purposes: frozenset[LinkPurpose], uow: PortalUni
     """A usable link for one of these purposes; any unknown, used, revoked or expired token reads the same."""
     link = await uow.portal_links.by_hash(hash_token(token))
     if link is None or link.purpose not in purposes or not link.usable(clock.now()):
-        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code="invalid_link")
+        raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code=ErrorCode.INVALID_LINK)
     return link
 
 

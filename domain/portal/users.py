@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 from domain.ids import new_id
 
 LOCK_AFTER_FAILURES = 5
@@ -37,7 +37,7 @@ def normalize_email(raw: str) -> str:
     email = raw.strip().lower()
     local, at, domain = email.partition("@")
     if not at or not local or "." not in domain or len(email) > 320 or any(c.isspace() for c in email):
-        raise InvalidRequest("That is not an email address.", code="invalid_email", field="email")
+        raise InvalidRequest("That is not an email address.", code=ErrorCode.INVALID_EMAIL, field="email")
     return email
 
 
@@ -46,7 +46,9 @@ def permissions_of(raw: Iterable[str]) -> frozenset[Permission]:
         granted = frozenset(Permission(p) for p in raw)
     except ValueError:
         raise InvalidRequest(
-            f"Permissions are {', '.join(p.value for p in Permission)}.", code="invalid_permission", field="permissions"
+            f"Permissions are {', '.join(p.value for p in Permission)}.",
+            code=ErrorCode.INVALID_PERMISSION,
+            field="permissions",
         ) from None
     return granted | {Permission.VIEW}  # everyone who can sign in can see the invoices
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.clock import Clock
-from domain.errors import Conflict, InvalidRequest
+from domain.errors import Conflict, ErrorCode, InvalidRequest
 from domain.events import REFUND_STATUS_EVENTS, RefundSucceeded
 from domain.ledger import entries
 from domain.payments.model import CAPTURED, Payment, PaymentStatus
@@ -45,17 +45,19 @@ async def start_refund(cmd: RefundPayment, uow: UnitOfWork, *, clock: Clock) -> 
     left pending for `submit_refund`."""
     payment = await uow.payments.lock(cmd.payment_id)
     if payment.status is PaymentStatus.DISPUTED:
-        raise Conflict("A disputed payment cannot be refunded.", code="payment_disputed")
+        raise Conflict("A disputed payment cannot be refunded.", code=ErrorCode.PAYMENT_DISPUTED)
     if payment.status is PaymentStatus.PENDING:
         return await _cancel_pending_debit(payment, cmd, uow, clock)
     if payment.status not in CAPTURED:
-        raise Conflict(f"A {payment.status.value} payment has nothing to refund.", code="payment_not_refundable")
+        raise Conflict(
+            f"A {payment.status.value} payment has nothing to refund.", code=ErrorCode.PAYMENT_NOT_REFUNDABLE
+        )
     refundable = payment.amount - refunded_so_far(await uow.refunds.for_payment(payment.id))
     amount = refundable if cmd.amount is None else cmd.amount
     if amount <= 0 or amount > refundable:
         raise Conflict(
             f"Only {refundable} {payment.currency} (minor units) can still be refunded.",
-            code="amount_exceeds_refundable",
+            code=ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
             refundable=refundable,
         )
     now = clock.now()
@@ -78,7 +80,7 @@ async def _cancel_pending_debit(payment: Payment, cmd: RefundPayment, uow: UnitO
     if cmd.amount is not None and cmd.amount != payment.amount:
         raise InvalidRequest(
             "A bank debit that has not settled can only be canceled in full.",
-            code="partial_refund_of_pending_debit",
+            code=ErrorCode.PARTIAL_REFUND_OF_PENDING_DEBIT,
             field="amount",
         )
     now = clock.now()

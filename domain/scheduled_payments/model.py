@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from domain.errors import Conflict, InvalidTransition
+from domain.errors import Conflict, ErrorCode, InvalidTransition
 from domain.ids import new_id
 from domain.pagination import Page, PageRequest
 from domain.payments.model import Allocation
@@ -70,7 +70,7 @@ class ScheduledPayment:
         if self.status is not ScheduledStatus.SCHEDULED:
             raise Conflict(
                 f"This scheduled payment is {self.status.value} and can no longer be canceled.",
-                code="scheduled_payment_not_cancelable",
+                code=ErrorCode.SCHEDULED_PAYMENT_NOT_CANCELABLE,
                 status=self.status.value,
             )
         self.move_to(ScheduledStatus.CANCELED)

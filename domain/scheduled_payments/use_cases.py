@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from domain.clock import Clock
-from domain.errors import Conflict, DomainError, InvalidRequest
+from domain.errors import Conflict, DomainError, ErrorCode, InvalidRequest
 from domain.events import (
     ScheduledPaymentCanceled,
     ScheduledPaymentCreated,
@@ -59,7 +59,7 @@ async def schedule_payment(cmd: SchedulePayment, uow: ScheduledUnitOfWork, *, cl
     if quote.method.one_off:
         raise InvalidRequest(
             "A card or bank account given for one payment cannot be charged later; save it, or pay now.",
-            code="method_not_saved",
+            code=ErrorCode.METHOD_NOT_SAVED,
             field="payment_method_id",
         )
     invoices = await uow.invoices.get_many([a.invoice_id for a in quote.allocations])
@@ -74,7 +74,7 @@ async def schedule_payment(cmd: SchedulePayment, uow: ScheduledUnitOfWork, *, cl
             raise Conflict(
                 f"A payment of this invoice is already scheduled for {taken[a.invoice_id].isoformat()}; cancel it "
                 "first to choose another day or amount.",
-                code="already_scheduled",
+                code=ErrorCode.ALREADY_SCHEDULED,
                 invoice_id=a.invoice_id,
             )
     scheduled = ScheduledPayment(
@@ -98,14 +98,14 @@ def _check_day(day: date, earliest_due: date, today: date) -> None:
         raise InvalidRequest(
             f"An invoice in this payment is due {earliest_due.isoformat()}, so it cannot be scheduled for later; "
             "pay it now instead.",
-            code="invalid_scheduled_date",
+            code=ErrorCode.INVALID_SCHEDULED_DATE,
             field="scheduled_for",
         )
     if not first <= day <= earliest_due:
         raise InvalidRequest(
             f"Choose a day from {first.isoformat()} to {earliest_due.isoformat()} (the earliest due date of the "
             "invoices it pays).",
-            code="invalid_scheduled_date",
+            code=ErrorCode.INVALID_SCHEDULED_DATE,
             field="scheduled_for",
         )
 

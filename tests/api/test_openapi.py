@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 
 from api.app import create_app
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN
-from domain.errors import Conflict
+from domain.errors import Conflict, ErrorCode
 from tests.api.test_tenant_isolation import api_routes
 
 COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
@@ -149,7 +149,9 @@ def test_a_required_idempotency_key_is_documented_as_required() -> None:
     so that the problem stays the same): the document must not call the header optional."""
     required = []
     for name, route, op in operations():
-        refuses = any(getattr(node, "value", None) == "idempotency_key_required" for node, _ in reached(route))
+        refuses = any(
+            getattr(node, "attr", None) == ErrorCode.IDEMPOTENCY_KEY_REQUIRED.name for node, _ in reached(route)
+        )
         if refuses:
             required.append(name)
             [param] = [p for p in op.get("parameters", []) if p["name"] == "Idempotency-Key"]

@@ -6,7 +6,7 @@ import secrets
 
 from adapters.processors.sandbox import test_numbers as numbers
 from adapters.processors.sandbox.processor import SandboxProcessor
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 from domain.payments.processing import BankLink
 
 PUBLIC_TOKEN_PREFIX = "public-sandbox-"
@@ -25,7 +25,9 @@ class SandboxBankConnector:
         if not public_token.startswith(PUBLIC_TOKEN_PREFIX) or number not in numbers.BANK_ACCOUNTS:
             listing = ", ".join(PUBLIC_TOKEN_PREFIX + n for n in numbers.BANK_ACCOUNTS)
             raise InvalidRequest(
-                f"Not a sandbox public token; use one of: {listing}.", code="invalid_public_token", field="public_token"
+                f"Not a sandbox public token; use one of: {listing}.",
+                code=ErrorCode.INVALID_PUBLIC_TOKEN,
+                field="public_token",
             )
         token = await self._processor.tokenize(
             {

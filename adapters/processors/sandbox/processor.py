@@ -20,7 +20,7 @@ from adapters.processors.sandbox.faults import SandboxFaults
 from adapters.processors.sandbox.network import CHARGES
 from adapters.processors.sandbox.tables import SandboxMethodRow, SandboxRefundRow
 from domain.clock import Clock
-from domain.errors import Conflict, InvalidRequest, NotFound
+from domain.errors import Conflict, ErrorCode, InvalidRequest, NotFound
 from domain.ids import new_id
 from domain.money import CURRENCIES, MAX_AMOUNT
 from domain.payments.model import DEBIT_CURRENCY, MethodType
@@ -83,10 +83,12 @@ class SandboxProcessor:
                 await session.execute(select(METHODS.c.type, METHODS.c.attached_id).where(METHODS.c.id == token))
             ).one_or_none()
         if row is None:
-            raise InvalidRequest(f"No such token: '{token}'.", code="invalid_token", field="token")
+            raise InvalidRequest(f"No such token: '{token}'.", code=ErrorCode.INVALID_TOKEN, field="token")
         if row.attached_id is not None:
             raise InvalidRequest(
-                "This token has already been used; tokens are single use.", code="token_already_used", field="token"
+                "This token has already been used; tokens are single use.",
+                code=ErrorCode.TOKEN_ALREADY_USED,
+                field="token",
             )
         return MethodType(row.type)
 
@@ -102,9 +104,11 @@ class SandboxProcessor:
             if _rowcount(result) == 0:
                 exists = await session.scalar(select(METHODS.c.id).where(METHODS.c.id == token))
                 if exists is None:
-                    raise InvalidRequest(f"No such token: '{token}'.", code="invalid_token", field="token")
+                    raise InvalidRequest(f"No such token: '{token}'.", code=ErrorCode.INVALID_TOKEN, field="token")
                 raise InvalidRequest(
-                    "This token has already been used; tokens are single use.", code="token_already_used", field="token"
+                    "This token has already been used; tokens are single use.",
+                    code=ErrorCode.TOKEN_ALREADY_USED,
+                    field="token",
                 )
             row = (await session.execute(select(METHODS).where(METHODS.c.id == token))).mappings().one()
         return payloads.method_details(row)
@@ -140,13 +144,15 @@ class SandboxProcessor:
         if method is None or method["account"] != request.account or method["detached_at"] is not None:
             raise InvalidRequest(
                 f"No usable payment method '{request.processor_method_id}' on this account.",
-                code="invalid_payment_method",
+                code=ErrorCode.INVALID_PAYMENT_METHOD,
                 field="payment_method",
             )
         only = DEBIT_CURRENCY.get(MethodType(method["type"]))
         if only is not None and currency != only:
             raise InvalidRequest(
-                f"A {method['type']} debit can only be in {only}.", code="currency_not_supported", field="currency"
+                f"A {method['type']} debit can only be in {only}.",
+                code=ErrorCode.CURRENCY_NOT_SUPPORTED,
+                field="currency",
             )
         today = await network.sandbox_today(session, self._clock, request.account)
         now = self._clock.now()
@@ -205,7 +211,7 @@ class SandboxProcessor:
             if row["status"] != ChargeStatus.CANCELED:
                 raise Conflict(
                     f"Charge '{processor_payment_id}' is {row['status']}; only a pending bank debit can be canceled.",
-                    code="charge_not_cancelable",
+                    code=ErrorCode.CHARGE_NOT_CANCELABLE,
                     status=row["status"],
                 )
         self.faults.after("cancel")
@@ -236,7 +242,7 @@ class SandboxProcessor:
                 if currency != charge["currency"]:
                     raise InvalidRequest(
                         f"The charge is in {charge['currency']}; refund in the same currency.",
-                        code="currency_mismatch",
+                        code=ErrorCode.CURRENCY_MISMATCH,
                         field="currency",
                     )
                 await self._take_refund(session, charge, request.amount)
@@ -271,7 +277,7 @@ class SandboxProcessor:
         )
         if _rowcount(result) == 0:
             _refund_refusal(await self._charge(session, charge["account"], charge["id"]), amount)
-            raise Conflict("The charge changed while refunding; retry.", code="charge_not_refundable")
+            raise Conflict("The charge changed while refunding; retry.", code=ErrorCode.CHARGE_NOT_REFUNDABLE)
 
     async def submit_dispute_evidence(self, *, account: str, processor_dispute_id: str, evidence: str) -> DisputeState:
         async with self._transaction() as session:
@@ -283,7 +289,7 @@ class SandboxProcessor:
                 raise _dispute_not_open(processor_dispute_id, found["dispute_status"])
             today = await network.sandbox_today(session, self._clock, account)
             if today >= found["dispute_due_on"]:
-                raise Conflict("The deadline for this dispute's evidence has passed.", code="dispute_not_open")
+                raise Conflict("The deadline for this dispute's evidence has passed.", code=ErrorCode.DISPUTE_NOT_OPEN)
             now = self._clock.now()
             # Guarded: a concurrent submission or the clock closing it first leaves nothing to update.
             result = await session.execute(
@@ -313,7 +319,9 @@ class SandboxProcessor:
     async def advance(self, account: str, days: int) -> list[tuple[bytes, dict[str, str]]]:
         """Moves the account's sandbox date on by `days` and every charge due with it; returns the signed events."""
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
-            raise InvalidRequest("days must be a whole number from 1 to 366.", code="invalid_days", field="days")
+            raise InvalidRequest(
+                "days must be a whole number from 1 to 366.", code=ErrorCode.INVALID_DAYS, field="days"
+            )
         async with self._transaction() as session:
             offset = await network.add_days(session, account, days)
         return await self._move_on(account, self._clock.today() + timedelta(days=offset))
@@ -375,12 +383,14 @@ def _key_query(account: str, key: str) -> Select[*tuple[Any, ...]]:
 
 def _checked_amount(amount: int, currency: str) -> str:
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise InvalidRequest("amount must be a positive integer of minor units.", code="invalid_amount", field="amount")
+        raise InvalidRequest(
+            "amount must be a positive integer of minor units.", code=ErrorCode.INVALID_AMOUNT, field="amount"
+        )
     upper = currency.upper()
     if upper not in CURRENCIES:
         raise InvalidRequest(
             f"The sandbox does not process {currency!r}; use one of {', '.join(sorted(CURRENCIES))}.",
-            code="currency_not_supported",
+            code=ErrorCode.CURRENCY_NOT_SUPPORTED,
             field="currency",
         )
     return upper
@@ -393,31 +403,31 @@ def _same_charge(row: payloads.Row, request: ChargeRequest, currency: str) -> No
 
 def _key_reused(kind: str) -> InvalidRequest:
     return InvalidRequest(
-        f"This idempotency key was already used for a different {kind}.", code="idempotency_key_reused"
+        f"This idempotency key was already used for a different {kind}.", code=ErrorCode.IDEMPOTENCY_KEY_REUSED
     )
 
 
 def _dispute_not_open(dispute_id: str, status: str) -> Conflict:
     return Conflict(
         f"Dispute '{dispute_id}' is {status}; evidence is taken only while it needs a response.",
-        code="dispute_not_open",
+        code=ErrorCode.DISPUTE_NOT_OPEN,
         status=status,
     )
 
 
 def _refund_refusal(charge: payloads.Row, amount: int) -> None:
     if charge["dispute_status"] in OPEN_OR_LOST:
-        raise Conflict(f"Charge '{charge['id']}' is disputed and cannot be refunded.", code="charge_disputed")
+        raise Conflict(f"Charge '{charge['id']}' is disputed and cannot be refunded.", code=ErrorCode.CHARGE_DISPUTED)
     if charge["status"] != ChargeStatus.SUCCEEDED:
         raise Conflict(
             f"Charge '{charge['id']}' is {charge['status']}; only captured or settled money can be refunded.",
-            code="charge_not_refundable",
+            code=ErrorCode.CHARGE_NOT_REFUNDABLE,
         )
     left = charge["amount"] - charge["amount_refunded"]
     if amount > left:
         raise Conflict(
             f"Cannot refund {amount}: only {left} {charge['currency']} (minor units) of the charge is left.",
-            code="refund_exceeds_captured",
+            code=ErrorCode.REFUND_EXCEEDS_CAPTURED,
             refundable=left,
         )
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from adapters.processors.sandbox import test_numbers as numbers
-from domain.errors import InvalidRequest
+from domain.errors import ErrorCode, InvalidRequest
 
 METHOD_TYPES = ("card", "us_bank_account", "ca_bank_account")
 
@@ -25,7 +25,9 @@ def method_values(details: Mapping[str, Any], *, today: date, secret: str) -> di
     if kind == "ca_bank_account":
         institution, transit = numbers.ca_branch(_text(details, "institution_number"), _text(details, "transit_number"))
         return _bank(details, branch=institution + transit, kind=kind, secret=secret)
-    raise InvalidRequest(f"type must be one of: {', '.join(METHOD_TYPES)}.", code="invalid_method_type", field="type")
+    raise InvalidRequest(
+        f"type must be one of: {', '.join(METHOD_TYPES)}.", code=ErrorCode.INVALID_METHOD_TYPE, field="type"
+    )
 
 
 def token_object(values: Mapping[str, Any], *, token_id: str, created: int) -> dict[str, Any]:
@@ -59,15 +61,17 @@ def _card(details: Mapping[str, Any], *, today: date, secret: str) -> dict[str, 
     exp_month = _integer(details, "exp_month")
     exp_year = _integer(details, "exp_year")
     if not 1 <= exp_month <= 12:
-        raise InvalidRequest("exp_month must be between 1 and 12.", code="invalid_expiry_month", field="exp_month")
+        raise InvalidRequest(
+            "exp_month must be between 1 and 12.", code=ErrorCode.INVALID_EXPIRY_MONTH, field="exp_month"
+        )
     if (exp_year, exp_month) < (today.year, today.month):
-        raise InvalidRequest("The card has expired.", code="expired_card", field="exp_year")
+        raise InvalidRequest("The card has expired.", code=ErrorCode.EXPIRED_CARD, field="exp_year")
     if exp_year > today.year + 50:
-        raise InvalidRequest("exp_year is too far in the future.", code="invalid_expiry_year", field="exp_year")
+        raise InvalidRequest("exp_year is too far in the future.", code=ErrorCode.INVALID_EXPIRY_YEAR, field="exp_year")
     cvc = _text(details, "cvc")
     length = numbers.cvc_length(card.brand)
     if len(cvc) != length or not cvc.isascii() or not cvc.isdigit():
-        raise InvalidRequest(f"cvc must be {length} digits for this card.", code="invalid_cvc", field="cvc")
+        raise InvalidRequest(f"cvc must be {length} digits for this card.", code=ErrorCode.INVALID_CVC, field="cvc")
     return {
         "type": "card",
         "behavior": card.behavior.value,
@@ -86,7 +90,9 @@ def _bank(details: Mapping[str, Any], *, branch: str, kind: str, secret: str) ->
     account = numbers.bank_account(_text(details, "account_number"))
     if not _text(details, "account_holder_name").strip():
         raise InvalidRequest(
-            "account_holder_name must not be empty.", code="invalid_account_holder_name", field="account_holder_name"
+            "account_holder_name must not be empty.",
+            code=ErrorCode.INVALID_ACCOUNT_HOLDER_NAME,
+            field="account_holder_name",
         )
     us = kind == "us_bank_account"
     return {
@@ -107,12 +113,12 @@ def _bank(details: Mapping[str, Any], *, branch: str, kind: str, secret: str) ->
 def _text(details: Mapping[str, Any], name: str) -> str:
     value = details.get(name)
     if not isinstance(value, str):
-        raise InvalidRequest(f"{name} is required and must be a string.", code="missing_field", field=name)
+        raise InvalidRequest(f"{name} is required and must be a string.", code=ErrorCode.MISSING_FIELD, field=name)
     return value
 
 
 def _integer(details: Mapping[str, Any], name: str) -> int:
     value = details.get(name)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidRequest(f"{name} is required and must be an integer.", code="missing_field", field=name)
+        raise InvalidRequest(f"{name} is required and must be an integer.", code=ErrorCode.MISSING_FIELD, field=name)
     return value
