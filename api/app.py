@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.bootstrap import Container, build
 from adapters.settings import load_settings
-from api import dev_mailbox, errors, pay_button, sandbox, web_portal, webhooks
+from api import dev_mailbox, errors, pay_button, processor_webhooks, sandbox, web_portal
 from api.auth import Limits, RateLimited
 from api.idempotency import Replay
 from api.portal import routes as portal_routes
@@ -199,7 +199,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         payment_settings,
         ledger,
         sandbox_clock,
-        webhooks,
+        processor_webhooks,
         sandbox,
         access_requests,
         portal_users,

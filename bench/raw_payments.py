@@ -7,7 +7,7 @@ transactions as in the app (api/v1/payments.py): the reservation (committed befo
 the sandbox processor's charge in its own transaction (adapters/processors/sandbox), and the outcome. A
 settlement is the sandbox moving its due charges on (one transaction per batch of 1,000, as
 adapters/processors/sandbox/network.py) and our side applying each `charge.succeeded` event in its own
-transaction (domain/payments/inbound.py).
+transaction (domain/payments/processor_events.py).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from rich.table import Table
 from adapters.bootstrap import build
 from adapters.processors.sandbox import signing
 from adapters.settings import Settings, derived_secret
-from domain.payments.inbound import ReceiveEvent, receive_event
+from domain.payments.processor_events import ReceiveEvent, receive_event
 
 # ACH settles two banking days after submission, which is at most four calendar days later (Thursday -> Monday).
 SETTLE_DAYS = 4

@@ -17,7 +17,7 @@ from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
 from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.portal_users import SqlPortalUsers
-from adapters.db.processor_inbox import SqlProcessorInbox
+from adapters.db.processor_events import SqlProcessorInbox
 
 
 @dataclass(frozen=True, slots=True)

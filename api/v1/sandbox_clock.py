@@ -13,7 +13,7 @@ from api.deps import Read, ReadContext, Write, get_container, json_response
 from api.errors import problems
 from api.v1.fields import RequestModel
 from domain.errors import NotFound
-from domain.payments.inbound import ReceiveEvent, receive_event
+from domain.payments.processor_events import ReceiveEvent, receive_event
 
 router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
 

@@ -10,10 +10,10 @@ from domain.clock import FixedClock
 from domain.invoices.model import InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
-from domain.payments.inbound import ReceiveEvent, receive_event
 from domain.payments.model import MethodType, Payment, PaymentStatus
 from domain.payments.outcomes import ApplyChargeState, apply_charge_state
 from domain.payments.processing import ChargeState, ChargeStatus, DisputeState, DisputeStatus
+from domain.payments.processor_events import ReceiveEvent, receive_event
 from domain.payments.settings import DisputeLostAction
 from tests.use_cases.factories import Payer, charge, make_payer, set_payment_settings
 from tests.use_cases.fakes import FakeProcessor, FakeUnitOfWork, in_transaction

@@ -21,7 +21,7 @@ from adapters.db.payments import SqlPayments
 from adapters.db.pg.statements import PgStatements
 from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.portal_users import SqlPortalUsers
-from adapters.db.processor_inbox import SqlProcessorInbox
+from adapters.db.processor_events import SqlProcessorInbox
 from adapters.db.repositories import Repositories
 
 

@@ -1,5 +1,5 @@
 """Fakes of the rows read before or beside a tenant scope: partners, API keys, idempotency keys, the processor
-inbox and the email outbox (adapters/db/partners.py, idempotency.py, processor_inbox.py, emails.py)."""
+inbox and the email outbox (adapters/db/partners.py, idempotency.py, processor_events.py, emails.py)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from api.deps import get_container, json_response
 from api.errors import problems
 from domain.errors import NotFound
-from domain.payments.inbound import ReceiveEvent, receive_event
+from domain.payments.processor_events import ReceiveEvent, receive_event
 
 router = APIRouter(tags=["webhooks"])
 
