@@ -11,7 +11,14 @@ from domain.api_keys.model import derived_body, hash_secret, make_secret
 from domain.customers.model import BillingTerms, Contact
 from domain.customers.use_cases import CreateCustomer, create_customer
 from domain.invoices.model import InvoiceLine
-from domain.invoices.use_cases import CreateInvoice, archive_invoice, create_invoice, void_invoice
+from domain.invoices.use_cases import (
+    ArchiveInvoice,
+    CreateInvoice,
+    VoidInvoice,
+    archive_invoice,
+    create_invoice,
+    void_invoice,
+)
 from domain.partners.use_cases import create_api_key, create_partner
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments.charges import PayInvoices, pay_invoices
@@ -163,8 +170,8 @@ async def _fill(uow: SqlUnitOfWork, container: Container) -> dict[str, str]:
     await pay(birch.id, paid, 71400, MethodType.BANK_TRANSFER, "Wire 2026-117")
     await invoice(birch.id, [("Security awareness training", 1, 60000)], days_ago=0, due_in=15, draft=True)
     voided = await invoice(cobalt.id, [("Duplicate: network audit", 1, 480000)], days_ago=10, due_in=45)
-    await void_invoice(voided, uow, clock=clock)
-    await archive_invoice(voided, uow, clock=clock)
+    await void_invoice(VoidInvoice(voided), uow, clock=clock)
+    await archive_invoice(ArchiveInvoice(voided), uow, clock=clock)
     audit = await invoice(cobalt.id, [("Network audit", 1, 480000), ("Travel", 1, 32550)], days_ago=10, due_in=45)
     await invoice(dunmore.id, [("Services gérés", 1, 180000)], days_ago=40, due_in=30, currency="CAD")
     return {"card": f"{acme.id}:{firewall}", "ach": f"{cobalt.id}:{audit}"}

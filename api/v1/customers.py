@@ -216,5 +216,5 @@ async def list_customers(
     responses=problems(401, 404, 409),
 )
 async def archive(customer_id: str, ctx: Write) -> Response:
-    customer = await use_cases.archive_customer(customer_id, ctx.uow, clock=ctx.clock)
+    customer = await use_cases.archive_customer(use_cases.ArchiveCustomer(customer_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, CustomerOut.of(customer))

@@ -230,7 +230,7 @@ async def list_invoices(
     responses=problems(401, 404, 409),
 )
 async def finalize(invoice_id: str, ctx: Write) -> Response:
-    invoice = await use_cases.finalize_invoice(invoice_id, ctx.uow, clock=ctx.clock)
+    invoice = await use_cases.finalize_invoice(use_cases.FinalizeInvoice(invoice_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))
 
 
@@ -243,7 +243,7 @@ async def finalize(invoice_id: str, ctx: Write) -> Response:
     responses=problems(401, 404, 409),
 )
 async def void(invoice_id: str, ctx: Write) -> Response:
-    invoice = await use_cases.void_invoice(invoice_id, ctx.uow, clock=ctx.clock)
+    invoice = await use_cases.void_invoice(use_cases.VoidInvoice(invoice_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))
 
 
@@ -256,5 +256,5 @@ async def void(invoice_id: str, ctx: Write) -> Response:
     responses=problems(401, 404, 409),
 )
 async def archive(invoice_id: str, ctx: Write) -> Response:
-    invoice = await use_cases.archive_invoice(invoice_id, ctx.uow, clock=ctx.clock)
+    invoice = await use_cases.archive_invoice(use_cases.ArchiveInvoice(invoice_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))

@@ -30,6 +30,11 @@ class UpdateCustomer:
     changes: dict[str, object]
 
 
+@dataclass(frozen=True, slots=True)
+class ArchiveCustomer:
+    customer_id: str
+
+
 async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, clock: Clock) -> Customer:
     now = clock.now()
     customer = Customer(
@@ -69,8 +74,8 @@ async def update_customer(cmd: UpdateCustomer, uow: UnitOfWork, *, clock: Clock)
     return customer
 
 
-async def archive_customer(customer_id: str, uow: UnitOfWork, *, clock: Clock) -> Customer:
-    customer = await uow.customers.get(customer_id)
+async def archive_customer(cmd: ArchiveCustomer, uow: UnitOfWork, *, clock: Clock) -> Customer:
+    customer = await uow.customers.get(cmd.customer_id)
     if not customer.archived:
         customer.archived = True
         customer.updated_at = clock.now()

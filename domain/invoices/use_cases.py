@@ -30,6 +30,21 @@ class CreateInvoice:
     metadata: dict[str, str] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FinalizeInvoice:
+    invoice_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoidInvoice:
+    invoice_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveInvoice:
+    invoice_id: str
+
+
 async def create_invoice(cmd: CreateInvoice, uow: UnitOfWork, *, clock: Clock) -> Invoice:
     currency = normalize_currency(cmd.currency)
     lines_total(cmd.lines)
@@ -87,8 +102,8 @@ async def _issue(invoice: Invoice, uow: UnitOfWork, *, clock: Clock) -> None:
     uow.record(InvoiceFinalized(invoice_id=invoice.id, total=invoice.total, currency=invoice.currency))
 
 
-async def finalize_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Invoice:
-    invoice = await uow.invoices.lock(invoice_id)
+async def finalize_invoice(cmd: FinalizeInvoice, uow: UnitOfWork, *, clock: Clock) -> Invoice:
+    invoice = await uow.invoices.lock(cmd.invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:
         raise Conflict(
             f"Invoice '{invoice.id}' is {invoice.status.value}; only drafts can be finalized.",
@@ -100,9 +115,9 @@ async def finalize_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) ->
     return invoice
 
 
-async def void_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Invoice:
+async def void_invoice(cmd: VoidInvoice, uow: UnitOfWork, *, clock: Clock) -> Invoice:
     """Void an unpaid invoice: a reversing entry takes its receivable off the books."""
-    invoice = await uow.invoices.lock(invoice_id)
+    invoice = await uow.invoices.lock(cmd.invoice_id)
     if invoice.status is InvoiceStatus.VOID:
         return invoice  # voiding twice changes nothing and announces nothing
     now = clock.now()
@@ -121,9 +136,9 @@ async def void_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Inv
     return invoice
 
 
-async def archive_invoice(invoice_id: str, uow: UnitOfWork, *, clock: Clock) -> Invoice:
+async def archive_invoice(cmd: ArchiveInvoice, uow: UnitOfWork, *, clock: Clock) -> Invoice:
     """Hide a settled, voided or abandoned-draft invoice from default views."""
-    invoice = await uow.invoices.lock(invoice_id)
+    invoice = await uow.invoices.lock(cmd.invoice_id)
     if invoice.status is InvoiceStatus.ARCHIVED:
         return invoice
     if invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID):

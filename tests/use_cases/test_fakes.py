@@ -13,7 +13,7 @@ from domain.errors import Conflict, NotFound
 from domain.events import CustomerArchived, InvoiceVoided
 from domain.ids import new_id
 from domain.invoices.model import InvoiceLine, InvoiceStatus
-from domain.invoices.use_cases import archive_invoice, void_invoice
+from domain.invoices.use_cases import ArchiveInvoice, VoidInvoice, archive_invoice, void_invoice
 from domain.ledger.balances import InvoiceBalance
 from domain.ledger.model import Reason
 from domain.pagination import PageRequest
@@ -191,9 +191,9 @@ async def test_balances_follow_the_sql_adapter_rules(uow: FakeUnitOfWork, clock:
     customer = await make_customer(uow, clock)
     draft = await make_invoice(uow, clock, customer.id, amount=1_000, draft=True)
     voided_draft = await make_invoice(uow, clock, customer.id, amount=2_000, draft=True)
-    await in_transaction(uow, void_invoice(voided_draft.id, uow, clock=clock))
+    await in_transaction(uow, void_invoice(VoidInvoice(voided_draft.id), uow, clock=clock))
     archived_draft = await make_invoice(uow, clock, customer.id, amount=3_000, draft=True)
-    await in_transaction(uow, archive_invoice(archived_draft.id, uow, clock=clock))
+    await in_transaction(uow, archive_invoice(ArchiveInvoice(archived_draft.id), uow, clock=clock))
     opened = await make_invoice(uow, clock, customer.id, amount=4_000)
 
     balances = await uow.ledger.balances([uow.invoice(i.id) for i in (draft, voided_draft, archived_draft, opened)])

@@ -26,10 +26,19 @@ from hypothesis.stateful import (
 )
 
 from domain.customers.model import BillingTerms
-from domain.customers.use_cases import CreateCustomer, archive_customer, create_customer
+from domain.customers.use_cases import ArchiveCustomer, CreateCustomer, archive_customer, create_customer
 from domain.errors import Conflict, CurrencyMismatch, DomainError, InvalidRequest, InvalidTransition, OverAllocation
 from domain.invoices.model import ISSUED, PAYABLE, InvoiceLine, InvoiceStatus, status_for
-from domain.invoices.use_cases import CreateInvoice, archive_invoice, create_invoice, finalize_invoice, void_invoice
+from domain.invoices.use_cases import (
+    ArchiveInvoice,
+    CreateInvoice,
+    FinalizeInvoice,
+    VoidInvoice,
+    archive_invoice,
+    create_invoice,
+    finalize_invoice,
+    void_invoice,
+)
 from domain.ledger.model import Account, JournalEntry
 from domain.ledger.verify import (
     EntrySum,
@@ -132,7 +141,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(customer=customers)
     def archive_a_customer(self, customer: str) -> None:
-        out = self.call(lambda: archive_customer(customer, self.uow, clock=self.clock))
+        out = self.call(lambda: archive_customer(ArchiveCustomer(customer), self.uow, clock=self.clock))
         assert out.error is None, out.error
 
     @rule(
@@ -168,7 +177,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def finalize(self, invoice: str) -> None:
         was = self.status(invoice)
         archived = self.uow.tables.customers[self.uow.tables.invoices[invoice].customer_id].archived
-        out = self.call(lambda: finalize_invoice(invoice, self.uow, clock=self.clock))
+        out = self.call(lambda: finalize_invoice(FinalizeInvoice(invoice), self.uow, clock=self.clock))
         if was is S.DRAFT and not archived:
             assert out.error is None, out.error
             assert self.status(invoice) is S.OPEN
@@ -178,8 +187,10 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(invoice=invoices, archive=st.booleans())
     def void_or_archive(self, invoice: str, archive: bool) -> None:
         was = self.status(invoice)
-        use_case = archive_invoice if archive else void_invoice
-        out = self.call(lambda: use_case(invoice, self.uow, clock=self.clock))
+        if archive:
+            out = self.call(lambda: archive_invoice(ArchiveInvoice(invoice), self.uow, clock=self.clock))
+        else:
+            out = self.call(lambda: void_invoice(VoidInvoice(invoice), self.uow, clock=self.clock))
         verb, target = ("archive", S.ARCHIVED) if archive else ("void", S.VOID)
         event(f"{verb} {was.value}: {'ok' if out.error is None else out.error.code}")
         allowed = (S.DRAFT, S.PAID, S.VOID) if archive else (S.DRAFT, S.OPEN)

@@ -10,6 +10,7 @@ import pytest
 from domain.clock import FixedClock
 from domain.customers.model import BillingTerms, Contact
 from domain.customers.use_cases import (
+    ArchiveCustomer,
     CreateCustomer,
     UpdateCustomer,
     archive_customer,
@@ -26,7 +27,10 @@ from domain.errors import (
 )
 from domain.invoices.model import InvoiceLine, InvoiceStatus
 from domain.invoices.use_cases import (
+    ArchiveInvoice,
     CreateInvoice,
+    FinalizeInvoice,
+    VoidInvoice,
     archive_invoice,
     create_invoice,
     finalize_invoice,
@@ -91,8 +95,8 @@ async def test_update_and_archive_customer(uow: FakeUnitOfWork, clock: FixedCloc
     stored = uow.customer(customer.id)
     assert (stored.name, stored.tags, stored.updated_at) == ("New", ["a"], clock.now())
 
-    await archive_customer(customer.id, uow, clock=clock)
-    await archive_customer(customer.id, uow, clock=clock)  # idempotent: one event only
+    await archive_customer(ArchiveCustomer(customer.id), uow, clock=clock)
+    await archive_customer(ArchiveCustomer(customer.id), uow, clock=clock)  # idempotent: one event only
     assert uow.customer(customer.id).archived
     assert uow.event_types().count("customer.archived") == 1
 
@@ -231,14 +235,14 @@ async def test_total_must_be_positive(uow: FakeUnitOfWork, clock: FixedClock, am
 async def test_archived_customer_cannot_be_invoiced(uow: FakeUnitOfWork, clock: FixedClock) -> None:
     customer = await make_customer(uow, clock)
     draft = await make_invoice(uow, clock, customer.id, draft=True)
-    await in_transaction(uow, archive_customer(customer.id, uow, clock=clock))
+    await in_transaction(uow, archive_customer(ArchiveCustomer(customer.id), uow, clock=clock))
     before = uow.state()
 
     with pytest.raises(Conflict) as err:
         await create_invoice(CreateInvoice(customer.id, "USD", lines(100)), uow, clock=clock)
     assert err.value.code == "customer_archived"
     with pytest.raises(Conflict) as err:
-        await finalize_invoice(draft.id, uow, clock=clock)
+        await finalize_invoice(FinalizeInvoice(draft.id), uow, clock=clock)
     assert err.value.code == "customer_archived"
     assert uow.state() == before
 
@@ -251,7 +255,7 @@ async def test_finalize_opens_a_draft_once(uow: FakeUnitOfWork, clock: FixedCloc
     draft = await make_invoice(uow, clock, customer.id, amount=7_500, draft=True)
     clock.at += timedelta(days=1)
 
-    invoice = await in_transaction(uow, finalize_invoice(draft.id, uow, clock=clock))
+    invoice = await in_transaction(uow, finalize_invoice(FinalizeInvoice(draft.id), uow, clock=clock))
 
     assert invoice.status is S.OPEN
     assert uow.invoice(draft.id).finalized_at == clock.now()
@@ -261,21 +265,21 @@ async def test_finalize_opens_a_draft_once(uow: FakeUnitOfWork, clock: FixedCloc
 
     before = uow.state()
     with pytest.raises(Conflict) as err:
-        await finalize_invoice(draft.id, uow, clock=clock)
+        await finalize_invoice(FinalizeInvoice(draft.id), uow, clock=clock)
     assert err.value.code == "invoice_not_draft"
     assert uow.state() == before
 
 
 async def test_finalize_unknown_invoice_is_not_found(uow: FakeUnitOfWork, clock: FixedClock) -> None:
     with pytest.raises(NotFound):
-        await finalize_invoice("inv_missing", uow, clock=clock)
+        await finalize_invoice(FinalizeInvoice("inv_missing"), uow, clock=clock)
 
 
 async def test_void_draft_writes_no_entry(uow: FakeUnitOfWork, clock: FixedClock) -> None:
     customer = await make_customer(uow, clock)
     draft = await make_invoice(uow, clock, customer.id, draft=True)
 
-    voided = await in_transaction(uow, void_invoice(draft.id, uow, clock=clock))
+    voided = await in_transaction(uow, void_invoice(VoidInvoice(draft.id), uow, clock=clock))
 
     assert voided.status is S.VOID
     assert uow.invoice(draft.id).voided_at == clock.now()
@@ -287,7 +291,7 @@ async def test_void_open_invoice_reverses_its_receivable(uow: FakeUnitOfWork, cl
     customer = await make_customer(uow, clock)
     invoice = await make_invoice(uow, clock, customer.id, amount=8_000)
 
-    await in_transaction(uow, void_invoice(invoice.id, uow, clock=clock))
+    await in_transaction(uow, void_invoice(VoidInvoice(invoice.id), uow, clock=clock))
 
     assert uow.invoice(invoice.id).status is S.VOID
     _issued, voided = uow.entries
@@ -307,10 +311,10 @@ async def test_void_refused_once_money_is_applied(uow: FakeUnitOfWork, clock: Fi
     before = uow.state()
 
     with pytest.raises(Conflict) as err:
-        await void_invoice(partly.id, uow, clock=clock)
+        await void_invoice(VoidInvoice(partly.id), uow, clock=clock)
     assert err.value.code == "invoice_has_payments"
     with pytest.raises(InvalidTransition) as err2:
-        await void_invoice(fully.id, uow, clock=clock)
+        await void_invoice(VoidInvoice(fully.id), uow, clock=clock)
     assert (err2.value.context["from_state"], err2.value.context["to_state"]) == ("paid", "void")
     assert uow.state() == before
 
@@ -321,7 +325,7 @@ async def test_void_allowed_again_after_the_payment_is_canceled(uow: FakeUnitOfW
     payment = await pay(uow, clock, customer.id, [(invoice.id, 4_000)])
     await in_transaction(uow, cancel_offline_payment(CancelOfflinePayment(payment.id), uow, clock=clock))
 
-    await in_transaction(uow, void_invoice(invoice.id, uow, clock=clock))
+    await in_transaction(uow, void_invoice(VoidInvoice(invoice.id), uow, clock=clock))
 
     assert uow.invoice(invoice.id).status is S.VOID
     assert uow.balance(invoice.id) == InvoiceBalance(10_000, 0, 0, 0)
@@ -336,7 +340,7 @@ async def test_archive_refused_while_money_is_due(uow: FakeUnitOfWork, clock: Fi
     before = uow.state()
 
     with pytest.raises(Conflict) as err:
-        await archive_invoice(invoice.id, uow, clock=clock)
+        await archive_invoice(ArchiveInvoice(invoice.id), uow, clock=clock)
 
     assert err.value.code == "invoice_has_balance"
     assert uow.state() == before
@@ -349,10 +353,10 @@ async def test_archive_settled_voided_or_draft_invoices(uow: FakeUnitOfWork, clo
     if how == "paid":
         await pay(uow, clock, customer.id, [(invoice.id, 2_500)])
     if how == "void":
-        await in_transaction(uow, void_invoice(invoice.id, uow, clock=clock))
+        await in_transaction(uow, void_invoice(VoidInvoice(invoice.id), uow, clock=clock))
     entries_before = uow.entries
 
-    archived = await in_transaction(uow, archive_invoice(invoice.id, uow, clock=clock))
+    archived = await in_transaction(uow, archive_invoice(ArchiveInvoice(invoice.id), uow, clock=clock))
 
     assert archived.status is S.ARCHIVED
     assert uow.invoice(invoice.id).archived_at == clock.now()
@@ -363,11 +367,11 @@ async def test_archive_settled_voided_or_draft_invoices(uow: FakeUnitOfWork, clo
 async def test_archived_invoice_cannot_be_voided_or_finalized(uow: FakeUnitOfWork, clock: FixedClock) -> None:
     customer = await make_customer(uow, clock)
     draft = await make_invoice(uow, clock, customer.id, draft=True)
-    await in_transaction(uow, archive_invoice(draft.id, uow, clock=clock))
+    await in_transaction(uow, archive_invoice(ArchiveInvoice(draft.id), uow, clock=clock))
     with pytest.raises(InvalidTransition):
-        await void_invoice(draft.id, uow, clock=clock)
+        await void_invoice(VoidInvoice(draft.id), uow, clock=clock)
     with pytest.raises(Conflict):
-        await finalize_invoice(draft.id, uow, clock=clock)
+        await finalize_invoice(FinalizeInvoice(draft.id), uow, clock=clock)
 
 
 async def test_voiding_a_void_invoice_again_changes_nothing(uow: FakeUnitOfWork, clock: FixedClock) -> None:
@@ -378,13 +382,13 @@ async def test_voiding_a_void_invoice_again_changes_nothing(uow: FakeUnitOfWork,
     """
     customer = await make_customer(uow, clock)
     invoice = await make_invoice(uow, clock, customer.id)
-    await in_transaction(uow, void_invoice(invoice.id, uow, clock=clock))
+    await in_transaction(uow, void_invoice(VoidInvoice(invoice.id), uow, clock=clock))
     first = uow.invoice(invoice.id).voided_at
     clock.at += timedelta(days=3)
     before = uow.state()
 
     with contextlib.suppress(Conflict):
-        await in_transaction(uow, void_invoice(invoice.id, uow, clock=clock))
+        await in_transaction(uow, void_invoice(VoidInvoice(invoice.id), uow, clock=clock))
 
     assert uow.invoice(invoice.id).voided_at == first
     assert uow.event_types().count("invoice.voided") == 1
@@ -395,12 +399,12 @@ async def test_archiving_an_archived_invoice_again_changes_nothing(uow: FakeUnit
     """Same defect as voiding twice: `archive_invoice` re-stamps `archived_at` and re-emits its event."""
     customer = await make_customer(uow, clock)
     draft = await make_invoice(uow, clock, customer.id, draft=True)
-    await in_transaction(uow, archive_invoice(draft.id, uow, clock=clock))
+    await in_transaction(uow, archive_invoice(ArchiveInvoice(draft.id), uow, clock=clock))
     clock.at += timedelta(days=3)
     before = uow.state()
 
     with contextlib.suppress(Conflict):
-        await in_transaction(uow, archive_invoice(draft.id, uow, clock=clock))
+        await in_transaction(uow, archive_invoice(ArchiveInvoice(draft.id), uow, clock=clock))
 
     assert uow.event_types().count("invoice.archived") == 1
     assert uow.state() == before
@@ -551,11 +555,11 @@ async def test_only_open_invoices_take_payments(uow: FakeUnitOfWork, clock: Fixe
     customer = await make_customer(uow, clock)
     invoice = await make_invoice(uow, clock, customer.id, amount=1_000, draft=state in ("draft", "archived"))
     if state == "void":
-        await in_transaction(uow, void_invoice(invoice.id, uow, clock=clock))
+        await in_transaction(uow, void_invoice(VoidInvoice(invoice.id), uow, clock=clock))
     if state == "paid":
         await pay(uow, clock, customer.id, [(invoice.id, 1_000)])
     if state == "archived":
-        await in_transaction(uow, archive_invoice(invoice.id, uow, clock=clock))
+        await in_transaction(uow, archive_invoice(ArchiveInvoice(invoice.id), uow, clock=clock))
     before = uow.state()
 
     with pytest.raises(Conflict) as err:
@@ -663,7 +667,7 @@ async def test_cancel_touching_archived_invoice_is_rolled_back(uow: FakeUnitOfWo
     customer = await make_customer(uow, clock)
     invoice = await make_invoice(uow, clock, customer.id, amount=1_000)
     payment = await pay(uow, clock, customer.id, [(invoice.id, 1_000)])
-    await in_transaction(uow, archive_invoice(invoice.id, uow, clock=clock))
+    await in_transaction(uow, archive_invoice(ArchiveInvoice(invoice.id), uow, clock=clock))
     before = uow.state()
 
     with pytest.raises(Conflict) as refused:
@@ -680,7 +684,7 @@ async def test_cancel_touching_archived_invoice_is_rolled_back(uow: FakeUnitOfWo
 async def test_events_follow_the_lifecycle(uow: FakeUnitOfWork, clock: FixedClock) -> None:
     customer = await make_customer(uow, clock)
     invoice = await make_invoice(uow, clock, customer.id, amount=1_000, draft=True)
-    await in_transaction(uow, finalize_invoice(invoice.id, uow, clock=clock))
+    await in_transaction(uow, finalize_invoice(FinalizeInvoice(invoice.id), uow, clock=clock))
     first = await pay(uow, clock, customer.id, [(invoice.id, 400)])
     await pay(uow, clock, customer.id, [(invoice.id, 600)])
     await in_transaction(uow, cancel_offline_payment(CancelOfflinePayment(first.id), uow, clock=clock))
