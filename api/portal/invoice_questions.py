@@ -6,14 +6,14 @@ from datetime import datetime
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import json_response
 from api.errors import problems
 from api.portal.deps import Portal, PortalWriting
 from api.v1.fields import RequestModel
 from domain.invoice_questions import use_cases as invoice_questions
-from domain.invoice_questions.model import MAX_MESSAGE, InvoiceQuestion, QuestionStatus
+from domain.invoice_questions.model import MAX_MESSAGE, QuestionStatus
 from domain.portal import invoices as portal_invoices
 
 router = APIRouter(prefix="/portal/v1/invoices", tags=["portal"])
@@ -24,6 +24,8 @@ class QuestionIn(RequestModel):
 
 
 class PortalQuestion(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     object: str = "invoice_question"
     invoice_id: str
@@ -32,18 +34,6 @@ class PortalQuestion(BaseModel):
     resolution: str | None = Field(description="The partner's answer, once resolved.")
     created_at: datetime
     resolved_at: datetime | None
-
-    @classmethod
-    def of(cls, q: InvoiceQuestion) -> PortalQuestion:
-        return cls(
-            id=q.id,
-            invoice_id=q.invoice_id,
-            status=q.status,
-            message=q.message,
-            resolution=q.resolution,
-            created_at=q.created_at,
-            resolved_at=q.resolved_at,
-        )
 
 
 class PortalQuestionList(BaseModel):
@@ -74,7 +64,7 @@ async def ask(invoice_id: str, body: QuestionIn, ctx: PortalWriting) -> Response
         ctx.uow,
         clock=ctx.uow.clock,
     )
-    return json_response(PortalQuestion.of(question), 201)
+    return json_response(PortalQuestion.model_validate(question), 201)
 
 
 @router.get(
@@ -88,4 +78,4 @@ async def ask(invoice_id: str, body: QuestionIn, ctx: PortalWriting) -> Response
 async def list_questions(invoice_id: str, ctx: Portal) -> Response:
     invoice = await portal_invoices.invoice_of(ctx.uow.invoices, invoice_id, ctx.customer_id)
     found = await ctx.uow.invoice_questions.for_invoice(invoice.id)
-    return json_response(PortalQuestionList(data=[PortalQuestion.of(q) for q in found]))
+    return json_response(PortalQuestionList(data=[PortalQuestion.model_validate(q) for q in found]))

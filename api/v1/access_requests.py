@@ -6,7 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import Read, Write, get_container, json_response
 from api.errors import problems
@@ -16,12 +16,14 @@ from api.v1.customers import CustomerCreate, _contacts
 from api.v1.fields import EmailOut, RequestModel, ResourceId
 from domain.customers.use_cases import CreateCustomer
 from domain.portal import access
-from domain.portal.access_requests import AccessRequest, AccessRequestStatus
+from domain.portal.access_requests import AccessRequestStatus
 
 router = APIRouter(prefix="/v1/access-requests", tags=["access_requests"])
 
 
 class AccessRequestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     object: str = "access_request"
     email: EmailOut
@@ -34,22 +36,6 @@ class AccessRequestOut(BaseModel):
     customer_id: str | None = Field(description="The customer the request was approved onto.")
     created_at: datetime
     decided_at: datetime | None
-
-    @classmethod
-    def of(cls, r: AccessRequest) -> AccessRequestOut:
-        return cls(
-            id=r.id,
-            email=r.email,
-            company_name=r.company_name,
-            contact_name=r.contact_name,
-            phone=r.phone,
-            address=r.address,
-            status=r.status,
-            suggested_customer_id=r.suggested_customer_id,
-            customer_id=r.customer_id,
-            created_at=r.created_at,
-            decided_at=r.decided_at,
-        )
 
 
 class Approve(RequestModel):
@@ -75,7 +61,7 @@ async def list_requests(
     ctx: Read, limit: Limit = 20, cursor: Cursor = None, status: AccessRequestStatus | None = None
 ) -> Response:
     page = await ctx.uow.access_requests.list(page_request(limit, cursor), status=status)
-    return json_response(page_of(page, [AccessRequestOut.of(r) for r in page.items]))
+    return json_response(page_of(page, [AccessRequestOut.model_validate(r) for r in page.items]))
 
 
 @router.get(
@@ -86,7 +72,7 @@ async def list_requests(
     responses=problems(401, 404),
 )
 async def retrieve(request_id: str, ctx: Read) -> Response:
-    return json_response(AccessRequestOut.of(await ctx.uow.access_requests.get(request_id)))
+    return json_response(AccessRequestOut.model_validate(await ctx.uow.access_requests.get(request_id)))
 
 
 @router.post(
@@ -122,7 +108,7 @@ async def approve(request_id: str, body: Approve, ctx: Write, request: Request) 
             card_fee_exempt=new.card_fee_exempt,
         ),
     )
-    return await ctx.respond(200, AccessRequestOut.of(approved))
+    return await ctx.respond(200, AccessRequestOut.model_validate(approved))
 
 
 @router.delete(
@@ -134,4 +120,4 @@ async def approve(request_id: str, body: Approve, ctx: Write, request: Request) 
 )
 async def dismiss(request_id: str, ctx: Write, request: Request) -> Response:
     dismissed = await access.dismiss(request_id, ctx.uow, actor=f"api_key:{ctx.principal.api_key_id}", clock=ctx.clock)
-    return await ctx.respond(200, AccessRequestOut.of(dismissed))
+    return await ctx.respond(200, AccessRequestOut.model_validate(dismissed))

@@ -14,7 +14,6 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import RequestModel, ResourceId
 from domain.disputes import use_cases as disputes
-from domain.disputes.model import Dispute
 from domain.payments.processing import DisputeStatus
 from domain.ports import DisputeQuery
 
@@ -23,6 +22,7 @@ router = APIRouter(prefix="/v1/disputes", tags=["disputes"])
 
 class DisputeOut(BaseModel):
     model_config = ConfigDict(
+        from_attributes=True,
         json_schema_extra={
             "examples": [
                 {
@@ -40,7 +40,7 @@ class DisputeOut(BaseModel):
                     "closed_at": None,
                 }
             ]
-        }
+        },
     )
     id: str
     object: str = "dispute"
@@ -54,22 +54,6 @@ class DisputeOut(BaseModel):
     evidence_submitted_at: datetime | None
     created_at: datetime
     closed_at: datetime | None
-
-    @classmethod
-    def of(cls, d: Dispute) -> DisputeOut:
-        return cls(
-            id=d.id,
-            payment_id=d.payment_id,
-            processor_dispute_id=d.processor_dispute_id,
-            amount=d.amount,
-            currency=d.currency,
-            status=d.status,
-            reason=d.reason,
-            evidence_due_by=d.evidence_due_by,
-            evidence_submitted_at=d.evidence_submitted_at,
-            created_at=d.created_at,
-            closed_at=d.closed_at,
-        )
 
 
 class EvidenceIn(RequestModel):
@@ -99,7 +83,7 @@ async def list_disputes(
     if payment_id is not None:
         await ctx.uow.payments.get(payment_id)  # another partner's or an unknown payment: 404, not an empty list
     page = await ctx.uow.disputes.list(DisputeQuery(payment_id=payment_id, status=status), page_request(limit, cursor))
-    return json_response(page_of(page, [DisputeOut.of(d) for d in page.items]))
+    return json_response(page_of(page, [DisputeOut.model_validate(d) for d in page.items]))
 
 
 @router.get(
@@ -110,7 +94,7 @@ async def list_disputes(
     responses=problems(401, 404),
 )
 async def retrieve(dispute_id: ResourceId, ctx: Read) -> Response:
-    return json_response(DisputeOut.of(await ctx.uow.disputes.get(dispute_id)))
+    return json_response(DisputeOut.model_validate(await ctx.uow.disputes.get(dispute_id)))
 
 
 @router.post(
@@ -129,4 +113,4 @@ async def submit_evidence(dispute_id: ResourceId, body: EvidenceIn, ctx: Write, 
         clock=ctx.clock,
         checkpoint=ctx.checkpoint,
     )
-    return await ctx.respond(200, DisputeOut.of(dispute))
+    return await ctx.respond(200, DisputeOut.model_validate(dispute))

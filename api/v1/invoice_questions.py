@@ -14,13 +14,14 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import LongText, RequestModel
 from domain.invoice_questions import use_cases as invoice_questions
-from domain.invoice_questions.model import InvoiceQuestion, QuestionStatus
+from domain.invoice_questions.model import QuestionStatus
 
 router = APIRouter(prefix="/v1/invoice-questions", tags=["invoice_questions"])
 
 
 class InvoiceQuestionOut(BaseModel):
     model_config = ConfigDict(
+        from_attributes=True,
         json_schema_extra={
             "examples": [
                 {
@@ -36,7 +37,7 @@ class InvoiceQuestionOut(BaseModel):
                     "resolved_at": None,
                 }
             ]
-        }
+        },
     )
     id: str
     object: str = "invoice_question"
@@ -48,20 +49,6 @@ class InvoiceQuestionOut(BaseModel):
     resolution: str | None
     created_at: datetime
     resolved_at: datetime | None
-
-    @classmethod
-    def of(cls, q: InvoiceQuestion) -> InvoiceQuestionOut:
-        return cls(
-            id=q.id,
-            invoice_id=q.invoice_id,
-            customer_id=q.customer_id,
-            portal_user_id=q.portal_user_id,
-            status=q.status,
-            message=q.message,
-            resolution=q.resolution,
-            created_at=q.created_at,
-            resolved_at=q.resolved_at,
-        )
 
 
 class QuestionResolve(RequestModel):
@@ -89,7 +76,7 @@ async def list_questions(
     if invoice_id is not None:
         await ctx.uow.invoices.get(invoice_id)  # another partner's or an unknown invoice answers 404
     page = await ctx.uow.invoice_questions.list(page_request(limit, cursor), status=status, invoice_id=invoice_id)
-    return json_response(page_of(page, [InvoiceQuestionOut.of(q) for q in page.items]))
+    return json_response(page_of(page, [InvoiceQuestionOut.model_validate(q) for q in page.items]))
 
 
 @router.get(
@@ -100,7 +87,7 @@ async def list_questions(
     responses=problems(401, 404),
 )
 async def retrieve(question_id: str, ctx: Read) -> Response:
-    return json_response(InvoiceQuestionOut.of(await ctx.uow.invoice_questions.get(question_id)))
+    return json_response(InvoiceQuestionOut.model_validate(await ctx.uow.invoice_questions.get(question_id)))
 
 
 @router.post(
@@ -113,5 +100,7 @@ async def retrieve(question_id: str, ctx: Read) -> Response:
     responses=problems(401, 404, 409),
 )
 async def resolve(question_id: str, body: QuestionResolve, ctx: Write) -> Response:
-    done = await invoice_questions.resolve_question(question_id, ctx.uow, resolution=body.resolution, clock=ctx.clock)
-    return await ctx.respond(200, InvoiceQuestionOut.of(done))
+    done = await invoice_questions.resolve_question(
+        invoice_questions.ResolveQuestion(question_id, body.resolution), ctx.uow, clock=ctx.clock
+    )
+    return await ctx.respond(200, InvoiceQuestionOut.model_validate(done))
