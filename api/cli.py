@@ -120,11 +120,11 @@ def partner_create(
     slug: Annotated[str, typer.Option(help="Unique lower-case slug used in billing links.")],
 ) -> None:
     """Create a partner."""
-    from domain.partners.use_cases import create_partner
+    from domain.partners.use_cases import CreatePartner, create_partner
 
     async def go(c: Container) -> Any:
         async with c.uow() as uow:
-            partner = await create_partner(name, slug, uow, clock=c.clock)
+            partner = await create_partner(CreatePartner(name, slug), uow, clock=c.clock)
             await uow.commit()
             return partner
 
@@ -140,11 +140,11 @@ def api_key_create(
     name: Annotated[str | None, typer.Option(help="A label to recognise the key by.")] = None,
 ) -> None:
     """Create an API key. The secret is printed alone on stdout, once; store it now."""
-    from domain.partners.use_cases import create_api_key
+    from domain.partners.use_cases import CreateApiKey, create_api_key
 
     async def go(c: Container) -> Any:
         async with c.uow() as uow:
-            result = await create_api_key(partner, uow, clock=c.clock, livemode=live, name=name)
+            result = await create_api_key(CreateApiKey(partner, livemode=live, name=name), uow, clock=c.clock)
             await uow.commit()
             return result
 
@@ -156,11 +156,11 @@ def api_key_create(
 @key_app.command("revoke")
 def api_key_revoke(key_id: Annotated[str, typer.Argument(help="The key id (key_…).")]) -> None:
     """Revoke an API key; requests with it fail from now on."""
-    from domain.partners.use_cases import revoke_api_key
+    from domain.partners.use_cases import RevokeApiKey, revoke_api_key
 
     async def go(c: Container) -> Any:
         async with c.uow() as uow:
-            key = await revoke_api_key(key_id, uow, clock=c.clock)
+            key = await revoke_api_key(RevokeApiKey(key_id), uow, clock=c.clock)
             await uow.commit()
             return key
 

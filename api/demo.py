@@ -19,7 +19,7 @@ from domain.invoices.use_cases import (
     create_invoice,
     void_invoice,
 )
-from domain.partners.use_cases import create_api_key, create_partner
+from domain.partners.use_cases import CreateApiKey, CreatePartner, create_api_key, create_partner
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments.charges import PayInvoices, pay_invoices
 from domain.payments.model import Allocation, MethodType
@@ -47,10 +47,12 @@ async def load_demo(container: Container) -> DemoResult:
         created = partner is None
         to_charge: dict[str, str] = {}
         if partner is None:
-            partner = await create_partner("Northwind IT Services", DEMO_SLUG, uow, clock=container.clock)
+            partner = await create_partner(
+                CreatePartner("Northwind IT Services", DEMO_SLUG), uow, clock=container.clock
+            )
             to_charge = await _fill(uow.scope_to(partner.id), container)
         if await uow.api_keys.by_hash(hash_secret(secret)) is None:
-            await create_api_key(DEMO_SLUG, uow, clock=container.clock, name="demo", body=body)
+            await create_api_key(CreateApiKey(DEMO_SLUG, name="demo", body=body), uow, clock=container.clock)
         await uow.commit()
     if to_charge:
         await _charge_saved_methods(container, partner.id, to_charge)

@@ -16,7 +16,7 @@ from adapters.bootstrap import Container, build
 from adapters.db.migrate import upgrade
 from adapters.settings import Settings
 from api.app import create_app
-from domain.partners.use_cases import create_api_key, create_partner
+from domain.partners.use_cases import CreateApiKey, CreatePartner, create_api_key, create_partner
 from tests.services import check_redis, create_pg_database, drop_pg_database
 
 # Settings that lift the rate limits, for tests that send many requests on purpose (test_rate_limits covers them).
@@ -88,8 +88,8 @@ class Tenant:
 async def make_tenant(container: Container, name: str = "Partner") -> Tenant:
     slug = f"p-{uuid.uuid4().hex[:12]}"
     async with container.uow() as uow:
-        partner = await create_partner(name, slug, uow, clock=container.clock)
-        key, secret = await create_api_key(slug, uow, clock=container.clock)
+        partner = await create_partner(CreatePartner(name, slug), uow, clock=container.clock)
+        key, secret = await create_api_key(CreateApiKey(slug), uow, clock=container.clock)
         await uow.commit()
     return Tenant(partner.id, slug, secret, key.id)
 

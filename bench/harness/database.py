@@ -18,7 +18,7 @@ from adapters.db.migrate import upgrade
 from adapters.db.verify import count_subjects, verify_ledger
 from adapters.settings import Settings
 from domain.api_keys.model import hash_secret
-from domain.partners.use_cases import create_api_key, create_partner
+from domain.partners.use_cases import CreateApiKey, CreatePartner, create_api_key, create_partner
 from harness.options import Options
 from harness.runtime import console, run
 
@@ -72,10 +72,10 @@ async def create_tenant(url: str, slug: str) -> Tenant:
     container = build(Settings(database_url=url, env="test"))
     try:
         async with container.uow() as uow:
-            partner = await create_partner("Bench Corp", slug, uow, clock=container.clock)
+            partner = await create_partner(CreatePartner("Bench Corp", slug), uow, clock=container.clock)
             await uow.commit()
         async with container.uow() as uow:
-            key, secret = await create_api_key(slug, uow, clock=container.clock, name="bench")
+            key, secret = await create_api_key(CreateApiKey(slug, name="bench"), uow, clock=container.clock)
             await uow.commit()
     finally:
         await container.close()

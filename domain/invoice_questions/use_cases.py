@@ -24,8 +24,17 @@ class AskQuestion:
     portal_user_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ResolveQuestion:
+    question_id: str
+    resolution: str | None = None
+
+
 async def is_questioned(uow: QuestionsUnitOfWork, invoice_id: str) -> bool:
-    """An open question pauses the invoice's reminders and auto-pay until the partner resolves it."""
+    """An open question pauses the invoice's reminders and auto-pay until the partner resolves it.
+
+    A query, not a use case: it changes nothing and is asked from inside other use cases (`ask_question`,
+    reminders, auto-pay), so it takes the unit of work it reads and the id, with no command to build."""
     return invoice_id in await uow.invoice_questions.open_among([invoice_id])
 
 
@@ -73,12 +82,11 @@ async def ask_question(cmd: AskQuestion, uow: QuestionsUnitOfWork, *, clock: Clo
     return question
 
 
-async def resolve_question(
-    ident: str, uow: QuestionsUnitOfWork, *, resolution: str | None, clock: Clock
-) -> InvoiceQuestion:
-    question = await uow.invoice_questions.get(ident, lock=True)
+async def resolve_question(cmd: ResolveQuestion, uow: QuestionsUnitOfWork, *, clock: Clock) -> InvoiceQuestion:
+    question = await uow.invoice_questions.get(cmd.question_id, lock=True)
     question.move_to(QuestionStatus.RESOLVED)
-    question.resolution = resolution.strip() if resolution and resolution.strip() else None
+    resolution = cmd.resolution.strip() if cmd.resolution else ""
+    question.resolution = resolution or None
     question.resolved_at = clock.now()
     await uow.invoice_questions.save(question)
     uow.record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.api_keys.model import ApiKey
 from domain.clock import Clock
 from domain.errors import Conflict, ErrorCode
@@ -9,41 +11,52 @@ from domain.partners.model import Partner, normalize_slug
 from domain.ports import PlatformUnitOfWork
 
 
-async def create_partner(name: str, slug: str, uow: PlatformUnitOfWork, *, clock: Clock) -> Partner:
-    slug = normalize_slug(slug)
+@dataclass(frozen=True, slots=True)
+class CreatePartner:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateApiKey:
+    partner_slug: str
+    livemode: bool = False
+    name: str | None = None
+    body: str | None = None  # a fixed secret body (the demo's derived key); random when None
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeApiKey:
+    key_id: str
+
+
+async def create_partner(cmd: CreatePartner, uow: PlatformUnitOfWork, *, clock: Clock) -> Partner:
+    slug = normalize_slug(cmd.slug)
     if await uow.partners.find_by_slug(slug) is not None:
         raise Conflict(f"The slug '{slug}' is taken.", code=ErrorCode.SLUG_TAKEN, slug=slug)
-    partner = Partner(name=name.strip(), slug=slug, created_at=clock.now())
+    partner = Partner(name=cmd.name.strip(), slug=slug, created_at=clock.now())
     await uow.partners.add(partner)
     await uow.audit(actor="operator", action="partner.created", subject=partner.id, partner_id=partner.id)
     return partner
 
 
-async def create_api_key(
-    partner_slug: str,
-    uow: PlatformUnitOfWork,
-    *,
-    clock: Clock,
-    livemode: bool = False,
-    name: str | None = None,
-    body: str | None = None,
-) -> tuple[ApiKey, str]:
+async def create_api_key(cmd: CreateApiKey, uow: PlatformUnitOfWork, *, clock: Clock) -> tuple[ApiKey, str]:
     """Returns the key record and its secret; the secret is never stored and cannot be shown again."""
-    partner = await uow.partners.by_slug(normalize_slug(partner_slug))
-    key, secret = ApiKey.issue(partner.id, livemode=livemode, at=clock.now(), name=name, body=body)
+    partner = await uow.partners.by_slug(normalize_slug(cmd.partner_slug))
+    key, secret = ApiKey.issue(partner.id, livemode=cmd.livemode, at=clock.now(), name=cmd.name, body=cmd.body)
     await uow.api_keys.add(key)
     await uow.audit(
         actor="operator",
         action="api_key.created",
         subject=key.id,
         partner_id=partner.id,
-        details={"livemode": livemode, "display": key.display},
+        details={"livemode": cmd.livemode, "display": key.display},
     )
     return key, secret
 
 
-async def revoke_api_key(key_id: str, uow: PlatformUnitOfWork, *, clock: Clock) -> ApiKey:
-    key = await uow.api_keys.get(key_id)
+async def revoke_api_key(cmd: RevokeApiKey, uow: PlatformUnitOfWork, *, clock: Clock) -> ApiKey:
+    key = await uow.api_keys.get(cmd.key_id)
     if key.active:
         key.revoked_at = clock.now()
         await uow.api_keys.revoke(key.id, key.revoked_at)

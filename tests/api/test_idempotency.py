@@ -49,11 +49,11 @@ async def test_failed_request_stores_nothing_so_a_corrected_retry_works(client: 
 
 async def test_keys_are_scoped_per_api_key(client: httpx.AsyncClient, container: object, tenant: object) -> None:
     from adapters.bootstrap import Container
-    from domain.partners.use_cases import create_api_key
+    from domain.partners.use_cases import CreateApiKey, create_api_key
 
     assert isinstance(container, Container)
     async with container.uow() as uow:
-        _key, secret = await create_api_key(tenant.slug, uow, clock=container.clock)  # type: ignore[attr-defined]
+        _key, secret = await create_api_key(CreateApiKey(tenant.slug), uow, clock=container.clock)  # type: ignore[attr-defined]
         await uow.commit()
     body = {"name": "Scoped"}
     a = await client.post("/v1/customers", json=body, headers={"Idempotency-Key": "same"})

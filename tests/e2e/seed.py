@@ -12,7 +12,7 @@ import httpx
 
 from adapters.bootstrap import Container
 from api.v1.payment_settings import PaymentSettingsUpdate
-from domain.partners.use_cases import create_api_key, create_partner
+from domain.partners.use_cases import CreateApiKey, CreatePartner, create_api_key, create_partner
 from tests.factories import make_invoice, save_test_method
 
 PAYMENT_SETTINGS = frozenset(PaymentSettingsUpdate.model_fields)  # the rest of a settings change is the portal's
@@ -150,8 +150,8 @@ async def new_partner(container: Container, base_url: str, name: str = "Northwin
     # the emailed code by Inbox.code.
     slug = "e2e-" + uuid.uuid4().hex[:10].translate(str.maketrans("0123456789", "ghijklmnop"))
     async with container.uow() as uow:
-        created = await create_partner(name, slug, uow, clock=container.clock)
-        _key, secret = await create_api_key(slug, uow, clock=container.clock, name="e2e")
+        created = await create_partner(CreatePartner(name, slug), uow, clock=container.clock)
+        _key, secret = await create_api_key(CreateApiKey(slug, name="e2e"), uow, clock=container.clock)
         await uow.commit()
     api = httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {secret}"}, timeout=30)
     return Partner(name=name, slug=slug, partner_id=created.id, api_key=secret, base_url=base_url, api=api)

@@ -12,7 +12,7 @@ import pytest
 from adapters.bootstrap import Container
 from domain.api_keys.model import make_secret
 from domain.ids import new_id
-from domain.partners.use_cases import create_api_key, revoke_api_key
+from domain.partners.use_cases import CreateApiKey, RevokeApiKey, create_api_key, revoke_api_key
 from tests.api.bad_input.bodies import alloc
 from tests.api.bad_input.harness import NO_BODY, SHARED, Shared, World, assert_problem, send, writes_nothing
 from tests.conftest import Tenant
@@ -100,14 +100,14 @@ async def test_revoked_key_is_refused_at_once(
     app_client: httpx.AsyncClient, container: Container, tenant: Tenant, world: World
 ) -> None:
     async with container.uow() as uow:
-        _, spare = await create_api_key(tenant.slug, uow, clock=container.clock)
+        _, spare = await create_api_key(CreateApiKey(tenant.slug), uow, clock=container.clock)
         await uow.commit()
     old = {"Authorization": f"Bearer {tenant.api_key}"}
     app_client.headers["Authorization"] = f"Bearer {spare}"  # `client` set it to the key being revoked
     assert (await app_client.get("/v1/customers", headers=old)).status_code == 200
 
     async with container.uow() as uow:
-        await revoke_api_key(tenant.api_key_id, uow, clock=container.clock)
+        await revoke_api_key(RevokeApiKey(tenant.api_key_id), uow, clock=container.clock)
         await uow.commit()
 
     async with writes_nothing(container, tenant.partner_id):
