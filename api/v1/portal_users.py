@@ -6,7 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import Read, Write, get_container, json_response
 from api.errors import problems
@@ -14,34 +14,28 @@ from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.portal.deps import credentials
 from api.v1.fields import Email, EmailOut, RequestModel
 from domain.portal import access, impersonation
-from domain.portal.users import ALL_PERMISSIONS, Permission, PortalUser, normalize_email, permissions_of
+from domain.portal.users import ALL_PERMISSIONS, Permission, normalize_email, permissions_of
 
 router = APIRouter(tags=["portal_users"])
 
 
 class PortalUserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     object: str = "portal_user"
     email: EmailOut
     name: str | None
-    has_password: bool
-    mfa_enabled: bool
+    has_password: bool = Field(validation_alias="password_hash")
+    mfa_enabled: bool = Field(validation_alias="totp_enabled")
     locked_until: datetime | None
     failed_attempts: int
     created_at: datetime
 
+    @field_validator("has_password", mode="before")
     @classmethod
-    def of(cls, u: PortalUser) -> PortalUserOut:
-        return cls(
-            id=u.id,
-            email=u.email,
-            name=u.name,
-            has_password=u.password_hash is not None,
-            mfa_enabled=u.totp_enabled,
-            locked_until=u.locked_until,
-            failed_attempts=u.failed_attempts,
-            created_at=u.created_at,
-        )
+    def _has_password(cls, password_hash: str | None) -> bool:
+        return password_hash is not None
 
 
 class PortalInvite(RequestModel):
@@ -79,7 +73,7 @@ async def invite(customer_id: str, body: PortalInvite, ctx: Write, request: Requ
         slug=partner.slug,
         permissions=permissions_of(body.permissions),
     )
-    return await ctx.respond(201, PortalUserOut.of(user))
+    return await ctx.respond(201, PortalUserOut.model_validate(user))
 
 
 @router.get(
@@ -93,7 +87,7 @@ async def list_users(ctx: Read, limit: Limit = 20, cursor: Cursor = None, custom
     if customer_id is not None:
         await ctx.uow.customers.get(customer_id)
     page = await ctx.uow.portal_users.list(page_request(limit, cursor), customer_id=customer_id)
-    return json_response(page_of(page, [PortalUserOut.of(u) for u in page.items]))
+    return json_response(page_of(page, [PortalUserOut.model_validate(u) for u in page.items]))
 
 
 @router.get(
@@ -104,7 +98,7 @@ async def list_users(ctx: Read, limit: Limit = 20, cursor: Cursor = None, custom
     responses=problems(401, 404),
 )
 async def retrieve(user_id: str, ctx: Read) -> Response:
-    return json_response(PortalUserOut.of(await ctx.uow.portal_users.get(user_id)))
+    return json_response(PortalUserOut.model_validate(await ctx.uow.portal_users.get(user_id)))
 
 
 @router.post(
@@ -119,7 +113,7 @@ async def unlock(user_id: str, ctx: Write) -> Response:
     user.unlock(ctx.clock.now())
     await ctx.uow.portal_users.save(user)
     await ctx.uow.audit(actor=f"api_key:{ctx.principal.api_key_id}", action="portal_user.unlocked", subject=user.id)
-    return await ctx.respond(200, PortalUserOut.of(user))
+    return await ctx.respond(200, PortalUserOut.model_validate(user))
 
 
 @router.post(

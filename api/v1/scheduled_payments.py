@@ -14,13 +14,14 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.schemas.payments import AllocationOut
 from domain.scheduled_payments import use_cases as scheduled_payments
-from domain.scheduled_payments.model import ScheduledPayment, ScheduledStatus
+from domain.scheduled_payments.model import ScheduledStatus
 
 router = APIRouter(prefix="/v1/scheduled-payments", tags=["scheduled_payments"])
 
 
 class ScheduledPaymentOut(BaseModel):
     model_config = ConfigDict(
+        from_attributes=True,
         json_schema_extra={
             "examples": [
                 {
@@ -42,7 +43,7 @@ class ScheduledPaymentOut(BaseModel):
                     "canceled_by": None,
                 }
             ]
-        }
+        },
     )
     id: str
     object: str = "scheduled_payment"
@@ -60,26 +61,6 @@ class ScheduledPaymentOut(BaseModel):
     executed_at: datetime | None
     canceled_at: datetime | None
     canceled_by: str | None
-
-    @classmethod
-    def of(cls, s: ScheduledPayment) -> ScheduledPaymentOut:
-        return cls(
-            id=s.id,
-            customer_id=s.customer_id,
-            portal_user_id=s.portal_user_id,
-            payment_method_id=s.payment_method_id,
-            status=s.status,
-            scheduled_for=s.scheduled_for,
-            amount=s.amount,
-            currency=s.currency,
-            allocations=[AllocationOut(invoice_id=a.invoice_id, amount=a.amount) for a in s.allocations],
-            payment_id=s.payment_id,
-            failure_message=s.failure_message,
-            created_at=s.created_at,
-            executed_at=s.executed_at,
-            canceled_at=s.canceled_at,
-            canceled_by=s.canceled_by,
-        )
 
 
 @router.get(
@@ -100,7 +81,7 @@ async def list_scheduled(
     if customer_id is not None:
         await ctx.uow.customers.get(customer_id)  # another partner's or an unknown customer answers 404
     page = await ctx.uow.scheduled_payments.list(page_request(limit, cursor), customer_id=customer_id, status=status)
-    return json_response(page_of(page, [ScheduledPaymentOut.of(s) for s in page.items]))
+    return json_response(page_of(page, [ScheduledPaymentOut.model_validate(s) for s in page.items]))
 
 
 @router.get(
@@ -111,7 +92,7 @@ async def list_scheduled(
     responses=problems(401, 404),
 )
 async def retrieve(scheduled_payment_id: str, ctx: Read) -> Response:
-    return json_response(ScheduledPaymentOut.of(await ctx.uow.scheduled_payments.get(scheduled_payment_id)))
+    return json_response(ScheduledPaymentOut.model_validate(await ctx.uow.scheduled_payments.get(scheduled_payment_id)))
 
 
 @router.post(
@@ -125,4 +106,4 @@ async def retrieve(scheduled_payment_id: str, ctx: Read) -> Response:
 async def cancel(scheduled_payment_id: str, ctx: Write) -> Response:
     cmd = scheduled_payments.CancelScheduled(scheduled_payment_id, by=f"partner:{ctx.principal.api_key_id}")
     done = await scheduled_payments.cancel_scheduled(cmd, ctx.uow, clock=ctx.clock)
-    return await ctx.respond(200, ScheduledPaymentOut.of(done))
+    return await ctx.respond(200, ScheduledPaymentOut.model_validate(done))
