@@ -14,7 +14,7 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Email, EmailOut, Flag, Metadata, Name, QueryFlag, RequestModel, ShortText
 from domain.customers import use_cases
-from domain.customers.model import BillingTerms, Contact, Customer
+from domain.customers.model import BillingTerms, Contact
 from domain.ports import CustomerQuery
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
@@ -33,6 +33,8 @@ class ContactIn(RequestModel):
 
 
 class ContactOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     email: EmailOut
     name: str | None
     phone: str | None
@@ -77,6 +79,7 @@ class CustomerUpdate(RequestModel):
 
 class CustomerOut(BaseModel):
     model_config = ConfigDict(
+        from_attributes=True,
         json_schema_extra={
             "examples": [
                 {
@@ -89,7 +92,7 @@ class CustomerOut(BaseModel):
                     "updated_at": "2026-11-21T09:00:00Z",
                 }
             ]
-        }
+        },
     )
     id: str
     object: str = "customer"
@@ -104,23 +107,6 @@ class CustomerOut(BaseModel):
     card_fee_exempt: bool
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def of(cls, c: Customer) -> CustomerOut:
-        return cls(
-            id=c.id,
-            name=c.name,
-            email=c.email,
-            contacts=[ContactOut(email=x.email, name=x.name, phone=x.phone) for x in c.contacts],
-            tags=c.tags,
-            billing_terms=c.billing_terms,
-            external_ids=c.external_ids,
-            metadata=c.metadata,
-            archived=c.archived,
-            card_fee_exempt=c.card_fee_exempt,
-            created_at=c.created_at,
-            updated_at=c.updated_at,
-        )
 
 
 def _contacts(items: list[ContactIn]) -> list[Contact]:
@@ -150,7 +136,7 @@ async def create(body: CustomerCreate, ctx: Write) -> Response:
         ctx.uow,
         clock=ctx.clock,
     )
-    return await ctx.respond(201, CustomerOut.of(customer))
+    return await ctx.respond(201, CustomerOut.model_validate(customer))
 
 
 @router.get(
@@ -161,7 +147,7 @@ async def create(body: CustomerCreate, ctx: Write) -> Response:
     responses=problems(401, 404),
 )
 async def retrieve(customer_id: str, ctx: Read) -> Response:
-    return json_response(CustomerOut.of(await ctx.uow.customers.get(customer_id)))
+    return json_response(CustomerOut.model_validate(await ctx.uow.customers.get(customer_id)))
 
 
 @router.patch(
@@ -182,7 +168,7 @@ async def update(customer_id: str, body: CustomerUpdate, ctx: Write) -> Response
     customer = await use_cases.update_customer(
         use_cases.UpdateCustomer(customer_id=customer_id, changes=changes), ctx.uow, clock=ctx.clock
     )
-    return await ctx.respond(200, CustomerOut.of(customer))
+    return await ctx.respond(200, CustomerOut.model_validate(customer))
 
 
 @router.get(
@@ -204,7 +190,7 @@ async def list_customers(
     page = await ctx.uow.customers.list(
         CustomerQuery(email=email, tag=tag, archived=archived), page_request(limit, cursor)
     )
-    return json_response(page_of(page, [CustomerOut.of(c) for c in page.items]))
+    return json_response(page_of(page, [CustomerOut.model_validate(c) for c in page.items]))
 
 
 @router.post(
@@ -217,4 +203,4 @@ async def list_customers(
 )
 async def archive(customer_id: str, ctx: Write) -> Response:
     customer = await use_cases.archive_customer(use_cases.ArchiveCustomer(customer_id), ctx.uow, clock=ctx.clock)
-    return await ctx.respond(200, CustomerOut.of(customer))
+    return await ctx.respond(200, CustomerOut.model_validate(customer))

@@ -7,27 +7,41 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import Read, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
-from domain.ledger.model import Account, JournalEntry, Reason
+from domain.ledger.model import Account, Reason
 from domain.ports import EntryQuery
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
 
 
 class LineOut(BaseModel):
+    # The journal line's signed amount, answered as a positive amount and a direction.
+    model_config = ConfigDict(from_attributes=True)
+
     account: Account
     invoice_id: str | None
     currency: str
     amount: int
-    direction: Literal["debit", "credit"]
+    direction: Literal["debit", "credit"] = Field(validation_alias=AliasPath("amount"))
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _size(cls, amount: int) -> int:
+        return abs(amount)
+
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _direction(cls, amount: int) -> str:
+        return "debit" if amount > 0 else "credit"
 
 
 class EntryOut(BaseModel):
     model_config = ConfigDict(
+        from_attributes=True,
         json_schema_extra={
             "examples": [
                 {
@@ -56,7 +70,7 @@ class EntryOut(BaseModel):
                     ],
                 }
             ]
-        }
+        },
     )
     id: str
     object: str = "ledger_entry"
@@ -66,27 +80,6 @@ class EntryOut(BaseModel):
     reverses_entry_id: str | None
     created_at: datetime
     lines: list[LineOut]
-
-    @classmethod
-    def of(cls, e: JournalEntry) -> EntryOut:
-        return cls(
-            id=e.id,
-            reason=e.reason,
-            invoice_id=e.invoice_id,
-            payment_id=e.payment_id,
-            reverses_entry_id=e.reverses_entry_id,
-            created_at=e.created_at,
-            lines=[
-                LineOut(
-                    account=ln.account,
-                    invoice_id=ln.invoice_id,
-                    currency=ln.currency,
-                    amount=abs(ln.amount),
-                    direction="debit" if ln.amount > 0 else "credit",
-                )
-                for ln in e.lines
-            ],
-        )
 
 
 @router.get(
@@ -111,4 +104,4 @@ async def list_entries(
     page = await ctx.uow.ledger.list(
         EntryQuery(invoice_id=invoice_id, payment_id=payment_id), page_request(limit, cursor)
     )
-    return json_response(page_of(page, [EntryOut.of(e) for e in page.items]))
+    return json_response(page_of(page, [EntryOut.model_validate(e) for e in page.items]))

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.v1.fields import Flag, RequestModel
 from domain.payments.model import PROCESSOR_METHODS, MethodType
-from domain.payments.settings import DisputeLostAction, PaymentSettings
+from domain.payments.settings import DisputeLostAction
 
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
 
@@ -38,7 +37,9 @@ _EXAMPLE: dict[str, Any] = {
 
 
 class PaymentSettingsOut(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"object": "payment_settings", **_EXAMPLE}]})
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [{"object": "payment_settings", **_EXAMPLE}]}
+    )
     object: str = "payment_settings"
     processor: str
     enabled_methods: list[MethodType]
@@ -54,9 +55,10 @@ class PaymentSettingsOut(BaseModel):
     dispute_fee: int
     dispute_lost_action: DisputeLostAction
 
+    @field_validator("enabled_methods", mode="before")
     @classmethod
-    def of(cls, s: PaymentSettings) -> PaymentSettingsOut:
-        return cls(**{**asdict(s), "enabled_methods": sorted(s.enabled_methods)})
+    def _in_order(cls, methods: frozenset[MethodType]) -> list[MethodType]:
+        return sorted(methods)  # a set in the domain; a stable order in the answer
 
 
 class PaymentSettingsUpdate(RequestModel):
@@ -83,7 +85,7 @@ class PaymentSettingsUpdate(RequestModel):
     responses=problems(401),
 )
 async def retrieve(ctx: Read) -> Response:
-    return json_response(PaymentSettingsOut.of(await ctx.uow.payment_settings.get()))
+    return json_response(PaymentSettingsOut.model_validate(await ctx.uow.payment_settings.get()))
 
 
 @router.patch(
@@ -107,4 +109,4 @@ async def update(body: PaymentSettingsUpdate, ctx: Write) -> Response:
         subject=ctx.uow.partner_id,
         details={k: sorted(v) if isinstance(v, frozenset) else v for k, v in changes.items()},
     )
-    return await ctx.respond(200, PaymentSettingsOut.of(updated))
+    return await ctx.respond(200, PaymentSettingsOut.model_validate(updated))
