@@ -139,7 +139,7 @@ class SwitchAccount(RequestModel):
     responses=problems(401, 403, 404),
 )
 async def switch(body: SwitchAccount, ctx: PortalWriting) -> MeOut:
-    await accounts.switch_customer(ctx.session, body.customer_id, ctx.uow)
+    await accounts.switch_customer(accounts.SwitchCustomer(ctx.session, body.customer_id), ctx.uow)
     return await me_answer(ctx.uow, ctx.session, ctx.token, ctx.request)
 
 
@@ -167,7 +167,7 @@ async def sessions(ctx: Portal) -> SessionList:
     responses=problems(401, 403, 404),
 )
 async def revoke(session_id: str, ctx: PortalWriting) -> Response:
-    await accounts.revoke_session(ctx.user.id, session_id, ctx.uow, clock=ctx.uow.clock)
+    await accounts.revoke_session(accounts.RevokeSession(ctx.user.id, session_id), ctx.uow, clock=ctx.uow.clock)
     response = Response(status_code=204)
     return without_session_cookie(response, ctx.request) if session_id == ctx.session.id else response
 
@@ -200,7 +200,9 @@ class StepUp(RequestModel):
     responses=problems(401, 403, 429),
 )
 async def step_up_code(ctx: PortalWriting) -> Response:
-    await accounts.send_step_up_code(ctx.session, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock)
+    await accounts.send_step_up_code(
+        accounts.SendStepUpCode(ctx.session), ctx.uow, creds=ctx.creds, clock=ctx.uow.clock
+    )
     return Response(status_code=204)
 
 
@@ -215,14 +217,11 @@ async def step_up_code(ctx: PortalWriting) -> Response:
 )
 async def step_up(body: StepUp, ctx: PortalWriting) -> Response:
     opened = await accounts.step_up(
-        ctx.session,
+        accounts.StepUp(ctx.session, password=body.password, totp=body.totp, code=body.code),
         ctx.uow,
         creds=ctx.creds,
         clock=ctx.uow.clock,
         checkpoint=ctx.uow.checkpoint,
-        password=body.password,
-        totp=body.totp,
-        code=body.code,
     )
     return await _rotated(ctx.uow, opened, ctx.request)
 
@@ -245,7 +244,10 @@ async def change_password(body: PasswordChange, ctx: PortalWriting) -> Response:
     if ctx.user.password_hash is None:
         ctx.require_fresh_factor()
     opened = await accounts.change_password(
-        ctx.session, body.current_password, body.new_password, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock
+        accounts.ChangePassword(ctx.session, body.current_password, body.new_password),
+        ctx.uow,
+        creds=ctx.creds,
+        clock=ctx.uow.clock,
     )
     return await _rotated(ctx.uow, opened, ctx.request)
 
@@ -269,7 +271,9 @@ class EmailChangeConfirm(RequestModel):
 )
 async def request_email_change(body: EmailChange, ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
-    await accounts.request_email_change(ctx.session, body.new_email, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock)
+    await accounts.request_email_change(
+        accounts.RequestEmailChange(ctx.session, body.new_email), ctx.uow, creds=ctx.creds, clock=ctx.uow.clock
+    )
     return Response(status_code=204)
 
 
@@ -284,9 +288,7 @@ async def request_email_change(body: EmailChange, ctx: PortalWriting) -> Respons
 async def confirm_email_change(body: EmailChangeConfirm, ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
     opened = await accounts.confirm_email_change(
-        ctx.session,
-        body.new_email,
-        body.code,
+        accounts.ConfirmEmailChange(ctx.session, body.new_email, body.code),
         ctx.uow,
         creds=ctx.creds,
         clock=ctx.uow.clock,
@@ -320,7 +322,9 @@ class RecoveryCodes(BaseModel):
 async def begin_mfa(ctx: PortalWriting) -> MfaEnrolment:
     ctx.require_fresh_factor()
     partner = await ctx.uow.partners.get(ctx.session.partner_id)
-    enrolment = await mfa.begin(ctx.session, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock, issuer=partner.name)
+    enrolment = await mfa.begin(
+        mfa.BeginEnrolment(ctx.session, partner.name), ctx.uow, creds=ctx.creds, clock=ctx.uow.clock
+    )
     return MfaEnrolment(secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri)
 
 
@@ -334,7 +338,9 @@ async def begin_mfa(ctx: PortalWriting) -> MfaEnrolment:
 )
 async def confirm_mfa(body: MfaConfirm, ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
-    opened, codes = await mfa.confirm(ctx.session, body.code, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock)
+    opened, codes = await mfa.confirm(
+        mfa.ConfirmEnrolment(ctx.session, body.code), ctx.uow, creds=ctx.creds, clock=ctx.uow.clock
+    )
     answer = RecoveryCodes(recovery_codes=codes, csrf_token=csrf_token_for(ctx.container, opened.token))
     return json_with_cookie(answer, ctx.request, opened.token)
 
@@ -348,7 +354,7 @@ async def confirm_mfa(body: MfaConfirm, ctx: PortalWriting) -> Response:
 )
 async def recovery_codes(ctx: PortalWriting) -> RecoveryCodes:
     ctx.require_fresh_factor()
-    codes = await mfa.regenerate_recovery_codes(ctx.session, ctx.uow, clock=ctx.uow.clock)
+    codes = await mfa.regenerate_recovery_codes(mfa.RegenerateRecoveryCodes(ctx.session), ctx.uow, clock=ctx.uow.clock)
     return RecoveryCodes(recovery_codes=codes, csrf_token=csrf_token_for(ctx.container, ctx.token))
 
 
@@ -362,7 +368,7 @@ async def recovery_codes(ctx: PortalWriting) -> RecoveryCodes:
 )
 async def disable_mfa(ctx: PortalWriting) -> Response:
     ctx.require_fresh_factor()
-    opened = await mfa.disable(ctx.session, ctx.uow, clock=ctx.uow.clock)
+    opened = await mfa.disable(mfa.DisableMfa(ctx.session), ctx.uow, clock=ctx.uow.clock)
     return await _rotated(ctx.uow, opened, ctx.request)
 
 
@@ -386,10 +392,6 @@ class AccessRequestIn(RequestModel):
 async def request_access(body: AccessRequestIn, ctx: AnySessionWriting) -> AccessRequestView:
     if ctx.session.state is not SessionState.NO_ACCESS:
         raise Conflict("You already have access; there is nothing to request.", code=ErrorCode.ALREADY_HAS_ACCESS)
-    filed = await access.file_request(
-        ctx.session,
-        access.BusinessInfo(body.company_name, body.contact_name, body.phone, body.address),
-        ctx.uow,
-        clock=ctx.uow.clock,
-    )
+    info = access.BusinessInfo(body.company_name, body.contact_name, body.phone, body.address)
+    filed = await access.file_request(access.FileAccessRequest(ctx.session, info), ctx.uow, clock=ctx.uow.clock)
     return AccessRequestView.of(filed)

@@ -296,11 +296,8 @@ async def enrol(token: str, body: EnrolIn, uow: UoW, request: Request) -> Access
     stand_in = PortalSession(
         partner_id=uow.partner_id, email=body.email.lower(), state=SessionState.NO_ACCESS, token_hash="", created_at=now
     )
+    info = access.BusinessInfo(body.company_name, body.contact_name, body.phone, body.address)
     filed = await access.file_request(
-        stand_in,
-        access.BusinessInfo(body.company_name, body.contact_name, body.phone, body.address),
-        uow,
-        suggested_customer_id=invoice.customer_id,
-        clock=uow.clock,
+        access.FileAccessRequest(stand_in, info, suggested_customer_id=invoice.customer_id), uow, clock=uow.clock
     )
     return AccessRequestView.of(filed)

@@ -123,7 +123,7 @@ async def signed_in_answer(request: Request, uow: UoW, opened: sign_in.Opened) -
 )
 async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
     caller = _caller(request, SENDS, "sign-in codes")
-    await sign_in.send_code(body.email, uow, creds=caller.creds, clock=uow.clock)
+    await sign_in.send_code(sign_in.SendCode(body.email), uow, creds=caller.creds, clock=uow.clock)
     return Accepted(detail="If this address can receive codes, one is on its way. It works for 10 minutes.")
 
 
@@ -139,14 +139,11 @@ async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: 
 async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "sign-in attempts")
     opened = await sign_in.sign_in_with_code(
-        body.email,
-        body.code,
+        sign_in.SignInWithCode(body.email, body.code, caller.ip, caller.user_agent),
         uow,
         creds=caller.creds,
         clock=uow.clock,
         checkpoint=uow.checkpoint,
-        ip=caller.ip,
-        user_agent=caller.user_agent,
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -163,14 +160,11 @@ async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow:
 async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "sign-in attempts")
     opened = await sign_in.sign_in_with_password(
-        body.email,
-        body.password,
+        sign_in.SignInWithPassword(body.email, body.password, caller.ip, caller.user_agent),
         uow,
         creds=caller.creds,
         clock=uow.clock,
         checkpoint=uow.checkpoint,
-        ip=caller.ip,
-        user_agent=caller.user_agent,
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -187,9 +181,13 @@ async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow
 async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Request) -> Response:
     _limit(GUESSES, request, "sign-in attempts")
     await sign_in.complete_mfa(
-        ctx.session, body.code, uow, creds=ctx.creds, clock=uow.clock, checkpoint=uow.checkpoint, recovery=body.recovery
+        sign_in.CompleteMfa(ctx.session, body.code, recovery=body.recovery),
+        uow,
+        creds=ctx.creds,
+        clock=uow.clock,
+        checkpoint=uow.checkpoint,
     )
-    opened = await accounts.rotate(ctx.session, uow)
+    opened = await accounts.rotate(accounts.RotateSession(ctx.session), uow)
     return await signed_in_answer(request, uow, opened)
 
 
@@ -204,7 +202,9 @@ async def mfa(body: MfaVerify, ctx: AnySessionWriting, uow: UoW, request: Reques
 async def link(body: LinkRedeem, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
-    opened = await accounts.sign_in_with_link(body.token, uow, ip=caller.ip, ua=caller.user_agent, clock=uow.clock)
+    opened = await accounts.sign_in_with_link(
+        accounts.SignInWithLink(body.token, caller.ip, caller.user_agent), uow, clock=uow.clock
+    )
     return await signed_in_answer(request, uow, opened)
 
 
@@ -220,7 +220,10 @@ async def activate(body: PasswordSet, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.activate(
-        body.token, body.password, uow, creds=caller.creds, clock=uow.clock, ip=caller.ip, ua=caller.user_agent
+        accounts.Activate(body.token, body.password, caller.ip, caller.user_agent),
+        uow,
+        creds=caller.creds,
+        clock=uow.clock,
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -240,7 +243,9 @@ class ResetRequest(RequestModel):
 )
 async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
     caller = _caller(request, SENDS, "reset requests")
-    await accounts.request_password_reset(body.email, uow, creds=caller.creds, clock=uow.clock, slug=partner.slug)
+    await accounts.request_password_reset(
+        accounts.RequestPasswordReset(body.email, partner.slug), uow, creds=caller.creds, clock=uow.clock
+    )
     return Accepted(detail="If this address has a password here, a reset link is on its way. It works for one hour.")
 
 
@@ -256,7 +261,10 @@ async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
     opened = await accounts.reset_password(
-        body.token, body.password, uow, creds=caller.creds, clock=uow.clock, ip=caller.ip, ua=caller.user_agent
+        accounts.ResetPassword(body.token, body.password, caller.ip, caller.user_agent),
+        uow,
+        creds=caller.creds,
+        clock=uow.clock,
     )
     return await signed_in_answer(request, uow, opened)
 
@@ -273,5 +281,7 @@ async def reset(body: PasswordSet, uow: UoW, request: Request) -> Response:
 async def impersonation_view(body: LinkRedeem, uow: UoW, request: Request) -> Response:
     caller = _caller(request, GUESSES, "attempts")
     await scope_by_link(uow, body.token)
-    opened = await impersonation.open_view(body.token, uow, ip=caller.ip, ua=caller.user_agent, clock=uow.clock)
+    opened = await impersonation.open_view(
+        impersonation.OpenImpersonation(body.token, caller.ip, caller.user_agent), uow, clock=uow.clock
+    )
     return await signed_in_answer(request, uow, opened)

@@ -78,17 +78,15 @@ async def invite(body: Invite, ctx: PortalWriting) -> Member:
     ctx.require(Permission.MANAGE_TEAM)
     ctx.require_fresh_factor()
     partner = await ctx.uow.partners.get(ctx.session.partner_id)
-    user = await access.invite(
+    invitation = access.InvitePortalUser(
         normalize_email(body.email),
         ctx.customer_id,
-        ctx.uow,
-        creds=ctx.creds,
-        clock=ctx.uow.clock,
-        actor=ctx.actor,
-        slug=partner.slug,
+        ctx.actor,
+        partner.slug,
         permissions=permissions_of(body.permissions),
         inviter_email=ctx.user.email,
     )
+    user = await access.invite(invitation, ctx.uow, creds=ctx.creds, clock=ctx.uow.clock)
     if body.name and user.name is None:
         user.name = body.name  # updated_at stays: it tells whether they ever signed in (`active`)
         await ctx.uow.portal_users.save(user)

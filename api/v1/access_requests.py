@@ -87,13 +87,10 @@ async def retrieve(request_id: str, ctx: Read) -> Response:
 async def approve(request_id: str, body: Approve, ctx: Write, request: Request) -> Response:
     new = body.new_customer
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
-    approved = await access.approve(
+    approval = access.ApproveAccessRequest(
         request_id,
-        ctx.uow,
-        creds=credentials(get_container(request)),
-        clock=ctx.clock,
-        actor=f"api_key:{ctx.principal.api_key_id}",
-        slug=partner.slug,
+        f"api_key:{ctx.principal.api_key_id}",
+        partner.slug,
         customer_id=body.customer_id,
         new_customer=None
         if new is None
@@ -108,6 +105,7 @@ async def approve(request_id: str, body: Approve, ctx: Write, request: Request) 
             card_fee_exempt=new.card_fee_exempt,
         ),
     )
+    approved = await access.approve(approval, ctx.uow, creds=credentials(get_container(request)), clock=ctx.clock)
     return await ctx.respond(200, AccessRequestOut.model_validate(approved))
 
 
@@ -119,5 +117,7 @@ async def approve(request_id: str, body: Approve, ctx: Write, request: Request) 
     responses=problems(401, 404, 409),
 )
 async def dismiss(request_id: str, ctx: Write, request: Request) -> Response:
-    dismissed = await access.dismiss(request_id, ctx.uow, actor=f"api_key:{ctx.principal.api_key_id}", clock=ctx.clock)
+    dismissed = await access.dismiss(
+        access.DismissAccessRequest(request_id, f"api_key:{ctx.principal.api_key_id}"), ctx.uow, clock=ctx.clock
+    )
     return await ctx.respond(200, AccessRequestOut.model_validate(dismissed))

@@ -63,16 +63,14 @@ class ImpersonationOut(BaseModel):
 )
 async def invite(customer_id: str, body: PortalInvite, ctx: Write, request: Request) -> Response:
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
-    user = await access.invite(
+    invitation = access.InvitePortalUser(
         normalize_email(body.email),
         customer_id,
-        ctx.uow,
-        creds=credentials(get_container(request)),
-        clock=ctx.clock,
-        actor=f"api_key:{ctx.principal.api_key_id}",
-        slug=partner.slug,
+        f"api_key:{ctx.principal.api_key_id}",
+        partner.slug,
         permissions=permissions_of(body.permissions),
     )
+    user = await access.invite(invitation, ctx.uow, creds=credentials(get_container(request)), clock=ctx.clock)
     return await ctx.respond(201, PortalUserOut.model_validate(user))
 
 
@@ -129,11 +127,9 @@ async def unlock(user_id: str, ctx: Write) -> Response:
 async def impersonate(customer_id: str, ctx: Write, request: Request) -> Response:
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     url, seconds = await impersonation.start(
-        customer_id,
+        impersonation.StartImpersonation(customer_id, f"api_key:{ctx.principal.api_key_id}", partner.slug),
         ctx.uow,
         creds=credentials(get_container(request)),
         clock=ctx.clock,
-        actor=f"api_key:{ctx.principal.api_key_id}",
-        slug=partner.slug,
     )
     return await ctx.respond(201, ImpersonationOut(url=url, expires_in=seconds))

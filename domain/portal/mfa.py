@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.errors import Conflict, ErrorCode, NotAuthenticated
-from domain.portal.accounts import rotate
+from domain.portal.accounts import RotateSession, rotate
 from domain.portal.ports import Credentials, PortalUnitOfWork
 from domain.portal.sessions import PortalSession
 from domain.portal.sign_in import Opened, hash_recovery_code, verify_second_factor
@@ -22,16 +22,36 @@ class Enrolment:
     otpauth_uri: str
 
 
+@dataclass(frozen=True, slots=True)
+class BeginEnrolment:
+    session: PortalSession
+    issuer: str  # the name the authenticator app shows
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmEnrolment:
+    session: PortalSession
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegenerateRecoveryCodes:
+    session: PortalSession
+
+
+@dataclass(frozen=True, slots=True)
+class DisableMfa:
+    session: PortalSession
+
+
 def new_recovery_codes() -> list[str]:
     raw = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
     return [f"{c[:5]}-{c[5:]}" for c in raw]
 
 
-async def begin(
-    session: PortalSession, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock, issuer: str
-) -> Enrolment:
-    assert session.user_id is not None
-    user = await uow.portal_users.lock(session.user_id)
+async def begin(cmd: BeginEnrolment, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock) -> Enrolment:
+    assert cmd.session.user_id is not None
+    user = await uow.portal_users.lock(cmd.session.user_id)
     if user.totp_enabled:
         raise Conflict(
             "Two-step sign-in is already on. Turn it off first to set up a new device.", code=ErrorCode.MFA_ENABLED
@@ -41,12 +61,13 @@ async def begin(
     user.totp_last_step = None
     user.updated_at = clock.now()
     await uow.portal_users.save(user)
-    return Enrolment(secret, creds.totp.provisioning_uri(secret, account=user.email, issuer=issuer))
+    return Enrolment(secret, creds.totp.provisioning_uri(secret, account=user.email, issuer=cmd.issuer))
 
 
 async def confirm(
-    session: PortalSession, code: str, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock
+    cmd: ConfirmEnrolment, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock
 ) -> tuple[Opened, list[str]]:
+    session = cmd.session
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
     if user.totp_enabled:
@@ -54,7 +75,7 @@ async def confirm(
     if user.totp_secret is None:
         raise Conflict("Start the set-up first.", code=ErrorCode.MFA_NOT_STARTED)
     user.totp_enabled = True  # provisionally, so the code is checked like any sign-in code
-    if not verify_second_factor(user, code, creds=creds, clock=clock):
+    if not verify_second_factor(user, cmd.code, creds=creds, clock=clock):
         raise NotAuthenticated(
             "That code is not right. Check the time on your device and try again.", code=ErrorCode.INVALID_MFA_CODE
         )
@@ -64,12 +85,12 @@ async def confirm(
     user.updated_at = now
     await uow.portal_users.save(user)
     await uow.portal_sessions.revoke_for_user(user.id, at=now, keep=session.id)
-    return await rotate(session, uow), codes
+    return await rotate(RotateSession(session), uow), codes
 
 
-async def regenerate_recovery_codes(session: PortalSession, uow: PortalUnitOfWork, *, clock: Clock) -> list[str]:
-    assert session.user_id is not None
-    user = await uow.portal_users.lock(session.user_id)
+async def regenerate_recovery_codes(cmd: RegenerateRecoveryCodes, uow: PortalUnitOfWork, *, clock: Clock) -> list[str]:
+    assert cmd.session.user_id is not None
+    user = await uow.portal_users.lock(cmd.session.user_id)
     if not user.totp_enabled:
         raise Conflict("Two-step sign-in is off.", code=ErrorCode.MFA_DISABLED)
     codes = new_recovery_codes()
@@ -79,7 +100,8 @@ async def regenerate_recovery_codes(session: PortalSession, uow: PortalUnitOfWor
     return codes
 
 
-async def disable(session: PortalSession, uow: PortalUnitOfWork, *, clock: Clock) -> Opened:
+async def disable(cmd: DisableMfa, uow: PortalUnitOfWork, *, clock: Clock) -> Opened:
+    session = cmd.session
     assert session.user_id is not None
     user = await uow.portal_users.lock(session.user_id)
     now = clock.now()
@@ -90,4 +112,4 @@ async def disable(session: PortalSession, uow: PortalUnitOfWork, *, clock: Clock
     user.updated_at = now
     await uow.portal_users.save(user)
     await uow.portal_sessions.revoke_for_user(user.id, at=now, keep=session.id)
-    return await rotate(session, uow)
+    return await rotate(RotateSession(session), uow)

@@ -46,20 +46,79 @@ class Opened:
     token: str
 
 
-async def send_code(
-    email: str,
-    uow: PortalUnitOfWork,
-    *,
-    creds: Credentials,
-    clock: Clock,
-    purpose: CodePurpose = CodePurpose.SIGN_IN,
-    to: str | None = None,
-    subject: str | None = None,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class SendCode:
+    email: str
+    purpose: CodePurpose = CodePurpose.SIGN_IN
+    to: str | None = None  # another address to send it to (a new email being confirmed)
+    subject: str | None = None  # what the code is bound to: a session id, a new address
+
+
+@dataclass(frozen=True, slots=True)
+class CheckCode:
+    email: str
+    code: str
+    purpose: CodePurpose
+    subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSession:
+    email: str
+    user: PortalUser | None
+    factor: Factor
+    ip: str | None
+    user_agent: str | None
+    impersonator: str | None = None
+    customer_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignInWithCode:
+    email: str
+    code: str
+    ip: str | None
+    user_agent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignInWithPassword:
+    email: str
+    password: str
+    ip: str | None
+    user_agent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteMfa:
+    session: PortalSession
+    code: str
+    recovery: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FindLink:
+    token: str
+    purposes: frozenset[LinkPurpose]
+
+
+@dataclass(frozen=True, slots=True)
+class SpendLink:
+    link: PortalLink
+
+
+@dataclass(frozen=True, slots=True)
+class RedeemLink:
+    token: str
+    purpose: LinkPurpose
+
+
+async def send_code(cmd: SendCode, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock) -> None:
     """Email a fresh code (voiding the previous one). At most 5 per hour per address and purpose, known or not: a
     person who spent their sign-in codes can still confirm an action with a step-up code, and the reverse."""
     now = clock.now()
-    address = normalize_email(email)
+    address = normalize_email(cmd.email)
+    purpose, subject = cmd.purpose, cmd.subject
     if await uow.one_time_codes.sent_since(address, purpose, now - timedelta(hours=1)) >= SENDS_PER_HOUR_PER_EMAIL:
         raise TooManyAttempts(
             "Too many codes were sent to this address in the last hour. Use the latest one or try again later.",
@@ -82,27 +141,22 @@ async def send_code(
     if purpose is CodePurpose.EMAIL_CHANGE and subject:
         context["new_email"] = subject
     await uow.emails.queue(
-        Email(to=to or address, template=CODE_TEMPLATES[purpose], context=context, partner_id=uow.partner_id)
+        Email(to=cmd.to or address, template=CODE_TEMPLATES[purpose], context=context, partner_id=uow.partner_id)
     )
 
 
 async def check_code(
-    email: str,
-    code: str,
-    uow: PortalUnitOfWork,
-    *,
-    creds: Credentials,
-    clock: Clock,
-    checkpoint: Checkpoint,
-    purpose: CodePurpose,
-    subject: str | None = None,
+    cmd: CheckCode, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock, checkpoint: Checkpoint
 ) -> None:
     """Spend an attempt on the current code; raises (after making the attempt durable) when it does not match."""
     now = clock.now()
-    address = normalize_email(email)
+    address = normalize_email(cmd.email)
+    purpose = cmd.purpose
     current = await uow.one_time_codes.current(address, purpose)
-    candidate = hash_code(creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=code.strip())
-    if current is None or (subject is not None and current.subject != subject):
+    candidate = hash_code(
+        creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=cmd.code.strip()
+    )
+    if current is None or (cmd.subject is not None and current.subject != cmd.subject):
         same_secret(candidate, candidate)  # the same work as a real comparison
         raise NotAuthenticated(WRONG_CODE, code=ErrorCode.INVALID_CODE)
     matched = current.try_code(candidate, now)
@@ -112,7 +166,7 @@ async def check_code(
         raise NotAuthenticated(WRONG_CODE, code=ErrorCode.INVALID_CODE)
 
 
-async def sync_contact_memberships(user: PortalUser, uow: PortalUnitOfWork, *, clock: Clock) -> list[Membership]:
+async def _sync_contact_memberships(user: PortalUser, uow: PortalUnitOfWork, *, clock: Clock) -> list[Membership]:
     """Every customer that lists this email is one the user may reach, with every permission (contacts are the
     customer's own people); memberships granted otherwise are kept as they are."""
     memberships = await uow.portal_users.memberships(user.id)
@@ -132,7 +186,7 @@ async def sync_contact_memberships(user: PortalUser, uow: PortalUnitOfWork, *, c
     return memberships
 
 
-async def find_or_create_user(address: str, uow: PortalUnitOfWork, *, clock: Clock) -> PortalUser | None:
+async def _find_or_create_user(address: str, uow: PortalUnitOfWork, *, clock: Clock) -> PortalUser | None:
     """The portal user for a verified address: existing, or created now if some customer lists the email."""
     user = await uow.portal_users.by_email(address)
     if user is not None:
@@ -145,25 +199,15 @@ async def find_or_create_user(address: str, uow: PortalUnitOfWork, *, clock: Clo
     return user
 
 
-async def open_session(
-    uow: PortalUnitOfWork,
-    *,
-    clock: Clock,
-    email: str,
-    user: PortalUser | None,
-    factor: Factor,
-    ip: str | None,
-    user_agent: str | None,
-    impersonator: str | None = None,
-    customer_id: str | None = None,
-) -> Opened:
+async def open_session(cmd: OpenSession, uow: PortalUnitOfWork, *, clock: Clock) -> Opened:
     """A new session (never an old one reused, so a planted cookie cannot be promoted by signing in)."""
     now = clock.now()
+    user, impersonator, customer_id = cmd.user, cmd.impersonator, cmd.customer_id
     state = SessionState.NO_ACCESS
     if impersonator is not None:  # the partner's view of one customer: no portal user, read-only
         state = SessionState.ACTIVE
     elif user is not None:
-        memberships = await sync_contact_memberships(user, uow, clock=clock)
+        memberships = await _sync_contact_memberships(user, uow, clock=clock)
         if memberships:
             state = SessionState.MFA_PENDING if user.totp_enabled else SessionState.ACTIVE
             reachable = {m.customer_id for m in memberships}
@@ -171,53 +215,37 @@ async def open_session(
     token = new_token()
     session = PortalSession(
         partner_id=uow.partner_id,
-        email=email,
+        email=cmd.email,
         state=state,
         token_hash=hash_token(token),
         created_at=now,
         user_id=user.id if user is not None and state is not SessionState.NO_ACCESS and not impersonator else None,
         customer_id=customer_id if state is not SessionState.NO_ACCESS else None,
         impersonator=impersonator,
-        ip=ip,
-        user_agent=(user_agent or "")[:300] or None,
+        ip=cmd.ip,
+        user_agent=(cmd.user_agent or "")[:300] or None,
     )
-    session.prove(factor, now)
+    session.prove(cmd.factor, now)
     await uow.portal_sessions.add(session)
     return Opened(session, token)
 
 
 async def sign_in_with_code(
-    email: str,
-    code: str,
-    uow: PortalUnitOfWork,
-    *,
-    creds: Credentials,
-    clock: Clock,
-    checkpoint: Checkpoint,
-    ip: str | None,
-    user_agent: str | None,
+    cmd: SignInWithCode, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock, checkpoint: Checkpoint
 ) -> Opened:
-    address = normalize_email(email)
-    await check_code(address, code, uow, creds=creds, clock=clock, checkpoint=checkpoint, purpose=CodePurpose.SIGN_IN)
-    user = await find_or_create_user(address, uow, clock=clock)
-    return await open_session(
-        uow, clock=clock, email=address, user=user, factor=Factor.CODE, ip=ip, user_agent=user_agent
-    )
+    address = normalize_email(cmd.email)
+    check = CheckCode(address, cmd.code, CodePurpose.SIGN_IN)
+    await check_code(check, uow, creds=creds, clock=clock, checkpoint=checkpoint)
+    user = await _find_or_create_user(address, uow, clock=clock)
+    return await open_session(OpenSession(address, user, Factor.CODE, cmd.ip, cmd.user_agent), uow, clock=clock)
 
 
 async def sign_in_with_password(
-    email: str,
-    password: str,
-    uow: PortalUnitOfWork,
-    *,
-    creds: Credentials,
-    clock: Clock,
-    checkpoint: Checkpoint,
-    ip: str | None,
-    user_agent: str | None,
+    cmd: SignInWithPassword, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock, checkpoint: Checkpoint
 ) -> Opened:
     now = clock.now()
-    address = normalize_email(email)
+    address = normalize_email(cmd.email)
+    password = cmd.password
     found = await uow.portal_users.by_email(address)
     if found is None or found.password_hash is None:
         creds.passwords.dummy_verify(password)
@@ -235,9 +263,8 @@ async def sign_in_with_password(
         raise NotAuthenticated(WRONG_PASSWORD, code=ErrorCode.INVALID_CREDENTIALS)
     user.record_success(now)
     await uow.portal_users.save(user)
-    return await open_session(
-        uow, clock=clock, email=address, user=user, factor=Factor.PASSWORD, ip=ip, user_agent=user_agent
-    )
+    opening = OpenSession(address, user, Factor.PASSWORD, cmd.ip, cmd.user_agent)
+    return await open_session(opening, uow, clock=clock)
 
 
 def _locked(user: PortalUser, now: object) -> TooManyAttempts:
@@ -256,24 +283,18 @@ def hash_recovery_code(code: str) -> str:
 
 
 async def complete_mfa(
-    session: PortalSession,
-    code: str,
-    uow: PortalUnitOfWork,
-    *,
-    creds: Credentials,
-    clock: Clock,
-    checkpoint: Checkpoint,
-    recovery: bool = False,
+    cmd: CompleteMfa, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock, checkpoint: Checkpoint
 ) -> None:
     """The second step after a code, link or password: a TOTP code or a recovery code. Five wrong tries end the
     session (the person starts again), and count towards the account lock."""
     now = clock.now()
+    session, recovery = cmd.session, cmd.recovery
     if session.state is not SessionState.MFA_PENDING or session.user_id is None:
         raise NotAuthenticated("There is no sign-in waiting for a second factor.", code=ErrorCode.MFA_NOT_PENDING)
     user = await uow.portal_users.lock(session.user_id)
     if user.locked(now):
         raise _locked(user, now)
-    if verify_second_factor(user, code, creds=creds, clock=clock, recovery=recovery):
+    if verify_second_factor(user, cmd.code, creds=creds, clock=clock, recovery=recovery):
         user.record_success(now)
         await uow.portal_users.save(user)
         session.state = SessionState.ACTIVE
@@ -309,21 +330,21 @@ def verify_second_factor(
     return True
 
 
-async def find_link(token: str, purposes: frozenset[LinkPurpose], uow: PortalUnitOfWork, *, clock: Clock) -> PortalLink:
+async def find_link(cmd: FindLink, uow: PortalUnitOfWork, *, clock: Clock) -> PortalLink:
     """A usable link for one of these purposes; any unknown, used, revoked or expired token reads the same."""
-    link = await uow.portal_links.by_hash(hash_token(token))
-    if link is None or link.purpose not in purposes or not link.usable(clock.now()):
+    link = await uow.portal_links.by_hash(hash_token(cmd.token))
+    if link is None or link.purpose not in cmd.purposes or not link.usable(clock.now()):
         raise NotAuthenticated("This link is not valid any more. Ask for a new one.", code=ErrorCode.INVALID_LINK)
     return link
 
 
-async def spend_link(link: PortalLink, uow: PortalUnitOfWork, *, clock: Clock) -> None:
-    link.used_at = clock.now()
-    await uow.portal_links.save(link)
+async def spend_link(cmd: SpendLink, uow: PortalUnitOfWork, *, clock: Clock) -> None:
+    cmd.link.used_at = clock.now()
+    await uow.portal_links.save(cmd.link)
 
 
-async def redeem_link(token: str, purpose: LinkPurpose, uow: PortalUnitOfWork, *, clock: Clock) -> PortalLink:
+async def redeem_link(cmd: RedeemLink, uow: PortalUnitOfWork, *, clock: Clock) -> PortalLink:
     """Use a single-use link once."""
-    link = await find_link(token, frozenset({purpose}), uow, clock=clock)
-    await spend_link(link, uow, clock=clock)
+    link = await find_link(FindLink(cmd.token, frozenset({cmd.purpose})), uow, clock=clock)
+    await spend_link(SpendLink(link), uow, clock=clock)
     return link
