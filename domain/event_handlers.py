@@ -148,14 +148,14 @@ async def email_payment_outcome(event: PaymentEvent, stored: StoredEvent, uow: H
     if not to:
         return
     context = await _payment_context(template, payment, uow)
+    await _email(uow, stored, to, template, context, dedupe_key(stored.id, template, to))
+
+
+async def _email(
+    uow: HandlerUnitOfWork, stored: StoredEvent, to: str, template: Template, context: dict[str, Any], key: str
+) -> None:
     await uow.emails.queue(
-        Email(
-            to=to,
-            template=template,
-            context=context,
-            partner_id=stored.partner_id,
-            dedupe_key=dedupe_key(stored.id, template, to),
-        )
+        Email(to=to, template=template, context=context, partner_id=stored.partner_id, dedupe_key=key)
     )
 
 
@@ -204,7 +204,7 @@ async def email_scheduled_outcome(
         return
     if isinstance(event, ScheduledPaymentExecuted) and payment is not None:
         template = Template.SCHEDULED_PAYMENT_EXECUTED
-        context: dict[str, object] = {
+        context: dict[str, Any] = {
             "transaction_id": payment.transaction_id,
             "amount": payment.amount,
             "currency": payment.currency,
@@ -219,15 +219,7 @@ async def email_scheduled_outcome(
             "scheduled_for": event.scheduled_for.isoformat(),
             "reason": getattr(event, "reason", "") or "The payment could not be made.",
         }
-    await uow.emails.queue(
-        Email(
-            to=to,
-            template=template,
-            context=context,
-            partner_id=stored.partner_id,
-            dedupe_key=f"scheduled_payment.{event.status}:{event.scheduled_payment_id}",
-        )
-    )
+    await _email(uow, stored, to, template, context, f"scheduled_payment.{event.status}:{event.scheduled_payment_id}")
 
 
 async def _scheduler(

@@ -236,15 +236,7 @@ async def _signed_in(ctx: Annotated[SessionContext, Depends(_session, scope="fun
             source=MembershipSource.INVITED,
             created_at=now,
         )
-        return PortalContext(
-            uow=ctx.uow,
-            session=s,
-            token=ctx.token,
-            container=ctx.container,
-            request=ctx.request,
-            user=viewer,
-            membership=view_only,
-        )
+        return _acting_as(ctx, viewer, view_only)
     if s.state is not SessionState.ACTIVE or s.user_id is None or s.customer_id is None:
         if s.state is SessionState.MFA_PENDING:
             raise NotAuthenticated(
@@ -255,9 +247,13 @@ async def _signed_in(ctx: Annotated[SessionContext, Depends(_session, scope="fun
     membership = await ctx.uow.portal_users.membership(user.id, s.customer_id)
     if membership is None:  # removed from the team while signed in
         raise PermissionDenied("You no longer have access to this account.", code=ErrorCode.NO_ACCESS)
+    return _acting_as(ctx, user, membership)
+
+
+def _acting_as(ctx: SessionContext, user: PortalUser, membership: Membership) -> PortalContext:
     return PortalContext(
         uow=ctx.uow,
-        session=s,
+        session=ctx.session,
         token=ctx.token,
         container=ctx.container,
         request=ctx.request,

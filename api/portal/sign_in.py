@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import Field
 
+from adapters.db.unit_of_work import SqlUnitOfWork
 from api.deps import UoW, get_container
 from api.errors import problems
 from api.portal.deps import (
@@ -137,15 +140,7 @@ async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: 
     responses=problems(401, 404),
 )
 async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow: UoW, request: Request) -> Response:
-    caller = _caller(request, GUESSES, "sign-in attempts")
-    opened = await sign_in.sign_in_with_code(
-        sign_in.SignInWithCode(body.email, body.code, caller.ip, caller.user_agent),
-        uow,
-        creds=caller.creds,
-        clock=uow.clock,
-        checkpoint=uow.checkpoint,
-    )
-    return await signed_in_answer(request, uow, opened)
+    return await _sign_in(request, uow, sign_in.sign_in_with_code, sign_in.SignInWithCode, body.email, body.code)
 
 
 @router.post(
@@ -158,9 +153,23 @@ async def verify_code(slug: str, body: CodeVerify, partner: BillingPartner, uow:
     responses=problems(401, 404, 409, 429),
 )
 async def password(slug: str, body: PasswordSignIn, partner: BillingPartner, uow: UoW, request: Request) -> Response:
+    return await _sign_in(
+        request, uow, sign_in.sign_in_with_password, sign_in.SignInWithPassword, body.email, body.password
+    )
+
+
+async def _sign_in(
+    request: Request,
+    uow: SqlUnitOfWork,
+    use_case: Callable[..., Awaitable[Any]],
+    command: Callable[[str, str, str | None, str | None], Any],
+    email: str,
+    secret: str,
+) -> Response:
+    """A code or a password, counted against the same guessing budget, opens a session the same way."""
     caller = _caller(request, GUESSES, "sign-in attempts")
-    opened = await sign_in.sign_in_with_password(
-        sign_in.SignInWithPassword(body.email, body.password, caller.ip, caller.user_agent),
+    opened = await use_case(
+        command(email, secret, caller.ip, caller.user_agent),
         uow,
         creds=caller.creds,
         clock=uow.clock,

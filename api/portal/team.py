@@ -11,7 +11,7 @@ from api.portal.deps import Portal, PortalWriting
 from api.v1.fields import Email, EmailOut, Name, RequestModel
 from domain.errors import Conflict, ErrorCode, NotFound
 from domain.portal import access
-from domain.portal.users import Membership, Permission, normalize_email, permissions_of
+from domain.portal.users import Membership, Permission, PortalUser, normalize_email, permissions_of
 
 router = APIRouter(prefix="/portal/v1/team", tags=["portal_team"])
 
@@ -92,6 +92,10 @@ async def invite(body: Invite, ctx: PortalWriting) -> Member:
         await ctx.uow.portal_users.save(user)
     membership = await ctx.uow.portal_users.membership(user.id, ctx.customer_id)
     assert membership is not None
+    return _as_member(user, membership)
+
+
+def _as_member(user: PortalUser, membership: Membership) -> Member:
     return Member(
         user_id=user.id,
         email=user.email,
@@ -130,14 +134,7 @@ async def set_permissions(user_id: str, body: PermissionsIn, ctx: PortalWriting)
         subject=user_id,
         details={"customer_id": ctx.customer_id, "permissions": sorted(membership.permissions)},
     )
-    return Member(
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        permissions=sorted(membership.permissions),
-        source=membership.source.value,
-        active=user.password_hash is not None,
-    )
+    return _as_member(user, membership)
 
 
 @router.delete(

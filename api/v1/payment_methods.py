@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import Read, ReadContext, Write, json_response, processors_of
@@ -153,19 +154,6 @@ class PaymentMethodList(BaseModel):
 
 
 @router.post(
-    "/v1/customers/{customer_id}/payment_methods",
-    operation_id="payment_methods_attach_snake_case_path",
-    deprecated=True,
-    summary="(Deprecated path) Save a payment method",
-    description="Exchanges a single-use processor token (from the browser) for a saved card or bank account. "
-    "Only the brand or bank, last 4 digits, expiry and funding are kept; never a full number. Bank accounts "
-    "need the customer's debit authorization (`mandate`), stored with the text version, time and IP. The first "
-    "method a customer saves becomes the default.",
-    status_code=201,
-    response_model=PaymentMethodOut,
-    responses=problems(400, 401, 404, 409, 422),
-)
-@router.post(
     "/v1/customers/{customer_id}/payment-methods",
     operation_id="payment_methods_attach",
     summary="Save a payment method",
@@ -197,14 +185,6 @@ async def attach(customer_id: str, body: PaymentMethodAttach, ctx: Write, reques
 
 
 @router.get(
-    "/v1/customers/{customer_id}/payment_methods",
-    operation_id="payment_methods_list_snake_case_path",
-    deprecated=True,
-    summary="(Deprecated path) List a customer's saved payment methods",
-    response_model=PaymentMethodList,
-    responses=problems(401, 404),
-)
-@router.get(
     "/v1/customers/{customer_id}/payment-methods",
     operation_id="payment_methods_list",
     summary="List a customer's saved payment methods",
@@ -219,14 +199,6 @@ async def list_methods(customer_id: str, ctx: Read) -> Response:
 
 
 @router.get(
-    "/v1/payment_methods/{payment_method_id}",
-    operation_id="payment_methods_retrieve_snake_case_path",
-    deprecated=True,
-    summary="(Deprecated path) Retrieve a saved payment method",
-    response_model=PaymentMethodOut,
-    responses=problems(401, 404),
-)
-@router.get(
     "/v1/payment-methods/{payment_method_id}",
     operation_id="payment_methods_retrieve",
     summary="Retrieve a saved payment method",
@@ -239,15 +211,6 @@ async def retrieve(payment_method_id: ResourceId, ctx: Read) -> Response:
     )
 
 
-@router.delete(
-    "/v1/payment_methods/{payment_method_id}",
-    operation_id="payment_methods_detach_snake_case_path",
-    deprecated=True,
-    summary="(Deprecated path) Remove a saved payment method",
-    description="The method can no longer be charged; payments made with it keep pointing at it.",
-    response_model=PaymentMethodOut,
-    responses=problems(401, 404, 409),
-)
 @router.delete(
     "/v1/payment-methods/{payment_method_id}",
     operation_id="payment_methods_detach",
@@ -268,14 +231,6 @@ async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) ->
 
 
 @router.post(
-    "/v1/payment_methods/{payment_method_id}/default",
-    operation_id="payment_methods_make_default_snake_case_path",
-    deprecated=True,
-    summary="(Deprecated path) Make a method the customer's default",
-    response_model=PaymentMethodOut,
-    responses=problems(401, 404, 409),
-)
-@router.post(
     "/v1/payment-methods/{payment_method_id}/default",
     operation_id="payment_methods_make_default",
     summary="Make a method the customer's default",
@@ -285,3 +240,24 @@ async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) ->
 async def make_default(payment_method_id: ResourceId, ctx: Write) -> Response:
     method = await use_cases.make_default(use_cases.MakeDefault(payment_method_id), ctx.uow)
     return await ctx.respond(200, PaymentMethodOut.of(method, await _partner_name(ctx)))
+
+
+def _snake_case_aliases() -> None:
+    """The first release's snake_case paths answer through the same handlers, marked deprecated in the document
+    (operation ids ending in `_snake_case_path`), so no integrator breaks."""
+    for route in [r for r in router.routes if isinstance(r, APIRoute)]:
+        router.add_api_route(
+            route.path.replace("payment-methods", "payment_methods"),
+            route.endpoint,
+            methods=sorted(route.methods or ()),
+            operation_id=f"{route.operation_id}_snake_case_path",
+            deprecated=True,
+            summary=f"(Deprecated path) {route.summary}",
+            description=route.description,
+            response_model=route.response_model,
+            status_code=route.status_code,
+            responses=route.responses,
+        )
+
+
+_snake_case_aliases()
