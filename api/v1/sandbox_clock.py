@@ -62,6 +62,8 @@ async def _sandbox_only(ctx: ReadContext) -> None:
 )
 async def retrieve(ctx: Read, request: Request) -> Response:
     await _sandbox_only(ctx)
+    # The sandbox keeps its own books in its own transaction; on SQLite ours holds the one write lock it needs.
+    await ctx.uow.commit()
     today = await get_container(request).sandbox.today(ctx.uow.partner_id)
     return json_response(ClockOut(date=today, events=[]))
 
