@@ -40,19 +40,19 @@ async def _unit_of_work(request: Request) -> AsyncIterator[SqlUnitOfWork]:
         try:
             yield uow
         except Exception:
-            if uow.commits and uow.idempotency_row is not None:
-                await _release_claim(container, uow)
+            claimed = getattr(request.state, "idempotency_row", None)
+            if uow.commits and claimed is not None:
+                await _release_claim(container, uow, claimed)
             raise
         await uow.commit()
 
 
-async def _release_claim(container: Container, failed: SqlUnitOfWork) -> None:
+async def _release_claim(container: Container, failed: SqlUnitOfWork, row_id: int) -> None:
     """A request that committed midway (before calling a processor) and then failed must not leave its
     idempotency key looking in flight: a corrected retry with the same key has to work."""
     await failed.rollback()
-    assert failed.idempotency_row is not None
     async with container.uow() as uow:
-        await uow.idempotency.release(failed.idempotency_row)
+        await uow.idempotency.release(row_id)
         await uow.commit()
 
 
@@ -175,7 +175,7 @@ async def write_context(
         else Principal(partner_id=uow.partner_id, api_key_id=writer, livemode=False)
     )
     claimed = await claim(uow, principal, key, request)
-    uow.idempotency_row = claimed.row_id
+    request.state.idempotency_row = claimed.row_id  # released by _unit_of_work if the request fails after a commit
     return WriteContext(
         uow=uow, principal=principal, clock=uow.clock, idempotency_row=claimed.row_id, resume=claimed.resume
     )

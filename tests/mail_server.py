@@ -166,3 +166,11 @@ def self_signed_tls() -> tuple[ssl.SSLContext, ssl.SSLContext]:
         server.load_cert_chain(cert_file, key_file)
     client = ssl.create_default_context(cadata=cert_pem.decode())
     return server, client
+
+
+async def queue_emails(container: Any, *emails: Any) -> list[str]:
+    """Queue emails in one committed unit of work, as a use case would; returns their ids (none for a dedupe hit)."""
+    async with container.uow() as uow:
+        ids = [await uow.emails.queue(email) for email in emails]
+        await uow.commit()
+    return [ident for ident in ids if ident is not None]

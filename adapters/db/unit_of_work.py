@@ -61,8 +61,6 @@ class SqlUnitOfWork:
         self._jobs: list[tuple[str, dict[str, Any]]] = []  # sent to the queue once this transaction commits
         self._partner_id: str | None = None
         self.commits = 0  # more than one when work was made durable before calling out
-        self.idempotency_row: int | None = None
-        self.committed_emails: list[str] = []  # queued emails whose transaction committed: deliver these
         self.checkpoint = CommitCheckpoint(self)  # what jobs and scripts pass to use cases
 
     async def __aenter__(self) -> SqlUnitOfWork:
@@ -159,7 +157,6 @@ class SqlUnitOfWork:
             self.enqueue("emails.deliver", ids=emails[start : start + EMAIL_BATCH])
         await self.session.commit()
         self.commits += 1
-        self.committed_emails.extend(emails)
         self.emails.queued.clear()
         await self._after_commit()
 

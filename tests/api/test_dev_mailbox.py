@@ -12,16 +12,9 @@ from adapters.settings import Settings
 from api.app import create_app
 from domain.mail import Email, Template
 from tests.conftest import Tenant
+from tests.mail_server import queue_emails
 from workers.emails import deliver_emails
 from workers.queue import InProcessQueue
-
-
-async def _queue(container: Container, *emails: Email) -> list[str]:
-    async with container.uow() as uow:
-        for email in emails:
-            await uow.emails.queue(email)
-        await uow.commit()
-    return uow.committed_emails
 
 
 def _address() -> str:
@@ -32,7 +25,7 @@ async def test_a_queued_email_is_readable_before_delivery(
     app_client: httpx.AsyncClient, container: Container, tenant: Tenant
 ) -> None:
     to = _address()
-    [ident] = await _queue(
+    [ident] = await queue_emails(
         container,
         Email(
             to=to,
@@ -71,8 +64,10 @@ async def test_a_queued_email_is_readable_before_delivery(
 
 async def test_newest_first(app_client: httpx.AsyncClient, container: Container, tenant: Tenant) -> None:
     to = _address()
-    first = await _queue(container, Email(to=to, template=Template.PASSWORD_CHANGED, partner_id=tenant.partner_id))
-    second = await _queue(
+    first = await queue_emails(
+        container, Email(to=to, template=Template.PASSWORD_CHANGED, partner_id=tenant.partner_id)
+    )
+    second = await queue_emails(
         container,
         Email(to=to, template=Template.PASSWORD_RESET, context={"reset_url": "https://x.example/r", "minutes": 60}),
     )
@@ -85,7 +80,7 @@ async def test_the_html_body_cannot_escape_its_frame(
 ) -> None:
     to = _address()
     attack = '"><script>alert(1)</script>'
-    [ident] = await _queue(
+    [ident] = await queue_emails(
         container,
         Email(
             to=to,
@@ -107,7 +102,7 @@ async def test_an_email_that_cannot_render_says_why(
     app_client: httpx.AsyncClient, container: Container, tenant: Tenant
 ) -> None:
     to = _address()
-    [ident] = await _queue(container, Email(to=to, template=Template.PORTAL_INVITE, partner_id=tenant.partner_id))
+    [ident] = await queue_emails(container, Email(to=to, template=Template.PORTAL_INVITE, partner_id=tenant.partner_id))
     page = await app_client.get(f"/dev/mailbox/{ident}")
     assert page.status_code == 200 and "cannot be rendered" in page.text
     assert (await app_client.get("/dev/mailbox/eml_nothing")).status_code == 404

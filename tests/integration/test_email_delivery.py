@@ -25,7 +25,7 @@ from domain.ids import new_id
 from domain.mail import Email, Template
 from tests.conftest import Tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method
-from tests.mail_server import MailServer, free_port, smtp_server
+from tests.mail_server import MailServer, free_port, queue_emails, smtp_server
 from workers.context import JobContext
 from workers.emails import deliver_emails, sweep_emails
 from workers.outbox import notify_outbox
@@ -59,14 +59,6 @@ def _address(name: str = "ap") -> str:
     return f"{name}-{uuid.uuid4().hex[:10]}@acme.example"
 
 
-async def _queue(container: Container, *emails: Email) -> list[str]:
-    async with container.uow() as uow:
-        for email in emails:
-            await uow.emails.queue(email)
-        await uow.commit()
-    return uow.committed_emails
-
-
 async def _row(container: Container, ident: str) -> EmailRow:
     async with container.sessions() as session:
         row = await session.get(EmailRow, ident)
@@ -90,7 +82,7 @@ async def test_queued_emails_are_sent_after_commit_and_codes_do_not_stay(
 ) -> None:
     to = _address()
     changed = Email(to=to, template=Template.PASSWORD_CHANGED, partner_id=tenant.partner_id)
-    code_id, changed_id = await _queue(container, _code_email(to, tenant), changed)
+    code_id, changed_id = await queue_emails(container, _code_email(to, tenant), changed)
 
     outcome = await deliver_emails(_ctx(container), ids=[code_id, changed_id])
     assert outcome == {"sent": 2}
@@ -114,7 +106,7 @@ async def test_queued_emails_are_sent_after_commit_and_codes_do_not_stay(
 
 
 async def test_without_smtp_the_outbox_keeps_everything(container: Container, tenant: Tenant) -> None:
-    [ident] = await _queue(container, _code_email(_address(), tenant))
+    [ident] = await queue_emails(container, _code_email(_address(), tenant))
     assert await deliver_emails(_ctx(container), ids=[ident]) == {"stored": 1}
     row = await _row(container, ident)
     assert row.status == "stored" and row.sent_at is not None
@@ -123,14 +115,16 @@ async def test_without_smtp_the_outbox_keeps_everything(container: Container, te
 
 async def test_a_rolled_back_transaction_queues_nothing(container: Container, tenant: Tenant) -> None:
     to = _address()
+    container.queue = handed = RecordingQueue()
     async with container.uow() as uow:
         await uow.emails.queue(_code_email(to, tenant))
         await uow.rollback()
-    assert uow.committed_emails == []
+        await uow.commit()  # nothing left to hand to delivery
+    assert handed.ids() == []
     async with container.uow() as uow:
         await uow.emails.queue(_code_email(to, tenant))
         # leaving without commit (an exception in a request) rolls back as well
-    assert uow.committed_emails == []
+    assert handed.ids() == []
     assert await _rows_to(container, to) == []
 
 
@@ -138,8 +132,8 @@ async def test_a_dedupe_key_queues_once(container: Container, tenant: Tenant) ->
     to = _address()
     key = f"test:{uuid.uuid4().hex}"
     email = Email(to=to, template=Template.PASSWORD_CHANGED, partner_id=tenant.partner_id, dedupe_key=key)
-    first = await _queue(container, email)
-    second = await _queue(container, email, email)
+    first = await queue_emails(container, email)
+    second = await queue_emails(container, email, email)
     assert len(first) == 1 and second == []
     assert len(await _rows_to(container, to)) == 1
 
@@ -149,7 +143,7 @@ async def test_a_temporary_failure_backs_off_then_sends(container: Container, te
     clock = FixedClock(start)
     container.clock = clock
     to = _address()
-    [ident] = await _queue(container, _code_email(to, tenant))
+    [ident] = await queue_emails(container, _code_email(to, tenant))
     container.mailer = SmtpMailer(SmtpConfig("127.0.0.1", free_port()), mail_from=FROM, timeout=2)
 
     assert await deliver_emails(_ctx(container), ids=[ident]) == {"queued": 1}
@@ -181,7 +175,7 @@ async def test_temporary_failures_give_up_after_the_last_retry(container: Contai
     clock = FixedClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
     container.clock = clock
     container.mailer = SmtpMailer(SmtpConfig("127.0.0.1", free_port()), mail_from=FROM, timeout=2)
-    [ident] = await _queue(container, _code_email(_address(), tenant))
+    [ident] = await queue_emails(container, _code_email(_address(), tenant))
     waits = []
     for _ in range(MAX_ATTEMPTS):
         await deliver_emails(_ctx(container), ids=[ident])
@@ -200,7 +194,7 @@ async def test_temporary_failures_give_up_after_the_last_retry(container: Contai
 
 
 async def test_a_refused_recipient_fails_at_once(container: Container, tenant: Tenant, mail: MailServer) -> None:
-    [ident] = await _queue(container, _code_email("bounce@nowhere.example", tenant))
+    [ident] = await queue_emails(container, _code_email("bounce@nowhere.example", tenant))
     assert await deliver_emails(_ctx(container), ids=[ident]) == {"failed": 1}
     row = await _row(container, ident)
     assert row.status == "failed" and row.attempts == 1 and row.error and "550" in row.error
@@ -214,7 +208,7 @@ async def test_a_template_missing_a_value_fails_the_row_not_the_job(
         to=to, template=Template.PORTAL_INVITE, context={"customer_name": "Acme"}, partner_id=tenant.partner_id
     )
     fine = Email(to=to, template=Template.PASSWORD_CHANGED, partner_id=None)
-    broken_id, fine_id = await _queue(container, broken, fine)
+    broken_id, fine_id = await queue_emails(container, broken, fine)
     assert await deliver_emails(_ctx(container), ids=[broken_id, fine_id]) == {"failed": 1, "sent": 1}
     row = await _row(container, broken_id)
     assert row.status == "failed" and row.error and "activation_url" in row.error
@@ -224,7 +218,7 @@ async def test_a_template_missing_a_value_fails_the_row_not_the_job(
 
 async def test_racing_deliveries_send_once(container: Container, tenant: Tenant, mail: MailServer) -> None:
     to = _address()
-    [ident] = await _queue(container, _code_email(to, tenant))
+    [ident] = await queue_emails(container, _code_email(to, tenant))
     outcomes = await asyncio.gather(*(deliver_emails(_ctx(container), ids=[ident]) for _ in range(6)))
     assert sorted(o for outcome in outcomes for o in outcome) == ["sent"] + ["skipped"] * 5
     await mail.wait_for(to)
@@ -235,7 +229,7 @@ async def test_racing_deliveries_send_once(container: Container, tenant: Tenant,
 async def test_a_claim_whose_worker_died_is_retried_after_the_lease(container: Container, tenant: Tenant) -> None:
     clock = FixedClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
     container.clock = clock
-    [ident] = await _queue(container, _code_email(_address(), tenant))
+    [ident] = await queue_emails(container, _code_email(_address(), tenant))
     async with container.sessions() as session, session.begin():  # what a crashed worker's claim leaves behind
         row = await session.get(EmailRow, ident)
         assert row is not None

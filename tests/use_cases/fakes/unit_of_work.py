@@ -55,7 +55,6 @@ class FakeUnitOfWork:
         self._committed = self.tables.snapshot()
         self.commits = 0
         self.rollbacks = 0
-        self.committed_emails: list[str] = []  # like SqlUnitOfWork: queued emails whose transaction committed
         self.checkpoint = FakeCheckpoint(self)
         self.sequences = FakeSequences(self)
         self.customers = FakeCustomers(self)
@@ -101,7 +100,6 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         self._committed = self.tables.snapshot()
         self.commits += 1
-        self.committed_emails.extend(self.emails.queued)
         self.emails.queued.clear()
 
     async def rollback(self) -> None:
