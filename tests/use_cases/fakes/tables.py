@@ -100,8 +100,7 @@ class Tables:
     inbox: dict[tuple[str, str], InboxRow] = field(default_factory=dict)
     idempotency_sequence: int = 0
     idempotency: dict[int, IdempotencyRow] = field(default_factory=dict)
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # the outbox, as (type, payload)
-    outbox: dict[str, StoredEvent] = field(default_factory=dict)  # the same events, as handling reads them
+    outbox: dict[str, StoredEvent] = field(default_factory=dict)  # recorded events, in recording order
     handled: dict[str, datetime] = field(default_factory=dict)  # event id → when it was handled
     audit_log: list[dict[str, Any]] = field(default_factory=list)
 

@@ -79,7 +79,6 @@ class FakeUnitOfWork:
         return self
 
     def record(self, event: Event) -> None:
-        self.tables.events.append((event.type, event.payload()))
         # Ids in recording order (ULIDs made within one millisecond are not), as a sequence column would give.
         ident = f"evt_{len(self.tables.outbox) + 1:026d}"
         stored = StoredEvent(ident, self.partner_id, event.type, event.payload(), datetime.now(UTC))
@@ -120,10 +119,10 @@ class FakeUnitOfWork:
 
     @property
     def events(self) -> list[tuple[str, dict[str, Any]]]:
-        return list(self.tables.events)
+        return [(e.type, e.payload) for e in self.tables.outbox.values()]
 
     def event_types(self) -> list[str]:
-        return [t for t, _ in self.tables.events]
+        return [e.type for e in self.tables.outbox.values()]
 
     @property
     def entries(self) -> list[JournalEntry]:
