@@ -1,6 +1,6 @@
 """Find card numbers where none may be: 13 to 19 Luhn-valid digits, contiguous or in groups of three or more
 separated by one space or dash (`4242 4242 4242 4242`, `3782-822463-10005`), starting as card brands do (2 to 6),
-and not glued to letters or further digits (so hashes and ids do not count)."""
+and not glued to letters or further digits, directly or by a dash (so hashes, UUIDs and ids do not count)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# Runs of digits joined by single spaces or dashes, not touching letters or other digits; see card_numbers().
-RUN = re.compile(r"(?<![A-Za-z0-9])\d+(?:[ -]\d+)*(?![A-Za-z0-9])")
+# Runs of digits joined by single spaces or dashes, not touching letters or other digits, nor joined by a dash to
+# more of a token (a UUID's all-digit leading groups are part of an identifier); see card_numbers().
+RUN = re.compile(r"(?<![A-Za-z0-9])(?<![A-Za-z0-9]-)\d+(?:[ -]\d+)*(?![A-Za-z0-9]|-[A-Za-z0-9])")
 
 
 def luhn_valid(digits: str) -> bool:

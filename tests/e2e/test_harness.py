@@ -122,3 +122,9 @@ def test_card_number_scanner() -> None:
     assert card_numbers("amex 3782-822463-10005, mc 5555555555554444.") == ["3782-822463-10005", "5555555555554444"]
     assert card_numbers("4242424242424241 due 2026-11-01 2026-12-01, at 1763730855123 ms, tok_4242424242424242x") == []
     assert card_numbers("sha 4242424242424242deadbeef, acct 000123456789, rt 110000000") == []
+    # A random UUID whose leading groups are all digits (this one's first 16 are Luhn-valid) is an identifier.
+    assert card_numbers("key 55853657-0736-4690-a1b2-c3d4e5f60718 and 9b1f-55853657-0736-4690") == []
+    assert card_numbers("card: 4242-4242-4242-4242. Then 4242 4242 4242 4242 paid") == [
+        "4242-4242-4242-4242",
+        "4242 4242 4242 4242",
+    ]
