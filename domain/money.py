@@ -48,15 +48,35 @@ SYMBOLS: dict[str, str] = {
 }
 
 
-def display_amount(amount: int, currency: str) -> str:
-    """`102930, "USD"` -> `$1,029.30`; `"CAD"` -> `CA$1,029.30`. Integer arithmetic only, so no float ever
-    rounds a cent away; unknown currencies are shown with their code."""
+# French (Canada) as the portal shows it (Intl's fr-CA): "1 234,50 $", "1 234,50 $ US".
+FRENCH_SYMBOLS: dict[str, str] = {
+    "USD": "$\u00a0US",
+    "CAD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "AUD": "$\u00a0AU",
+    "NZD": "$\u00a0NZ",
+    "CHF": "CHF",
+    "MXN": "MXN",
+    "JPY": "¥",
+}
+LANGUAGES = ("en", "fr")
+
+
+def display_amount(amount: int, currency: str, language: str = "en") -> str:
+    """`102930, "USD"` -> `$1,029.30`; `"CAD"` -> `CA$1,029.30`; in French `1 029,30 $`. The same figures the
+    portal shows for that language. Integer arithmetic only, so no float ever rounds a cent away; unknown
+    currencies are shown with their code."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise TypeError("amounts are int minor units")
     code = currency.upper()
     digits = CURRENCIES.get(code, 2)
     whole, frac = divmod(abs(amount), 10**digits)
-    number = f"{whole:,}.{frac:0{digits}d}" if digits else f"{whole:,}"
     sign = "-" if amount < 0 else ""
+    if language == "fr":
+        grouped = f"{whole:,}".replace(",", "\u00a0")
+        number = f"{grouped},{frac:0{digits}d}" if digits else grouped
+        return f"{sign}{number}\u00a0{FRENCH_SYMBOLS.get(code, code)}"
+    number = f"{whole:,}.{frac:0{digits}d}" if digits else f"{whole:,}"
     symbol = SYMBOLS.get(code)
     return f"{sign}{symbol}{number}" if symbol else f"{sign}{number}\u00a0{code}"
