@@ -83,6 +83,7 @@ class CustomerRow(TenantScoped, Base):
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     card_fee_exempt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -274,6 +275,7 @@ class PaymentSettingsRow(Base):
     unauthorized_return_fee: Mapped[int] = mapped_column(BigInteger)
     dispute_fee: Mapped[int] = mapped_column(BigInteger)
     dispute_lost_action: Mapped[str] = mapped_column(String(20))
+    overdue_schedule_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -443,6 +445,7 @@ class PortalUserRow(TenantScoped, Base):
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     recovery_codes: Mapped[list[str]] = mapped_column(JSONType)  # hashes; a used code is removed
+    language: Mapped[str | None] = mapped_column(String(8))  # chosen in the portal; None until the first sign-in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -56,6 +56,7 @@ class SandboxChargeRow(Base):
     amount_refunded: Mapped[int] = mapped_column(BigInteger, default=0)
     submitted_on: Mapped[date] = mapped_column(Date)
     next_step_on: Mapped[date | None] = mapped_column(Date)  # when the sandbox clock moves this charge on
+    settled_on: Mapped[date | None] = mapped_column(Date)  # the simulated banking day the debit settled
     dispute_id: Mapped[str | None] = mapped_column(String(40))
     dispute_status: Mapped[str | None] = mapped_column(String(30))
     dispute_evidence: Mapped[str | None] = mapped_column(Text)
