@@ -27,6 +27,7 @@ def _to_domain(row: CustomerRow) -> Customer:
         metadata=dict(row.metadata_),
         archived=row.archived,
         card_fee_exempt=row.card_fee_exempt,
+        language=row.language,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -35,13 +36,17 @@ def _to_domain(row: CustomerRow) -> Customer:
 def _fill(row: CustomerRow, c: Customer) -> None:
     row.name = c.name
     row.email = c.email
-    row.contacts = [{"email": x.email, "name": x.name, "phone": x.phone} for x in c.contacts]
+    row.contacts = [
+        {"email": x.email, "name": x.name, "phone": x.phone, **({"language": x.language} if x.language else {})}
+        for x in c.contacts
+    ]
     row.tags = list(c.tags)
     row.billing_terms = c.billing_terms.value
     row.external_ids = dict(c.external_ids)
     row.metadata_ = dict(c.metadata)
     row.archived = c.archived
     row.card_fee_exempt = c.card_fee_exempt
+    row.language = c.language
     row.updated_at = c.updated_at
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -24,12 +24,22 @@ ExternalIds = Annotated[
     dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=200)]],
     Field(max_length=20, description="Ids of this customer in other systems, by system name."),
 ]
+Language = Literal["en", "fr"]
+CustomerLanguage = Annotated[
+    Language,
+    Field(description="The language of emails to this customer (`en` or `fr`) where its portal user chose none."),
+]
+ContactLanguage = Annotated[
+    Language | None,
+    Field(description="The language of emails to this contact; absent or null: the customer's `language`."),
+]
 
 
 class ContactIn(RequestModel):
     email: Email
     name: ShortText | None = None
     phone: Annotated[str, Field(max_length=40)] | None = None
+    language: ContactLanguage = None
 
 
 class ContactOut(BaseModel):
@@ -38,16 +48,20 @@ class ContactOut(BaseModel):
     email: EmailOut
     name: str | None
     phone: str | None
+    language: ContactLanguage
 
 
 _EXAMPLE: dict[str, Any] = {
     "name": "Acme Dental Group",
     "email": "ap@acmedental.example",
-    "contacts": [{"email": "office@acmedental.example", "name": "Dana Ortiz", "phone": "+1 555 0100"}],
+    "contacts": [
+        {"email": "office@acmedental.example", "name": "Dana Ortiz", "phone": "+1 555 0100", "language": "fr"}
+    ],
     "tags": ["managed-services", "dental"],
     "billing_terms": "net_30",
     "external_ids": {"connectwise": "10442"},
     "metadata": {"region": "west"},
+    "language": "en",
 }
 
 
@@ -61,6 +75,7 @@ class CustomerCreate(RequestModel):
     external_ids: ExternalIds = {}
     metadata: Metadata = {}
     card_fee_exempt: Flag = Field(default=False, description="Absorb card fees for this customer.")
+    language: CustomerLanguage = "en"
 
 
 class CustomerUpdate(RequestModel):
@@ -75,6 +90,7 @@ class CustomerUpdate(RequestModel):
     external_ids: ExternalIds | None = None
     metadata: Metadata | None = None
     card_fee_exempt: Flag | None = None
+    language: CustomerLanguage | None = None
 
 
 class CustomerOut(BaseModel):
@@ -105,12 +121,13 @@ class CustomerOut(BaseModel):
     metadata: dict[str, str]
     archived: bool
     card_fee_exempt: bool
+    language: CustomerLanguage
     created_at: datetime
     updated_at: datetime
 
 
 def _contacts(items: list[ContactIn]) -> list[Contact]:
-    return [Contact(email=c.email, name=c.name, phone=c.phone) for c in items]
+    return [Contact(email=c.email, name=c.name, phone=c.phone, language=c.language) for c in items]
 
 
 @router.post(
@@ -132,6 +149,7 @@ async def create(body: CustomerCreate, ctx: Write) -> Response:
             external_ids=body.external_ids,
             metadata=body.metadata,
             card_fee_exempt=body.card_fee_exempt,
+            language=body.language,
         ),
         ctx.uow,
         clock=ctx.clock,

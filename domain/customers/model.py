@@ -30,6 +30,7 @@ class Contact:
     email: str
     name: str | None = None
     phone: str | None = None
+    language: str | None = None  # "en" | "fr"; None: the customer's
 
 
 @dataclass(slots=True)
@@ -46,6 +47,7 @@ class Customer:
     metadata: dict[str, str] = field(default_factory=dict)
     archived: bool = False
     card_fee_exempt: bool = False  # card fees are absorbed for this customer
+    language: str = "en"  # of emails sent before anyone at the customer chose one in the portal
     id: str = field(default_factory=lambda: new_id("cus"))
 
     def ensure_active(self) -> None:
@@ -59,6 +61,13 @@ class Customer:
             if address and address.lower() not in (s.lower() for s in seen):
                 seen.append(address)
         return seen
+
+    def language_of(self, address: str) -> str:
+        """The language to write to `address` in: its contact's own, else the customer's."""
+        for contact in self.contacts:
+            if contact.email.lower() == address.lower() and contact.language:
+                return contact.language
+        return self.language
 
 
 def normalize_tags(tags: list[str]) -> list[str]:

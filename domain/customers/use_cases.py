@@ -20,6 +20,7 @@ class CreateCustomer:
     external_ids: dict[str, str] | None = None
     metadata: dict[str, str] | None = None
     card_fee_exempt: bool = False
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, clock: Clock)
         external_ids=dict(cmd.external_ids or {}),
         metadata=dict(cmd.metadata or {}),
         card_fee_exempt=cmd.card_fee_exempt,
+        language=cmd.language,
         created_at=now,
         updated_at=now,
     )
@@ -64,7 +66,7 @@ async def update_customer(cmd: UpdateCustomer, uow: UnitOfWork, *, clock: Clock)
             customer.contacts = list(value)  # type: ignore[call-overload]
         elif name == "name":
             customer.name = str(value).strip()
-        elif name in {"email", "billing_terms", "external_ids", "metadata", "card_fee_exempt"}:
+        elif name in {"email", "billing_terms", "external_ids", "metadata", "card_fee_exempt", "language"}:
             setattr(customer, name, value)
         else:
             raise ValueError(f"unknown customer field {name}")

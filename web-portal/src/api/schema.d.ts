@@ -81,6 +81,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portal/v1/invoices/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the customer owes
+         * @description Per currency, over every payable invoice (not a page of the list): the amount due, its overdue part, money pending, the next due date and the overdue invoices (for "Pay all overdue").
+         */
+        get: operations["portal_invoices_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portal/v1/invoices/{invoice_id}": {
         parameters: {
             query?: never;
@@ -90,7 +110,7 @@ export interface paths {
         };
         /**
          * Retrieve one of the customer's invoices
-         * @description With its lines. Another customer's invoice answers 404.
+         * @description With its lines and the payments behind what is paid and pending. Another customer's invoice answers 404.
          */
         get: operations["portal_invoices_retrieve"];
         put?: never;
@@ -2134,6 +2154,11 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * Language
+             * @description The language of emails to this contact; absent or null: the customer's `language`.
+             */
+            language?: ("en" | "fr") | null;
             /** Name */
             name?: string | null;
             /** Phone */
@@ -2146,6 +2171,11 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * Language
+             * @description The language of emails to this contact; absent or null: the customer's `language`.
+             */
+            language: ("en" | "fr") | null;
             /** Name */
             name: string | null;
             /** Phone */
@@ -2158,6 +2188,7 @@ export interface components {
          *       "contacts": [
          *         {
          *           "email": "office@acmedental.example",
+         *           "language": "fr",
          *           "name": "Dana Ortiz",
          *           "phone": "+1 555 0100"
          *         }
@@ -2166,6 +2197,7 @@ export interface components {
          *       "external_ids": {
          *         "connectwise": "10442"
          *       },
+         *       "language": "en",
          *       "metadata": {
          *         "region": "west"
          *       },
@@ -2201,6 +2233,13 @@ export interface components {
                 [key: string]: string;
             };
             /**
+             * Language
+             * @description The language of emails to this customer (`en` or `fr`) where its portal user chose none.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "fr";
+            /**
              * Metadata
              * @description Up to 50 string key-value pairs for your own use.
              * @default {}
@@ -2225,6 +2264,7 @@ export interface components {
          *       "contacts": [
          *         {
          *           "email": "office@acmedental.example",
+         *           "language": "fr",
          *           "name": "Dana Ortiz",
          *           "phone": "+1 555 0100"
          *         }
@@ -2235,6 +2275,7 @@ export interface components {
          *         "connectwise": "10442"
          *       },
          *       "id": "cus_01JD3M5Q8Z0000000000000000",
+         *       "language": "en",
          *       "metadata": {
          *         "region": "west"
          *       },
@@ -2268,6 +2309,12 @@ export interface components {
             };
             /** Id */
             id: string;
+            /**
+             * Language
+             * @description The language of emails to this customer (`en` or `fr`) where its portal user chose none.
+             * @enum {string}
+             */
+            language: "en" | "fr";
             /** Metadata */
             metadata: {
                 [key: string]: string;
@@ -2309,6 +2356,8 @@ export interface components {
             external_ids?: {
                 [key: string]: string;
             } | null;
+            /** Language */
+            language?: ("en" | "fr") | null;
             /** Metadata */
             metadata?: {
                 [key: string]: string;
@@ -2475,6 +2524,24 @@ export interface components {
              * @description What shows the charge was right. Submitting ends the response window.
              */
             text: string;
+        };
+        /** FeeBasisOut */
+        FeeBasisOut: {
+            /**
+             * Bps
+             * @description The percentage part in basis points: 290 is 2.9%.
+             */
+            bps: number;
+            /**
+             * Cap Bps
+             * @description The fee never exceeds this share of the subtotal.
+             */
+            cap_bps: number;
+            /**
+             * Fixed
+             * @description The fixed part, in minor units of the currency.
+             */
+            fixed: number;
         };
         /** FieldError */
         FieldError: {
@@ -3691,6 +3758,11 @@ export interface components {
             unauthorized_return_fee?: number | null;
         };
         /**
+         * PaymentStanding
+         * @enum {string}
+         */
+        PaymentStanding: "processing" | "pending" | "paid" | "not_charged" | "returned" | "canceled" | "partly_refunded" | "refunded" | "disputed";
+        /**
          * PaymentStatus
          * @enum {string}
          */
@@ -3747,6 +3819,11 @@ export interface components {
             /** Currency */
             currency: string;
             /**
+             * Description
+             * @description The first line's text: what the invoice is for.
+             */
+            description: string | null;
+            /**
              * Due Date
              * Format: date
              */
@@ -3780,6 +3857,13 @@ export interface components {
              * @description A question about it is open with the partner.
              */
             questioned: boolean;
+            /** @description Where it stands, in the words the portal, PDF and emails use. */
+            standing: components["schemas"]["Standing"];
+            /**
+             * Standing Qualifiers
+             * @description What the standing also is: `partly_paid` (some received), `pending` (some on its way).
+             */
+            standing_qualifiers: components["schemas"]["Qualifier"][];
             status: components["schemas"]["InvoiceStatus"];
             /** Total */
             total: number;
@@ -3803,6 +3887,11 @@ export interface components {
             amount_pending: number;
             /** Currency */
             currency: string;
+            /**
+             * Description
+             * @description The first line's text: what the invoice is for.
+             */
+            description: string | null;
             /**
              * Due Date
              * Format: date
@@ -3837,13 +3926,53 @@ export interface components {
              */
             pay_allowed: boolean;
             /**
+             * Payments
+             * @description Payments that paid it or are on their way, oldest first; declined and canceled attempts moved no money and are not listed.
+             */
+            payments: components["schemas"]["PortalInvoicePayment"][];
+            /**
              * Questioned
              * @description A question about it is open with the partner.
              */
             questioned: boolean;
+            /** @description Where it stands, in the words the portal, PDF and emails use. */
+            standing: components["schemas"]["Standing"];
+            /**
+             * Standing Qualifiers
+             * @description What the standing also is: `partly_paid` (some received), `pending` (some on its way).
+             */
+            standing_qualifiers: components["schemas"]["Qualifier"][];
             status: components["schemas"]["InvoiceStatus"];
             /** Total */
             total: number;
+        };
+        /**
+         * PortalInvoicePayment
+         * @description A payment behind the invoice's "Paid" or "Pending" figure, and how much of it went to this invoice.
+         */
+        PortalInvoicePayment: {
+            /**
+             * Amount
+             * @description What this payment applied to this invoice.
+             */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Has Receipt */
+            has_receipt: boolean;
+            /** Id */
+            id: string;
+            /** Method Label */
+            method_label: string;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            standing: components["schemas"]["PaymentStanding"];
+            status: components["schemas"]["PaymentStatus"];
+            /** Transaction Id */
+            transaction_id: string;
         };
         /** PortalLine */
         PortalLine: {
@@ -3953,6 +4082,49 @@ export interface components {
              */
             object: string;
         };
+        /** PortalOwed */
+        PortalOwed: {
+            /**
+             * Amount Due
+             * @description Still owed over every payable invoice.
+             */
+            amount_due: number;
+            /**
+             * Amount Overdue
+             * @description The part of `amount_due` past its due date.
+             */
+            amount_overdue: number;
+            /**
+             * Amount Pending
+             * @description Money on its way (bank debits not settled yet).
+             */
+            amount_pending: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Next Due Date
+             * @description The soonest due date still ahead, if anything owed has one.
+             */
+            next_due_date: string | null;
+            /**
+             * Overdue Invoice Ids
+             * @description The overdue invoices, oldest due first.
+             */
+            overdue_invoice_ids: string[];
+        };
+        /** PortalOwedSummary */
+        PortalOwedSummary: {
+            /**
+             * Data
+             * @description One entry per currency owed, alphabetical.
+             */
+            data: components["schemas"]["PortalOwed"][];
+            /**
+             * Object
+             * @default invoice_summary
+             */
+            object: string;
+        };
         /** PortalPayIn */
         PortalPayIn: {
             /**
@@ -4010,7 +4182,7 @@ export interface components {
         /** PortalPayment */
         PortalPayment: {
             /** Allocations */
-            allocations: components["schemas"]["PortalAllocation"][];
+            allocations: components["schemas"]["PortalPaymentAllocation"][];
             /**
              * Amount
              * @description What was charged: subtotal + fee.
@@ -4049,6 +4221,8 @@ export interface components {
             received_on: string;
             /** Settled At */
             settled_at: string | null;
+            /** @description In the payer's words (domain/payments/standing.py): `paid` for a card that succeeded and a debit that settled alike, `not_charged` for a declined attempt. */
+            standing: components["schemas"]["PaymentStanding"];
             /** @description `pending` for bank debits until they settle. */
             status: components["schemas"]["PaymentStatus"];
             /**
@@ -4058,6 +4232,25 @@ export interface components {
             subtotal: number;
             /** Transaction Id */
             transaction_id: string;
+        };
+        /** PortalPaymentAllocation */
+        PortalPaymentAllocation: {
+            /** Amount */
+            amount: number;
+            /**
+             * Amount Due
+             * @description What the invoice still owes now, after this payment; pending money excluded.
+             */
+            amount_due: number;
+            /**
+             * Amount Pending
+             * @description Money on its way to the invoice (bank debits not settled yet).
+             */
+            amount_pending: number;
+            /** Invoice Id */
+            invoice_id: string;
+            /** Invoice Number */
+            invoice_number: string;
         };
         /** PortalQuestion */
         PortalQuestion: {
@@ -4107,6 +4300,8 @@ export interface components {
              * @description The card fee passed on, shown before confirming; 0 for debit cards and banks.
              */
             fee: number;
+            /** @description The partner's rate behind `fee` ("2.9% + $0.30"); null when there is no fee. */
+            fee_basis?: components["schemas"]["FeeBasisOut"] | null;
             method: components["schemas"]["MethodType"];
             /** Method Label */
             method_label: string;
@@ -4329,6 +4524,11 @@ export interface components {
             /** Type */
             type: string;
         };
+        /**
+         * Qualifier
+         * @enum {string}
+         */
+        Qualifier: "partly_paid" | "pending";
         /** QuestionIn */
         QuestionIn: {
             /**
@@ -4878,6 +5078,11 @@ export interface components {
          * @enum {string}
          */
         SignInStatus: "signed_in" | "mfa_required" | "no_access";
+        /**
+         * Standing
+         * @enum {string}
+         */
+        Standing: "open" | "partly_paid" | "overdue" | "payment_pending" | "paid" | "void" | "archived" | "draft";
         /** StepUp */
         StepUp: {
             /**
@@ -5134,6 +5339,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListOf_PortalInvoice_"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    portal_invoices_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOwedSummary"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
