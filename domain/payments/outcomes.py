@@ -72,7 +72,7 @@ async def _apply_status(payment: Payment, state: ChargeState, uow: UnitOfWork, c
             await _move(payment, P.PENDING, uow)
         if not await _move(payment, P.SETTLED if is_debit else P.SUCCEEDED, uow):
             return False
-        payment.settled_at = now
+        payment.settled_at = state.settled_at or now
         await uow.ledger.add(entries.payment_settled(payment, at=now))
         await restate_invoices_of([a.invoice_id for a in payment.allocations], uow)
         return True

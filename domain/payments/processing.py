@@ -105,6 +105,7 @@ class ChargeState:
     failure_message: str | None = None
     return_code: str | None = None
     dispute: DisputeState | None = None
+    settled_at: datetime | None = None  # when the processor says the money settled (its clock, not ours)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 

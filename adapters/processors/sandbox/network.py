@@ -32,7 +32,16 @@ DISPUTE_REVIEW_DAYS = 2
 WINNING_EVIDENCE = "winning_evidence"
 
 # What a step may change, written back for each charge of a batch in one executemany.
-STEPPED = ("status", "return_code", "next_step_on", "dispute_id", "dispute_status", "dispute_due_on", "updated_at")
+STEPPED = (
+    "status",
+    "return_code",
+    "next_step_on",
+    "settled_on",
+    "dispute_id",
+    "dispute_status",
+    "dispute_due_on",
+    "updated_at",
+)
 _WRITE_BACK = (
     update(CHARGES)
     .where(CHARGES.c.id == bindparam("b_id"))
@@ -71,6 +80,7 @@ def on_submission(method_type: str, behavior: str, today: date) -> dict[str, Any
             "failure_code": code,
             "failure_message": message,
             "next_step_on": None,
+            "settled_on": None,
         }
     if method_type == "card":
         next_step = today + timedelta(days=1) if behavior == Behavior.DISPUTE else None
@@ -79,6 +89,7 @@ def on_submission(method_type: str, behavior: str, today: date) -> dict[str, Any
             "failure_code": None,
             "failure_message": None,
             "next_step_on": next_step,
+            "settled_on": today,  # a card is captured at once
         }
     days = ACH_DAYS if method_type == "us_bank_account" else PAD_DAYS
     return {
@@ -86,6 +97,7 @@ def on_submission(method_type: str, behavior: str, today: date) -> dict[str, Any
         "failure_code": None,
         "failure_message": None,
         "next_step_on": settles_on(today, days),
+        "settled_on": None,
     }
 
 
@@ -100,6 +112,7 @@ def step(charge: dict[str, Any]) -> str | None:
             charge.update(status=ChargeStatus.RETURNED.value, return_code="R02")
             return "charge.returned"
         charge["status"] = ChargeStatus.SUCCEEDED.value
+        charge["settled_on"] = day  # the simulated banking day, not the machine's
         if behavior == Behavior.SETTLE_THEN_RETURN_R01:
             charge["next_step_on"] = settles_on(day, R01_DAYS)
         return "charge.succeeded"

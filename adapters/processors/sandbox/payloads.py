@@ -60,6 +60,10 @@ def charge_object(row: Row) -> dict[str, Any]:
         "idempotency_key": row["idempotency_key"],
         "metadata": dict(row["metadata"] or {}),
         "dispute": dispute,
+        # Midday UTC of the simulated banking day, so the day reads the same in every American time zone.
+        "settled_at": unix(datetime.combine(settled_on, time(12), UTC))
+        if (settled_on := row.get("settled_on"))
+        else None,
     }
 
 
@@ -76,6 +80,7 @@ def charge_state(obj: Mapping[str, Any]) -> ChargeState:
         failure_message=_optional_str(obj, "failure_message"),
         return_code=_optional_str(obj, "return_code"),
         dispute=dispute_state(dispute) if dispute is not None else None,
+        settled_at=_optional_time(obj, "settled_at"),
         raw=dict(obj),
     )
 
@@ -165,6 +170,15 @@ def _optional_str(obj: Mapping[str, Any], key: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise TypeError(f"{key} must be a string or null")
     return value
+
+
+def _optional_time(obj: Mapping[str, Any], key: str) -> datetime | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{key} must be a unix timestamp or null")
+    return datetime.fromtimestamp(value, UTC)
 
 
 def _int(obj: Mapping[str, Any], key: str) -> int:
