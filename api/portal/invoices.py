@@ -1,4 +1,8 @@
-"""/portal/v1/invoices: the signed-in customer's invoices, filtered and sorted, one by one, and as PDFs."""
+"""/portal/v1/invoices: the signed-in customer's invoices, filtered and sorted, what they owe in all, one by one
+(with the payments behind it), and as PDFs.
+
+`standing` and `standing_qualifiers` say where an invoice stands in the one vocabulary every surface shows
+(domain/invoices/standing.py has the mapping from `status` and the figures); `status` stays the ledger's view."""
 
 from __future__ import annotations
 
@@ -20,10 +24,15 @@ from api.portal.deps import Portal, PortalContext
 from domain.errors import ErrorCode, InvalidRequest
 from domain.ids import looks_like_id
 from domain.invoices.model import Invoice, InvoiceStatus
+from domain.invoices.standing import Qualifier, Standing, standing_of
 from domain.ledger.balances import InvoiceBalance
+from domain.pagination import PageRequest
+from domain.payments.model import PaymentStatus
+from domain.payments.standing import NOTHING_TAKEN, PaymentStanding, payment_standing
 from domain.portal import invoices as portal_invoices
 from domain.portal.invoices import After, InvoiceFilter, InvoiceSort, PortalInvoiceQuery
 from domain.portal.users import Permission
+from domain.ports import InvoiceQuery, PaymentQuery
 
 router = APIRouter(prefix="/portal/v1/invoices", tags=["portal"])
 
@@ -40,6 +49,11 @@ class PortalInvoice(BaseModel):
     object: str = "invoice"
     number: str
     status: InvoiceStatus
+    standing: Standing = Field(description="Where it stands, in the words the portal, PDF and emails use.")
+    standing_qualifiers: list[Qualifier] = Field(
+        description="What the standing also is: `partly_paid` (some received), `pending` (some on its way)."
+    )
+    description: str | None = Field(description="The first line's text: what the invoice is for.")
     currency: str
     issue_date: date
     due_date: date
@@ -53,10 +67,14 @@ class PortalInvoice(BaseModel):
 
     @classmethod
     def of(cls, inv: Invoice, bal: InvoiceBalance, *, today: date, questioned: bool, can_pay: bool) -> PortalInvoice:
+        standing = standing_of(inv.status, bal, due_date=inv.due_date, today=today)
         return cls(
             id=inv.id,
             number=inv.number,
             status=inv.status,
+            standing=standing.standing,
+            standing_qualifiers=list(standing.qualifiers),
+            description=inv.lines[0].description if inv.lines else None,
             currency=inv.currency,
             issue_date=inv.issue_date,
             due_date=inv.due_date,
@@ -70,9 +88,41 @@ class PortalInvoice(BaseModel):
         )
 
 
+class PortalInvoicePayment(BaseModel):
+    """A payment behind the invoice's "Paid" or "Pending" figure, and how much of it went to this invoice."""
+
+    id: str
+    transaction_id: str
+    status: PaymentStatus
+    standing: PaymentStanding
+    method_label: str
+    received_on: date
+    amount: int = Field(description="What this payment applied to this invoice.")
+    currency: str
+    has_receipt: bool
+
+
 class PortalInvoiceDetail(PortalInvoice):
     lines: list[PortalLine]
     memo: str | None
+    payments: list[PortalInvoicePayment] = Field(
+        description="Payments that paid it or are on their way, oldest first; declined and canceled attempts "
+        "moved no money and are not listed."
+    )
+
+
+class PortalOwed(BaseModel):
+    currency: str
+    amount_due: int = Field(description="Still owed over every payable invoice.")
+    amount_overdue: int = Field(description="The part of `amount_due` past its due date.")
+    amount_pending: int = Field(description="Money on its way (bank debits not settled yet).")
+    next_due_date: date | None = Field(description="The soonest due date still ahead, if anything owed has one.")
+    overdue_invoice_ids: list[str] = Field(description="The overdue invoices, oldest due first.")
+
+
+class PortalOwedSummary(BaseModel):
+    object: str = "invoice_summary"
+    data: list[PortalOwed] = Field(description="One entry per currency owed, alphabetical.")
 
 
 def _encode(sort: InvoiceSort, last: Invoice) -> str:
@@ -152,11 +202,84 @@ async def list_invoices(
     return json_response(ListOf[PortalInvoice](data=data, next_cursor=next_cursor))
 
 
+async def _payable(ctx: PortalContext) -> list[Invoice]:
+    invoices: list[Invoice] = []
+    before: str | None = None
+    while True:
+        page = await ctx.uow.invoices.list(
+            InvoiceQuery(customer_id=ctx.customer_id, payable=True), PageRequest(limit=100, before_id=before)
+        )
+        invoices += page.items
+        if not page.has_more or not page.items:
+            return invoices
+        before = page.items[-1].id
+
+
+@router.get(
+    "/summary",
+    operation_id="portal_invoices_summary",
+    summary="What the customer owes",
+    description="Per currency, over every payable invoice (not a page of the list): the amount due, its overdue "
+    'part, money pending, the next due date and the overdue invoices (for "Pay all overdue").',
+    response_model=PortalOwedSummary,
+    responses=problems(401, 403),
+)
+async def summary(ctx: Portal) -> Response:
+    invoices = await _payable(ctx)
+    balances = await ctx.uow.ledger.balances(invoices)
+    owed = portal_invoices.owed(invoices, balances, today=ctx.uow.clock.today())
+    return json_response(
+        PortalOwedSummary(
+            data=[
+                PortalOwed(
+                    currency=o.currency,
+                    amount_due=o.amount_due,
+                    amount_overdue=o.amount_overdue,
+                    amount_pending=o.amount_pending,
+                    next_due_date=o.next_due_date,
+                    overdue_invoice_ids=list(o.overdue_invoice_ids),
+                )
+                for o in owed
+            ]
+        )
+    )
+
+
+# Attempts that moved no money, and debits the bank gave back: none of them is behind "Paid" or "Pending".
+NOT_BEHIND = NOTHING_TAKEN | {PaymentStanding.RETURNED}
+
+
+async def _payments_behind(ctx: PortalContext, invoice: Invoice) -> list[PortalInvoicePayment]:
+    # payments.py reads this module's `attachment`: imported here so neither module needs the other first.
+    from api.portal.payments import payment_views
+
+    page = await ctx.uow.payments.list(PaymentQuery(invoice_id=invoice.id), PageRequest(limit=100))
+    moved = [p for p in page.items if payment_standing(p.status) not in NOT_BEHIND]
+    shown = []
+    for view in sorted(await payment_views(ctx, moved), key=lambda v: (v.received_on, v.created_at)):
+        applied = sum(a.amount for a in view.allocations if a.invoice_id == invoice.id)
+        shown.append(
+            PortalInvoicePayment(
+                id=view.id,
+                transaction_id=view.transaction_id,
+                status=view.status,
+                standing=payment_standing(view.status),
+                method_label=view.method_label,
+                received_on=view.received_on,
+                amount=applied,
+                currency=view.currency,
+                has_receipt=view.status not in (PaymentStatus.FAILED, PaymentStatus.PROCESSING),
+            )
+        )
+    return shown
+
+
 @router.get(
     "/{invoice_id}",
     operation_id="portal_invoices_retrieve",
     summary="Retrieve one of the customer's invoices",
-    description="With its lines. Another customer's invoice answers 404.",
+    description="With its lines and the payments behind what is paid and pending. Another customer's invoice "
+    "answers 404.",
     response_model=PortalInvoiceDetail,
     responses=problems(401, 403, 404),
 )
@@ -167,7 +290,8 @@ async def retrieve(invoice_id: str, ctx: Portal) -> Response:
         PortalLine(description=ln.description, quantity=ln.quantity, unit_amount=ln.unit_amount, amount=ln.amount)
         for ln in invoice.lines
     ]
-    return json_response(PortalInvoiceDetail(**view.model_dump(), lines=lines, memo=invoice.memo))
+    payments = await _payments_behind(ctx, invoice)
+    return json_response(PortalInvoiceDetail(**view.model_dump(), lines=lines, memo=invoice.memo, payments=payments))
 
 
 def attachment(name: str) -> str:

@@ -25,6 +25,7 @@ from domain.payments import charges
 from domain.payments.labels import OFFLINE_LABELS, method_label
 from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
 from domain.payments.recovery import RefreshPayment
+from domain.payments.standing import PaymentStanding, payment_standing
 from domain.portal import invoices as portal_invoices
 from domain.portal import payments as portal_payments
 from domain.portal.users import Permission
@@ -106,6 +107,10 @@ class PortalPayment(BaseModel):
     object: str = "payment"
     transaction_id: str
     status: PaymentStatus = Field(description="`pending` for bank debits until they settle.")
+    standing: PaymentStanding = Field(
+        description="In the payer's words (domain/payments/standing.py): `paid` for a card that succeeded and a "
+        "debit that settled alike, `not_charged` for a declined attempt."
+    )
     method: MethodType
     method_label: str
     subtotal: int = Field(description="What the invoices receive.")
@@ -148,6 +153,7 @@ async def payment_views(ctx: PortalContext, payments: list[Payment]) -> list[Por
             id=p.id,
             transaction_id=p.transaction_id,
             status=p.status,
+            standing=payment_standing(p.status),
             method=p.method,
             method_label=await _label(ctx, p, methods),
             subtotal=p.allocated,

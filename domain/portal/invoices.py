@@ -13,6 +13,7 @@ from typing import Protocol
 
 from domain.errors import NotFound
 from domain.invoices.model import PAYABLE, Invoice, InvoiceStatus
+from domain.ledger.balances import InvoiceBalance
 from domain.pagination import Page
 from domain.ports import InvoiceRepository
 
@@ -89,3 +90,40 @@ async def invoices_of(invoices: InvoiceRepository, invoice_ids: builtins.list[st
 
 def payable(invoice: Invoice, amount_due: int) -> bool:
     return invoice.status in PAYABLE and amount_due > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """What the customer owes in one currency, over every payable invoice (not one page of the list)."""
+
+    currency: str
+    amount_due: int
+    amount_overdue: int
+    amount_pending: int
+    next_due_date: date | None  # the soonest due date still ahead among the invoices that owe something
+    overdue_invoice_ids: tuple[str, ...]  # oldest due first: what "Pay all overdue" selects
+
+
+def owed(invoices: builtins.list[Invoice], balances: dict[str, InvoiceBalance], *, today: date) -> builtins.list[Owed]:
+    """Per currency (in alphabetical order), from the ledger's figures; an invoice owing nothing adds only its
+    pending money."""
+    by_currency: dict[str, builtins.list[Invoice]] = {}
+    for invoice in sorted(invoices, key=lambda i: (i.due_date, i.number)):
+        if invoice.status in PAYABLE:
+            by_currency.setdefault(invoice.currency, []).append(invoice)
+    summary = []
+    for currency, group in sorted(by_currency.items()):
+        owing = [i for i in group if balances[i.id].amount_due > 0]
+        overdue = [i for i in owing if i.due_date < today]
+        ahead = [i.due_date for i in owing if i.due_date >= today]
+        summary.append(
+            Owed(
+                currency=currency,
+                amount_due=sum(balances[i.id].amount_due for i in owing),
+                amount_overdue=sum(balances[i.id].amount_due for i in overdue),
+                amount_pending=sum(balances[i.id].amount_pending for i in group),
+                next_due_date=min(ahead, default=None),
+                overdue_invoice_ids=tuple(i.id for i in overdue),
+            )
+        )
+    return summary
