@@ -25,6 +25,7 @@ _PLAIN = (
     "bank_return_fee",
     "unauthorized_return_fee",
     "dispute_fee",
+    "overdue_schedule_days",
 )
 
 

@@ -30,6 +30,9 @@ class Branding(BaseModel):
     help_text: str | None
     enabled_methods: list[MethodType]
     partial_payments: bool
+    overdue_schedule_days: int = Field(
+        description="How many days ahead the payment of an invoice already due may be scheduled (0: pay it now)."
+    )
     guest_checkout: bool
     team_invites: bool
     self_enrolled_autopay: bool
@@ -51,6 +54,7 @@ async def branding_of(partner: Partner, uow: UoW) -> Branding:
         help_text=portal.help_text,
         enabled_methods=sorted(payments.enabled_methods),
         partial_payments=payments.partial_payments,
+        overdue_schedule_days=payments.overdue_schedule_days,
         guest_checkout=portal.guest_checkout,
         team_invites=portal.team_invites,
         self_enrolled_autopay=portal.self_enrolled_autopay,

@@ -12,7 +12,7 @@ from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.v1.fields import Flag, RequestModel
 from domain.payments.model import PROCESSOR_METHODS, MethodType
-from domain.payments.settings import DisputeLostAction
+from domain.payments.settings import MAX_OVERDUE_SCHEDULE_DAYS, DisputeLostAction
 
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
 
@@ -33,6 +33,7 @@ _EXAMPLE: dict[str, Any] = {
     "unauthorized_return_fee": 2500,
     "dispute_fee": 2500,
     "dispute_lost_action": "reopen",
+    "overdue_schedule_days": 7,
 }
 
 
@@ -54,6 +55,10 @@ class PaymentSettingsOut(BaseModel):
     unauthorized_return_fee: int
     dispute_fee: int
     dispute_lost_action: DisputeLostAction
+    overdue_schedule_days: int = Field(
+        description="How many days ahead a customer may schedule the payment of an invoice already due; 0: "
+        "an invoice past its due date is paid now or not at all."
+    )
 
     @field_validator("enabled_methods", mode="before")
     @classmethod
@@ -75,6 +80,7 @@ class PaymentSettingsUpdate(RequestModel):
     unauthorized_return_fee: BankFee | None = None
     dispute_fee: BankFee | None = None
     dispute_lost_action: DisputeLostAction | None = None
+    overdue_schedule_days: Annotated[int, Field(ge=0, le=MAX_OVERDUE_SCHEDULE_DAYS, strict=True)] | None = None
 
 
 @router.get(

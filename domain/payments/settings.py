@@ -18,6 +18,7 @@ class DisputeLostAction(StrEnum):
 MAX_FEE_BPS = 1_000  # 10%: above any network's surcharge cap, so a typo cannot bill a customer double
 MAX_FIXED_FEE = 10_000
 MAX_BANK_FEE = 100_000
+MAX_OVERDUE_SCHEDULE_DAYS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class PaymentSettings:
     unauthorized_return_fee: int = 2_500
     dispute_fee: int = 2_500
     dispute_lost_action: DisputeLostAction = DisputeLostAction.REOPEN
+    # How many days ahead a customer may schedule the payment of an invoice already due (0: pay it now).
+    overdue_schedule_days: int = 7
 
     def changed(self, **changes: Any) -> PaymentSettings:
         """A copy with the changes applied, checked as a whole."""
@@ -65,6 +68,13 @@ class PaymentSettings:
                 raise InvalidRequest(
                     f"{name} must be between 0 and {MAX_BANK_FEE}.", code=ErrorCode.INVALID_SETTING, field=name
                 )
+
+        if not 0 <= self.overdue_schedule_days <= MAX_OVERDUE_SCHEDULE_DAYS:
+            raise InvalidRequest(
+                f"overdue_schedule_days must be between 0 and {MAX_OVERDUE_SCHEDULE_DAYS}.",
+                code=ErrorCode.INVALID_SETTING,
+                field="overdue_schedule_days",
+            )
 
     def allows(self, method: MethodType) -> bool:
         return method in self.enabled_methods

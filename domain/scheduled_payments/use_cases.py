@@ -63,7 +63,9 @@ async def schedule_payment(cmd: SchedulePayment, uow: ScheduledUnitOfWork, *, cl
             field="payment_method_id",
         )
     invoices = await uow.invoices.get_many([a.invoice_id for a in quote.allocations])
-    _check_day(cmd.scheduled_for, min(i.due_date for i in invoices), clock.today())
+    settings = await uow.payment_settings.get()
+    earliest_due = min(i.due_date for i in invoices)
+    _check_day(cmd.scheduled_for, earliest_due, clock.today(), overdue_days=settings.overdue_schedule_days)
     taken = {
         invoice_id: s.scheduled_for
         for s in await uow.scheduled_payments.waiting_for_customer(cmd.customer_id)
@@ -92,19 +94,27 @@ async def schedule_payment(cmd: SchedulePayment, uow: ScheduledUnitOfWork, *, cl
     return scheduled
 
 
-def _check_day(day: date, earliest_due: date, today: date) -> None:
+def _check_day(day: date, earliest_due: date, today: date, *, overdue_days: int) -> None:
+    """Not due yet: any day up to the earliest due date. Due or past due: up to `overdue_days` ahead (the partner's
+    setting), or not at all when that is 0."""
     first = today + timedelta(days=1)
-    if earliest_due < first:
+    if earliest_due >= first:
+        last, why = earliest_due, "the earliest due date of the invoices it pays"
+    elif overdue_days > 0:
+        last, why = (
+            today + timedelta(days=overdue_days),
+            f"{overdue_days} days ahead, as an invoice in it is already due",
+        )
+    else:
         raise InvalidRequest(
-            f"An invoice in this payment is due {earliest_due.isoformat()}, so it cannot be scheduled for later; "
-            "pay it now instead.",
+            f"An invoice in this payment was due {earliest_due.isoformat()}, and invoices already due cannot be "
+            "scheduled for later; pay it now instead.",
             code=ErrorCode.INVALID_SCHEDULED_DATE,
             field="scheduled_for",
         )
-    if not first <= day <= earliest_due:
+    if not first <= day <= last:
         raise InvalidRequest(
-            f"Choose a day from {first.isoformat()} to {earliest_due.isoformat()} (the earliest due date of the "
-            "invoices it pays).",
+            f"Choose a day from {first.isoformat()} to {last.isoformat()} ({why}).",
             code=ErrorCode.INVALID_SCHEDULED_DATE,
             field="scheduled_for",
         )

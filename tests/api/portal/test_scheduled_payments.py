@@ -72,27 +72,51 @@ async def scheduled_view(c: PortalCustomer, ident: str) -> dict[str, Any]:
     return next(r for r in rows if r["id"] == ident)
 
 
+async def test_an_overdue_invoice_is_scheduled_up_to_the_partners_days_ahead(
+    portals: Portals, container: Container
+) -> None:
+    c = await portals.customer()
+    today = container.clock.today()
+    overdue = await c.invoice(
+        1_000, issue_date=iso(today - timedelta(days=30)), due_date=iso(today - timedelta(days=1))
+    )
+    card = await c.method("visa")
+    body = {"payment_method_id": card["id"], "amount": 1_000, "invoice_ids": [overdue["id"]]}
+
+    too_far = await schedule(c, **body, scheduled_for=iso(today + timedelta(days=8)))
+    assert too_far.status_code == 400, too_far.text
+    assert too_far.json()["code"] == "invalid_scheduled_date"
+    assert iso(today + timedelta(days=7)) in too_far.json()["detail"], "the refusal names the last day allowed"
+
+    r = await c.partner.patch("/v1/settings/payments", json={"overdue_schedule_days": 0})
+    assert r.status_code == 200 and r.json()["overdue_schedule_days"] == 0, r.text
+    refused = await schedule(c, **body, scheduled_for=iso(today + timedelta(days=1)))
+    assert refused.status_code == 400 and "pay it now" in refused.json()["detail"], refused.text
+
+    r = await c.partner.patch("/v1/settings/payments", json={"overdue_schedule_days": 7})
+    assert r.status_code == 200, r.text
+    made = await schedule(c, **body, scheduled_for=iso(today + timedelta(days=7)))
+    assert made.status_code == 201, made.text
+    assert made.json()["scheduled_for"] == iso(today + timedelta(days=7))
+
+
+async def test_the_days_ahead_setting_is_bounded(portals: Portals) -> None:
+    for bad in (-1, 61, "7", 1.5):
+        r = await portals.partner.patch("/v1/settings/payments", json={"overdue_schedule_days": bad})
+        assert r.status_code == 422, (bad, r.text)
+    assert (await portals.partner.get("/v1/settings/payments")).json()["overdue_schedule_days"] == 7
+
+
 async def test_days_from_tomorrow_to_the_earliest_due_date(portals: Portals, container: Container) -> None:
     c = await portals.customer()
     today = container.clock.today()
     soon = await c.invoice(2_000, due_date=iso(today + timedelta(days=5)))
     later = await c.invoice(3_000, due_date=iso(today + timedelta(days=20)))
-    overdue = await c.invoice(
-        1_000, issue_date=iso(today - timedelta(days=30)), due_date=iso(today - timedelta(days=1))
-    )
     card = await c.method("visa")
     both = {"payment_method_id": card["id"], "amount": 5_000, "invoice_ids": [soon["id"], later["id"]]}
     for bad in (today, today + timedelta(days=6), today - timedelta(days=1)):
         r = await schedule(c, **both, scheduled_for=iso(bad))
         assert r.status_code == 400 and r.json()["code"] == "invalid_scheduled_date", (bad, r.text)
-    r = await schedule(
-        c,
-        payment_method_id=card["id"],
-        amount=1_000,
-        invoice_ids=[overdue["id"]],
-        scheduled_for=iso(today + timedelta(days=1)),
-    )
-    assert r.status_code == 400 and "pay it now" in r.json()["detail"], r.text
 
     r = await schedule(c, **both, scheduled_for=iso(today + timedelta(days=5)))
     assert r.status_code == 201, r.text
