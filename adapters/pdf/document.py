@@ -1,5 +1,11 @@
 """What invoices and receipts share: the branded page (a band in the partner's colour with its name, page
-numbers, support contact in the footer), text made safe for the built-in fonts, and amounts.
+numbers, support contact in the footer), the document's metadata (title, subject, author, language), text made safe
+for the built-in fonts, amounts and dates in the reader's language, and QR codes.
+
+Tagging: fpdf2 (2.8) writes a structure tree only for figures and links given an alternative text, plus the
+document language and title; it does not tag text as paragraphs, headings or table cells. The PDFs set everything it
+supports: /Lang, the title shown in the reader's title bar, subject, author, bookmarks for each section and the QR
+code as a /Figure with its alternative text.
 
 The PDFs use the built-in Helvetica, so nothing depends on fonts installed on the machine. Built-in fonts only
 cover Windows-1252 (Western European letters, •, €, curly quotes, dashes). Anything else becomes its closest
@@ -9,13 +15,17 @@ out. Never an error.
 
 from __future__ import annotations
 
+import io
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
+import segno
+from fpdf import FPDF, ViewerPreferences
 
+from adapters.pdf import words as w
 from domain.money import display_amount
 from domain.portal.settings import COLOR_RE, DEFAULT_PRIMARY_COLOR, PortalSettings, readable_text_color
 
@@ -74,12 +84,42 @@ def pdf_text(value: object) -> str:
     return "".join(out)
 
 
-def amount(value: int, currency: str) -> str:
-    return pdf_text(display_amount(value, currency))
+def amount(value: int, currency: str, language: str = "en") -> str:
+    return pdf_text(display_amount(value, currency, language))
 
 
-def long_date(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+def long_date(day: date, language: str = "en") -> str:
+    return w.long_date(day, language)
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerContact:
+    """How a customer reaches the partner, as printed on its documents. A partner has no postal address on file,
+    so none is printed."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def of(cls, name: str, settings: PortalSettings) -> PartnerContact:
+        """The support contact the partner set; without a support email, the first address it is notified at (the
+        one its customers' replies reach)."""
+        email = settings.support_email or next(iter(settings.notification_emails), None)
+        url = settings.support_url if settings.support_url and settings.support_url.startswith("https://") else None
+        return cls(name=name, email=email, phone=settings.support_phone, url=url)
+
+    def ways(self) -> list[str]:
+        return [way for way in (self.email, self.phone) if way]
+
+
+def qr_png(data: str) -> io.BytesIO:
+    """A QR code of `data` as a PNG, black on white with the standard quiet zone, medium error correction."""
+    buffer = io.BytesIO()
+    segno.make(data, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    buffer.seek(0)
+    return buffer
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
@@ -100,25 +140,49 @@ def local_logo(url: str | None) -> str | None:
 
 
 class BrandedPdf(FPDF):
-    def __init__(self, *, partner_name: str, branding: PortalSettings, title: str, compress: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        partner: PartnerContact,
+        branding: PortalSettings,
+        heading: str,
+        doc_title: str,
+        subject: str,
+        language: str = "en",
+        compress: bool = True,
+    ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="letter")
         self.core_fonts_encoding = ENCODING
         self.set_compression(compress)
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(auto=True, margin=22)
-        self.partner_name = pdf_text(partner_name)
-        self.heading = pdf_text(title)
+        self.language = language
+        self.words = w.words(language)
+        self.partner = partner
+        self.partner_name = pdf_text(partner.name)
+        self.heading = pdf_text(heading)
         primary = branding.primary_color if branding.primary_color and COLOR_RE.match(branding.primary_color) else None
         primary = primary or DEFAULT_PRIMARY_COLOR
         self.band_colour = rgb(primary)
         self.band_text = rgb(readable_text_color(primary))
         self.logo = local_logo(branding.logo_url)
-        ways = [w for w in (branding.support_email, branding.support_phone) if w]
-        self.contact = pdf_text(f"Questions? Contact {partner_name} at {' or '.join(ways)}.") if ways else ""
-        self.set_title(f"{self.heading} - {self.partner_name}")
-        self.set_author(self.partner_name)
+        ways = partner.ways()
+        contact = self.words["contact"].format(name=partner.name, ways=self.words["or"].join(ways))
+        self.contact = pdf_text(contact) if ways else ""
+        # Metadata keeps the real characters (PDF text strings are Unicode); only drawn text is limited to cp1252.
+        self.set_title(doc_title)
+        self.set_subject(subject)
+        self.set_author(partner.name)
         self.set_creator("Remit")
+        self.set_lang(w.PDF_LANG.get(language, "en"))
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
         self.add_page()
+
+    def money(self, value: int, currency: str) -> str:
+        return amount(value, currency, self.language)
+
+    def date(self, day: date) -> str:
+        return pdf_text(long_date(day, self.language))
 
     def header(self) -> None:
         self.set_fill_color(*self.band_colour)
@@ -149,7 +213,8 @@ class BrandedPdf(FPDF):
         self.set_text_color(*MUTED)
         self.set_y(-14)
         self.cell(w=self.epw * 0.75, h=6, text=self.contact)
-        self.cell(w=self.epw * 0.25, h=6, text=f"Page {self.page_no()} of {{nb}}", align="R")
+        page = self.words["page"].format(page=self.page_no(), pages="{nb}")
+        self.cell(w=self.epw * 0.25, h=6, text=page, align="R")
         self.set_text_color(*INK)
 
     def facts(self, rows: list[tuple[str, str]], *, x: float, width: float, label_width: float = 32) -> None:
@@ -175,10 +240,18 @@ class BrandedPdf(FPDF):
         self.multi_cell(w=self.epw, h=5.5, text=pdf_text(text), new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(*INK)
 
-    def section(self, title: str) -> None:
+    def section(self, title: str, *, keep_with: float = 20) -> None:
+        """A section heading, also a bookmark; starts a new page unless `keep_with` mm fit below it."""
         self.ln(4)
+        if self.will_page_break(7 + keep_with):
+            self.add_page()
+        self.start_section(pdf_text(title))
         self.set_font(FONT, "B", 11)
         self.cell(w=self.epw, h=7, text=pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+
+    def qr_code(self, url: str, *, x: float, y: float, size: float, alt_text: str) -> None:
+        """A QR code of `url`, tagged as a figure with its alternative text, that is also a link to `url`."""
+        self.image(qr_png(url), x=x, y=y, w=size, h=size, alt_text=alt_text, link=url)
 
     def done(self) -> bytes:
         return bytes(self.output())

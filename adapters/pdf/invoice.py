@@ -1,62 +1,97 @@
-"""An invoice as a PDF: who bills whom, every line, what is paid, pending and due, in the partner's colours."""
+"""An invoice as a PDF a customer can pay from: who bills whom and how to reach them, every line, what is paid,
+pending and due, the payments applied, and how to pay (the pay link and its QR code), in the partner's colours and
+the reader's language."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from fpdf.fonts import FontFace
 
-from adapters.pdf.document import FONT, MUTED, RULE, BrandedPdf, amount, long_date, pdf_text
+from adapters.pdf.document import FONT, INK, MUTED, RULE, BrandedPdf, PartnerContact, pdf_text
+from adapters.pdf.words import long_date, words
 from domain.invoices.model import Invoice, InvoiceStatus
+from domain.invoices.standing import standing_of
+from domain.ledger.balances import InvoiceBalance
+from domain.money import display_amount
+from domain.payments.model import PaymentStatus
+from domain.payments.standing import NOTHING_TAKEN, payment_standing, payment_words
 from domain.portal.settings import PortalSettings
 
-STATUS_LABELS = {
-    InvoiceStatus.DRAFT: "Draft",
-    InvoiceStatus.OPEN: "Open",
-    InvoiceStatus.PARTIALLY_PAID: "Partially paid",
-    InvoiceStatus.PAID: "Paid",
-    InvoiceStatus.VOID: "Void",
-    InvoiceStatus.ARCHIVED: "Archived",
-}
+QR_SIZE = 34.0
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedPayment:
+    """One payment as this invoice received it: `amount` is the part applied to this invoice."""
+
+    received_on: date
+    method_label: str
+    amount: int
+    status: PaymentStatus
+
+
+@dataclass(frozen=True, slots=True)
+class HowToPay:
+    """Where the invoice is paid online. `guest`: anyone holding the link can pay (a pay link); else the customer
+    signs in first (the portal's page for the invoice)."""
+
+    url: str
+    guest: bool = True
 
 
 def render_invoice_pdf(
     *,
-    partner_name: str,
+    partner: PartnerContact,
     branding: PortalSettings,
     customer_name: str,
     customer_email: str | None,
     invoice: Invoice,
-    amount_paid: int,
-    amount_pending: int,
-    amount_due: int,
+    balance: InvoiceBalance,
+    today: date,
+    payments: list[AppliedPayment] = [],  # noqa: B006 (never mutated)
+    how_to_pay: HowToPay | None = None,
+    language: str = "en",
     compress: bool = True,
 ) -> bytes:
-    pdf = BrandedPdf(partner_name=partner_name, branding=branding, title="INVOICE", compress=compress)
     currency = invoice.currency
+    t = words(language)
+    pdf = BrandedPdf(
+        partner=partner,
+        branding=branding,
+        heading=t["invoice_title"],
+        doc_title=t["invoice_doc_title"].format(number=invoice.number, partner=partner.name),
+        subject=t["invoice_subject"].format(
+            number=invoice.number,
+            partner=partner.name,
+            customer=customer_name,
+            due=display_amount(balance.amount_due, currency, language),
+            due_date=long_date(invoice.due_date, language),
+        ),
+        language=language,
+        compress=compress,
+    )
+    standing = standing_of(invoice.status, balance, due_date=invoice.due_date, today=today)
+
     top = pdf.get_y()
     half = pdf.epw / 2
-
-    pdf.set_font(FONT, "", 9)
-    pdf.set_text_color(*MUTED)
-    pdf.cell(w=half, h=5, text="BILL TO", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(17, 24, 39)
-    pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(w=half - 6, h=6, text=pdf_text(customer_name), new_x="LMARGIN", new_y="NEXT")
-    if customer_email:
-        pdf.set_font(FONT, "", 10)
-        pdf.multi_cell(w=half - 6, h=5.5, text=pdf_text(customer_email), new_x="LMARGIN", new_y="NEXT")
+    _party(pdf, t["from"], partner.name, _contact_lines(pdf, partner), width=half - 6)
+    pdf.ln(3)
+    _party(pdf, t["bill_to"], customer_name, [customer_email] if customer_email else [], width=half - 6)
     left_bottom = pdf.get_y()
 
     pdf.set_y(top)
     pdf.facts(
         [
-            ("Invoice", invoice.number),
-            ("Issued", long_date(invoice.issue_date)),
-            ("Due", long_date(invoice.due_date)),
-            ("Status", STATUS_LABELS.get(invoice.status, invoice.status.value)),
+            (t["invoice"], invoice.number),
+            (t["issued"], pdf.date(invoice.issue_date)),
+            (t["due"], pdf.date(invoice.due_date)),
+            (t["status"], standing.words(language)),
         ],
         x=pdf.l_margin + half,
         width=half,
-        label_width=24,
+        label_width=28,
     )
     pdf.set_y(max(left_bottom, pdf.get_y()) + 8)
 
@@ -72,29 +107,108 @@ def render_invoice_pdf(
         repeat_headings=1,
     ) as table:
         pdf.set_font(FONT, "", 9.5)
-        table.row(("Description", "Quantity", "Unit price", "Amount"))
+        table.row((t["description"], t["quantity"], t["unit_price"], t["amount"]))
         for line in invoice.lines:
             table.row(
                 (
                     pdf_text(line.description),
-                    f"{line.quantity:,}",
-                    amount(line.unit_amount, currency),
-                    amount(line.amount, currency),
+                    f"{line.quantity:,}" if language == "en" else f"{line.quantity:,}".replace(",", "\u00a0"),
+                    pdf.money(line.unit_amount, currency),
+                    pdf.money(line.amount, currency),
                 )
             )
 
     pdf.ln(4)
-    pdf.set_text_color(17, 24, 39)
-    pdf.total_row("Total", amount(invoice.total, currency))
-    pdf.total_row("Paid", amount(amount_paid, currency))
-    if amount_pending:
-        pdf.total_row("Pending (bank debits not yet settled)", amount(amount_pending, currency), width=110)
-    pdf.total_row("Amount due", amount(amount_due, currency), bold=True)
+    pdf.set_text_color(*INK)
+    pdf.total_row(t["total"], pdf.money(invoice.total, currency))
+    pdf.total_row(t["paid"], pdf.money(balance.amount_paid, currency))
+    if balance.amount_pending:
+        pdf.total_row(t["pending_total"], pdf.money(balance.amount_pending, currency), width=110)
+    pdf.total_row(t["amount_due"], pdf.money(balance.amount_due, currency), bold=True)
 
+    if how_to_pay is not None and balance.amount_due > 0:
+        _how_to_pay(pdf, how_to_pay, invoice, pdf.money(balance.amount_due, currency))
+    applied = [p for p in payments if payment_standing(p.status) not in NOTHING_TAKEN]
+    if applied:
+        _payments(pdf, applied, currency, headings)
     if invoice.memo:
-        pdf.section("Memo")
+        pdf.section(t["memo"])
         pdf.paragraph(invoice.memo)
     if invoice.status is InvoiceStatus.VOID:
-        pdf.section("This invoice was voided")
-        pdf.paragraph("Nothing is owed on it.")
+        pdf.section(t["voided"])
+        pdf.paragraph(t["nothing_owed"])
     return pdf.done()
+
+
+def _contact_lines(pdf: BrandedPdf, partner: PartnerContact) -> list[str]:
+    t = pdf.words
+    lines = []
+    if partner.email:
+        lines.append(f"{t['email']}: {partner.email}" if pdf.language == "en" else f"{t['email']} : {partner.email}")
+    if partner.phone:
+        lines.append(f"{t['phone']}: {partner.phone}" if pdf.language == "en" else f"{t['phone']} : {partner.phone}")
+    if partner.url:
+        lines.append(partner.url)
+    return lines
+
+
+def _party(pdf: BrandedPdf, label: str, name: str, lines: list[str], *, width: float) -> None:
+    pdf.set_font(FONT, "", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(w=width, h=5, text=pdf_text(label), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, "B", 12)
+    pdf.multi_cell(w=width, h=6, text=pdf_text(name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    for line in lines:
+        pdf.multi_cell(w=width, h=5.5, text=pdf_text(line), new_x="LMARGIN", new_y="NEXT")
+
+
+def _how_to_pay(pdf: BrandedPdf, how: HowToPay, invoice: Invoice, due: str) -> None:
+    t = pdf.words
+    pdf.section(t["how_to_pay"], keep_with=QR_SIZE + 2)
+    top = pdf.get_y() + 1
+    pdf.qr_code(
+        how.url,
+        x=pdf.l_margin,
+        y=top,
+        size=QR_SIZE,
+        alt_text=t["qr_alt"].format(url=how.url, number=invoice.number),
+    )
+    text_x = pdf.l_margin + QR_SIZE + 6
+    width = pdf.epw - QR_SIZE - 6
+    pdf.set_xy(text_x, top + 2)
+    pdf.set_font(FONT, "", 10)
+    intro = t["pay_online" if how.guest else "pay_signed_in"].format(amount=due)
+    pdf.multi_cell(w=width, h=5.5, text=pdf_text(intro), new_x="LEFT", new_y="NEXT")
+    pdf.ln(1)
+    pdf.set_font(FONT, "U", 9)
+    pdf.multi_cell(w=width, h=5, text=pdf_text(how.url), link=how.url, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 2)
+
+
+def _payments(pdf: BrandedPdf, applied: list[AppliedPayment], currency: str, headings: FontFace) -> None:
+    t = pdf.words
+    pdf.section(t["payments_applied"])
+    pdf.ln(1)
+    pdf.set_draw_color(*RULE)
+    with pdf.table(
+        col_widths=(40, 70, 36, 34),
+        text_align=("LEFT", "LEFT", "LEFT", "RIGHT"),
+        headings_style=headings,
+        borders_layout="HORIZONTAL_LINES",
+        line_height=5,
+        padding=(1, 2),
+        repeat_headings=1,
+    ) as table:
+        pdf.set_font(FONT, "", 9.5)
+        table.row((t["date"], t["method"], t["status"], t["amount"]))
+        for p in sorted(applied, key=lambda p: p.received_on):
+            table.row(
+                (
+                    pdf.date(p.received_on),
+                    pdf_text(p.method_label),
+                    pdf_text(payment_words(p.status, pdf.language)),
+                    pdf.money(p.amount, currency),
+                )
+            )

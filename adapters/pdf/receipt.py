@@ -1,88 +1,139 @@
-"""A payment receipt as a PDF: the transaction id, when and how it was paid, which invoices it paid and any
-card fee, in the partner's colours."""
+"""A payment's receipt as a PDF: the transaction id, when and how it was made, where it stands (paid, pending or not
+charged, in the one payment vocabulary), each invoice it is for with what that invoice received and what it still
+owes, and any card fee, in the partner's colours and the reader's language."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fpdf.fonts import FontFace
 
-from adapters.pdf.document import FONT, MUTED, RULE, BrandedPdf, amount, long_date, pdf_text
-from domain.payments.model import Payment, PaymentStatus
+from adapters.pdf.document import FONT, INK, MUTED, RULE, BrandedPdf, PartnerContact, pdf_text
+from adapters.pdf.words import words
+from domain.invoices.standing import STANDING_WORDS
+from domain.money import display_amount
+from domain.payments.model import Payment
+from domain.payments.standing import NOTHING_TAKEN, PaymentStanding, payment_standing, payment_words
 from domain.portal.settings import PortalSettings
 
-S = PaymentStatus
-STATUS_LABELS = {
-    S.PROCESSING: "Processing: the payment has not been confirmed yet",
-    S.PENDING: "Pending: bank debit not yet settled",
-    S.SUCCEEDED: "Paid",
-    S.SETTLED: "Paid (bank debit settled)",
-    S.FAILED: "Failed: no money was taken",
-    S.RETURNED: "Returned by the bank",
-    S.CANCELED: "Canceled",
-    S.PARTIALLY_REFUNDED: "Paid, partly refunded",
-    S.REFUNDED: "Refunded",
-    S.DISPUTED: "Disputed",
-}
+P = PaymentStanding
+ON_ITS_WAY = frozenset({P.PENDING, P.PROCESSING})
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceNow:
+    """An invoice the payment is for, as it stands now."""
+
+    number: str
+    amount_due: int
+    amount_pending: int = 0
 
 
 def render_receipt_pdf(
     *,
-    partner_name: str,
+    partner: PartnerContact,
     branding: PortalSettings,
     customer_name: str,
     payment: Payment,
     method_label: str,
-    invoice_numbers: dict[str, str],
+    invoices: dict[str, InvoiceNow],
+    language: str = "en",
     compress: bool = True,
 ) -> bytes:
-    title = "PAYMENT RECEIPT" if payment.status is not S.PENDING else "PAYMENT (PENDING)"
-    pdf = BrandedPdf(partner_name=partner_name, branding=branding, title=title, compress=compress)
+    t = words(language)
+    standing = payment_standing(payment.status)
     currency = payment.currency
+    taken = standing not in NOTHING_TAKEN
+    shown_total = payment.amount if taken else payment.allocated
+    heading = t["pending_title"] if standing in ON_ITS_WAY else t["receipt_title"] if taken else t["attempt_title"]
+    pdf = BrandedPdf(
+        partner=partner,
+        branding=branding,
+        heading=heading,
+        doc_title=t["receipt_doc_title"].format(transaction=payment.transaction_id, partner=partner.name),
+        subject=t["receipt_subject"].format(
+            transaction=payment.transaction_id,
+            customer=customer_name,
+            partner=partner.name,
+            amount=display_amount(shown_total, currency, language),
+        ),
+        language=language,
+        compress=compress,
+    )
 
     pdf.set_font(FONT, "", 9)
     pdf.set_text_color(*MUTED)
-    pdf.cell(w=pdf.epw, h=5, text="RECEIVED FROM", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(17, 24, 39)
+    pdf.cell(w=pdf.epw, h=5, text=pdf_text(t["received_from"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 12)
     pdf.multi_cell(w=pdf.epw, h=6, text=pdf_text(customer_name), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
+    amount_label = _amount_label(standing, t)
     facts = [
-        ("Transaction ID", payment.transaction_id),
-        ("Date", long_date(payment.received_on)),
-        ("Status", STATUS_LABELS.get(payment.status, payment.status.value)),
-        ("Paid with", method_label),
-        ("Amount", amount(payment.amount, currency)),
+        (t["transaction_id"], payment.transaction_id),
+        (t["date"], pdf.date(payment.received_on)),
+        (t["status"], payment_words(payment.status, language)),
+        (t["method"], method_label),
+        (amount_label, pdf.money(shown_total, currency)),
     ]
     if payment.reference:
-        facts.append(("Reference", payment.reference))
-    pdf.facts(facts, x=pdf.l_margin, width=pdf.epw, label_width=36)
+        facts.append((t["reference"], payment.reference))
+    pdf.facts(facts, x=pdf.l_margin, width=pdf.epw, label_width=44)
     pdf.ln(6)
 
     pdf.set_draw_color(*RULE)
     headings = FontFace(emphasis="BOLD", color=pdf.band_text, fill_color=pdf.band_colour)
+    heading_for = t["applied_to"] if standing not in ON_ITS_WAY and taken else t["invoices_it_is_for"]
+    if not taken:
+        heading_for = t["invoices_it_was_for"]
     with pdf.table(
-        col_widths=(130, 50),
-        text_align=("LEFT", "RIGHT"),
+        col_widths=(90, 45, 45),
+        text_align=("LEFT", "RIGHT", "RIGHT"),
         headings_style=headings,
         borders_layout="HORIZONTAL_LINES",
         line_height=5,
         padding=(1, 2),
     ) as table:
         pdf.set_font(FONT, "", 10)
-        table.row(("Applied to", "Amount"))
+        table.row((pdf_text(heading_for), pdf_text(t["this_payment"]), pdf_text(t["still_due"])))
         for allocation in payment.allocations:
-            number = invoice_numbers.get(allocation.invoice_id, allocation.invoice_id)
-            table.row((pdf_text(f"Invoice {number}"), amount(allocation.amount, currency)))
-        if payment.fee:
-            table.row(("Card fee", amount(payment.fee, currency)))
+            now = invoices.get(allocation.invoice_id)
+            number = now.number if now else allocation.invoice_id
+            table.row(
+                (
+                    pdf_text(t["invoice_number"].format(number=number)),
+                    pdf.money(allocation.amount, currency),
+                    _still_due(pdf, now, currency) if now else "",
+                )
+            )
+        if payment.fee and taken:
+            table.row((pdf_text(t["card_fee"]), pdf.money(payment.fee, currency), ""))
 
     pdf.ln(3)
-    pdf.total_row("Total", amount(payment.amount, currency), bold=True)
-    if payment.status is S.PENDING:
+    pdf.total_row(amount_label, pdf.money(shown_total, currency), bold=True, width=90)
+    note = {P.PENDING: "pending_note", P.PROCESSING: "processing_note", P.RETURNED: "returned_note"}.get(standing)
+    if not taken:
+        note = "not_charged_note"
+    if note:
         pdf.ln(4)
-        pdf.paragraph(
-            "This bank debit has been submitted and is not settled yet. It normally clears within a few business "
-            "days; until then the invoices above show it as pending.",
-            colour=MUTED,
-        )
+        pdf.paragraph(t[note], colour=MUTED)
     return pdf.done()
+
+
+def _amount_label(standing: PaymentStanding, t: dict[str, str]) -> str:
+    if standing in ON_ITS_WAY:
+        return t["amount_pending"]
+    if standing in NOTHING_TAKEN:
+        return t["amount_not_charged"]
+    if standing is P.RETURNED:
+        return t["amount_returned"]
+    return t["amount_paid"]
+
+
+def _still_due(pdf: BrandedPdf, invoice: InvoiceNow, currency: str) -> str:
+    """What the invoice still owes; at zero, "Paid", or "Payment pending" while money is on its way."""
+    if invoice.amount_due > 0:
+        return pdf.money(invoice.amount_due, currency)
+    vocabulary = STANDING_WORDS.get(pdf.language, STANDING_WORDS["en"])
+    return pdf_text(vocabulary["payment_pending" if invoice.amount_pending > 0 else "paid"])

@@ -16,11 +16,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from adapters.pdf.invoice import render_invoice_pdf
 from api.deps import json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf
+from api.portal import documents
 from api.portal.deps import Portal, PortalContext
+from api.portal.documents import DocumentLanguage
 from domain.errors import ErrorCode, InvalidRequest
 from domain.ids import looks_like_id
 from domain.invoices.model import Invoice, InvoiceStatus
@@ -304,25 +305,15 @@ def attachment(name: str) -> str:
     "/{invoice_id}/pdf",
     operation_id="portal_invoices_pdf",
     summary="Download an invoice as a PDF",
-    description="Itemized, in the partner's branding, with what is paid, pending and due today.",
+    description="Itemized, in the partner's branding, with how to reach the partner, what is paid, pending and due "
+    "today, the payments applied, and how to pay (the invoice's pay link and its QR code; issued if it has none). "
+    "A tagged PDF with a title and language: English or French.",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "The PDF."}, **problems(401, 403, 404)},
+    responses={200: {"content": {"application/pdf": {}}, "description": "The PDF."}, **problems(401, 403, 404, 422)},
 )
-async def pdf(invoice_id: str, ctx: Portal) -> Response:
+async def pdf(invoice_id: str, ctx: Portal, language: DocumentLanguage = None) -> Response:
     invoice = await portal_invoices.invoice_of(ctx.uow.invoices, invoice_id, ctx.customer_id)
-    balance = (await ctx.uow.ledger.balances([invoice]))[invoice.id]
-    customer = await ctx.uow.customers.get(ctx.customer_id)
-    partner = await ctx.uow.partners.get(ctx.uow.partner_id)
-    body = render_invoice_pdf(
-        partner_name=partner.name,
-        branding=await ctx.uow.portal_settings.get(),
-        customer_name=customer.name,
-        customer_email=customer.email,
-        invoice=invoice,
-        amount_paid=balance.amount_paid,
-        amount_pending=balance.amount_pending,
-        amount_due=balance.amount_due,
-    )
+    body = await documents.invoice_pdf(ctx, invoice, language)
     return Response(
         body,
         media_type="application/pdf",

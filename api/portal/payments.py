@@ -11,11 +11,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints
 
-from adapters.pdf.receipt import render_receipt_pdf
 from api.deps import WriteContext, json_response, processors_of, write_context
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, next_cursor, page_request
+from api.portal import documents
 from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, Portal, PortalContext, PortalWriting
+from api.portal.documents import DocumentLanguage
 from api.portal.invoices import attachment
 from api.portal.payment_methods import ShownMandateLanguage, attach_token
 from api.v1.fields import Amount, Currency, Email, EmailOut, Flag, RequestModel, ResourceId
@@ -326,22 +327,15 @@ async def retrieve(payment_id: str, ctx: Portal) -> Response:
     "/{payment_id}/receipt",
     operation_id="portal_payments_receipt",
     summary="Download a payment's receipt as a PDF",
-    description="The transaction id, how and when it was paid, each invoice it paid and the card fee as its own line.",
+    description="The transaction id, how and when it was made, where it stands (paid, pending, not charged), each "
+    "invoice it is for with what it received and what it still owes, and the card fee as its own line. English or "
+    "French.",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "The PDF."}, **problems(401, 403, 404)},
+    responses={200: {"content": {"application/pdf": {}}, "description": "The PDF."}, **problems(401, 403, 404, 422)},
 )
-async def receipt(payment_id: str, ctx: Portal) -> Response:
+async def receipt(payment_id: str, ctx: Portal, language: DocumentLanguage = None) -> Response:
     payment = await payment_of(ctx, payment_id)
-    customer = await ctx.uow.customers.get(ctx.customer_id)
-    partner = await ctx.uow.partners.get(ctx.uow.partner_id)
-    body = render_receipt_pdf(
-        partner_name=partner.name,
-        branding=await ctx.uow.portal_settings.get(),
-        customer_name=customer.name,
-        payment=payment,
-        method_label=await _label(ctx, payment, {}),
-        invoice_numbers=await _numbers(ctx, [a.invoice_id for a in payment.allocations]),
-    )
+    body = await documents.receipt_pdf(ctx, payment, language)
     return Response(
         body,
         media_type="application/pdf",
