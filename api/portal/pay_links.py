@@ -7,34 +7,46 @@ import dataclasses
 import hashlib
 import hmac
 from datetime import date, datetime
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from adapters.db.unit_of_work import SqlUnitOfWork
+from adapters.pdf.document import PartnerContact
+from adapters.pdf.invoice import HowToPay, render_invoice_pdf
+from adapters.pdf.receipt import InvoiceNow, render_receipt_pdf
+from adapters.pdf.words import offline_method
 from api.deps import UoW, get_container, processors_of, write_context
 from api.errors import problems
 from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, check_origin, client_ip, pay_link_key
+from api.portal.invoices import attachment
 from api.portal.partners import Branding, branding_of
 from api.portal.payment_methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
+from api.portal.payments import FeeBasisOut, fee_basis_of
 from api.portal.schemas import AccessRequestView
+from api.rate_limit import TokenBuckets
 from api.v1.fields import Amount, Email, Flag, Name, RequestModel, ShortText
 from api.v1.schemas.payments import AllocationOut, PaymentOut
 from domain.constant_time import same_secret
-from domain.errors import ErrorCode, InvalidRequest, NotFound, PermissionDenied
+from domain.errors import ErrorCode, InvalidRequest, NotFound, PermissionDenied, TooManyAttempts
 from domain.invoices.model import Invoice
+from domain.pay_links import receipts
 from domain.pay_links import use_cases as pay_links
 from domain.pay_links.model import PayLink, link_id_from
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments import charges
-from domain.payments.model import Allocation
+from domain.payments.labels import method_label
+from domain.payments.model import Allocation, Payment
 from domain.payments.recovery import RefreshPayment
 from domain.portal import access
 from domain.portal import payments as portal_payments
 from domain.portal.sessions import PortalSession, SessionState
 
 router = APIRouter(prefix="/portal/v1/pay-links", tags=["portal_pay_links"])
+
+Language = Literal["en", "fr"]
 
 
 class LineView(BaseModel):
@@ -86,6 +98,28 @@ class GuestPayIn(RequestModel):
     receipt_email: Email | None = None
 
 
+class GuestPaidInvoice(BaseModel):
+    invoice_id: str
+    invoice_number: str
+    amount: int = Field(description="What this payment gives the invoice (pending for a bank debit).")
+    amount_due: int = Field(description="What the invoice still owes now, after this payment; pending excluded.")
+    amount_pending: int = Field(description="Money on its way to the invoice (bank debits not settled yet).")
+
+
+class GuestPayment(PaymentOut):
+    invoices: list[GuestPaidInvoice] = Field(description="Each invoice paid, with what it still owes.")
+
+
+class ReceiptCopyIn(RequestModel):
+    email: Email
+
+
+class ReceiptCopy(BaseModel):
+    object: str = "receipt_copy"
+    email: str
+    already_sent: bool = Field(description="That address had its copy already: nothing new was sent.")
+
+
 class GuestQuote(BaseModel):
     object: str = "payment_quote"
     method_ref: str = Field(description="Pass to `…/payments` to pay with this method; good for this link only.")
@@ -96,6 +130,7 @@ class GuestQuote(BaseModel):
     allocations: list[AllocationOut]
     subtotal: int
     fee: int = Field(description="The card fee, shown before confirming; 0 for debit cards and bank debits.")
+    fee_basis: FeeBasisOut | None = Field(default=None, description="The partner's rate behind `fee`; null when 0.")
     total: int
 
 
@@ -237,6 +272,7 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
         allocations=[AllocationOut(invoice_id=a.invoice_id, amount=a.amount) for a in q.allocations],
         subtotal=q.subtotal,
         fee=q.fee,
+        fee_basis=fee_basis_of(q, await uow.payment_settings.get()),
         total=q.total,
     )
 
@@ -248,7 +284,7 @@ async def quote(token: str, body: GuestMethodIn, uow: UoW, request: Request) -> 
     description="Charges the method from the quote. The payment belongs to the invoice's customer. Send an "
     "Idempotency-Key: a double click or a retry pays once. Bank debits answer `pending`; a decline answers 402.",
     status_code=201,
-    response_model=PaymentOut,
+    response_model=GuestPayment,
     responses=problems(400, 402, 403, 404, 409, 503),
     openapi_extra=REQUIRED_IDEMPOTENCY_KEY,
 )
@@ -275,7 +311,143 @@ async def pay(
     payment = await charges.pay_invoices(
         cmd, uow, processors=processors_of(request), clock=uow.clock, checkpoint=ctx.checkpoint
     )
-    return await ctx.respond_payment(payment, PaymentOut.model_validate(payment))
+    return await ctx.respond_payment(payment, await _guest_payment(uow, payment))
+
+
+async def _guest_payment(uow: SqlUnitOfWork, payment: Payment) -> GuestPayment:
+    invoices = await uow.invoices.get_many(sorted({a.invoice_id for a in payment.allocations}))
+    balances = await uow.ledger.balances(invoices)
+    numbers = {i.id: i.number for i in invoices}
+    return GuestPayment.model_validate(
+        {
+            **PaymentOut.model_validate(payment).model_dump(),
+            "invoices": [
+                GuestPaidInvoice(
+                    invoice_id=a.invoice_id,
+                    invoice_number=numbers[a.invoice_id],
+                    amount=a.amount,
+                    amount_due=balances[a.invoice_id].amount_due,
+                    amount_pending=balances[a.invoice_id].amount_pending,
+                )
+                for a in payment.allocations
+            ],
+        }
+    )
+
+
+# A guest's documents and receipt copies, per client address (the token is the only credential): generous for
+# downloads, tight for emails, which reach inboxes of the payer's choosing.
+DOWNLOADS = "pay_link_downloads"
+RECEIPT_EMAILS = "pay_link_receipt_emails"
+_LIMITS = {DOWNLOADS: (60 / 3600, 30), RECEIPT_EMAILS: (10 / 3600, 5)}
+
+
+def _limit(request: Request, kind: str) -> None:
+    buckets: dict[str, TokenBuckets] | None = getattr(request.app.state, "pay_link_limits", None)
+    if buckets is None:
+        buckets = request.app.state.pay_link_limits = {k: TokenBuckets(r, b) for k, (r, b) in _LIMITS.items()}
+    if wait := buckets[kind].take(client_ip(request)):
+        raise TooManyAttempts("Too many requests from this network. Try again later.", retry_after=max(1, int(wait)))
+
+
+def _pdf(body: bytes, name: str) -> Response:
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": attachment(name), "Cache-Control": "private, no-store"},
+    )
+
+
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "The PDF."},
+    **problems(404, 422, 429),
+}
+
+
+@router.get(
+    "/{token}/pdf",
+    operation_id="portal_pay_links_invoice_pdf",
+    summary="The invoice behind a pay link, as a PDF",
+    description="Public, for whoever holds the link: the same PDF the signed-in portal gives.",
+    response_class=Response,
+    responses=PDF_RESPONSES,
+)
+async def invoice_pdf(token: str, uow: UoW, request: Request, language: Language = "en") -> Response:
+    _limit(request, DOWNLOADS)
+    _, invoice = await _open(token, uow, request)
+    balance = (await uow.ledger.balances([invoice]))[invoice.id]
+    customer = await uow.customers.get(invoice.customer_id)
+    partner = await uow.partners.get(uow.partner_id)
+    settings = await uow.portal_settings.get()
+    pay_here = f"{get_container(request).settings.base_url}/pay/{partner.slug}/invoice/{token}"
+    body = render_invoice_pdf(
+        partner=PartnerContact.of(partner.name, settings),
+        branding=settings,
+        customer_name=customer.name,
+        customer_email=customer.email,
+        invoice=invoice,
+        balance=balance,
+        today=uow.clock.today(),
+        how_to_pay=HowToPay(url=pay_here) if balance.amount_due > 0 else None,
+        language=language,
+    )
+    return _pdf(body, invoice.number)
+
+
+@router.get(
+    "/{token}/payments/{payment_id}/receipt",
+    operation_id="portal_pay_links_receipt",
+    summary="The receipt of a payment made from a pay link, as a PDF",
+    description="Public, for whoever holds the link, for a payment to the link's invoice alone; any other "
+    "payment answers 404.",
+    response_class=Response,
+    responses=PDF_RESPONSES,
+)
+async def receipt_pdf(token: str, payment_id: str, uow: UoW, request: Request, language: Language = "en") -> Response:
+    _limit(request, DOWNLOADS)
+    _, invoice = await _open(token, uow, request)
+    payment = await receipts.payment_for_link(uow, invoice, payment_id)
+    balance = (await uow.ledger.balances([invoice]))[invoice.id]
+    customer = await uow.customers.get(invoice.customer_id)
+    partner = await uow.partners.get(uow.partner_id)
+    settings = await uow.portal_settings.get()
+    body = render_receipt_pdf(
+        partner=PartnerContact.of(partner.name, settings),
+        branding=settings,
+        customer_name=customer.name,
+        payment=payment,
+        method_label=await _method_label(uow, payment, language),
+        invoices={invoice.id: InvoiceNow(invoice.number, balance.amount_due, balance.amount_pending)},
+        language=language,
+    )
+    return _pdf(body, f"receipt-{payment.transaction_id}")
+
+
+async def _method_label(uow: SqlUnitOfWork, payment: Payment, language: str) -> str:
+    if payment.payment_method_id is None:
+        return offline_method(payment.method, language) or payment.method.value
+    method = await uow.payment_methods.get(payment.payment_method_id)
+    return method_label(method.type, brand=method.brand, bank_name=method.bank_name, last4=method.last4)
+
+
+@router.post(
+    "/{token}/payments/{payment_id}/receipt-email",
+    operation_id="portal_pay_links_receipt_email",
+    summary="Email the receipt of a pay-link payment to another address",
+    description="Once per address and payment (asking again answers `already_sent`), and a few an hour from one "
+    "network. Only for a payment to the link's invoice alone; others answer 404. A payment that took nothing "
+    "has no receipt (409).",
+    status_code=202,
+    response_model=ReceiptCopy,
+    responses=problems(400, 404, 409, 422, 429),
+)
+async def receipt_email(token: str, payment_id: str, body: ReceiptCopyIn, uow: UoW, request: Request) -> ReceiptCopy:
+    check_origin(request, get_container(request))
+    _limit(request, RECEIPT_EMAILS)
+    _, invoice = await _open(token, uow, request)
+    to = body.email.lower()
+    sent = await receipts.send_receipt_copy(receipts.SendReceiptCopy(payment_id, to), uow, invoice, clock=uow.clock)
+    return ReceiptCopy(email=to, already_sent=not sent)
 
 
 @router.post(

@@ -23,9 +23,11 @@ from api.v1.fields import Amount, Currency, Email, EmailOut, Flag, RequestModel,
 from domain.errors import ErrorCode, InvalidRequest, NotFound
 from domain.payment_methods.model import PaymentMethod
 from domain.payments import charges
+from domain.payments.fees import FeeContext, fee_basis
 from domain.payments.labels import OFFLINE_LABELS, method_label
 from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
 from domain.payments.recovery import RefreshPayment
+from domain.payments.settings import PaymentSettings
 from domain.payments.standing import PaymentStanding, payment_standing
 from domain.portal import invoices as portal_invoices
 from domain.portal import payments as portal_payments
@@ -91,6 +93,19 @@ class PortalPayIn(WhatToPay):
     receipt_email: Email | None = Field(default=None, description="Defaults to the signed-in user's email.")
 
 
+class FeeBasisOut(BaseModel):
+    bps: int = Field(description="The percentage part in basis points: 290 is 2.9%.")
+    fixed: int = Field(description="The fixed part, in minor units of the currency.")
+    cap_bps: int = Field(description="The fee never exceeds this share of the subtotal.")
+
+
+def fee_basis_of(q: charges.Quote, settings: PaymentSettings) -> FeeBasisOut | None:
+    if not q.fee:
+        return None
+    basis = fee_basis(FeeContext(q.method.type, q.method.brand, q.method.funding), settings)
+    return FeeBasisOut(bps=basis.bps, fixed=basis.fixed, cap_bps=basis.cap_bps) if basis else None
+
+
 class PortalQuote(BaseModel):
     object: str = "payment_quote"
     payment_method_id: str
@@ -100,7 +115,15 @@ class PortalQuote(BaseModel):
     allocations: list[PortalAllocation]
     subtotal: int
     fee: int = Field(description="The card fee passed on, shown before confirming; 0 for debit cards and banks.")
+    fee_basis: FeeBasisOut | None = Field(
+        default=None, description='The partner\'s rate behind `fee` ("2.9% + $0.30"); null when there is no fee.'
+    )
     total: int
+
+
+class PortalPaymentAllocation(PortalAllocation):
+    amount_due: int = Field(description="What the invoice still owes now, after this payment; pending money excluded.")
+    amount_pending: int = Field(description="Money on its way to the invoice (bank debits not settled yet).")
 
 
 class PortalPayment(BaseModel):
@@ -118,7 +141,7 @@ class PortalPayment(BaseModel):
     fee: int = Field(description="The card fee, its own line on the receipt.")
     amount: int = Field(description="What was charged: subtotal + fee.")
     currency: str
-    allocations: list[PortalAllocation]
+    allocations: list[PortalPaymentAllocation]
     received_on: date
     created_at: datetime
     settled_at: datetime | None
@@ -147,7 +170,10 @@ async def _label(ctx: PortalContext, payment: Payment, cache: dict[str, PaymentM
 
 
 async def payment_views(ctx: PortalContext, payments: list[Payment]) -> list[PortalPayment]:
-    numbers = await _numbers(ctx, [a.invoice_id for p in payments for a in p.allocations])
+    ids = sorted({a.invoice_id for p in payments for a in p.allocations})
+    invoices = await ctx.uow.invoices.get_many(ids) if ids else []
+    numbers = {i.id: i.number for i in invoices}
+    balances = await ctx.uow.ledger.balances(invoices) if invoices else {}
     methods: dict[str, PaymentMethod] = {}
     return [
         PortalPayment(
@@ -161,7 +187,16 @@ async def payment_views(ctx: PortalContext, payments: list[Payment]) -> list[Por
             fee=p.fee,
             amount=p.amount,
             currency=p.currency,
-            allocations=_allocations(p.allocations, numbers),
+            allocations=[
+                PortalPaymentAllocation(
+                    invoice_id=a.invoice_id,
+                    invoice_number=numbers[a.invoice_id],
+                    amount=a.amount,
+                    amount_due=balances[a.invoice_id].amount_due,
+                    amount_pending=balances[a.invoice_id].amount_pending,
+                )
+                for a in p.allocations
+            ],
             received_on=p.received_on,
             created_at=p.created_at,
             settled_at=p.settled_at,
@@ -222,6 +257,7 @@ async def quote(body: PortalQuoteIn, ctx: Portal) -> Response:
             allocations=_allocations(q.allocations, numbers),
             subtotal=q.subtotal,
             fee=q.fee,
+            fee_basis=fee_basis_of(q, await ctx.uow.payment_settings.get()),
             total=q.total,
         )
     )
