@@ -618,6 +618,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portal/v1/pay-links/{token}/payments/{payment_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The receipt of a payment made from a pay link, as a PDF
+         * @description Public, for whoever holds the link, for a payment to the link's invoice alone; any other payment answers 404.
+         */
+        get: operations["portal_pay_links_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/v1/pay-links/{token}/payments/{payment_id}/receipt-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email the receipt of a pay-link payment to another address
+         * @description Once per address and payment (asking again answers `already_sent`), and a few an hour from one network. Only for a payment to the link's invoice alone; others answer 404. A payment that took nothing has no receipt (409).
+         */
+        post: operations["portal_pay_links_receipt_email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/v1/pay-links/{token}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoice behind a pay link, as a PDF
+         * @description Public, for whoever holds the link: the same PDF the signed-in portal gives.
+         */
+        get: operations["portal_pay_links_invoice_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portal/v1/pay-links/{token}/quote": {
         parameters: {
             query?: never;
@@ -2060,6 +2120,11 @@ export interface components {
             logo_url: string | null;
             /** Name */
             name: string;
+            /**
+             * Overdue Schedule Days
+             * @description How many days ahead the payment of an invoice already due may be scheduled (0: pay it now).
+             */
+            overdue_schedule_days: number;
             /** Partial Payments */
             partial_payments: boolean;
             /** Primary Color */
@@ -2594,6 +2659,28 @@ export interface components {
              */
             token?: string | null;
         };
+        /** GuestPaidInvoice */
+        GuestPaidInvoice: {
+            /**
+             * Amount
+             * @description What this payment gives the invoice (pending for a bank debit).
+             */
+            amount: number;
+            /**
+             * Amount Due
+             * @description What the invoice still owes now, after this payment; pending excluded.
+             */
+            amount_due: number;
+            /**
+             * Amount Pending
+             * @description Money on its way to the invoice (bank debits not settled yet).
+             */
+            amount_pending: number;
+            /** Invoice Id */
+            invoice_id: string;
+            /** Invoice Number */
+            invoice_number: string;
+        };
         /** GuestPayIn */
         GuestPayIn: {
             /**
@@ -2609,6 +2696,102 @@ export interface components {
             /** Receipt Email */
             receipt_email?: string | null;
         };
+        /**
+         * GuestPayment
+         * @example {
+         *       "allocations": [
+         *         {
+         *           "amount": 100000,
+         *           "invoice_id": "inv_01JD3M7K2B0000000000000000"
+         *         }
+         *       ],
+         *       "amount": 102930,
+         *       "attempt": 1,
+         *       "created_at": "2026-11-21T09:05:00Z",
+         *       "currency": "USD",
+         *       "customer_id": "cus_01JD3M5Q8Z0000000000000000",
+         *       "fee": 2930,
+         *       "id": "pay_01JD3M9W4E0000000000000000",
+         *       "method": "card",
+         *       "object": "payment",
+         *       "payment_method_id": "pm_01JD3MB0000000000000000000",
+         *       "processor": "sandbox",
+         *       "processor_payment_id": "ch_sbx_3MB0000000000000",
+         *       "receipt_email": "ap@acme.example",
+         *       "received_on": "2026-11-21",
+         *       "settled_at": "2026-11-21T09:05:01Z",
+         *       "status": "succeeded",
+         *       "transaction_id": "RM-7KQ2-M9P4-XZ3B"
+         *     }
+         */
+        GuestPayment: {
+            /** Allocations */
+            allocations: components["schemas"]["AllocationOut"][];
+            /**
+             * Amount
+             * @description What the customer paid: the allocations plus `fee`.
+             */
+            amount: number;
+            /** Attempt */
+            attempt: number;
+            /** Canceled At */
+            canceled_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Customer Id */
+            customer_id: string;
+            /** Failure Code */
+            failure_code: string | null;
+            /** Failure Message */
+            failure_message: string | null;
+            /** Fee */
+            fee: number;
+            /** Id */
+            id: string;
+            /**
+             * Invoices
+             * @description Each invoice paid, with what it still owes.
+             */
+            invoices: components["schemas"]["GuestPaidInvoice"][];
+            method: components["schemas"]["MethodType"];
+            /**
+             * Object
+             * @default payment
+             */
+            object: string;
+            /** Payment Method Id */
+            payment_method_id: string | null;
+            /** Processor */
+            processor: string | null;
+            /** Processor Payment Id */
+            processor_payment_id: string | null;
+            /** Receipt Email */
+            receipt_email: string | null;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Reference */
+            reference: string | null;
+            /** Retry Of */
+            retry_of: string | null;
+            /** Return Code */
+            return_code: string | null;
+            /** Settled At */
+            settled_at: string | null;
+            status: components["schemas"]["PaymentStatus"];
+            /**
+             * Transaction Id
+             * @description Human-readable, unique per partner; searchable with `transaction_id`.
+             */
+            transaction_id: string;
+        };
         /** GuestQuote */
         GuestQuote: {
             /** Allocations */
@@ -2622,6 +2805,8 @@ export interface components {
              * @description The card fee, shown before confirming; 0 for debit cards and bank debits.
              */
             fee: number;
+            /** @description The partner's rate behind `fee`; null when 0. */
+            fee_basis?: components["schemas"]["FeeBasisOut"] | null;
             /** Last4 */
             last4: string;
             /** Method */
@@ -3683,6 +3868,7 @@ export interface components {
          *         "us_bank_account"
          *       ],
          *       "object": "payment_settings",
+         *       "overdue_schedule_days": 7,
          *       "partial_payments": true,
          *       "processor": "sandbox",
          *       "unauthorized_return_fee": 2500
@@ -3719,6 +3905,11 @@ export interface components {
              * @default payment_settings
              */
             object: string;
+            /**
+             * Overdue Schedule Days
+             * @description How many days ahead a customer may schedule the payment of an invoice already due; 0: an invoice past its due date is paid now or not at all.
+             */
+            overdue_schedule_days: number;
             /** Partial Payments */
             partial_payments: boolean;
             /** Processor */
@@ -3752,6 +3943,8 @@ export interface components {
             dispute_lost_action?: components["schemas"]["DisputeLostAction"] | null;
             /** Enabled Methods */
             enabled_methods?: components["schemas"]["MethodType"][] | null;
+            /** Overdue Schedule Days */
+            overdue_schedule_days?: number | null;
             /** Partial Payments */
             partial_payments?: boolean | null;
             /** Unauthorized Return Fee */
@@ -4561,6 +4754,29 @@ export interface components {
          * @enum {string}
          */
         Reason: "invoice_issued" | "invoice_voided" | "payment_applied" | "payment_pending" | "payment_settled" | "payment_returned" | "payment_reversed" | "payment_failed" | "payment_canceled" | "fee_charged" | "refund_issued" | "dispute_opened" | "dispute_won" | "dispute_lost";
+        /** ReceiptCopy */
+        ReceiptCopy: {
+            /**
+             * Already Sent
+             * @description That address had its copy already: nothing new was sent.
+             */
+            already_sent: boolean;
+            /** Email */
+            email: string;
+            /**
+             * Object
+             * @default receipt_copy
+             */
+            object: string;
+        };
+        /** ReceiptCopyIn */
+        ReceiptCopyIn: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
         /** RecoveryCodes */
         RecoveryCodes: {
             /** Csrf Token */
@@ -7505,7 +7721,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentOut"];
+                    "application/json": components["schemas"]["GuestPayment"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -7573,6 +7789,199 @@ export interface operations {
             };
             /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    portal_pay_links_receipt: {
+        parameters: {
+            query?: {
+                language?: "en" | "fr";
+            };
+            header?: never;
+            path: {
+                token: string;
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    portal_pay_links_receipt_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiptCopyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptCopy"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    portal_pay_links_invoice_pdf: {
+        parameters: {
+            query?: {
+                language?: "en" | "fr";
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
