@@ -15,6 +15,7 @@ import { isBankKind, payableKinds, type MethodKind } from '../payment-methods/en
 import { useProblemText } from '../payment-methods/problems'
 import { type SavedMethod, methodsKey, useSavedMethods } from '../payment-methods/queries'
 import { useBranding } from '../shell/PartnerLayout'
+import { inWindow, scheduleWindow } from './scheduleWindow'
 import { usePortalPath } from '../shell/paths'
 import { Alert, Button, Empty, ErrorState, Loading, Page, TextField } from '../ui/ui'
 import { AllocationPreview } from './AllocationPreview'
@@ -170,9 +171,11 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
   const [date, setDate] = useState('')
   const paidInvoices = amountMode ? lumpInvoices.filter((i) => estimate?.some((a) => a.invoiceId === i.id)) : payable
   const earliestDue = paidInvoices.map((i) => i.due_date).sort()[0] ?? null
-  const minDate = addDays(todayIso(), 1)
-  const canSchedule = earliestDue !== null && minDate <= earliestDue
-  const dateError = when !== 'later' ? null : !date ? 'required' : !canSchedule || date < minDate || (earliestDue !== null && date > earliestDue) ? 'range' : null
+  const allowedDays = scheduleWindow(earliestDue, todayIso(), branding.overdue_schedule_days)
+  const canSchedule = allowedDays.open
+  const minDate = allowedDays.open ? allowedDays.min : addDays(todayIso(), 1)
+  const maxDate = allowedDays.open ? allowedDays.max : minDate
+  const dateError = when !== 'later' ? null : !date ? 'required' : !inWindow(allowedDays, date) ? 'range' : null
 
   // how
   const kinds = payableKinds(branding.enabled_methods, currency)
@@ -476,21 +479,27 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
                 </fieldset>
                 {when === 'later' &&
                   (!canSchedule ? (
-                    <Alert tone="warning">{t('scheduleUnavailable')}</Alert>
+                    <Alert tone="warning">
+                      {allowedDays.why === 'overdueNotAllowed' ? t('scheduleOverdueRefused', { partner: branding.name }) : t('scheduleUnavailable')}
+                    </Alert>
                   ) : (
                     <TextField
                       label={t('scheduleDate')}
-                      hint={t('scheduleHint', { min: formatDate(minDate, intlLocale), max: formatDate(earliestDue ?? minDate, intlLocale) })}
+                      hint={t(allowedDays.open && allowedDays.why === 'overdue' ? 'scheduleHintOverdue' : 'scheduleHint', {
+                        min: formatDate(minDate, intlLocale),
+                        max: formatDate(maxDate, intlLocale),
+                        partner: branding.name,
+                      })}
                       type="date"
                       min={minDate}
-                      max={earliestDue ?? undefined}
+                      max={maxDate}
                       value={date}
                       onChange={(e) => setDate(e.target.value)}
                       error={
                         showAll && dateError
                           ? dateError === 'required'
                             ? t('error.date.required')
-                            : t('error.date.range', { min: formatDate(minDate, intlLocale), max: formatDate(earliestDue ?? minDate, intlLocale) })
+                            : t('error.date.range', { min: formatDate(minDate, intlLocale), max: formatDate(maxDate, intlLocale) })
                           : null
                       }
                       disabled={locked}
