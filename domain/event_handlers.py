@@ -1,10 +1,12 @@
 """What each domain event causes once its transaction has committed: one table, `EVENT_HANDLERS`.
 
 Today that is the customer's emails: receipts, bank debits started, cleared and failed, scheduled payments made or
-not. Webhooks and accounting sync will be further handlers of the same events. Handlers run in `handle_outbox`,
-one transaction per batch of events: the events are marked handled and their emails queued together, so a crash
-handles the whole batch again and a replay queues nothing new (each email's dedupe key names its event, template
-and recipient).
+not. Each email that lists invoices says, per invoice, what this payment gave it and what it still owes (from the
+ledger's balances once the event's transaction committed), so a partial payment never reads "paid". Emails carry the
+customer's id: the mail adapter writes each in its recipient's language (adapters/mail/language.py). Webhooks and
+accounting sync will be further handlers of the same events. Handlers run in `handle_outbox`, one transaction per
+batch of events: the events are marked handled and their emails queued together, so a crash handles the whole batch
+again and a replay queues nothing new (each email's dedupe key names its event, template and recipient).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from domain.clock import Clock
@@ -30,6 +32,7 @@ from domain.events import (
     ScheduledPaymentExecuted,
     ScheduledPaymentFailed,
 )
+from domain.invoices.standing import standing_of
 from domain.mail import Email, Template
 from domain.payments.labels import DEBIT_BUSINESS_DAYS, is_bank_debit, method_label, return_reason
 from domain.payments.model import Payment
@@ -147,7 +150,7 @@ async def email_payment_outcome(event: PaymentEvent, stored: StoredEvent, uow: H
     to = payment.receipt_email or (await uow.customers.get(payment.customer_id)).email
     if not to:
         return
-    context = await _payment_context(template, payment, uow)
+    context = await _payment_context(template, payment, uow, today=stored.recorded_at.date())
     await _email(uow, stored, to, template, context, dedupe_key(stored.id, template, to))
 
 
@@ -159,26 +162,49 @@ async def _email(
     )
 
 
-async def _payment_context(template: Template, payment: Payment, uow: HandlerUnitOfWork) -> dict[str, Any]:
+async def _payment_context(
+    template: Template, payment: Payment, uow: HandlerUnitOfWork, *, today: date
+) -> dict[str, Any]:
     context: dict[str, Any] = {
+        "customer_id": payment.customer_id,
         "transaction_id": payment.transaction_id,
         "amount": payment.amount,
         "currency": payment.currency,
         "method_label": await _method_label(payment, uow),
+        "fee": payment.fee,
+        "invoices": await _invoice_lines(payment, uow, today=today),
     }
     if template in (Template.PAYMENT_CONFIRMATION, Template.BANK_DEBIT_PENDING):
-        context["fee"] = payment.fee
         context["paid_on"] = payment.received_on.isoformat()
-        invoices = {i.id: i for i in await uow.invoices.get_many([a.invoice_id for a in payment.allocations])}
-        context["invoices"] = [
-            {"number": invoices[a.invoice_id].number, "amount": a.amount} for a in payment.allocations
-        ]
     if template is Template.BANK_DEBIT_PENDING:
         context["business_days"] = DEBIT_BUSINESS_DAYS[payment.method]
     if template is Template.BANK_DEBIT_FAILED:
         context["return_code"] = payment.return_code
         context["reason"] = return_reason(payment.return_code, payment.failure_message)
     return context
+
+
+async def _invoice_lines(payment: Payment, uow: HandlerUnitOfWork, *, today: date) -> list[dict[str, Any]]:
+    """Per invoice the payment went to: its share (`amount`), what the invoice still owes (`due`), what is on its
+    way to it (`pending`, this debit's share included while it clears) and where it stands (`standing`,
+    `qualifiers`: domain/invoices/standing.py, put in words in the email's language)."""
+    invoices = {i.id: i for i in await uow.invoices.get_many([a.invoice_id for a in payment.allocations])}
+    balances = await uow.ledger.balances(list(invoices.values()))
+    lines = []
+    for allocation in payment.allocations:
+        invoice, balance = invoices[allocation.invoice_id], balances[allocation.invoice_id]
+        standing = standing_of(invoice.status, balance, due_date=invoice.due_date, today=today)
+        lines.append(
+            {
+                "number": invoice.number,
+                "amount": allocation.amount,
+                "due": max(balance.amount_due, 0),
+                "pending": balance.amount_pending,
+                "standing": standing.standing.value,
+                "qualifiers": [q.value for q in standing.qualifiers],
+            }
+        )
+    return lines
 
 
 async def _method_label(payment: Payment, uow: HandlerUnitOfWork) -> str:
@@ -205,6 +231,8 @@ async def email_scheduled_outcome(
     if isinstance(event, ScheduledPaymentExecuted) and payment is not None:
         template = Template.SCHEDULED_PAYMENT_EXECUTED
         context: dict[str, Any] = {
+            "customer_id": scheduled.customer_id,
+            "invoices": await _invoice_lines(payment, uow, today=stored.recorded_at.date()),
             "transaction_id": payment.transaction_id,
             "amount": payment.amount,
             "currency": payment.currency,
@@ -214,6 +242,7 @@ async def email_scheduled_outcome(
     else:
         template = Template.SCHEDULED_PAYMENT_FAILED
         context = {
+            "customer_id": scheduled.customer_id,
             "amount": payment.amount if payment is not None else event.amount,
             "currency": event.currency,
             "scheduled_for": event.scheduled_for.isoformat(),

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from domain.money import LANGUAGES
+
 
 class Template(StrEnum):
     SIGN_IN_CODE = "sign_in_code"
@@ -68,6 +70,12 @@ class RenderedEmail:
     html: str
     sender_name: str | None = None
     reply_to: str | None = None
+
+
+def email_language(*choices: str | None) -> str:
+    """The first of these that Remit writes in, else English. Called with the recipient's portal user's choice, then
+    their contact's language on the customer, then the customer's."""
+    return next((choice for choice in choices if choice in LANGUAGES), "en")
 
 
 class DeliveryFailed(Exception):

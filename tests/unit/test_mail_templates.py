@@ -17,7 +17,35 @@ from domain.money import CURRENCIES, MAX_AMOUNT, display_amount
 from domain.portal.settings import PortalSettings
 
 T = Template
-INVOICES = [{"number": "INV-000123", "amount": 100_000}, {"number": "INV-000124", "amount": 2_500}]
+INVOICES = [
+    {"number": "INV-000123", "amount": 100_000, "due": 0, "pending": 0, "standing": "paid", "qualifiers": []},
+    {
+        "number": "INV-000124",
+        "amount": 2_500,
+        "due": 7_500,
+        "pending": 0,
+        "standing": "overdue",
+        "qualifiers": ["partly_paid"],
+    },
+]
+PENDING_INVOICES = [
+    {
+        "number": "INV-000123",
+        "amount": 100_000,
+        "due": 0,
+        "pending": 100_000,
+        "standing": "payment_pending",
+        "qualifiers": [],
+    },
+    {
+        "number": "INV-000124",
+        "amount": 2_500,
+        "due": 7_500,
+        "pending": 2_500,
+        "standing": "open",
+        "qualifiers": ["pending"],
+    },
+]
 TXN = "RM-ABCD-EFGH-JKMN"
 SAMPLES: dict[Template, dict[str, Any]] = {
     T.SIGN_IN_CODE: {"code": "482913", "minutes": 10},
@@ -57,7 +85,7 @@ SAMPLES: dict[Template, dict[str, Any]] = {
         "fee": 0,
         "currency": "USD",
         "method_label": "Sandbox Bank (US) •••• 6789",
-        "invoices": INVOICES,
+        "invoices": PENDING_INVOICES,
         "paid_on": "2026-11-21",
         "business_days": 4,
     },
@@ -66,6 +94,7 @@ SAMPLES: dict[Template, dict[str, Any]] = {
         "amount": 102_500,
         "currency": "CAD",
         "method_label": "Bank •••• 6789",
+        "invoices": INVOICES,
     },
     T.BANK_DEBIT_FAILED: {
         "transaction_id": TXN,
@@ -74,6 +103,7 @@ SAMPLES: dict[Template, dict[str, Any]] = {
         "method_label": "Bank •••• 6789",
         "reason": "The bank account is closed.",
         "return_code": "R02",
+        "invoices": INVOICES,
     },
     T.SCHEDULED_PAYMENT_EXECUTED: {
         "transaction_id": TXN,
@@ -81,6 +111,7 @@ SAMPLES: dict[Template, dict[str, Any]] = {
         "currency": "USD",
         "scheduled_for": "2026-12-01",
         "status": "succeeded",
+        "invoices": INVOICES,
     },
     T.SCHEDULED_PAYMENT_FAILED: {
         "amount": 5_000,
@@ -219,8 +250,8 @@ def test_optional_values_read_well_when_absent() -> None:
 def test_payment_confirmation_itemizes_the_payment() -> None:
     text = render_template(T.PAYMENT_CONFIRMATION, SAMPLES[T.PAYMENT_CONFIRMATION], NORTHWIND).text
     lines = [line.strip() for line in text.splitlines()]
-    assert "Invoice INV-000123: $1,000.00" in lines
-    assert "Invoice INV-000124: $25.00" in lines
+    assert "Invoice INV-000123: $1,000.00 received, nothing left to pay (Paid)" in lines
+    assert "Invoice INV-000124: $25.00 received, $75.00 still due (Overdue · Partly paid)" in lines
     assert "Card fee: $29.30" in lines
     assert "Total paid: $1,054.30" in lines
 

@@ -35,13 +35,23 @@ async def test_a_card_payment_is_confirmed_once_with_its_invoices_and_card(
     assert (email.to, email.template) == ("ap@acme.example", Template.PAYMENT_CONFIRMATION)
     invoice = uow.invoice(payer.invoice_id)
     assert dict(email.context) == {
+        "customer_id": payment.customer_id,
         "transaction_id": payment.transaction_id,
         "amount": 12_500,
         "currency": "USD",
         "method_label": "Visa •••• 4242",
         "fee": 0,
         "paid_on": payment.received_on.isoformat(),
-        "invoices": [{"number": invoice.number, "amount": 12_500}],
+        "invoices": [
+            {
+                "number": invoice.number,
+                "amount": 12_500,
+                "due": 0,
+                "pending": 0,
+                "standing": "paid",
+                "qualifiers": [],
+            }
+        ],
     }
     assert unhandled(uow) == []
 
