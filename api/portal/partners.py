@@ -13,6 +13,7 @@ from domain.errors import NotFound
 from domain.partners.model import Partner
 from domain.payments.model import MethodType
 from domain.portal.settings import readable_text_color
+from domain.portal.support import support_contact
 
 router = APIRouter(prefix="/portal/v1", tags=["portal_access"])
 
@@ -24,7 +25,9 @@ class Branding(BaseModel):
     primary_color: HexColor
     primary_text_color: HexColor = Field(description="Black or white: whichever reads best on the primary colour.")
     accent_color: HexColor
-    support_email: EmailOut | None
+    support_email: EmailOut | None = Field(
+        description="Where customers write to the partner: its support address, else its first notification address."
+    )
     support_phone: str | None
     support_url: str | None
     help_text: str | None
@@ -41,6 +44,7 @@ class Branding(BaseModel):
 async def branding_of(partner: Partner, uow: UoW) -> Branding:
     portal = await uow.portal_settings.get()
     payments = await uow.payment_settings.get()
+    support = support_contact(portal)  # never a footer that says "contact us" with no way to
     return Branding(
         slug=partner.slug,
         name=partner.name,
@@ -48,9 +52,9 @@ async def branding_of(partner: Partner, uow: UoW) -> Branding:
         primary_color=portal.primary_color,
         primary_text_color=readable_text_color(portal.primary_color),
         accent_color=portal.accent_color,
-        support_email=portal.support_email,
-        support_phone=portal.support_phone,
-        support_url=portal.support_url,
+        support_email=support.email,
+        support_phone=support.phone,
+        support_url=support.url,
         help_text=portal.help_text,
         enabled_methods=sorted(payments.enabled_methods),
         partial_payments=payments.partial_payments,

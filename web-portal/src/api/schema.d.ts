@@ -2141,7 +2141,10 @@ export interface components {
              * @description The current slug; an old one redirects here.
              */
             slug: string;
-            /** Support Email */
+            /**
+             * Support Email
+             * @description Where customers write to the partner: its support address, else its first notification address.
+             */
             support_email: string | null;
             /** Support Phone */
             support_phone: string | null;
