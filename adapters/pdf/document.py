@@ -28,6 +28,7 @@ from fpdf import FPDF, ViewerPreferences
 from adapters.pdf import words as w
 from domain.money import display_amount
 from domain.portal.settings import COLOR_RE, DEFAULT_PRIMARY_COLOR, PortalSettings, readable_text_color
+from domain.portal.support import support_contact
 
 FONT = "helvetica"
 ENCODING = "cp1252"  # what the built-in fonts draw (PDF WinAnsiEncoding)
@@ -104,11 +105,10 @@ class PartnerContact:
 
     @classmethod
     def of(cls, name: str, settings: PortalSettings) -> PartnerContact:
-        """The support contact the partner set; without a support email, the first address it is notified at (the
-        one its customers' replies reach)."""
-        email = settings.support_email or next(iter(settings.notification_emails), None)
-        url = settings.support_url if settings.support_url and settings.support_url.startswith("https://") else None
-        return cls(name=name, email=email, phone=settings.support_phone, url=url)
+        """The same way to reach the partner its emails and the portal give (domain/portal/support.py): the support
+        details it set, else the address it is notified at."""
+        support = support_contact(settings)
+        return cls(name=name, email=support.email, phone=support.phone, url=support.url)
 
     def ways(self) -> list[str]:
         return [way for way in (self.email, self.phone) if way]

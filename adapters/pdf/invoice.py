@@ -75,10 +75,10 @@ def render_invoice_pdf(
     standing = standing_of(invoice.status, balance, due_date=invoice.due_date, today=today)
 
     top = pdf.get_y()
-    half = pdf.epw / 2
-    _party(pdf, t["from"], partner.name, _contact_lines(pdf, partner), width=half - 6)
+    left = pdf.epw * 0.45
+    _party(pdf, t["from"], partner.name, _contact_lines(pdf, partner), width=left - 6)
     pdf.ln(3)
-    _party(pdf, t["bill_to"], customer_name, [customer_email] if customer_email else [], width=half - 6)
+    _party(pdf, t["bill_to"], customer_name, [customer_email] if customer_email else [], width=left - 6)
     left_bottom = pdf.get_y()
 
     pdf.set_y(top)
@@ -89,8 +89,8 @@ def render_invoice_pdf(
             (t["due"], pdf.date(invoice.due_date)),
             (t["status"], standing.words(language)),
         ],
-        x=pdf.l_margin + half,
-        width=half,
+        x=pdf.l_margin + left,
+        width=pdf.epw - left,
         label_width=28,
     )
     pdf.set_y(max(left_bottom, pdf.get_y()) + 8)
