@@ -237,7 +237,7 @@ class BrandedPdf(FPDF):
     def paragraph(self, text: str, *, size: float = 10, colour: tuple[int, int, int] = INK) -> None:
         self.set_font(FONT, "", size)
         self.set_text_color(*colour)
-        self.multi_cell(w=self.epw, h=5.5, text=pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(w=self.epw, h=5.5, text=pdf_text(text), align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(*INK)
 
     def section(self, title: str, *, keep_with: float = 20) -> None:

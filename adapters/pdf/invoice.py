@@ -180,10 +180,10 @@ def _how_to_pay(pdf: BrandedPdf, how: HowToPay, invoice: Invoice, due: str) -> N
     pdf.set_xy(text_x, top + 2)
     pdf.set_font(FONT, "", 10)
     intro = t["pay_online" if how.guest else "pay_signed_in"].format(amount=due)
-    pdf.multi_cell(w=width, h=5.5, text=pdf_text(intro), new_x="LEFT", new_y="NEXT")
-    pdf.ln(1)
+    pdf.multi_cell(w=width, h=5.5, text=pdf_text(intro), align="L", new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(text_x, pdf.get_y() + 1)
     pdf.set_font(FONT, "U", 9)
-    pdf.multi_cell(w=width, h=5, text=pdf_text(how.url), link=how.url, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(w=width, h=5, text=pdf_text(how.url), link=how.url, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 2)
 
 

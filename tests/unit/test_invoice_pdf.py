@@ -100,6 +100,13 @@ def test_how_to_pay_with_the_pay_link_and_its_qr_code() -> None:
     assert pdf.figures_alt_text() == [f"QR code that opens {PAY_URL}, where invoice INV-000042 can be paid"]
 
 
+def test_the_address_is_written_beside_the_qr_code_not_over_it() -> None:
+    page = _render().reader.pages[0]
+    qr, *text_lines = sorted(([float(v) for v in a.get_object()["/Rect"]] for a in page["/Annots"]), key=lambda r: r[0])
+    assert qr[2] - qr[0] == qr[3] - qr[1]  # the square QR code, at the left margin
+    assert text_lines and all(left > qr[2] for left, *_ in text_lines)
+
+
 def test_a_signed_in_address_when_the_pay_link_expired() -> None:
     url = "https://remit.example/pay/northwind/invoices/inv_1"
     pdf = _render(how_to_pay=HowToPay(url, guest=False))
