@@ -48,7 +48,7 @@ async def test_history_details_and_receipts(spa: object, page: Page, partner: Pa
     await expect(rows).to_have_count(2)
     card_row = page.locator(f"tr[data-payment-id='{card['id']}']")
     bank_row = page.locator(f"tr[data-payment-id='{bank['id']}']")
-    await expect(card_row.locator(".chip")).to_have_text("Succeeded")
+    await expect(card_row.locator(".chip")).to_have_text("Paid")
     await expect(card_row).to_contain_text(audit["number"])
     await expect(card_row.locator("td[data-label='Card fee']")).not_to_have_text("—")
     await expect(bank_row.locator(".chip")).to_have_text("Pending")
@@ -67,7 +67,7 @@ async def test_history_details_and_receipts(spa: object, page: Page, partner: Pa
     await card_row.get_by_role("link", name=f"details of transaction {card['transaction_id']}").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"Payment {card['transaction_id']}")
     await expect(page.get_by_test_id("transaction-id")).to_have_text(card["transaction_id"])
-    await expect(page.locator(".facts .chip")).to_have_text("Succeeded")
+    await expect(page.locator(".facts .chip")).to_have_text("Paid")
     await expect(page.locator("section table tbody tr")).to_contain_text([audit["number"]])
     await expect(page.get_by_text("What happens next")).to_have_count(0)
     async with page.expect_download() as downloading:

@@ -8,7 +8,7 @@ import { Alert, ErrorState, Loading, Money, Page } from '../ui/ui'
 import { messages } from './messages'
 import { PaymentStatusChip } from './PaymentStatusChip'
 import { usePayment, type Payment } from './queries'
-import { hasReceipt, receiptUrl } from './status'
+import { hasReceipt, nothingTaken, onItsWay, receiptUrl } from './status'
 import { TableHead } from '../invoices/tableParts'
 import '../invoices/invoices.css'
 
@@ -39,6 +39,8 @@ function PaymentDetail({ payment }: { payment: Payment }) {
   const to = usePortalPath()
   const { currency } = payment
   const days = SETTLEMENT_DAYS[payment.method]
+  const none = nothingTaken(payment.standing)
+  const heading = none ? t('allocationsNotTaken') : onItsWay(payment.standing) ? t('allocationsPending') : t('allocations')
   return (
     <Page title={t('detailTitle', { id: payment.transaction_id })}>
       <Link to={to('payments')} className="back-link">
@@ -63,28 +65,8 @@ function PaymentDetail({ payment }: { payment: Payment }) {
         </Alert>
       )}
 
-      <dl className="figures">
-        <div>
-          <dt>{t('subtotal')}</dt>
-          <dd>
-            <Money amount={payment.subtotal} currency={currency} />
-          </dd>
-        </div>
-        {payment.fee > 0 && (
-          <div>
-            <dt>{t('fee')}</dt>
-            <dd>
-              <Money amount={payment.fee} currency={currency} />
-            </dd>
-          </div>
-        )}
-        <div className="figure-due">
-          <dt>{t('amount')}</dt>
-          <dd>
-            <Money amount={payment.amount} currency={currency} />
-          </dd>
-        </div>
-      </dl>
+      {none && <p className="muted" data-testid="not-charged">{t('notCharged')}</p>}
+      <Figures payment={payment} />
 
       <div className="card">
         <dl className="facts">
@@ -94,7 +76,7 @@ function PaymentDetail({ payment }: { payment: Payment }) {
           </dd>
           <dt>{t('status')}</dt>
           <dd>
-            <PaymentStatusChip status={payment.status} />
+            <PaymentStatusChip standing={payment.standing} />
           </dd>
           <dt>{t('method')}</dt>
           <dd>{payment.method_label}</dd>
@@ -126,8 +108,8 @@ function PaymentDetail({ payment }: { payment: Payment }) {
       )}
 
       {payment.allocations.length > 0 && (
-        <section className="card" aria-label={t('allocations')}>
-          <h2>{t('allocations')}</h2>
+        <section className={none ? 'card muted-card' : 'card'} aria-label={heading}>
+          <h2>{heading}</h2>
           <table className="table responsive">
             <TableHead caption={t('allocationsCaption')} columns={[t('invoice'), { label: t('applied'), num: true }]} />
             <tbody>
@@ -146,5 +128,48 @@ function PaymentDetail({ payment }: { payment: Payment }) {
         </section>
       )}
     </Page>
+  )
+}
+
+/** What was charged, what is on its way, or, for a declined attempt, only what was tried (no fee, no "charged"). */
+function Figures({ payment }: { payment: Payment }) {
+  const t = useMessages(messages)
+  const { currency } = payment
+  if (nothingTaken(payment.standing)) {
+    return (
+      <dl className="figures muted-card">
+        <div>
+          <dt>{t('attempted')}</dt>
+          <dd>
+            <Money amount={payment.subtotal} currency={currency} />
+          </dd>
+        </div>
+      </dl>
+    )
+  }
+  const pending = onItsWay(payment.standing)
+  return (
+    <dl className="figures">
+      <div>
+        <dt>{pending ? t('pendingSubtotal') : t('subtotal')}</dt>
+        <dd>
+          <Money amount={payment.subtotal} currency={currency} />
+        </dd>
+      </div>
+      {payment.fee > 0 && (
+        <div>
+          <dt>{t('fee')}</dt>
+          <dd>
+            <Money amount={payment.fee} currency={currency} />
+          </dd>
+        </div>
+      )}
+      <div className="figure-due">
+        <dt>{pending ? t('pendingAmount') : t('amount')}</dt>
+        <dd>
+          <Money amount={payment.amount} currency={currency} />
+        </dd>
+      </div>
+    </dl>
   )
 }

@@ -4,8 +4,8 @@ import { messages } from './messages'
 import type { Payment } from './queries'
 import { paymentChip } from './status'
 
-export function PaymentStatusChip({ status }: { status: Payment['status'] }) {
+export function PaymentStatusChip({ standing }: { standing: Payment['standing'] }) {
   const t = useMessages(messages)
-  const chip = paymentChip(status)
+  const chip = paymentChip(standing)
   return <Chip tone={chip.tone}>{t(chip.key)}</Chip>
 }

@@ -8,7 +8,7 @@ import { Empty, Money, Page } from '../ui/ui'
 import { messages } from './messages'
 import { usePayments, type Payment } from './queries'
 import { PaymentStatusChip } from './PaymentStatusChip'
-import { hasReceipt, receiptUrl } from './status'
+import { hasReceipt, nothingTaken, receiptUrl } from './status'
 import { PagedList } from '../invoices/PagedList'
 import { InvoiceLinks, TableHead } from '../invoices/tableParts'
 import '../invoices/invoices.css'
@@ -53,8 +53,10 @@ function PaymentTable({ payments }: { payments: Payment[] }) {
       <tbody>
         {payments.map((p) => {
           const date = formatDay(p.received_on, intlLocale)
+          // A declined or canceled attempt moved no money: a muted row, no fee, beside the payment that worked.
+          const none = nothingTaken(p.standing)
           return (
-            <tr key={p.id} data-payment-id={p.id}>
+            <tr key={p.id} data-payment-id={p.id} className={none ? 'row-muted' : undefined}>
               <td data-label={t('colDate')}>
                 <Link to={to(`payments/${encodeURIComponent(p.id)}`)}>
                   {date}
@@ -62,14 +64,14 @@ function PaymentTable({ payments }: { payments: Payment[] }) {
                 </Link>
               </td>
               <td data-label={t('colAmount')} className="num">
-                <Money amount={p.amount} currency={p.currency} />
+                <Money amount={none ? p.subtotal : p.amount} currency={p.currency} />
               </td>
               <td data-label={t('colFee')} className="num">
-                {p.fee > 0 ? <Money amount={p.fee} currency={p.currency} /> : t('noFee')}
+                {p.fee > 0 && !none ? <Money amount={p.fee} currency={p.currency} /> : t('noFee')}
               </td>
               <td data-label={t('colMethod')}>{p.method_label}</td>
               <td data-label={t('colStatus')}>
-                <PaymentStatusChip status={p.status} />
+                <PaymentStatusChip standing={p.standing} />
               </td>
               <td data-label={t('colInvoices')}>
                 <InvoiceLinks allocations={p.allocations} />

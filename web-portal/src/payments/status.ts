@@ -1,24 +1,35 @@
-// A payment's status as a chip: the words come from messages, the tone only repeats them.
+// A payment's status as a chip, from the API's `standing`: the payer's words, the same for a card that succeeded
+// and a debit that settled (domain/payments/standing.py has the mapping). The tone only repeats the words.
 import type { components } from '../api/schema'
 import type { ChipTone } from '../ui/ui'
 
 export type PaymentStatus = components['schemas']['PaymentStatus']
+export type PaymentStanding = components['schemas']['PaymentStanding']
 
-export const PAYMENT_CHIPS: Record<PaymentStatus, { key: `status_${PaymentStatus}`; tone: ChipTone }> = {
-  processing: { key: 'status_processing', tone: 'info' },
-  pending: { key: 'status_pending', tone: 'info' },
-  succeeded: { key: 'status_succeeded', tone: 'success' },
-  settled: { key: 'status_settled', tone: 'success' },
-  failed: { key: 'status_failed', tone: 'danger' },
-  returned: { key: 'status_returned', tone: 'danger' },
-  canceled: { key: 'status_canceled', tone: 'neutral' },
-  partially_refunded: { key: 'status_partially_refunded', tone: 'warning' },
-  refunded: { key: 'status_refunded', tone: 'neutral' },
-  disputed: { key: 'status_disputed', tone: 'warning' },
+export const PAYMENT_TONES: Record<PaymentStanding, ChipTone> = {
+  processing: 'info',
+  pending: 'info',
+  paid: 'success',
+  not_charged: 'neutral',
+  returned: 'danger',
+  canceled: 'neutral',
+  partly_refunded: 'warning',
+  refunded: 'neutral',
+  disputed: 'warning',
 }
 
-export function paymentChip(status: PaymentStatus): { key: `status_${PaymentStatus}`; tone: ChipTone } {
-  return PAYMENT_CHIPS[status] ?? { key: 'status_processing', tone: 'neutral' }
+export function paymentChip(standing: PaymentStanding): { key: `standing_${PaymentStanding}`; tone: ChipTone } {
+  return { key: `standing_${standing}`, tone: PAYMENT_TONES[standing] ?? 'neutral' }
+}
+
+/** No money moved (a declined or canceled attempt): listed as secondary, with no fee and no "paid" amounts. */
+export function nothingTaken(standing: PaymentStanding): boolean {
+  return standing === 'not_charged' || standing === 'canceled'
+}
+
+/** Money on its way: "pending", never "charged" or "paid". */
+export function onItsWay(standing: PaymentStanding): boolean {
+  return standing === 'pending' || standing === 'processing'
 }
 
 /** A receipt exists for money that was taken (or is on its way), not for a refused attempt. */
