@@ -1,4 +1,5 @@
-// One invoice: where it stands, its lines, the PDF, paying it, and asking the partner about it.
+// One invoice: where it stands, the payments behind what is paid and pending, its lines, the PDF, paying it, and
+// asking the partner about it.
 import { useId } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { usePermissions } from '../api/queries/me'
@@ -13,6 +14,7 @@ import { StatusChips } from './StatusChips'
 import { invoicePdfUrl, useInvoice, type InvoiceDetail } from './queries'
 import { QuestionsSection } from './QuestionsSection'
 import { LinesTable } from './LinesTable'
+import { InvoicePayments } from './InvoicePayments'
 import './invoices.css'
 
 export function InvoiceDetailPage() {
@@ -127,9 +129,12 @@ function InvoiceDetail({ invoice }: { invoice: InvoiceDetail }) {
         </p>
       )}
 
+      <InvoicePayments payments={invoice.payments} />
+
       <section className="card" aria-labelledby={`${reasonId}-lines`}>
         <h2 id={`${reasonId}-lines`}>{t('lines')}</h2>
-        <LinesTable lines={invoice.lines} currency={currency} total={invoice.total} />
+        {/* The total is the first figure above: not repeated under the lines. */}
+        <LinesTable lines={invoice.lines} currency={currency} />
         {invoice.memo && (
           <div className="memo">
             <h3>{t('memo', { partner: branding.name })}</h3>

@@ -34,6 +34,9 @@ function invoice(id: string, amount_due: number, extra: Record<string, unknown> 
     object: 'invoice',
     number: id.toUpperCase(),
     status: 'open',
+    standing: 'open',
+    standing_qualifiers: [],
+    description: `Services ${id}`,
     currency: 'USD',
     issue_date: '2026-11-01',
     due_date: '2026-12-01',
@@ -48,8 +51,16 @@ function invoice(id: string, amount_due: number, extra: Record<string, unknown> 
   }
 }
 
-function answer(invoices: (path: string, init?: unknown) => Promise<Answer>) {
-  get.mockImplementation((path, init) => (path === '/portal/v1/me' ? Promise.resolve(ok(me)) : invoices(path, init)))
+const nothingOwed = { object: 'invoice_summary', data: [] }
+
+function answer(invoices: (path: string, init?: unknown) => Promise<Answer>, summary: unknown = nothingOwed) {
+  get.mockImplementation((path, init) =>
+    path === '/portal/v1/me'
+      ? Promise.resolve(ok(me))
+      : path === '/portal/v1/invoices/summary'
+        ? Promise.resolve(ok(summary))
+        : invoices(path, init),
+  )
 }
 
 function Where() {
@@ -125,7 +136,10 @@ describe('InvoicesPage', () => {
           ? ok({ object: 'list', data: [invoice('inv_c', 300)], next_cursor: null })
           : ok({
               object: 'list',
-              data: [invoice('inv_a', 100, { overdue: true }), invoice('inv_b', 200, { pay_allowed: false, status: 'paid' })],
+              data: [
+                invoice('inv_a', 100, { overdue: true, standing: 'overdue' }),
+                invoice('inv_b', 200, { pay_allowed: false, status: 'paid', standing: 'paid' }),
+              ],
               next_cursor: 'next',
             }),
       )
@@ -141,5 +155,54 @@ describe('InvoicesPage', () => {
     expect(screen.getByTestId('selection-total').textContent).toBe('$4.00')
     await user.click(screen.getByRole('button', { name: 'Pay selected' }))
     expect(screen.getByTestId('where').textContent).toBe('/pay/acme/pay?invoices=inv_c,inv_a')
+  })
+
+  it('opens with what is owed in all, and pays every overdue invoice in one step', async () => {
+    answer(
+      () => Promise.resolve(ok({ object: 'list', data: [invoice('inv_a', 100)], next_cursor: null })),
+      {
+        object: 'invoice_summary',
+        data: [
+          {
+            currency: 'USD',
+            amount_due: 450_000,
+            amount_overdue: 120_050,
+            amount_pending: 0,
+            next_due_date: '2026-12-20',
+            overdue_invoice_ids: ['inv_x', 'inv_y'],
+          },
+        ],
+      },
+    )
+    const user = renderPage()
+    expect((await screen.findByTestId('owed-total')).textContent).toBe('$4,500.00')
+    expect(screen.getByTestId('owed-overdue').textContent).toBe('$1,200.50')
+    expect(screen.getByTestId('owed-next-due').textContent).toContain('2026')
+    await user.click(screen.getByRole('button', { name: 'Pay all overdue' }))
+    expect(screen.getByTestId('where').textContent).toBe('/pay/acme/pay?invoices=inv_x,inv_y')
+  })
+
+  it('selects every payable invoice shown from the header, and shows a partial choice as mixed', async () => {
+    answer(() =>
+      Promise.resolve(
+        ok({
+          object: 'list',
+          data: [invoice('inv_a', 100), invoice('inv_b', 200), invoice('inv_c', 300, { pay_allowed: false })],
+          next_cursor: null,
+        }),
+      ),
+    )
+    const user = renderPage()
+    const all = (await screen.findByLabelText('Select every invoice listed')) as HTMLInputElement
+    expect(screen.getByText('Services inv_a')).toBeTruthy()
+    await user.click(screen.getByLabelText('Select invoice INV_A'))
+    expect(all.indeterminate).toBe(true)
+    expect(all.checked).toBe(false)
+    await user.click(all)
+    expect(all.checked).toBe(true)
+    expect(all.indeterminate).toBe(false)
+    expect(screen.getByTestId('selection-total').textContent).toBe('$3.00')
+    await user.click(all)
+    expect(screen.queryByTestId('selection-bar')).toBeNull()
   })
 })

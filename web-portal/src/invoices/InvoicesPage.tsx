@@ -1,6 +1,7 @@
-// The first screen after sign-in: outstanding invoices (or another filter), sorted, paged with "load more",
-// with several selectable for one payment. Kept lean: it is the screen people wait for.
-import { useId } from 'react'
+// The first screen after sign-in: what is owed in all, then outstanding invoices (or another filter), sorted,
+// paged with "load more", with several (or all shown) selectable for one payment. Kept lean: it is the screen
+// people wait for. On a phone each invoice is two lines: number, description and amount due; due date and status.
+import { useEffect, useId, useRef } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { usePermissions } from '../api/queries/me'
 import { common } from '../i18n/common'
@@ -9,6 +10,7 @@ import { formatDate as formatDay } from '../lib/dates'
 import { usePortalPath } from '../shell/paths'
 import { Button, Empty, Money, Page } from '../ui/ui'
 import { messages } from './messages'
+import { OwedSummary } from './OwedSummary'
 import { PagedList } from './PagedList'
 import { FILTERS, SORTS, listParams, type InvoiceFilter } from './firstPage'
 import { type Invoice, useInvoiceList } from './queries'
@@ -69,6 +71,7 @@ export function InvoicesPage() {
           {payReason}
         </p>
       )}
+      <OwedSummary canPay={payReason === null} onPayOverdue={(ids) => navigate(`${to('pay')}?invoices=${ids.join(',')}`)} />
       <div className="list-tools">
         <div className="field">
           <label htmlFor={filterId}>{t('filter')}</label>
@@ -123,6 +126,28 @@ export function EmptyInvoices({ status, onShowAll }: { status: InvoiceFilter; on
   )
 }
 
+function SelectAll({ invoices, selection }: { invoices: Invoice[]; selection: Selection<Invoice> }) {
+  const t = useMessages(messages)
+  const box = useRef<HTMLInputElement>(null)
+  const payable = invoices.filter((i) => i.pay_allowed)
+  const chosen = payable.filter((i) => selection.has(i.id)).length
+  const all = payable.length > 0 && chosen === payable.length
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = chosen > 0 && !all
+  }, [chosen, all])
+  if (payable.length === 0) return <span className="visually-hidden">{t('colSelect')}</span>
+  return (
+    <input
+      ref={box}
+      type="checkbox"
+      className="select-box"
+      checked={all}
+      onChange={() => selection.setAll(payable, !all)}
+      aria-label={t('selectAll')}
+    />
+  )
+}
+
 function InvoiceTable({
   invoices,
   selection,
@@ -140,8 +165,17 @@ function InvoiceTable({
       <TableHead
         caption={t('caption')}
         columns={[
-          ...(selectable ? [{ label: t('colSelect'), hidden: true, className: 'select-col' }] : []),
+          ...(selectable
+            ? [
+                {
+                  label: t('colSelect'),
+                  className: 'select-col',
+                  content: <SelectAll invoices={invoices} selection={selection} />,
+                },
+              ]
+            : []),
           t('colNumber'),
+          t('colDescription'),
           t('colStatus'),
           t('colIssued'),
           t('colDue'),
@@ -153,9 +187,13 @@ function InvoiceTable({
         {invoices.map((invoice) => {
           const overdue = isOverdue(invoice)
           return (
-            <tr key={invoice.id} className={overdue ? 'row-overdue' : undefined} data-invoice-id={invoice.id}>
+            <tr
+              key={invoice.id}
+              className={overdue ? 'row-overdue' : undefined}
+              data-invoice-id={invoice.id}
+            >
               {selectable && (
-                <td className="select-col" data-label={invoice.pay_allowed ? t('colSelect') : undefined}>
+                <td className="select-col">
                   {invoice.pay_allowed && (
                     <input
                       type="checkbox"
@@ -167,16 +205,21 @@ function InvoiceTable({
                   )}
                 </td>
               )}
-              <td data-label={t('colNumber')}>
+              <td className="col-number" data-label={t('colNumber')}>
                 <Link to={to(`invoices/${encodeURIComponent(invoice.id)}`)} className="invoice-link">
                   {invoice.number}
                 </Link>
               </td>
-              <td data-label={t('colStatus')}>
+              <td className="col-description" data-label={t('colDescription')}>
+                {invoice.description ?? ''}
+              </td>
+              <td className="col-status" data-label={t('colStatus')}>
                 <StatusChips invoice={invoice} />
               </td>
-              <td data-label={t('colIssued')}>{formatDay(invoice.issue_date, intlLocale)}</td>
-              <td data-label={t('colDue')}>
+              <td className="col-issued" data-label={t('colIssued')}>
+                {formatDay(invoice.issue_date, intlLocale)}
+              </td>
+              <td className="col-due" data-label={t('colDue')}>
                 <span className={overdue ? 'overdue-date' : undefined}>
                   {overdue && (
                     <span className="overdue-mark" aria-hidden="true">
@@ -186,10 +229,10 @@ function InvoiceTable({
                   {formatDay(invoice.due_date, intlLocale)}
                 </span>
               </td>
-              <td data-label={t('colTotal')} className="num">
+              <td className="col-total num" data-label={t('colTotal')}>
                 <Money amount={invoice.total} currency={invoice.currency} />
               </td>
-              <td data-label={t('colAmountDue')} className="num">
+              <td className="col-amount num" data-label={t('colAmountDue')}>
                 <Money amount={invoice.amount_due} currency={invoice.currency} />
               </td>
             </tr>

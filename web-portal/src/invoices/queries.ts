@@ -7,6 +7,7 @@ import { fetchInvoicePage, takePrefetched, type InvoiceFilter, type InvoiceSort 
 export type Invoice = components['schemas']['PortalInvoice']
 export type InvoiceDetail = components['schemas']['PortalInvoiceDetail']
 export type Question = components['schemas']['PortalQuestion']
+export type Owed = components['schemas']['PortalOwed']
 
 export { FILTERS, SORTS, type InvoiceFilter, type InvoiceSort } from './firstPage'
 
@@ -17,6 +18,14 @@ export function useInvoiceList(status: InvoiceFilter, sort: InvoiceSort) {
     queryFn: ({ pageParam }) =>
       (pageParam === null ? takePrefetched(status, sort) : null) ?? fetchInvoicePage(status, sort, pageParam),
     getNextPageParam: (last) => last.next_cursor ?? null,
+  })
+}
+
+/** What is owed in all, per currency (under the 'invoices' key, so whatever refreshes the list refreshes it). */
+export function useOwedSummary() {
+  return useQuery({
+    queryKey: ['invoices', 'summary'],
+    queryFn: () => unwrap(api.GET('/portal/v1/invoices/summary')),
   })
 }
 

@@ -34,6 +34,8 @@ export interface Selection<T extends Selectable> {
   ids: string[]
   has: (id: string) => boolean
   toggle: (item: T) => void
+  /** Chooses every payable one of `items` (on) or lets them all go (off); others stay as they are. */
+  setAll: (items: readonly T[], on: boolean) => void
   clear: () => void
 }
 
@@ -48,11 +50,22 @@ export function useSelection<T extends Selectable>(): Selection<T> {
       return next
     })
   }, [])
+  const setAll = useCallback((items: readonly T[], on: boolean) => {
+    setChosen((current) => {
+      const next = new Map(current)
+      for (const item of items) {
+        if (!item.pay_allowed) continue
+        if (on) next.set(item.id, item)
+        else next.delete(item.id)
+      }
+      return next
+    })
+  }, [])
   const clear = useCallback(() => setChosen(new Map()), [])
   return useMemo(() => {
     const items = [...chosen.values()]
-    return { items, ids: items.map((i) => i.id), has: (id: string) => chosen.has(id), toggle, clear }
-  }, [chosen, toggle, clear])
+    return { items, ids: items.map((i) => i.id), has: (id: string) => chosen.has(id), toggle, setAll, clear }
+  }, [chosen, toggle, setAll, clear])
 }
 
 interface BarProps {

@@ -1,9 +1,12 @@
 // Pieces the lists share: a table's hidden caption and column headings, and links to the invoices a payment
 // paid (or will pay).
+import type { ReactNode } from 'react'
 import { Link } from 'react-router'
 import { usePortalPath } from '../shell/paths'
 
-export type Column = string | { label: string; num?: boolean; hidden?: boolean; className?: string }
+export type Column =
+  | string
+  | { label: string; num?: boolean; hidden?: boolean; className?: string; content?: ReactNode }
 
 export function TableHead({ caption, columns }: { caption: string; columns: Column[] }) {
   return (
@@ -16,7 +19,7 @@ export function TableHead({ caption, columns }: { caption: string; columns: Colu
             const className = [c.num ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined
             return (
               <th scope="col" key={i} className={className}>
-                {c.hidden ? <span className="visually-hidden">{c.label}</span> : c.label}
+                {c.content ?? (c.hidden ? <span className="visually-hidden">{c.label}</span> : c.label)}
               </th>
             )
           })}
