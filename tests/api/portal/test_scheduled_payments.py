@@ -197,11 +197,22 @@ async def test_it_runs_on_its_day_once_however_often_the_jobs_run(
     assert (await c.browser.get(f"/portal/v1/invoices/{invoice['id']}")).json()["status"] == "paid"
     mail = await last_email(container, c.email, "scheduled_payment_executed")
     assert mail.context == {
+        "customer_id": c.customer["id"],
         "transaction_id": payment["transaction_id"],
         "amount": 10_320,
         "currency": "USD",
         "scheduled_for": iso(day),
         "status": "succeeded",
+        "invoices": [
+            {
+                "number": invoice["number"],
+                "amount": 10_000,
+                "due": 0,
+                "pending": 0,
+                "standing": "paid",
+                "qualifiers": [],
+            }
+        ],
     }
     r = await c.browser.post(f"/portal/v1/scheduled-payments/{ident}/cancel")
     assert r.status_code == 409 and r.json()["code"] == "scheduled_payment_not_cancelable", r.text
