@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -70,15 +71,21 @@ class MeOut(BaseModel):
     impersonated: bool = Field(description="A read-only view opened by the partner: show a banner, disable changes.")
     impersonator: str | None
     access_request: AccessRequestView | None
+    language: Literal["en", "fr"] | None = Field(
+        description="The language this person chose for the portal and their emails; null until they choose one "
+        "(the portal then saves the browser's)."
+    )
 
 
 async def me_answer(uow: SqlUnitOfWork, session: PortalSession, token: str, request: Request) -> MeOut:
     container = get_container(request)
     views: list[AccountView] = []
     mfa_enabled = has_password = False
+    language: str | None = None
     if session.user_id is not None and session.state is not SessionState.NO_ACCESS:
         user = await uow.portal_users.get(session.user_id)
         mfa_enabled, has_password = user.totp_enabled, user.password_hash is not None
+        language = user.language if user.language in ("en", "fr") else None
         for m in await uow.portal_users.memberships(user.id):
             customer = await uow.customers.get(m.customer_id)
             if not customer.archived:
@@ -108,6 +115,7 @@ async def me_answer(uow: SqlUnitOfWork, session: PortalSession, token: str, requ
         impersonated=session.impersonator is not None,
         impersonator=session.impersonator,
         access_request=AccessRequestView.of(pending) if pending else None,
+        language=language,
     )
 
 
@@ -140,6 +148,23 @@ class SwitchAccount(RequestModel):
 )
 async def switch(body: SwitchAccount, ctx: PortalWriting) -> MeOut:
     await accounts.switch_customer(accounts.SwitchCustomer(ctx.session, body.customer_id), ctx.uow)
+    return await me_answer(ctx.uow, ctx.session, ctx.token, ctx.request)
+
+
+class MeUpdate(RequestModel):
+    language: Literal["en", "fr"] = Field(description="The language of the portal and of this person's emails.")
+
+
+@router.patch(
+    "/me",
+    operation_id="portal_account_update",
+    summary="Change my preferences",
+    description="Remembers the language the portal shows and this person's emails are written in.",
+    response_model=MeOut,
+    responses=problems(401, 403, 422),
+)
+async def update_me(body: MeUpdate, ctx: PortalWriting) -> MeOut:
+    await accounts.set_language(accounts.SetLanguage(ctx.user.id, body.language), ctx.uow, clock=ctx.uow.clock)
     return await me_answer(ctx.uow, ctx.session, ctx.token, ctx.request)
 
 

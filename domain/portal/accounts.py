@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.clock import Clock
-from domain.errors import Conflict, ErrorCode, NotAuthenticated, NotFound
+from domain.errors import Conflict, ErrorCode, InvalidRequest, NotAuthenticated, NotFound
 from domain.mail import Email, Template
+from domain.money import LANGUAGES
 from domain.portal.codes import CodePurpose
 from domain.portal.links import LIFETIMES, LinkPurpose, PortalLink, hash_token, new_token
 from domain.portal.passwords import check_password
@@ -110,6 +111,12 @@ class SwitchCustomer:
 class RevokeSession:
     user_id: str
     session_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    user_id: str
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +300,20 @@ async def switch_customer(cmd: SwitchCustomer, uow: PortalUnitOfWork) -> None:
         raise NotFound("customer", customer_id)
     session.customer_id = customer_id
     await uow.portal_sessions.save(session)
+
+
+async def set_language(cmd: SetLanguage, uow: PortalUnitOfWork, *, clock: Clock) -> PortalUser:
+    """Remember the language a person reads the portal in; their emails follow it (adapters/mail/language.py)."""
+    if cmd.language not in LANGUAGES:
+        raise InvalidRequest(
+            f"language must be one of {', '.join(LANGUAGES)}.", code=ErrorCode.VALIDATION_ERROR, field="language"
+        )
+    user = await uow.portal_users.get(cmd.user_id)
+    if user.language != cmd.language:
+        user.language = cmd.language
+        user.updated_at = clock.now()
+        await uow.portal_users.save(user)
+    return user
 
 
 async def revoke_session(cmd: RevokeSession, uow: PortalUnitOfWork, *, clock: Clock) -> None:

@@ -68,6 +68,7 @@ class PortalUser:
     totp_enabled: bool = False
     totp_last_step: int | None = None
     recovery_codes: list[str] = field(default_factory=list)  # hashes of the unused ones
+    language: str | None = None  # chosen in the portal ("en" | "fr"); None until the first sign-in saves one
     id: str = field(default_factory=lambda: new_id("pus"))
 
     def locked(self, now: datetime) -> bool:

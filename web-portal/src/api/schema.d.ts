@@ -182,7 +182,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change my preferences
+         * @description Remembers the language the portal shows and this person's emails are written in.
+         */
+        patch: operations["portal_account_update"];
         trace?: never;
     };
     "/portal/v1/me/account": {
@@ -3327,10 +3331,24 @@ export interface components {
             impersonated: boolean;
             /** Impersonator */
             impersonator: string | null;
+            /**
+             * Language
+             * @description The language this person chose for the portal and their emails; null until they choose one (the portal then saves the browser's).
+             */
+            language: ("en" | "fr") | null;
             /** Mfa Enabled */
             mfa_enabled: boolean;
             /** @description `active`, `mfa_pending` or `no_access`. */
             state: components["schemas"]["SessionState"];
+        };
+        /** MeUpdate */
+        MeUpdate: {
+            /**
+             * Language
+             * @description The language of the portal and of this person's emails.
+             * @enum {string}
+             */
+            language: "en" | "fr";
         };
         /** Member */
         Member: {
@@ -6024,6 +6042,78 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    portal_account_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `csrf_token` from `GET /portal/v1/me` or the sign-in answer; required on every change. */
+                "X-CSRF-Token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
