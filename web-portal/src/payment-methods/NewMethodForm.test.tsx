@@ -127,9 +127,11 @@ describe('NewMethodForm', () => {
     expect(screen.getByText('I authorize Northwind to debit this account.')).toBeTruthy()
     await user.type(screen.getByLabelText('Routing number'), '110000001')
     await user.type(screen.getByLabelText('Account number'), '000123456789')
+    await user.type(screen.getByLabelText('Confirm account number'), '000123456789')
+    await user.click(screen.getByLabelText('Checking'))
     await user.type(screen.getByLabelText('Account holder name'), 'Acme')
     await user.click(screen.getByRole('button', { name: 'Use this bank account' }))
-    expect(await screen.findByText('Enter the 9-digit routing number. Check it against a cheque.')).toBeTruthy()
+    expect(await screen.findByText('Enter the 9-digit routing number printed at the bottom left of a check.')).toBeTruthy()
     await user.clear(screen.getByLabelText('Routing number'))
     await user.type(screen.getByLabelText('Routing number'), '110000000')
     await user.click(screen.getByRole('button', { name: 'Use this bank account' }))
@@ -144,6 +146,23 @@ describe('NewMethodForm', () => {
       mandateLanguage: 'en',
       save: false,
     })
+  })
+
+  it('asks for the account number twice and the account type, in US words', async () => {
+    const user = userEvent.setup()
+    const onSubmit = renderForm({ kinds: ['us_bank_account'] })
+    expect(screen.getByText('9 digits, at the bottom left of a check')).toBeTruthy()
+    await user.type(screen.getByLabelText('Routing number'), '110000000')
+    await user.type(screen.getByLabelText('Account number'), '000123456789')
+    await user.type(screen.getByLabelText('Confirm account number'), '000123456798')
+    await user.type(screen.getByLabelText('Account holder name'), 'Acme')
+    await user.click(screen.getByLabelText('I accept this debit authorization.'))
+    await user.click(screen.getByRole('button', { name: 'Use this bank account' }))
+    expect(await screen.findByText('The account numbers do not match. Check both and type them again.')).toBeTruthy()
+    expect(screen.getByLabelText('Confirm account number')).toBe(document.activeElement)
+    expect(screen.getByText('Choose checking or savings.')).toBeTruthy()
+    expect(post).not.toHaveBeenCalled()
+    expect(onSubmit).not.toHaveBeenCalled()
   })
 
   it('marks the authorization with the language it is written in', async () => {

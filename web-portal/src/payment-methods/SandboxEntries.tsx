@@ -178,13 +178,18 @@ export function SandboxCardEntry({ disabled, ref }: MethodEntryProps) {
   )
 }
 
-const US_FIELDS = ['routing', 'account', 'holder'] as const
+const US_FIELDS = ['routing', 'account', 'confirm', 'type', 'holder'] as const
 type UsField = (typeof US_FIELDS)[number]
+export const ACCOUNT_TYPES = ['checking', 'savings'] as const
 
 export function checkUsBank(v: Record<UsField, string>): Errors<UsField> {
+  const account = exactDigits(v.account, 4, 17)
   return {
     routing: routingValid(v.routing) ? undefined : 'error.routing',
-    account: exactDigits(v.account, 4, 17) ? undefined : 'error.account.us',
+    account: account ? undefined : 'error.account.us',
+    // A mistyped account number debits someone else's account, or comes back days later with a fee.
+    confirm: !v.confirm ? 'error.confirm.required' : account && digitsOf(v.confirm) !== digitsOf(v.account) ? 'error.confirm.mismatch' : undefined,
+    type: (ACCOUNT_TYPES as readonly string[]).includes(v.type) ? undefined : 'error.accountType',
     holder: v.holder.trim() ? undefined : 'error.holder',
   }
 }
@@ -234,7 +239,9 @@ function tokenizeBank(
 
 export function SandboxUsBankEntry({ disabled, ref }: MethodEntryProps) {
   const t = useMessages(messages)
+  const text = useErrorText()
   const f = useFields(US_FIELDS, checkUsBank, disabled)
+  const typeError = text(f.errors.type)
   useImperativeHandle(ref, () => ({
     validate: f.validate,
     tokenize: () =>
@@ -256,6 +263,30 @@ export function SandboxUsBankEntry({ disabled, ref }: MethodEntryProps) {
       <p className="hint sandbox-hint">{t('sandboxUsBank')}</p>
       <TextField {...f.bind('routing', onlyDigits(9))} label={t('routingNumber')} hint={t('routingHint')} inputMode="numeric" autoComplete="off" />
       <TextField {...f.bind('account', onlyDigits(17))} label={t('accountNumber')} inputMode="numeric" autoComplete="off" />
+      <TextField {...f.bind('confirm', onlyDigits(17))} label={t('confirmAccountNumber')} inputMode="numeric" autoComplete="off" />
+      <fieldset className={`account-type${typeError ? ' field-invalid' : ''}`} aria-describedby={typeError ? `${f.id('type')}-error` : undefined}>
+        <legend>{t('accountType')}</legend>
+        {ACCOUNT_TYPES.map((type, i) => (
+          <div className="choice" key={type}>
+            <input
+              type="radio"
+              id={i === 0 ? f.id('type') : `${f.id('type')}-${type}`}
+              name={f.id('type')}
+              value={type}
+              checked={f.values.type === type}
+              disabled={disabled}
+              aria-invalid={typeError ? true : undefined}
+              onChange={() => f.set('type', type)}
+            />
+            <label htmlFor={i === 0 ? f.id('type') : `${f.id('type')}-${type}`}>{t(`accountType.${type}`)}</label>
+          </div>
+        ))}
+        {typeError && (
+          <p className="field-error" id={`${f.id('type')}-error`}>
+            {typeError}
+          </p>
+        )}
+      </fieldset>
       <TextField {...f.bind('holder')} label={t('holderName')} autoComplete="name" />
     </div>
   )
