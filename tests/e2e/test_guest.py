@@ -50,6 +50,8 @@ async def test_a_guest_pays_from_the_link_once_then_asks_to_enrol(spa: object, p
     await assert_accessible(page)
     await screenshot(page, "guest/invoice")
 
+    await expect(page.get_by_label("Card", exact=True)).not_to_be_checked()  # nothing steers to a card fee
+    await page.get_by_label("Card", exact=True).check()
     await page.get_by_label("Card number").fill("4242 4242 4242 4242")
     await page.get_by_label("Expiry date").fill("12 / 34")
     await page.get_by_label("Security code (CVC)").fill("123")
@@ -77,7 +79,9 @@ async def test_a_guest_pays_from_the_link_once_then_asks_to_enrol(spa: object, p
 
     await page.get_by_role("button", name="Pay $257.55").dblclick()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Payment received")
-    await expect(page.get_by_text("Thank you. Invoice INV-8001 is paid.")).to_be_visible()
+    await expect(page.get_by_text("Thank you. We received your payment.")).to_be_visible()
+    await expect(page.get_by_text("We emailed a receipt to paula@acme.example.")).to_be_visible()
+    await expect(page.get_by_text("$250.00 applied to INV-8001. INV-8001 is paid.")).to_be_visible()
     transaction = (await page.locator(".transaction-id").text_content() or "").strip()
     payments = await payments_of(partner, customer["id"])
     assert len(payments) == 1, "a double click on confirm pays once"
@@ -154,7 +158,9 @@ async def test_a_guest_bank_debit_needs_the_authorization_and_is_pending(
     await page.get_by_label("Amount to pay").fill("150")
     await page.get_by_label("US bank account (ACH)").check()
     await page.get_by_label("Routing number").fill("110000000")
-    await page.get_by_label("Account number").fill("000123456789")
+    await page.get_by_label("Account number", exact=True).fill("000123456789")
+    await page.get_by_label("Confirm account number").fill("000123456789")
+    await page.get_by_label("Checking").check()
     await page.get_by_label("Account holder name").fill("Cobalt Logistics")
     await page.get_by_role("button", name="Continue").click()
     await expect(page.get_by_text("Accept the debit authorization to pay from a bank account.")).to_be_visible()
@@ -168,6 +174,7 @@ async def test_a_guest_bank_debit_needs_the_authorization_and_is_pending(
     await expect(page.get_by_role("heading", level=1)).to_have_text("Payment submitted")
     await expect(page.locator(".status-line")).to_contain_text("Pending")
     await expect(page.get_by_text("Bank debits take a few business days to clear")).to_be_visible()
+    await expect(page.get_by_text("$150.00 pending for INV-8201. INV-8201 still has $250.00 due.")).to_be_visible()
     await assert_accessible(page)
     await screenshot(page, "guest/confirmation-pending")
     [payment] = await payments_of(partner, customer["id"])
@@ -189,6 +196,7 @@ async def test_in_the_pay_buttons_overlay_the_page_announces_the_payment_and_esc
     await page.goto(shop)
     frame = page.frame_locator("iframe")
     await expect(frame.get_by_role("heading", level=1)).to_have_text("Pay invoice INV-8301")
+    await frame.get_by_label("Card", exact=True).check()
     await frame.get_by_label("Card number").fill("4242 4242 4242 4242")
     await frame.get_by_label("Expiry date").fill("12 / 34")
     await frame.get_by_label("Security code (CVC)").fill("123")

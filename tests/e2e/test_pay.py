@@ -44,13 +44,20 @@ async def enter_card(page: Page, number: str, expiry: str = "12 / 34", cvc: str 
 
 
 async def choose_new_card(page: Page, number: str, *, shot: str | None = None) -> None:
+    """A new card, entered and committed with the one "Review payment" button (it is tokenized on the way)."""
     await page.get_by_label("A new card or bank account").check()
+    kind = page.get_by_label("Card", exact=True)
+    if await kind.count():  # with bank accounts accepted too, nothing is preselected
+        await expect(kind).not_to_be_checked()
+        await kind.check()
     await expect(page.get_by_label("Card number")).to_be_visible()
     if shot:
         await assert_accessible(page)
         await screenshot(page, shot)
     await enter_card(page, number)
-    await page.get_by_role("button", name="Use this card").click()
+    await expect(page.get_by_role("button", name=re.compile("^Use this"))).to_have_count(0)
+    await page.get_by_role("button", name="Review payment").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Review your"))
 
 
 def fee(page: Page) -> Any:
@@ -87,9 +94,12 @@ async def test_two_invoices_one_in_part_by_a_new_card_with_its_fee_paid_once(
     await page.get_by_label("Amount to pay on invoice INV-2002").fill("100")
 
     await choose_new_card(page, "4242 4242 4242 4242", shot="pay/new-card-form")
-    chosen = page.get_by_label("Visa •••• 4242 (for this payment only)")
-    await expect(chosen).to_be_checked()
-    await expect(chosen).to_be_focused()  # focus is not lost with the form it replaced
+    await expect(page.locator(".pay-review [data-testid=fee]")).to_have_text("$6.68")
+    # Back returns to the form as it was left, the new card chosen
+    await page.go_back()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Pay invoices")
+    await expect(page.get_by_label("Amount to pay on invoice INV-2002")).to_have_value("100")
+    await expect(page.get_by_label("Visa •••• 4242 (for this payment only)")).to_be_checked()
     # 2.9% of $220.00 is $6.38, plus $0.30
     await expect(fee(page)).to_have_text("$6.68")
     await expect(total(page)).to_have_text("$226.68")
@@ -112,7 +122,9 @@ async def test_two_invoices_one_in_part_by_a_new_card_with_its_fee_paid_once(
     await expect(page.get_by_role("heading", level=1)).to_have_text("Payment received")
     transaction = (await page.locator(".transaction-id").text_content() or "").strip()
     assert transaction.startswith("RM-")
-    await expect(page.locator(".status-line")).to_contain_text("Succeeded")
+    await expect(page.locator(".status-line")).to_contain_text("Paid")
+    await expect(page.get_by_text("$100.00 applied to INV-2002. INV-2002 still has $200.00 due.")).to_be_visible()
+    await expect(page.get_by_text("$120.00 applied to INV-2001. INV-2001 is paid.")).to_be_visible()
     await expect(page.get_by_text("$226.68")).to_be_visible()
     await expect(page.get_by_role("link", name="INV-2002")).to_be_visible()
     await expect(page.get_by_text(customer["email"])).to_be_visible()
@@ -142,22 +154,24 @@ async def test_a_bank_debit_is_pending_then_settled_by_the_sandbox_clock(
 
     await page.get_by_label("A new card or bank account").check()
     await page.get_by_label("US bank account (ACH)").check()
-    await page.get_by_role("button", name="Use this bank account").click()
-    await expect(page.get_by_text("Enter the 9-digit routing number. Check it against a cheque.")).to_be_visible()
+    await page.get_by_role("button", name="Review payment").click()
+    await expect(
+        page.get_by_text("Enter the 9-digit routing number printed at the bottom left of a check.")
+    ).to_be_visible()
     await expect(page.get_by_text("Accept the debit authorization to pay from a bank account.")).to_be_visible()
     await expect(page.get_by_text(f"I authorize {partner.name} to debit the bank account above")).to_be_visible()
     await page.get_by_label("Routing number").fill("110000000")
-    await page.get_by_label("Account number").fill("000123456789")
+    await page.get_by_label("Account number", exact=True).fill("000123456789")
+    await page.get_by_label("Confirm account number").fill("000123456789")
+    await page.get_by_label("Checking").check()
     await page.get_by_label("Account holder name").fill("Birchwood Law LLP")
     await page.get_by_label("I accept this debit authorization.").check()
     await assert_accessible(page)
     await screenshot(page, "pay/bank-form")
-    await page.get_by_role("button", name="Use this bank account").click()
-    await expect(page.get_by_label("Sandbox Bank (US) •••• 6789 (for this payment only)")).to_be_checked()
-    await expect(fee(page)).to_have_text("None")
-    await expect(total(page)).to_have_text("$450.00")
-
     await page.get_by_role("button", name="Review payment").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Review your payment")
+    await expect(page.locator(".pay-review [data-testid=fee]")).to_have_text("None")
+    await expect(page.locator(".pay-review [data-testid=total]")).to_have_text("$450.00")
     authorization = f"you authorize {partner.name} to debit this bank account for $450.00"
     await expect(page.get_by_text(authorization)).to_be_visible()
     await page.get_by_role("button", name="Pay $450.00").click()
@@ -165,6 +179,8 @@ async def test_a_bank_debit_is_pending_then_settled_by_the_sandbox_clock(
     await expect(page.locator(".status-line")).to_contain_text("Pending")
     await expect(page.get_by_text("Bank debits take a few business days to clear")).to_be_visible()
     await expect(page.get_by_text(f"We will email a receipt to {customer['email']} when it settles.")).to_be_visible()
+    await expect(page.get_by_text("$450.00 pending for INV-3001. Nothing else is due on it.")).to_be_visible()
+    await expect(page.locator(".confirmation").get_by_text(re.compile(r"\bpaid\b", re.I))).to_have_count(0)
     await assert_accessible(page)
     await screenshot(page, "pay/confirmation-pending")
     [payment] = await payments_of(partner, customer["id"])
@@ -178,8 +194,9 @@ async def test_a_bank_debit_is_pending_then_settled_by_the_sandbox_clock(
         await page.wait_for_timeout(200)
     await page.reload()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Payment received")
-    await expect(page.locator(".status-line")).to_contain_text("Settled")
-    await expect(page.get_by_text("The debit has cleared and the invoices are paid.")).to_be_visible()
+    await expect(page.locator(".status-line")).to_contain_text("Paid")
+    await expect(page.get_by_text("The debit has cleared.")).to_be_visible()
+    await expect(page.get_by_text("$450.00 applied to INV-3001. INV-3001 is paid.")).to_be_visible()
     await assert_accessible(page)
     await screenshot(page, "pay/confirmation-settled")
 
@@ -193,8 +210,7 @@ async def test_a_declined_card_is_explained_nothing_is_charged_and_another_card_
     await sign_in(page, partner, inbox, customer["email"], f"/pay?invoices={bill['id']}")
 
     await choose_new_card(page, "4000 0000 0000 0002")
-    await expect(total(page)).to_have_text("$103.20")
-    await page.get_by_role("button", name="Review payment").click()
+    await expect(page.locator(".pay-review [data-testid=total]")).to_have_text("$103.20")
     await page.get_by_role("button", name="Pay $103.20").click()
     decline = page.get_by_role("alert").filter(has_text="The payment did not go through")
     await expect(decline).to_be_visible()
@@ -210,9 +226,8 @@ async def test_a_declined_card_is_explained_nothing_is_charged_and_another_card_
     # The declined card was for that attempt only: another one is entered, and it pays
     await expect(page.get_by_label("A new card or bank account")).to_be_checked()
     await enter_card(page, "5555 5555 5555 4444")
-    await page.get_by_role("button", name="Use this card").click()
-    await expect(page.get_by_label("Mastercard •••• 4444 (for this payment only)")).to_be_checked()
     await page.get_by_role("button", name="Review payment").click()
+    await expect(page.get_by_text("Mastercard •••• 4444")).to_be_visible()
     await page.get_by_role("button", name="Pay $103.20").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Payment received")
     statuses = sorted(p["status"] for p in await payments_of(partner, customer["id"]))
@@ -231,7 +246,7 @@ async def test_one_amount_is_spread_oldest_due_first_as_shown(
     await partner.save_test_method(customer["id"], "visa")
     await sign_in(page, partner, inbox, customer["email"], "/pay?mode=amount")
 
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Pay an amount")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Pay an amount across invoices")
     await expect(page.get_by_text("You owe $900.00 in all.")).to_be_visible()
     await expect(page.get_by_label("Visa •••• 4242 Default")).to_be_checked()
     await page.get_by_label("Amount to pay", exact=True).fill("350")
@@ -299,14 +314,12 @@ async def test_the_whole_pay_flow_on_a_phone(spa: object, page: Page, partner: P
     assert page.viewport_size == {"width": 390, "height": 844}
 
     await page.get_by_label("Amount to pay on invoice INV-7002").fill("50")
-    await choose_new_card(page, "4242424242424242", shot="pay/mobile-new-card")
-    await expect(total(page)).to_have_text("$134.07")
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the pay page scrolls sideways on a phone ({width}px)"
     await assert_accessible(page)
     await screenshot(page, "pay/mobile-pay-page")
-    await page.get_by_role("button", name="Review payment").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Review your payment")
+    await choose_new_card(page, "4242424242424242", shot="pay/mobile-new-card")
+    await expect(page.locator(".pay-review [data-testid=total]")).to_have_text("$134.07")
     await assert_accessible(page)
     await screenshot(page, "pay/mobile-review")
     await page.get_by_role("button", name="Pay $134.07").tap()

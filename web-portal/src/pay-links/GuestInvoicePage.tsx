@@ -2,7 +2,7 @@
 // a card or bank account (one-off, quoted with its fee), a review, a confirm that pays once, the confirmation,
 // then an offer to ask for portal access. `?embed=1` (the Pay button's overlay) gets a compact page.
 import { useQuery } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { asProblem } from '../api/problem'
@@ -19,7 +19,8 @@ import { ConfirmButton, useAttemptKey } from '../pay/ConfirmButton'
 import { DeclineAlert } from '../pay/DeclineAlert'
 import { FeeSummary } from '../pay/FeeSummary'
 import { messages as payMessages } from '../pay/messages'
-import { PaymentFacts, StatusLine } from '../pay/PaymentFacts'
+import { useReviewHistory } from '../pay/reviewHistory'
+import { InvoiceOutcomes, PaymentFacts, StatusLine } from '../pay/PaymentFacts'
 import { useBranding } from '../shell/PartnerLayout'
 import { usePortalPath } from '../shell/paths'
 import { Alert, Button, ErrorState, Loading, Money, Page, TextField } from '../ui/ui'
@@ -29,7 +30,7 @@ import './guest.css'
 
 type PayLink = components['schemas']['PayLinkView']
 type GuestQuote = components['schemas']['GuestQuote']
-type GuestPayment = components['schemas']['PaymentOut']
+type GuestPayment = components['schemas']['GuestPayment']
 type Branding = components['schemas']['Branding']
 
 /** While an embedded page is shown, the outer header and footer step aside (see guest.css). */
@@ -127,6 +128,10 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
   const partner = link.partner
   const problemText = useProblemText(messages, { partner: partner.name })
   const [step, setStep] = useState<Step>('pay')
+  const history = useReviewHistory(step === 'review', () => {
+    setQuote(null)
+    setStep('pay')
+  })
   const [quote, setQuote] = useState<GuestQuote | null>(null)
   const [payment, setPayment] = useState<GuestPayment | null>(null)
   const [decline, setDecline] = useState<unknown>(null)
@@ -140,6 +145,10 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
   const amount = partial ? checkAmount(amountText, link.amount_due, link.currency, intlLocale) : { amount: link.amount_due, error: null }
   const emailError = email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? t('error.email') : null
   const [requoting, setRequoting] = useState(false)
+  const [paidWith, setPaidWith] = useState('')
+  const bankAccepted = kinds.some(isBankKind)
+  const methodText = (q: GuestQuote) =>
+    isBankKind(q.method as MethodKind) ? t('bankLabel', { last4: q.last4 }) : t('cardLabel', { brand: brandName(q.brand), last4: q.last4 })
   // On the review screen the amount can still change: the same card is quoted again, never asked for twice.
   const amountChanged = partial && quote !== null && amount.amount !== null && amount.amount !== quote.subtotal
   const amountField = (
@@ -195,8 +204,10 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
         }),
       )
       attempt.reset()
+      setPaidWith(methodText(quote))
       setPayment(made)
       setStep('done')
+      history.done()
       if (embed) tellPayButton({ type: 'remit:paid', invoice: link.number, transaction_id: made.transaction_id, status: made.status })
     } catch (failure) {
       if (asProblem(failure).status !== 402) {
@@ -214,7 +225,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
     if (step === 'done' && payment) {
       return (
         <>
-          <GuestConfirmation link={link} payment={payment} />
+          <GuestConfirmation link={link} token={token} payment={payment} methodLabel={paidWith} />
           {embed && <p className="muted">{t('embedClose')}</p>}
           <EnrolOffer token={token} partnerName={partner.name} customerName={link.customer_name} email={payment.receipt_email ?? email} />
         </>
@@ -228,7 +239,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
           <dl className="review-facts">
             <div>
               <dt>{t('payingWith')}</dt>
-              <dd>{bank ? t('bankLabel', { last4: quote.last4 }) : t('cardLabel', { brand: brandName(quote.brand), last4: quote.last4 })}</dd>
+              <dd>{methodText(quote)}</dd>
             </div>
           </dl>
           {partial && (
@@ -239,7 +250,14 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
               </Button>
             </div>
           )}
-          <FeeSummary currency={quote.currency} subtotal={quote.subtotal} fee={quote.fee} />
+          <FeeSummary
+            currency={quote.currency}
+            subtotal={quote.subtotal}
+            fee={quote.fee}
+            basis={quote.fee_basis}
+            kind={quote.method as MethodKind}
+            bankAccepted={bankAccepted}
+          />
           <TextField
             label={t('receiptEmail')}
             hint={t('receiptHint')}
@@ -261,10 +279,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
             </ConfirmButton>
             <Button
               variant="secondary"
-              onClick={() => {
-                setQuote(null)
-                setStep('pay')
-              }}
+              onClick={history.back}
             >
               {t('back')}
             </Button>
@@ -295,6 +310,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
             {partial && amountField}
             <NewMethodForm
               kinds={kinds}
+              initialKind={null}
               mandates={link.mandates}
               saveOption="never"
               submitLabel={() => t('continue')}
@@ -313,6 +329,7 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
                 setError(null)
                 setQuote(answer)
                 setStep('review')
+                history.enter()
               }}
             />
           </section>
@@ -393,21 +410,91 @@ function InvoiceCard({ link }: { link: PayLink }) {
   )
 }
 
-function GuestConfirmation({ link, payment }: { link: PayLink; payment: GuestPayment }) {
+function GuestConfirmation({ link, token, payment, methodLabel }: { link: PayLink; token: string; payment: GuestPayment; methodLabel: string }) {
   const t = useMessages(messages)
   const tp = useMessages(payMessages)
+  const { locale } = useI18n()
+  const problemText = useProblemText(messages, { partner: link.partner.name })
   const p = payment
+  const pending = p.status === 'pending'
+  const [copyTo, setCopyTo] = useState('')
+  const [copyError, setCopyError] = useState<string | null>(null)
+  const [copied, setCopied] = useState<{ email: string; already: boolean } | null>(null)
+  const [sending, setSending] = useState(false)
+  const base = `/portal/v1/pay-links/${encodeURIComponent(token)}`
+  const language = `language=${encodeURIComponent(locale)}`
+
+  const sendCopy = async (e: FormEvent) => {
+    e.preventDefault()
+    setCopied(null)
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(copyTo)) return setCopyError(t('error.email'))
+    setCopyError(null)
+    setSending(true)
+    try {
+      const answer = await unwrap(
+        api.POST('/portal/v1/pay-links/{token}/payments/{payment_id}/receipt-email', {
+          params: { path: { token, payment_id: p.id } },
+          body: { email: copyTo },
+        }),
+      )
+      setCopied({ email: answer.email, already: answer.already_sent })
+      setCopyTo('')
+    } catch (failure) {
+      setCopyError(problemText(failure))
+    } finally {
+      setSending(false)
+    }
+  }
+
   return (
     <div className="card stack confirmation">
       <StatusLine status={p.status} />
-      {p.status === 'pending' ? (
+      {pending ? (
         <Alert tone="info">
           <strong>{tp('status.pending')}.</strong> {t('pendingWhat')} {p.receipt_email && t('pendingReceipt', { email: p.receipt_email })}
         </Alert>
       ) : (
-        <Alert tone="success">{t('thanks', { number: link.number })}</Alert>
+        <Alert tone="success">
+          {t('thanks')}{' '}
+          {p.receipt_email
+            ? t('receiptSent', { email: p.receipt_email })
+            : t('receiptSentCustomer', { partner: link.partner.name, customer: link.customer_name })}
+        </Alert>
       )}
-      <PaymentFacts payment={p} subtotal={p.amount - p.fee} />
+      <InvoiceOutcomes outcomes={p.invoices} currency={p.currency} pending={pending} />
+      <PaymentFacts payment={p} subtotal={p.amount - p.fee} methodLabel={methodLabel} />
+      <section className="stack" aria-labelledby="guest-documents">
+        <h2 id="guest-documents">{t('documentsHeading')}</h2>
+        <div className="row">
+          <a className="btn btn-secondary" href={`${base}/payments/${encodeURIComponent(p.id)}/receipt?${language}`} download>
+            {t('downloadReceipt')}
+          </a>
+          <a className="btn btn-secondary" href={`${base}/pdf?${language}`} download>
+            {t('downloadInvoice')}
+          </a>
+        </div>
+        <form className="receipt-copy" onSubmit={sendCopy} noValidate>
+          <TextField
+            label={t('copyLabel')}
+            type="email"
+            autoComplete="email"
+            value={copyTo}
+            onChange={(e) => {
+              setCopyTo(e.target.value)
+              setCopyError(null)
+            }}
+            error={copyError}
+          />
+          <Button type="submit" variant="secondary" busy={sending}>
+            {t('copySend')}
+          </Button>
+        </form>
+        {copied && (
+          <p role="status" className="copy-sent">
+            {copied.already ? t('copyAlready', { email: copied.email }) : t('copySent', { email: copied.email })}
+          </p>
+        )}
+      </section>
     </div>
   )
 }

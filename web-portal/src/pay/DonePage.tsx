@@ -5,11 +5,10 @@ import { Link, useParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import type { components } from '../api/schema'
 import { useI18n, useMessages } from '../i18n/i18n'
-import { formatDate, formatDateTime } from '../lib/dates'
 import { Alert, Button, ErrorState, Loading, Money, Page } from '../ui/ui'
 import { usePortalPath } from '../shell/paths'
 import { messages, type PayKey } from './messages'
-import { PaymentFacts, StatusLine } from './PaymentFacts'
+import { InvoiceOutcomes, isBankMethod, PaymentFacts, StatusLine } from './PaymentFacts'
 import './pay.css'
 
 type Payment = components['schemas']['PortalPayment']
@@ -22,8 +21,8 @@ function titleKey(status: Status): PayKey {
   return 'doneTitle'
 }
 
-export function receiptUrl(paymentId: string): string {
-  return `/portal/v1/payments/${encodeURIComponent(paymentId)}/receipt`
+export function receiptUrl(paymentId: string, language: string): string {
+  return `/portal/v1/payments/${encodeURIComponent(paymentId)}/receipt?language=${encodeURIComponent(language)}`
 }
 
 export function DonePage() {
@@ -52,42 +51,31 @@ export function DonePage() {
 
 function Confirmation({ payment, refreshing, onRefresh }: { payment: Payment; refreshing: boolean; onRefresh: () => void }) {
   const t = useMessages(messages)
-  const { intlLocale } = useI18n()
+  const { locale } = useI18n()
   const to = usePortalPath()
   const p = payment
-  const bank = p.method === 'us_bank_account' || p.method === 'ca_bank_account'
+  const bank = isBankMethod(p.method)
+  const taken = p.status !== 'failed' && p.status !== 'returned' && p.status !== 'canceled' && p.status !== 'processing'
+  const pending = p.status === 'pending'
   return (
     <Page title={t(titleKey(p.status))}>
       <div className="card stack confirmation">
         <StatusLine status={p.status} />
-        {p.status === 'pending' && (
+        {pending && (
           <Alert tone="info">
             <strong>{t('status.pending')}.</strong> {t('pendingWhat')}{' '}
             {p.receipt_email ? t('pendingReceipt', { email: p.receipt_email }) : t('pendingReceiptNoEmail')}
           </Alert>
         )}
-        {p.status === 'settled' && bank && <Alert tone="success">{t('settledWhat')}</Alert>}
-        {(p.status === 'succeeded' || (p.status === 'settled' && !bank)) && <Alert tone="success">{t('succeededWhat')}</Alert>}
+        {(p.status === 'succeeded' || p.status === 'settled') && (
+          <Alert tone="success">{p.status === 'settled' && bank ? t('settledWhat') : t('succeededWhat')}</Alert>
+        )}
         {p.status === 'processing' && <Alert tone="info">{t('processingWhat')}</Alert>}
         {(p.status === 'failed' || p.status === 'returned') && (
           <Alert tone="error">{t('failedWhat', { reason: p.failure_message ?? '' })}</Alert>
         )}
-        <PaymentFacts payment={p} subtotal={p.subtotal}>
-          <div>
-            <dt>{t('method')}</dt>
-            <dd>{p.method_label}</dd>
-          </div>
-          <div>
-            <dt>{t('date')}</dt>
-            <dd>{formatDateTime(p.created_at, intlLocale)}</dd>
-          </div>
-          {p.settled_at && bank && (
-            <div>
-              <dt>{t('settledOn')}</dt>
-              <dd>{formatDate(p.settled_at, intlLocale)}</dd>
-            </div>
-          )}
-        </PaymentFacts>
+        {taken && <InvoiceOutcomes outcomes={p.allocations} currency={p.currency} pending={pending} />}
+        <PaymentFacts payment={p} subtotal={p.subtotal} methodLabel={p.method_label} />
         <section aria-labelledby="paid-invoices">
           <h2 id="paid-invoices">{t('invoicesPaid')}</h2>
           <table className="table responsive">
@@ -95,7 +83,10 @@ function Confirmation({ payment, refreshing, onRefresh }: { payment: Payment; re
               <tr>
                 <th scope="col">{t('colInvoice')}</th>
                 <th scope="col" className="num">
-                  {t('colApplied')}
+                  {pending ? t('colPending') : t('colApplied')}
+                </th>
+                <th scope="col" className="num">
+                  {t('colStillDue')}
                 </th>
               </tr>
             </thead>
@@ -105,8 +96,11 @@ function Confirmation({ payment, refreshing, onRefresh }: { payment: Payment; re
                   <th scope="row" data-label={t('colInvoice')}>
                     <Link to={to(`invoices/${encodeURIComponent(a.invoice_id)}`)}>{a.invoice_number}</Link>
                   </th>
-                  <td data-label={t('colApplied')} className="num">
+                  <td data-label={pending ? t('colPending') : t('colApplied')} className="num">
                     <Money amount={a.amount} currency={p.currency} />
+                  </td>
+                  <td data-label={t('colStillDue')} className="num">
+                    {a.amount_due > 0 ? <Money amount={a.amount_due} currency={p.currency} /> : t('stillDueNone')}
                   </td>
                 </tr>
               ))}
@@ -114,13 +108,13 @@ function Confirmation({ payment, refreshing, onRefresh }: { payment: Payment; re
           </table>
         </section>
         <div className="row">
-          {(p.status === 'pending' || p.status === 'processing') && (
+          {(pending || p.status === 'processing') && (
             <Button variant="secondary" onClick={onRefresh} busy={refreshing}>
               {t('reload')}
             </Button>
           )}
           {p.status !== 'failed' && p.status !== 'processing' && (
-            <a className="btn btn-secondary" href={receiptUrl(p.id)} download>
+            <a className="btn btn-secondary" href={receiptUrl(p.id, locale)} download>
               {t('downloadReceipt')}
             </a>
           )}

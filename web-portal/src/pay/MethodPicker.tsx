@@ -1,18 +1,37 @@
 // Choosing how to pay: one of the saved methods the partner accepts for these invoices, or a new card or bank
 // account (collected by NewMethodForm, then given to the API as a saved method or one for this payment only).
 import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useId, useRef } from 'react'
+import { useEffect, useId, useRef, type Ref } from 'react'
 import { useMessages } from '../i18n/i18n'
 import { isExpired } from '../payment-methods/MethodsPage'
 import { type MethodKind } from '../payment-methods/entry'
 import { messages as methodMessages } from '../payment-methods/messages'
-import { NewMethodForm, type SaveOption } from '../payment-methods/NewMethodForm'
+import { NewMethodForm, type NewMethodFormHandle, type SaveOption } from '../payment-methods/NewMethodForm'
 import { attachMethod, methodsKey, type SavedMethod, useMandates } from '../payment-methods/queries'
 import { useStepUp } from '../security/StepUp'
 import { Chip, ErrorState, Loading } from '../ui/ui'
 import { messages } from './messages'
 
 export const NEW = 'new'
+
+/** The same card or account, entered again: shown once, and the saved one is used. */
+export function sameMethod(a: SavedMethod, b: SavedMethod): boolean {
+  return (
+    a.type === b.type &&
+    a.last4 === b.last4 &&
+    (a.brand ?? '') === (b.brand ?? '') &&
+    (a.bank_name ?? '') === (b.bank_name ?? '') &&
+    a.exp_month === b.exp_month &&
+    a.exp_year === b.exp_year
+  )
+}
+
+/** One row per card or account: the default (else the first listed) stands for its twins. */
+export function distinctMethods(methods: readonly SavedMethod[]): SavedMethod[] {
+  const ordered = [...methods].sort((a, b) => Number(b.is_default) - Number(a.is_default))
+  const kept = ordered.filter((m, i) => !ordered.slice(0, i).some((earlier) => sameMethod(earlier, m)))
+  return methods.filter((m) => kept.includes(m))
+}
 
 export interface MethodPickerProps {
   kinds: readonly MethodKind[]
@@ -26,6 +45,11 @@ export interface MethodPickerProps {
   onAdded: (method: SavedMethod) => void
   saveOption: SaveOption
   disabled?: boolean
+  /** The page's "Review payment" submits the new method's form through this. */
+  formRef?: Ref<NewMethodFormHandle>
+  /** Null: the person chooses card or bank account themselves (a first payment). */
+  initialKind?: MethodKind | null
+  onKindChange?: (kind: MethodKind) => void
 }
 
 export function MethodPicker({
@@ -39,6 +63,9 @@ export function MethodPicker({
   onAdded,
   saveOption,
   disabled = false,
+  formRef,
+  initialKind,
+  onKindChange,
 }: MethodPickerProps) {
   const t = useMessages(messages)
   const tm = useMessages(methodMessages)
@@ -53,8 +80,8 @@ export function MethodPicker({
     document.getElementById(`${ids}-${justAdded.current}`)?.focus()
     justAdded.current = null
   }, [selected, ids])
-  const usable = (saved ?? []).filter((m) => kinds.includes(m.type as MethodKind))
-  const options = added && !usable.some((m) => m.id === added.id) ? [added, ...usable] : usable
+  const usable = distinctMethods((saved ?? []).filter((m) => kinds.includes(m.type as MethodKind)))
+  const options = added && !usable.some((m) => m.id === added.id || sameMethod(m, added)) ? [added, ...usable] : usable
 
   if (savedError) return <ErrorState error={savedError} onRetry={onRetry} />
   if (!saved) return <Loading label={t('methodsLoading')} />
@@ -102,7 +129,11 @@ export function MethodPicker({
         <section className="new-method card" aria-labelledby={`${ids}-new-heading`}>
           <h3 id={`${ids}-new-heading`}>{t('newMethodHeading')}</h3>
           <NewMethodForm
+            ref={formRef}
             kinds={kinds}
+            initialKind={initialKind}
+            onKindChange={onKindChange}
+            hideSubmit
             mandates={mandates.data?.data}
             mandatesError={mandates.error}
             saveOption={saveOption}
@@ -113,8 +144,9 @@ export function MethodPicker({
                 attachMethod({ token: method.token, save, accept_mandate: acceptMandate, mandate_language: mandateLanguage, make_default: false }),
               )
               if (attached.saved) await client.invalidateQueries({ queryKey: methodsKey })
-              justAdded.current = attached.id
-              onAdded(attached)
+              const chosen = usable.find((m) => m.id !== attached.id && sameMethod(m, attached)) ?? attached
+              justAdded.current = chosen.id
+              onAdded(chosen)
             }}
           />
         </section>

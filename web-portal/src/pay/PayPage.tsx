@@ -2,7 +2,7 @@
 // spread oldest due first (`?mode=amount`); when (now, or a later date); how (a saved method or a new one); the
 // fee and total, updated live; then a review and a confirm that pays once.
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { asProblem } from '../api/problem'
@@ -12,6 +12,7 @@ import { useI18n, useMessages } from '../i18n/i18n'
 import { formatDate, todayIso } from '../lib/dates'
 import { formatMoney, sumMinor } from '../lib/money'
 import { isBankKind, payableKinds, type MethodKind } from '../payment-methods/entry'
+import type { NewMethodFormHandle } from '../payment-methods/NewMethodForm'
 import { useProblemText } from '../payment-methods/problems'
 import { type SavedMethod, methodsKey, useSavedMethods } from '../payment-methods/queries'
 import { useBranding } from '../shell/PartnerLayout'
@@ -24,9 +25,10 @@ import { AmountEditor } from './AmountEditor'
 import { ConfirmButton, useAttemptKey } from './ConfirmButton'
 import { DeclineAlert } from './DeclineAlert'
 import { FeeSummary } from './FeeSummary'
-import { MethodPicker, NEW } from './MethodPicker'
+import { MethodPicker, NEW, distinctMethods } from './MethodPicker'
 import { messages } from './messages'
 import { type Quote, type QuoteBody, useQuote } from './quote'
+import { useReviewHistory } from './reviewHistory'
 import './pay.css'
 
 type Invoice = components['schemas']['PortalInvoice']
@@ -182,7 +184,10 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
   const saved = useSavedMethods()
   const [added, setAdded] = useState<SavedMethod | null>(null)
   const [selected, setSelected] = useState<string | null>(null)
-  const usableSaved = (saved.data?.data ?? []).filter((m) => kinds.includes(m.type as MethodKind))
+  const usableSaved = distinctMethods((saved.data?.data ?? []).filter((m) => kinds.includes(m.type as MethodKind)))
+  const newMethodForm = useRef<NewMethodFormHandle>(null)
+  const [newKind, setNewKind] = useState<MethodKind | null>(null)
+  const [adding, setAdding] = useState(false)
   useEffect(() => {
     if (selected !== null || !saved.data) return
     const choice = usableSaved.find((m) => m.is_default) ?? usableSaved[0]
@@ -198,6 +203,7 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
 
   // steps
   const [step, setStep] = useState<Step>('edit')
+  const history = useReviewHistory(step === 'review', () => setStep('edit'))
   const [decline, setDecline] = useState<unknown>(null)
   const [attemptError, setAttemptError] = useState<unknown>(null)
   const [reviewRefused, setReviewRefused] = useState(false)
@@ -219,9 +225,20 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
     setAttemptError(null)
     setReviewed(answer)
     setStep('review')
+    history.enter()
   }
-  const review = () => {
+  const review = async () => {
     setShowAll(true)
+    if (selected === NEW && !locked) {
+      // One button: the new card or account is checked and tokenized on the way to the review.
+      if (what === null || dateError !== null) return setReviewRefused(true)
+      setAdding(true)
+      const added = await newMethodForm.current?.submit()
+      setAdding(false)
+      if (added) setWantReview(true)
+      else setReviewRefused(true)
+      return
+    }
     if (ready && quote) return openReview(quote)
     if (almostReady && live.updating && !live.error) return setWantReview(true) // the total is on its way
     setReviewRefused(true)
@@ -362,7 +379,15 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
               </div>
             )}
           </dl>
-          <FeeSummary currency={quote.currency} subtotal={quote.subtotal} fee={quote.fee} scheduled={when === 'later'} />
+          <FeeSummary
+            currency={quote.currency}
+            subtotal={quote.subtotal}
+            fee={quote.fee}
+            basis={quote.fee_basis}
+            kind={quote.method as MethodKind}
+            bankAccepted={kinds.some(isBankKind)}
+            scheduled={when === 'later'}
+          />
           {when === 'now' && (
             <TextField
               label={t('receiptEmail')}
@@ -385,7 +410,7 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
                 ? t('confirmSchedule', { amount: formatMoney(quote.subtotal, quote.currency, intlLocale) })
                 : t('confirm', { amount: formatMoney(total, quote.currency, intlLocale) })}
             </ConfirmButton>
-            <Button variant="secondary" onClick={() => setStep('edit')}>
+            <Button variant="secondary" onClick={history.back}>
               {t('back')}
             </Button>
           </div>
@@ -531,10 +556,13 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
                     }}
                     saveOption={canSave ? (when === 'later' ? 'always' : 'optional') : 'unavailable'}
                     disabled={locked}
+                    formRef={newMethodForm}
+                    initialKind={null}
+                    onKindChange={setNewKind}
                   />
                 )}
                 {methodNeedsSaving && <Alert tone="warning">{t('scheduleNeedsSaved')}</Alert>}
-                {showAll && selected === NEW && <p className="field-error">{t('chooseMethod')}</p>}
+                {showAll && selected === null && <p className="field-error">{t('chooseMethod')}</p>}
               </section>
             </>
           )}
@@ -549,12 +577,15 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
               currency={currency}
               subtotal={subtotal}
               fee={quote ? quote.fee : method && what ? (live.last?.fee ?? null) : null}
+              basis={quote ? quote.fee_basis : method && what ? (live.last?.fee_basis ?? null) : null}
+              kind={selected === NEW ? newKind : ((method?.type as MethodKind | undefined) ?? null)}
+              bankAccepted={kinds.some(isBankKind)}
               updating={live.updating && quoteBody !== null}
               scheduled={when === 'later'}
             />
             {live.error != null && <Alert tone="error">{problemText(live.error)}</Alert>}
             {reviewRefused && !ready && <p className="field-error" role="alert">{t('fixAbove')}</p>}
-            <Button className="btn-block" onClick={review} disabled={locked} busy={wantReview}>
+            <Button className="btn-block" onClick={() => void review()} disabled={locked} busy={wantReview || adding}>
               {t('review')}
             </Button>
           </aside>

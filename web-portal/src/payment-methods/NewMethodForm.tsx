@@ -1,7 +1,7 @@
 // The one place that collects a new card or bank account. It lets the person choose the kind, shows the entry for
 // it (see entries.ts: the sandbox's today), the debit authorization for bank accounts and, where it applies, the
 // "save this method" choice; then hands back a single-use token, never the details themselves.
-import { useId, useRef, useState, type FormEvent } from 'react'
+import { useId, useImperativeHandle, useRef, useState, type FormEvent, type Ref } from 'react'
 import { useMessages } from '../i18n/i18n'
 import { Alert, Button, ErrorState, Loading } from '../ui/ui'
 import { type CollectedMethod, type MandateText, type MethodEntryHandle, type MethodKind, isBankKind } from './entry'
@@ -24,8 +24,20 @@ export interface NewMethodResult {
 /** `always`: saving is the point (methods page); `optional`: a checkbox; `unavailable`: said why; `never`: guests. */
 export type SaveOption = 'always' | 'optional' | 'unavailable' | 'never'
 
+/** Lets a page's own button (the pay flow's "Review payment") check, tokenize and hand over in one step. */
+export interface NewMethodFormHandle {
+  /** What the form's own submit does; true once `onSubmit` has run without throwing. */
+  submit(): Promise<boolean>
+}
+
 export interface NewMethodFormProps {
   kinds: readonly MethodKind[]
+  /** The kind shown first; null asks the person to choose (no card preselected on a first payment). */
+  initialKind?: MethodKind | null
+  onKindChange?: (kind: MethodKind) => void
+  /** The page has its own commit button (see NewMethodFormHandle). */
+  hideSubmit?: boolean
+  ref?: Ref<NewMethodFormHandle>
   /** The debit authorization texts (undefined while they load). */
   mandates: readonly MandateText[] | undefined
   mandatesError?: unknown
@@ -40,6 +52,10 @@ export interface NewMethodFormProps {
 
 export function NewMethodForm({
   kinds,
+  initialKind,
+  onKindChange,
+  hideSubmit = false,
+  ref,
   mandates,
   mandatesError,
   saveOption,
@@ -52,50 +68,63 @@ export function NewMethodForm({
   const t = useMessages(messages)
   const problemText = useProblemText(messages)
   const ids = useId()
-  const [kind, setKind] = useState<MethodKind>(kinds[0] ?? 'card')
+  const [chosen, setChosen] = useState<MethodKind | null>(initialKind === undefined ? (kinds[0] ?? 'card') : initialKind)
+  const kind: MethodKind | null = kinds.length === 1 ? kinds[0]! : chosen
+  const [kindError, setKindError] = useState(false)
   const [accepted, setAccepted] = useState(false)
   const [mandateError, setMandateError] = useState(false)
   const [save, setSave] = useState(saveOption === 'always')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const entry = useRef<MethodEntryHandle>(null)
-  const Entry = methodEntries[kind]
-  const bank = isBankKind(kind)
+  const Entry = kind ? methodEntries[kind] : null
+  const bank = kind !== null && isBankKind(kind)
   const mandate = mandates?.find((m) => m.type === kind)
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    if (busy) return
+  const commit = async (): Promise<boolean> => {
+    if (busy) return false
     setError(null)
+    if (kind === null) {
+      setKindError(true)
+      document.getElementById(`${ids}-kind-${kinds[0]}`)?.focus()
+      return false
+    }
     const mandateMissing = bank && !accepted
     setMandateError(mandateMissing)
-    if (!entry.current?.validate()) return
+    if (!entry.current?.validate()) return false
     if (mandateMissing) {
       document.getElementById(`${ids}-mandate`)?.focus()
-      return
+      return false
     }
     setBusy(true)
     try {
       const method = await entry.current.tokenize()
-      if (!method) return
+      if (!method) return false
       await onSubmit({
         method,
         save: saveOption === 'always' || (saveOption === 'optional' && save),
         acceptMandate: bank && accepted,
         mandateLanguage: mandate?.language === 'fr' ? 'fr' : 'en',
       })
+      return true
     } catch (failure) {
       setError(failure)
+      return false
     } finally {
       setBusy(false)
     }
+  }
+  useImperativeHandle(ref, () => ({ submit: commit }))
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    void commit()
   }
 
   const cancelled = error instanceof Error && error.name === 'StepUpCancelled'
   return (
     <form className="new-method-form" onSubmit={submit} noValidate aria-busy={busy || undefined}>
       {kinds.length > 1 && (
-        <fieldset className="kind-choice">
+        <fieldset className={`kind-choice${kindError ? ' field-invalid' : ''}`} aria-describedby={kindError ? `${ids}-kind-error` : undefined}>
           <legend>{t('kindLegend')}</legend>
           {kinds.map((k) => (
             <div className="choice" key={k}>
@@ -106,17 +135,24 @@ export function NewMethodForm({
                 checked={kind === k}
                 disabled={busy || disabled}
                 onChange={() => {
-                  setKind(k)
+                  setChosen(k)
+                  setKindError(false)
                   setError(null)
                   setMandateError(false)
+                  onKindChange?.(k)
                 }}
               />
               <label htmlFor={`${ids}-kind-${k}`}>{t(`kind.${k}`)}</label>
             </div>
           ))}
+          {kindError && (
+            <p className="field-error" id={`${ids}-kind-error`}>
+              {t('error.kind')}
+            </p>
+          )}
         </fieldset>
       )}
-      <Entry key={kind} kind={kind} ref={entry} disabled={busy || disabled} />
+      {Entry && kind && <Entry key={kind} kind={kind} ref={entry} disabled={busy || disabled} />}
       {bank && (
         <fieldset className="mandate">
           <legend>{t('mandateLegend')}</legend>
@@ -175,9 +211,11 @@ export function NewMethodForm({
       {saveOption === 'unavailable' && <p className="hint">{t('cannotSave')}</p>}
       {error != null && (cancelled ? <Alert tone="warning">{t('stepUpCancelled')}</Alert> : <Alert tone="error">{problemText(error)}</Alert>)}
       <div className="row">
-        <Button type="submit" busy={busy} disabled={disabled}>
-          {submitLabel(kind)}
-        </Button>
+        {!hideSubmit && (
+          <Button type="submit" busy={busy} disabled={disabled}>
+            {submitLabel(kind ?? kinds[0] ?? 'card')}
+          </Button>
+        )}
         {onCancel && (
           <Button variant="secondary" onClick={onCancel} disabled={busy}>
             {cancelLabel}
