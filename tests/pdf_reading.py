@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 
 class ReadPdf:
@@ -63,3 +64,27 @@ class ReadPdf:
         if root is not None:
             walk(root)
         return found
+
+    def structure(self) -> list[str]:
+        """The structure types under /Document, in reading order: `["H1", "P", "P", "H2", "Figure", ...]`."""
+        root = self.catalog["/StructTreeRoot"].get_object()
+        [document] = [k.get_object() for k in root["/K"]]
+        assert document["/S"] == "/Document"
+        return [str(kid.get_object()["/S"]).lstrip("/") for kid in document["/K"]]
+
+    def text_outside_marked_content(self) -> list[str]:
+        """Text drawn neither inside a structure element's marked content nor as an artifact: what a screen reader
+        of a tagged PDF would never reach. Empty when the document is fully tagged."""
+        loose: list[str] = []
+        for page in self.reader.pages:
+            depth = 0
+            for operands, operator in ContentStream(page.get_contents(), self.reader).operations:
+                if operator in (b"BDC", b"BMC"):
+                    depth += 1
+                elif operator == b"EMC":
+                    depth -= 1
+                    assert depth >= 0, "EMC without BDC"
+                elif operator in (b"Tj", b"TJ", b"'", b'"') and depth == 0:
+                    loose.append(str(operands))
+            assert depth == 0, "a marked-content sequence is not closed on its page"
+        return loose

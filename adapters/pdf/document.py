@@ -2,10 +2,13 @@
 numbers, support contact in the footer), the document's metadata (title, subject, author, language), text made safe
 for the built-in fonts, amounts and dates in the reader's language, and QR codes.
 
-Tagging: fpdf2 (2.8) writes a structure tree only for figures and links given an alternative text, plus the
-document language and title; it does not tag text as paragraphs, headings or table cells. The PDFs set everything it
-supports: /Lang, the title shown in the reader's title bar, subject, author, bookmarks for each section and the QR
-code as a /Figure with its alternative text.
+Tagged PDF: fpdf2 (2.8) tags only images given an alternative text (a /Figure) and marks the document as tagged as
+soon as it does. A screen reader then follows the structure tree alone, so everything else is tagged here too: every
+piece of text belongs to one element (`tagged`: the band's H1 on the first page, H2 section headings, a P per
+party, fact, table row, total and paragraph), in reading order, and decoration and page furniture are artifacts.
+fpdf2 builds a flat tree (Document > elements), so a table's rows are paragraphs, not TR/TD. An element never runs
+across a page break (`make_room`; long paragraphs are split per page). Also set: /Lang, the title shown in the
+reader's title bar, subject, author, and a bookmark per section.
 
 The PDFs use the built-in Helvetica, so nothing depends on fonts installed on the machine. Built-in fonts only
 cover Windows-1252 (Western European letters, •, €, curly quotes, dashes). Anything else becomes its closest
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -184,70 +189,174 @@ class BrandedPdf(FPDF):
     def date(self, day: date) -> str:
         return pdf_text(long_date(day, self.language))
 
+    @contextmanager
+    def tagged(self, kind: str) -> Iterator[None]:
+        """What is drawn inside is one element of the structure tree (`P`, `H1`, `H2`), in reading order. It must
+        not run across a page break: callers make room first."""
+        page = self.page
+        mcid = self.struct_builder.next_mcid_for_page(page)
+        _, parents = self.struct_builder.add_marked_content(page_number=page, struct_type=f"/{kind}", mcid=mcid)
+        self.pages[page].struct_parents = parents
+        self._out(f"/{kind} <</MCID {mcid}>> BDC")
+        yield
+        self._out("EMC")
+        if self.page != page:
+            raise RuntimeError("a tagged element ran across a page break")
+
+    @contextmanager
+    def artifact(self) -> Iterator[None]:
+        """Decoration and page furniture (the band on later pages, rules, page numbers): not read out."""
+        self._out("/Artifact BMC")
+        yield
+        self._out("EMC")
+
+    def make_room(self, height: float) -> None:
+        if self.will_page_break(height):
+            self.add_page()
+
     def header(self) -> None:
-        self.set_fill_color(*self.band_colour)
-        self.rect(0, 0, self.w, BAND_HEIGHT, style="F")
+        with self.artifact():
+            self.set_fill_color(*self.band_colour)
+            self.rect(0, 0, self.w, BAND_HEIGHT, style="F")
         x = self.l_margin
         if self.logo:
             try:
-                info: Any = self.image(self.logo, x=x, y=5, h=BAND_HEIGHT - 10)
+                with self.artifact():
+                    info: Any = self.image(self.logo, x=x, y=5, h=BAND_HEIGHT - 10)
                 x += float(info.rendered_width) + 4
             except Exception:  # an unreadable logo is left out, never a broken document
                 self.logo = None
-        self.set_text_color(*self.band_text)
-        self.set_font(FONT, "B", 12)
-        title_width = self.get_string_width(self.heading) + 2
-        self.set_xy(self.w - self.r_margin - title_width, 9)
-        self.cell(w=title_width, h=8, text=self.heading, align="R")
-        self.set_font(FONT, "B", 16)
-        self.set_xy(x, 9)
-        self.cell(w=self.w - self.r_margin - title_width - x - 4, h=8, text=self.partner_name)
+        # The band names the document: its heading on the first page, repeated furniture on the others.
+        with self.tagged("H1") if self.page == 1 else self.artifact():
+            self.set_text_color(*self.band_text)
+            self.set_font(FONT, "B", 16)
+            title_width = self.get_string_width(self.heading) * 12 / 16 + 2
+            self.set_xy(x, 9)
+            self.cell(w=self.w - self.r_margin - title_width - x - 4, h=8, text=self.partner_name)
+            self.set_font(FONT, "B", 12)
+            self.set_xy(self.w - self.r_margin - title_width, 9)
+            self.cell(w=title_width, h=8, text=self.heading, align="R")
         self.set_text_color(*INK)
         self.set_y(BAND_HEIGHT + 10)
 
     def footer(self) -> None:
-        self.set_y(-16)
-        self.set_draw_color(*RULE)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.set_font(FONT, "", 8)
-        self.set_text_color(*MUTED)
-        self.set_y(-14)
-        self.cell(w=self.epw * 0.75, h=6, text=self.contact)
-        page = self.words["page"].format(page=self.page_no(), pages="{nb}")
-        self.cell(w=self.epw * 0.25, h=6, text=page, align="R")
-        self.set_text_color(*INK)
+        with self.artifact():
+            self.set_y(-16)
+            self.set_draw_color(*RULE)
+            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            self.set_font(FONT, "", 8)
+            self.set_text_color(*MUTED)
+            self.set_y(-14)
+            self.cell(w=self.epw * 0.75, h=6, text=self.contact)
+            page = self.words["page"].format(page=self.page_no(), pages="{nb}")
+            self.cell(w=self.epw * 0.25, h=6, text=page, align="R")
+            self.set_text_color(*INK)
 
     def facts(self, rows: list[tuple[str, str]], *, x: float, width: float, label_width: float = 32) -> None:
-        """Label / value pairs, one per line, starting at the current y."""
+        """Label / value pairs, one per line, starting at the current y; each pair one paragraph."""
         for label, value in rows:
-            self.set_x(x)
-            self.set_font(FONT, "", 10)
-            self.set_text_color(*MUTED)
-            self.cell(w=label_width, h=6, text=pdf_text(label))
-            self.set_text_color(*INK)
             self.set_font(FONT, "B", 10)
-            self.multi_cell(w=width - label_width, h=6, text=pdf_text(value), new_x="LMARGIN", new_y="NEXT")
+            lines = self._lines(pdf_text(value), width - label_width)
+            self.make_room(6 * len(lines))
+            with self.tagged("P"):
+                self.set_x(x)
+                self.set_font(FONT, "", 10)
+                self.set_text_color(*MUTED)
+                self.cell(w=label_width, h=6, text=pdf_text(label))
+                self.set_text_color(*INK)
+                self.set_font(FONT, "B", 10)
+                self.multi_cell(w=width - label_width, h=6, text="\n".join(lines), new_x="LMARGIN", new_y="NEXT")
 
     def total_row(self, label: str, value: str, *, bold: bool = False, width: float = 80) -> None:
-        self.set_x(self.w - self.r_margin - width)
-        self.set_font(FONT, "B" if bold else "", 11 if bold else 10)
-        self.cell(w=width - 36, h=7, text=pdf_text(label))
-        self.cell(w=36, h=7, text=value, align="R", new_x="LMARGIN", new_y="NEXT")
+        self.make_room(7)
+        with self.tagged("P"):
+            self.set_x(self.w - self.r_margin - width)
+            self.set_font(FONT, "B" if bold else "", 11 if bold else 10)
+            self.cell(w=width - 36, h=7, text=pdf_text(label))
+            self.cell(w=36, h=7, text=value, align="R", new_x="LMARGIN", new_y="NEXT")
 
-    def paragraph(self, text: str, *, size: float = 10, colour: tuple[int, int, int] = INK) -> None:
+    def paragraph(
+        self, text: str, *, size: float = 10, colour: tuple[int, int, int] = INK, x: float | None = None
+    ) -> None:
+        """Left-aligned text, one tagged paragraph per page it runs over."""
+        left = self.l_margin if x is None else x
+        width = self.w - self.r_margin - left
         self.set_font(FONT, "", size)
-        self.set_text_color(*colour)
-        self.multi_cell(w=self.epw, h=5.5, text=pdf_text(text), align="L", new_x="LMARGIN", new_y="NEXT")
-        self.set_text_color(*INK)
+        lines = self._lines(pdf_text(text), width)
+        height = 5.5
+        while lines:
+            fits = int((self.page_break_trigger - self.get_y()) // height)
+            if fits < 1:
+                self.add_page()
+                continue
+            chunk, lines = lines[:fits], lines[fits:]
+            with self.tagged("P"):
+                self.set_font(FONT, "", size)
+                self.set_text_color(*colour)
+                self.set_x(left)
+                self.multi_cell(w=width, h=height, text="\n".join(chunk), align="L", new_x="LEFT", new_y="NEXT")
+                self.set_text_color(*INK)
+        self.set_x(self.l_margin)
 
     def section(self, title: str, *, keep_with: float = 20) -> None:
         """A section heading, also a bookmark; starts a new page unless `keep_with` mm fit below it."""
         self.ln(4)
-        if self.will_page_break(7 + keep_with):
-            self.add_page()
+        self.make_room(7 + keep_with)
         self.start_section(pdf_text(title))
-        self.set_font(FONT, "B", 11)
-        self.cell(w=self.epw, h=7, text=pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+        with self.tagged("H2"):
+            self.set_font(FONT, "B", 11)
+            self.cell(w=self.epw, h=7, text=pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+
+    def grid(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        widths: Sequence[float],
+        right: Sequence[bool],
+        size: float = 9.5,
+    ) -> None:
+        """Headings on the partner's colour, repeated at the top of every page the table runs to, then one row per
+        line between rules. Each row is read as one paragraph, its cells in order."""
+        line, pad = 5.0, 1.0
+
+        def draw(cells: Sequence[str], *, heading: bool) -> None:
+            self.set_font(FONT, "B" if heading else "", size)
+            wrapped = [self._lines(pdf_text(c), wd - 4) for c, wd in zip(cells, widths, strict=True)]
+            height = max(len(ls) for ls in wrapped) * line + 2 * pad
+            if not heading and self.will_page_break(height):
+                self.add_page()
+                draw(headings, heading=True)
+                self.set_font(FONT, "", size)
+            top = self.get_y()
+            if heading:
+                with self.artifact():
+                    self.set_fill_color(*self.band_colour)
+                    self.rect(self.l_margin, top, sum(widths), height, style="F")
+            with self.tagged("P"):
+                self.set_text_color(*(self.band_text if heading else INK))
+                x = self.l_margin
+                for lines, wd, align_right in zip(wrapped, widths, right, strict=True):
+                    self.set_xy(x + 2, top + pad)
+                    self.multi_cell(w=wd - 4, h=line, text="\n".join(lines), align="R" if align_right else "L")
+                    x += wd
+                self.set_text_color(*INK)
+            with self.artifact():
+                self.set_draw_color(*RULE)
+                self.line(self.l_margin, top + height, self.l_margin + sum(widths), top + height)
+            self.set_xy(self.l_margin, top + height)
+
+        self.make_room(4 * line + 4 * pad)
+        draw(headings, heading=True)
+        for row in rows:
+            draw(row, heading=False)
+
+    def _lines(self, text: str, width: float) -> list[str]:
+        """`text` as the current font wraps it in `width` mm."""
+        lines = self.multi_cell(w=width, h=5, text=text, dry_run=True, output="LINES")
+        assert isinstance(lines, list)
+        # fpdf2 hands the lines back as bytes of the core-font encoding read as Latin-1: read them as cp1252 again.
+        return [str(line).encode("latin-1").decode(ENCODING) for line in lines] or [""]
 
     def qr_code(self, url: str, *, x: float, y: float, size: float, alt_text: str) -> None:
         """A QR code of `url`, tagged as a figure with its alternative text, that is also a link to `url`."""

@@ -7,9 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from fpdf.fonts import FontFace
-
-from adapters.pdf.document import FONT, INK, MUTED, RULE, BrandedPdf, PartnerContact, pdf_text
+from adapters.pdf.document import FONT, INK, MUTED, BrandedPdf, PartnerContact, pdf_text
 from adapters.pdf.words import long_date, words
 from domain.invoices.model import Invoice, InvoiceStatus
 from domain.invoices.standing import standing_of
@@ -95,29 +93,20 @@ def render_invoice_pdf(
     )
     pdf.set_y(max(left_bottom, pdf.get_y()) + 8)
 
-    pdf.set_draw_color(*RULE)
-    headings = FontFace(emphasis="BOLD", color=pdf.band_text, fill_color=pdf.band_colour)
-    with pdf.table(
-        col_widths=(94, 18, 32, 36),
-        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
-        headings_style=headings,
-        borders_layout="HORIZONTAL_LINES",
-        line_height=5,
-        padding=(1, 2),
-        repeat_headings=1,
-    ) as table:
-        pdf.set_font(FONT, "", 9.5)
-        table.row((t["description"], t["quantity"], t["unit_price"], t["amount"]))
-        for line in invoice.lines:
-            table.row(
-                (
-                    pdf_text(line.description),
-                    f"{line.quantity:,}" if language == "en" else f"{line.quantity:,}".replace(",", "\u00a0"),
-                    pdf.money(line.unit_amount, currency),
-                    pdf.money(line.amount, currency),
-                )
+    pdf.grid(
+        (t["description"], t["quantity"], t["unit_price"], t["amount"]),
+        [
+            (
+                line.description,
+                f"{line.quantity:,}" if language == "en" else f"{line.quantity:,}".replace(",", "\u00a0"),
+                pdf.money(line.unit_amount, currency),
+                pdf.money(line.amount, currency),
             )
-
+            for line in invoice.lines
+        ],
+        widths=(90, 22, 32, 36),
+        right=(False, True, True, True),
+    )
     pdf.ln(4)
     pdf.set_text_color(*INK)
     pdf.total_row(t["total"], pdf.money(invoice.total, currency))
@@ -130,7 +119,7 @@ def render_invoice_pdf(
         _how_to_pay(pdf, how_to_pay, invoice, pdf.money(balance.amount_due, currency))
     applied = [p for p in payments if payment_standing(p.status) not in NOTHING_TAKEN]
     if applied:
-        _payments(pdf, applied, currency, headings)
+        _payments(pdf, applied, currency)
     if invoice.memo:
         pdf.section(t["memo"])
         pdf.paragraph(invoice.memo)
@@ -153,15 +142,16 @@ def _contact_lines(pdf: BrandedPdf, partner: PartnerContact) -> list[str]:
 
 
 def _party(pdf: BrandedPdf, label: str, name: str, lines: list[str], *, width: float) -> None:
-    pdf.set_font(FONT, "", 9)
-    pdf.set_text_color(*MUTED)
-    pdf.cell(w=width, h=5, text=pdf_text(label), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(*INK)
-    pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(w=width, h=6, text=pdf_text(name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 10)
-    for line in lines:
-        pdf.multi_cell(w=width, h=5.5, text=pdf_text(line), new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("P"):
+        pdf.set_font(FONT, "", 9)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(w=width, h=5, text=pdf_text(label), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(*INK)
+        pdf.set_font(FONT, "B", 12)
+        pdf.multi_cell(w=width, h=6, text=pdf_text(name), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        for line in lines:
+            pdf.multi_cell(w=width, h=5.5, text=pdf_text(line), new_x="LMARGIN", new_y="NEXT")
 
 
 def _how_to_pay(pdf: BrandedPdf, how: HowToPay, invoice: Invoice, due: str) -> None:
@@ -177,38 +167,31 @@ def _how_to_pay(pdf: BrandedPdf, how: HowToPay, invoice: Invoice, due: str) -> N
     )
     text_x = pdf.l_margin + QR_SIZE + 6
     width = pdf.epw - QR_SIZE - 6
-    pdf.set_xy(text_x, top + 2)
-    pdf.set_font(FONT, "", 10)
+    pdf.set_y(top + 2)
     intro = t["pay_online" if how.guest else "pay_signed_in"].format(amount=due)
-    pdf.multi_cell(w=width, h=5.5, text=pdf_text(intro), align="L", new_x="LEFT", new_y="NEXT")
+    pdf.paragraph(intro, x=text_x)
     pdf.set_xy(text_x, pdf.get_y() + 1)
-    pdf.set_font(FONT, "U", 9)
-    pdf.multi_cell(w=width, h=5, text=pdf_text(how.url), link=how.url, align="L", new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("P"):
+        pdf.set_font(FONT, "U", 9)
+        pdf.multi_cell(w=width, h=5, text=pdf_text(how.url), link=how.url, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 2)
 
 
-def _payments(pdf: BrandedPdf, applied: list[AppliedPayment], currency: str, headings: FontFace) -> None:
+def _payments(pdf: BrandedPdf, applied: list[AppliedPayment], currency: str) -> None:
     t = pdf.words
     pdf.section(t["payments_applied"])
     pdf.ln(1)
-    pdf.set_draw_color(*RULE)
-    with pdf.table(
-        col_widths=(40, 70, 36, 34),
-        text_align=("LEFT", "LEFT", "LEFT", "RIGHT"),
-        headings_style=headings,
-        borders_layout="HORIZONTAL_LINES",
-        line_height=5,
-        padding=(1, 2),
-        repeat_headings=1,
-    ) as table:
-        pdf.set_font(FONT, "", 9.5)
-        table.row((t["date"], t["method"], t["status"], t["amount"]))
-        for p in sorted(applied, key=lambda p: p.received_on):
-            table.row(
-                (
-                    pdf.date(p.received_on),
-                    pdf_text(p.method_label),
-                    pdf_text(payment_words(p.status, pdf.language)),
-                    pdf.money(p.amount, currency),
-                )
+    pdf.grid(
+        (t["date"], t["method"], t["status"], t["amount"]),
+        [
+            (
+                pdf.date(p.received_on),
+                p.method_label,
+                payment_words(p.status, pdf.language),
+                pdf.money(p.amount, currency),
             )
+            for p in sorted(applied, key=lambda p: p.received_on)
+        ],
+        widths=(40, 70, 36, 34),
+        right=(False, False, False, True),
+    )

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fpdf.fonts import FontFace
-
-from adapters.pdf.document import FONT, INK, MUTED, RULE, BrandedPdf, PartnerContact, pdf_text
+from adapters.pdf.document import FONT, INK, MUTED, BrandedPdf, PartnerContact, pdf_text
 from adapters.pdf.words import words
 from domain.invoices.standing import STANDING_WORDS
 from domain.money import display_amount
@@ -61,12 +59,13 @@ def render_receipt_pdf(
         compress=compress,
     )
 
-    pdf.set_font(FONT, "", 9)
-    pdf.set_text_color(*MUTED)
-    pdf.cell(w=pdf.epw, h=5, text=pdf_text(t["received_from"]), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(*INK)
-    pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(w=pdf.epw, h=6, text=pdf_text(customer_name), new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("P"):
+        pdf.set_font(FONT, "", 9)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(w=pdf.epw, h=5, text=pdf_text(t["received_from"]), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(*INK)
+        pdf.set_font(FONT, "B", 12)
+        pdf.multi_cell(w=pdf.epw, h=6, text=pdf_text(customer_name), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
     amount_label = _amount_label(standing, t)
@@ -82,33 +81,29 @@ def render_receipt_pdf(
     pdf.facts(facts, x=pdf.l_margin, width=pdf.epw, label_width=44)
     pdf.ln(6)
 
-    pdf.set_draw_color(*RULE)
-    headings = FontFace(emphasis="BOLD", color=pdf.band_text, fill_color=pdf.band_colour)
     heading_for = t["applied_to"] if standing not in ON_ITS_WAY and taken else t["invoices_it_is_for"]
     if not taken:
         heading_for = t["invoices_it_was_for"]
-    with pdf.table(
-        col_widths=(90, 45, 45),
-        text_align=("LEFT", "RIGHT", "RIGHT"),
-        headings_style=headings,
-        borders_layout="HORIZONTAL_LINES",
-        line_height=5,
-        padding=(1, 2),
-    ) as table:
-        pdf.set_font(FONT, "", 10)
-        table.row((pdf_text(heading_for), pdf_text(t["this_payment"]), pdf_text(t["still_due"])))
-        for allocation in payment.allocations:
-            now = invoices.get(allocation.invoice_id)
-            number = now.number if now else allocation.invoice_id
-            table.row(
-                (
-                    pdf_text(t["invoice_number"].format(number=number)),
-                    pdf.money(allocation.amount, currency),
-                    _still_due(pdf, now, currency) if now else "",
-                )
+    rows = []
+    for allocation in payment.allocations:
+        now = invoices.get(allocation.invoice_id)
+        number = now.number if now else allocation.invoice_id
+        rows.append(
+            (
+                t["invoice_number"].format(number=number),
+                pdf.money(allocation.amount, currency),
+                _still_due(pdf, now, currency) if now else "",
             )
-        if payment.fee and taken:
-            table.row((pdf_text(t["card_fee"]), pdf.money(payment.fee, currency), ""))
+        )
+    if payment.fee and taken:
+        rows.append((t["card_fee"], pdf.money(payment.fee, currency), ""))
+    pdf.grid(
+        (heading_for, t["this_payment"], t["still_due"]),
+        rows,
+        widths=(90, 45, 45),
+        right=(False, True, True),
+        size=10,
+    )
 
     pdf.ln(3)
     pdf.total_row(amount_label, pdf.money(shown_total, currency), bold=True, width=90)

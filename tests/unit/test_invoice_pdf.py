@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import segno
 
 from adapters.pdf.document import PartnerContact
@@ -103,7 +104,7 @@ def test_how_to_pay_with_the_pay_link_and_its_qr_code() -> None:
 def test_the_address_is_written_beside_the_qr_code_not_over_it() -> None:
     page = _render().reader.pages[0]
     qr, *text_lines = sorted(([float(v) for v in a.get_object()["/Rect"]] for a in page["/Annots"]), key=lambda r: r[0])
-    assert qr[2] - qr[0] == qr[3] - qr[1]  # the square QR code, at the left margin
+    assert qr[2] - qr[0] == pytest.approx(qr[3] - qr[1], abs=0.1)  # the square QR code, at the left margin
     assert text_lines and all(left > qr[2] for left, *_ in text_lines)
 
 
@@ -237,3 +238,19 @@ def _modules(image: object) -> tuple[bytearray, ...]:
         )
         for y in range(count)
     )
+
+
+def test_every_word_is_tagged_in_reading_order_and_decoration_is_an_artifact() -> None:
+    pdf = _render(invoice=_invoice(memo="Thank you.\n" * 120))  # a memo that runs over the next page
+    assert len(pdf.reader.pages) == 4
+    assert pdf.text_outside_marked_content() == []
+    kinds = pdf.structure()
+    assert kinds[:3] == ["H1", "P", "P"]  # the band's heading, then who bills and who is billed
+    assert kinds.count("H1") == 1  # the band on the next page is furniture
+    assert [k for k in kinds if k in ("H2", "Figure")] == [
+        "H2",
+        "Figure",
+        "H2",
+        "H2",
+    ]  # How to pay (QR), Payments, Memo
+    assert kinds.count("P") > 15

@@ -142,9 +142,11 @@ def test_in_french() -> None:
     assert "Facture INV-000001 1 000,00 $ Paiement en attente" in pending.text
 
 
-def test_metadata_and_language() -> None:
+def test_metadata_language_and_tags() -> None:
     payment = _payment()
     pdf = _render(payment)
+    assert pdf.text_outside_marked_content() == []
+    assert pdf.structure()[:2] == ["H1", "P"] and set(pdf.structure()) == {"H1", "P"}
     assert pdf.lang == "en"
     assert pdf.title == f"Payment {payment.transaction_id} - Northwind IT"
     assert pdf.reader.metadata is not None and pdf.reader.metadata.author == "Northwind IT"
