@@ -43,8 +43,7 @@ MOST_PAYMENTS_LISTED = 100
 def reader_language(ctx: PortalContext, customer: Customer, requested: str | None) -> str:
     if requested:
         return requested
-    # portal_users.language is None until the user picks one in the portal.
-    for stored in (getattr(ctx.user, "language", None), customer.language):
+    for stored in (ctx.user.language, customer.language):  # the user's is None until they choose one
         if stored in LANGUAGES:
             return str(stored)
     return "en"

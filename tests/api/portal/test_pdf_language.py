@@ -48,6 +48,19 @@ async def test_the_language_asked_for_else_the_customers(portals: Portals) -> No
     assert "Amount due CA$980.00" in (await _invoice_pdf(c, invoice["id"], language="en")).text  # asked for wins
 
 
+async def test_the_portal_users_language_before_the_customers(portals: Portals) -> None:
+    c = await portals.customer()
+    invoice = await c.invoice(10_000)
+    paid = await pay(c.partner, c.id, [(invoice["id"], 1_000)])
+    assert paid.status_code == 201, paid.text
+    assert (await c.partner.patch(f"/v1/customers/{c.id}", json={"language": "en"})).status_code == 200
+    r = await c.browser.patch("/portal/v1/me", json={"language": "fr"})
+    assert r.status_code == 200, r.text
+    assert "FACTURE" in (await _invoice_pdf(c, invoice["id"])).text
+    assert "REÇU DE PAIEMENT" in (await _receipt(c, paid.json()["id"])).text
+    assert "INVOICE" in (await _invoice_pdf(c, invoice["id"], language="en")).text
+
+
 async def test_an_unknown_language_is_a_422_problem(portals: Portals) -> None:
     c = await portals.customer()
     invoice = await c.invoice(10_000)
