@@ -11,7 +11,8 @@ import pytest
 from fastapi import FastAPI
 
 from api import web_portal
-from api.web_portal import preloads
+from api.web_portal import FirstPaint, branded, preloads
+from tests.conftest import Tenant
 
 INDEX = '<!doctype html><html><head><script type="module" src="/portal-assets/app-abc.js"></script></head></html>'
 
@@ -109,3 +110,37 @@ async def test_a_hostile_slug_cannot_write_into_the_page(built: httpx.AsyncClien
     page = (await built.get('/pay/"><script>alert(1)<%2Fscript>/invoices')).text
     assert "<script>alert" not in page
     assert 'href="/portal/v1/partners/%22%3E%3Cscript%3Ealert%281%29%3C"' in page
+
+
+SPA_INDEX = (
+    '<!doctype html><html lang="en"><head><title>Pay</title></head>'
+    '<body><div id="root"></div><noscript>JavaScript</noscript></body></html>'
+)
+
+
+def test_the_first_paint_carries_the_partners_name_and_colours() -> None:
+    page = branded(SPA_INDEX, FirstPaint("Northwind IT", "#0B5FFF", "#FFFFFF", "#123456"))
+    assert '<html data-partner-name="Northwind IT" lang="en">' in page
+    assert "<title>Northwind IT</title>" in page
+    assert "<style>:root{--brand:#0B5FFF;--on-brand:#FFFFFF;--accent:#123456}</style>" in page
+    assert '<span class="first-paint-name">Northwind IT</span>' in page
+    assert page.index("<style>") < page.index("</head>") < page.index('class="first-paint"')
+    assert branded(SPA_INDEX, None) == SPA_INDEX
+
+
+def test_a_hostile_partner_name_or_colour_cannot_write_into_the_page() -> None:
+    page = branded(SPA_INDEX, FirstPaint('A"><script>x()</script>\\1 & Co', "red;}</style><b>", "#FFFFFF", "#000000"))
+    assert "<script>x()" not in page and "<b>" not in page
+    assert "<title>A&quot;&gt;&lt;script&gt;x()&lt;/script&gt;\\1 &amp; Co</title>" in page
+    assert "--brand" not in page and "--on-brand:#FFFFFF" in page
+
+
+async def test_the_served_page_is_painted_in_the_partners_colours(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    """The real app (with its database) knows the partner behind a slug; an unknown slug gets the plain page."""
+    r = await client.patch("/v1/settings/portal", json={"primary_color": "#0B5FFF"})
+    assert r.status_code == 200, r.text
+    page = (await client.get(f"/pay/{tenant.slug}/sign-in")).text
+    if 'id="root"' not in page:
+        pytest.skip("the portal is not built")
+    assert "--brand:#0B5FFF" in page and 'data-partner-name="Partner"' in page
+    assert "first-paint" not in (await client.get("/pay/no-such-partner/sign-in")).text

@@ -1,6 +1,6 @@
 // The route table. Each feature owns its own list (auth/, invoices/, pay/); this file only places them.
 import { useEffect } from 'react'
-import { isRouteErrorResponse, Navigate, type RouteObject, useRouteError } from 'react-router'
+import { isRouteErrorResponse, Link, Navigate, type RouteObject, useParams, useRouteError } from 'react-router'
 import { authRoutes, securityRoutes } from '../auth/routes'
 import { common } from '../i18n/common'
 import { useMessages } from '../i18n/i18n'
@@ -8,23 +8,31 @@ import { invoiceRoutes } from '../invoices/routes'
 import { guestRoutes, payRoutes } from '../pay/routes'
 import { PartnerLayout } from '../shell/PartnerLayout'
 import { BareLayout, RequireSession, Shell } from '../shell/Shell'
+import { FirstPaint } from '../shell/FirstPaint'
 import { usePortalPath } from '../shell/paths'
 import { useMe } from '../api/queries/me'
-import { Button, ErrorState, Loading, Page } from '../ui/ui'
+import { Button, ErrorState, Page } from '../ui/ui'
 
 function Home() {
   const me = useMe()
   const to = usePortalPath()
-  if (me.isPending) return <Loading />
+  if (me.isPending) return <FirstPaint />
   if (me.isError) return <ErrorState error={me.error} onRetry={() => me.refetch()} />
   return <Navigate replace to={to(me.data ? 'invoices' : 'sign-in')} />
 }
 
 export function NotFound() {
   const t = useMessages(common)
+  const { slug } = useParams()
   return (
     <Page title={t('notFoundTitle')}>
       <p>{t('notFoundBody')}</p>
+      {/* A link, not a button: it can be opened in a new tab, and it says where it goes. */}
+      {slug && (
+        <p>
+          <Link to={`/pay/${encodeURIComponent(slug)}/invoices`}>← {t('goToInvoices')}</Link>
+        </p>
+      )}
     </Page>
   )
 }
@@ -72,7 +80,7 @@ export const routes: RouteObject[] = [
     path: '/pay/:slug',
     Component: PartnerLayout,
     ErrorBoundary: RouteError,
-    HydrateFallback: Loading,
+    HydrateFallback: FirstPaint,
     children: [
       { index: true, Component: Home },
       { Component: BareLayout, children: [...authRoutes, ...guestRoutes] },

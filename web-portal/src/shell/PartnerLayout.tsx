@@ -5,7 +5,8 @@ import { Navigate, Outlet, useLocation } from 'react-router'
 import { type Branding, usePartner } from '../api/queries/partner'
 import { common } from '../i18n/common'
 import { useMessages } from '../i18n/i18n'
-import { ErrorState, Loading, Page } from '../ui/ui'
+import { ErrorState, Page } from '../ui/ui'
+import { FirstPaint } from './FirstPaint'
 import { LanguageSwitch } from './LanguageSwitch'
 import { useSlug } from './paths'
 
@@ -37,7 +38,7 @@ export function PartnerLayout() {
     if (branding) applyBranding(branding)
   }, [branding])
 
-  if (partner.isPending) return <Loading />
+  if (partner.isPending) return <FirstPaint />
   if (partner.isError) {
     const status = (partner.error as { status?: number }).status
     if (status === 404) {
@@ -54,7 +55,7 @@ export function PartnerLayout() {
     }
     return <ErrorState error={partner.error} onRetry={() => partner.refetch()} />
   }
-  if (!branding) return <Loading />
+  if (!branding) return <FirstPaint />
   if (branding.slug !== slug) {
     const rest = location.pathname.split('/').slice(3).join('/')
     return <Navigate replace to={`/pay/${branding.slug}${rest ? `/${rest}` : ''}${location.search}${location.hash}`} />

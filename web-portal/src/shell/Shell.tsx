@@ -1,13 +1,15 @@
 // The signed-in frame: partner header, navigation, account switcher, impersonation banner, support footer.
 import { useMutation } from '@tanstack/react-query'
-import { useId, type ReactNode } from 'react'
+import { useEffect, useId, useState, type ReactNode } from 'react'
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { useMe, useRefreshSession } from '../api/queries/me'
 import { common } from '../i18n/common'
 import { useMessages } from '../i18n/i18n'
-import { ErrorState, Loading, ProblemAlert } from '../ui/ui'
+import { ErrorState, ProblemAlert } from '../ui/ui'
+import { FirstPaint } from './FirstPaint'
 import { LanguageSwitch } from './LanguageSwitch'
+import { shellMessages } from './messages'
 import { useBranding } from './PartnerLayout'
 import { usePortalPath } from './paths'
 
@@ -21,25 +23,44 @@ export function PartnerMark() {
   )
 }
 
+/** "Questions? Contact Northwind IT at billing@… · +1 …": whatever contact the partner's branding gives (the API
+ * falls back to its sender address); nothing at all when it gives none. */
 export function SupportFooter() {
   const branding = useBranding()
   const t = useMessages(common)
-  const contact = branding.support_email ?? branding.support_phone ?? branding.support_url
+  const ts = useMessages(shellMessages)
+  const email = branding.support_email?.trim() || null
+  const phone = branding.support_phone?.trim() || null
+  const url = branding.support_url?.trim() || null
+  const contacts = [
+    email && (
+      <a key="email" href={`mailto:${email}`}>
+        {email}
+      </a>
+    ),
+    phone && (
+      <a key="phone" href={`tel:${phone.replace(/[^\d+]/g, '')}`}>
+        {phone}
+      </a>
+    ),
+    url && (
+      <a key="url" href={url} rel="noopener noreferrer" target="_blank">
+        {url.replace(/^https?:\/\//, '')}
+      </a>
+    ),
+  ].filter(Boolean)
   return (
     <footer className="site-footer">
       {branding.help_text && <p className="help-text">{branding.help_text}</p>}
-      {contact && (
-        <p>
-          {t('support', { name: branding.name })}:{' '}
-          {branding.support_email && <a href={`mailto:${branding.support_email}`}>{branding.support_email}</a>}
-          {branding.support_email && branding.support_phone && ' · '}
-          {branding.support_phone && <a href={`tel:${branding.support_phone.replace(/[^\d+]/g, '')}`}>{branding.support_phone}</a>}
-          {(branding.support_email || branding.support_phone) && branding.support_url && ' · '}
-          {branding.support_url && (
-            <a href={branding.support_url} rel="noopener noreferrer" target="_blank">
-              {branding.support_url.replace(/^https?:\/\//, '')}
-            </a>
-          )}
+      {contacts.length > 0 && (
+        <p className="support-line" data-testid="support-line">
+          {ts('support', { name: branding.name })}{' '}
+          {contacts.map((link, i) => (
+            <span key={i}>
+              {i > 0 && ' · '}
+              {link}
+            </span>
+          ))}
         </p>
       )}
       <p className="powered-by">{t('poweredBy')}</p>
@@ -72,7 +93,7 @@ export function RequireSession({ children }: { children?: ReactNode }) {
   const me = useMe()
   const to = usePortalPath()
   const location = useLocation()
-  if (me.isPending) return <Loading />
+  if (me.isPending) return <FirstPaint />
   if (me.isError) return <ErrorState error={me.error} onRetry={() => me.refetch()} />
   const next = encodeURIComponent(location.pathname + location.search)
   if (!me.data) return <Navigate replace to={`${to('sign-in')}?next=${next}`} />
@@ -148,9 +169,23 @@ export function ImpersonationBanner() {
   )
 }
 
+function MenuButton({ menuId, open, onToggle }: { menuId: string; open: boolean; onToggle: () => void }) {
+  const t = useMessages(shellMessages)
+  return (
+    <button type="button" className="menu-button" aria-expanded={open} aria-controls={menuId} onClick={onToggle}>
+      <span className="menu-icon" aria-hidden="true" />
+      {t('menu')}
+    </button>
+  )
+}
+
 export function Shell() {
   const t = useMessages(common)
   const to = usePortalPath()
+  const menuId = useId()
+  const [menuOpen, setMenuOpen] = useState(false)
+  const { pathname } = useLocation()
+  useEffect(() => setMenuOpen(false), [pathname]) // a chosen page closes the phone's menu
   const { data: me } = useMe()
   const account = me?.accounts.find((a) => a.customer_id === me.customer_id)
   const manageTeam = account?.permissions.includes('manage_team') ?? false
@@ -170,24 +205,30 @@ export function Shell() {
       </a>
       <ImpersonationBanner />
       <header className="site-header">
-        <div className="site-header-top">
-          <PartnerMark />
-          <div className="header-tools">
-            {account && <span className="account-name">{account.name}</span>}
-            <AccountSwitcher />
-            <LanguageSwitch />
-            <SignOut />
+        <div className="site-header-inner">
+          <div className="site-header-top">
+            <PartnerMark />
+            <MenuButton menuId={menuId} open={menuOpen} onToggle={() => setMenuOpen((o) => !o)} />
+          </div>
+          {/* One menu: a row of tabs and tools on a wide screen, a panel behind the menu button on a phone. */}
+          <div id={menuId} className={menuOpen ? 'site-menu open' : 'site-menu'}>
+            <nav aria-label={t('mainNav')} className="main-nav">
+              <ul>
+                {links.map(([path, label]) => (
+                  <li key={path}>
+                    <NavLink to={to(path)}>{label}</NavLink>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div className="header-tools">
+              {account && <span className="account-name">{account.name}</span>}
+              <AccountSwitcher />
+              <LanguageSwitch />
+              <SignOut />
+            </div>
           </div>
         </div>
-        <nav aria-label={t('mainNav')} className="main-nav">
-          <ul>
-            {links.map(([path, label]) => (
-              <li key={path}>
-                <NavLink to={to(path)}>{label}</NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
       </header>
       <main id="main" className="app-main">
         <Outlet />
