@@ -110,7 +110,7 @@ function RequestAccessForm({ email }: { email: string }) {
   }
 
   return (
-    <Page title={t('requestTitle', { partner: branding.name })}>
+    <Page title={t('requestTitle', { partner: branding.name })} documentTitle={t('requestDocTitle')}>
       <form className="card auth-card" onSubmit={submit} noValidate>
         <p>{t('requestIntro', { email, partner: branding.name })}</p>
         <TextField

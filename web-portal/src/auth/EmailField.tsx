@@ -6,7 +6,17 @@ import { useProblemWith } from './problems'
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
-export function EmailField({ value, onChange, error }: { value: string; onChange: (v: string) => void; error?: string | null }) {
+export function EmailField({
+  value,
+  onChange,
+  error,
+  autoFocus = false,
+}: {
+  value: string
+  onChange: (v: string) => void
+  error?: string | null
+  autoFocus?: boolean
+}) {
   const t = useMessages(messages)
   return (
     <TextField
@@ -18,6 +28,7 @@ export function EmailField({ value, onChange, error }: { value: string; onChange
       spellCheck={false}
       autoCapitalize="none"
       required
+      autoFocus={autoFocus}
       value={value}
       onChange={(e) => onChange(e.target.value)}
       error={error}
@@ -31,11 +42,13 @@ export function EmailWithProblem({
   onChange,
   invalid,
   error,
+  autoFocus = false,
 }: {
   value: string
   onChange: (v: string) => void
   invalid: boolean
   error: unknown
+  autoFocus?: boolean
 }) {
   const t = useMessages(messages)
   const problem = useProblemWith(messages)
@@ -43,7 +56,7 @@ export function EmailWithProblem({
   const malformed = invalid || failed?.code === 'validation_error'
   return (
     <>
-      <EmailField value={value} onChange={onChange} error={malformed ? t('emailInvalid') : null} />
+      <EmailField value={value} onChange={onChange} error={malformed ? t('emailInvalid') : null} autoFocus={autoFocus} />
       {failed && !malformed && <Alert tone="error">{problem(failed)}</Alert>}
     </>
   )

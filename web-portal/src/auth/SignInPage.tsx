@@ -83,10 +83,11 @@ function EmailStep({
     send.mutate(undefined, { onSuccess: onSent })
   }
   return (
-    <Page title={t('signInTitle', { partner: branding.name })}>
+    <Page title={t('signInTitle', { partner: branding.name })} documentTitle={t('signInDocTitle')}>
       <form className="card auth-card" onSubmit={submit} noValidate>
         <p>{t('signInIntro')}</p>
-        <EmailWithProblem value={email} onChange={setEmail} invalid={invalid} error={send.error} />
+        {/* The one thing to do on this page: the cursor waits in the field. */}
+        <EmailWithProblem value={email} onChange={setEmail} invalid={invalid} error={send.error} autoFocus />
         <Button type="submit" className="btn-block" busy={send.isPending}>
           {t('sendCode')}
         </Button>
@@ -199,7 +200,7 @@ function PasswordStep({ email, setEmail, onUseCode }: { email: string; setEmail:
   return (
     <Page title={t('passwordTitle')}>
       <form className="card auth-card" onSubmit={submit} noValidate>
-        <EmailField value={email} onChange={setEmail} error={invalid === 'email' ? t('emailInvalid') : null} />
+        <EmailField value={email} onChange={setEmail} error={invalid === 'email' ? t('emailInvalid') : null} autoFocus />
         <TextField
           label={t('password')}
           type="password"

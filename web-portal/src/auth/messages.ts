@@ -9,6 +9,7 @@ export const messages = defineMessages({
     digitOf: 'Digit {n} of {total}',
     // sign in: email
     signInTitle: 'Sign in to {partner}',
+    signInDocTitle: 'Sign in',
     signInIntro: 'Enter the email address your invoices are sent to. We will email you a 6-digit code.',
     email: 'Email address',
     emailInvalid: 'Enter your email address, like name@company.com.',
@@ -72,6 +73,7 @@ export const messages = defineMessages({
     impersonateFailed: 'Links to view a customer’s portal work once, for 2 minutes. Open a new one from the dashboard.',
     // access request
     requestTitle: 'Ask {partner} for access',
+    requestDocTitle: 'Request access',
     requestIntro: 'We verified {email}, but {partner} has no account with that address yet. Tell them who you are and they will give you access.',
     companyName: 'Company name',
     contactName: 'Your name',
@@ -119,6 +121,7 @@ export const messages = defineMessages({
     codeHint: 'Saisissez ou collez le code ; il est vérifié dès que les 6 chiffres sont entrés.',
     digitOf: 'Chiffre {n} sur {total}',
     signInTitle: 'Connexion à {partner}',
+    signInDocTitle: 'Connexion',
     signInIntro:
       'Saisissez l’adresse courriel à laquelle vos factures sont envoyées. Nous vous enverrons un code à 6 chiffres.',
     email: 'Adresse courriel',
@@ -183,6 +186,7 @@ export const messages = defineMessages({
     impersonateFailed:
       'Les liens de consultation du portail d’un client ne servent qu’une fois, pendant 2 minutes. Ouvrez-en un nouveau depuis le tableau de bord.',
     requestTitle: 'Demander l’accès à {partner}',
+    requestDocTitle: 'Demande d’accès',
     requestIntro:
       'Nous avons vérifié {email}, mais {partner} n’a pas encore de compte à cette adresse. Présentez-vous et on vous donnera accès.',
     companyName: 'Nom de l’entreprise',

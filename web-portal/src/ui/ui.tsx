@@ -117,16 +117,30 @@ export function Chip({ tone = 'neutral', children }: { tone?: ChipTone; children
   return <span className={`chip chip-${tone}`}>{children}</span>
 }
 
-/** A page: sets the document title and moves focus to the heading when the page changes (for screen readers). */
-export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+/** A page: sets the document title ("Invoices · Northwind IT" on every route: `documentTitle` when the heading
+ * already names the partner) and moves focus to the heading when the page changes (for screen readers), unless
+ * the page put it on a field of its own (the sign-in email). */
+export function Page({
+  title,
+  documentTitle,
+  actions,
+  children,
+}: {
+  title: string
+  documentTitle?: string
+  actions?: ReactNode
+  children: ReactNode
+}) {
   const heading = useRef<HTMLHeadingElement>(null)
+  const section = useRef<HTMLElement>(null)
   useEffect(() => {
     const partner = document.documentElement.dataset.partnerName
-    document.title = partner ? `${title} · ${partner}` : title
-    heading.current?.focus({ preventScroll: true })
-  }, [title])
+    const name = documentTitle ?? title
+    document.title = partner ? `${name} · ${partner}` : name
+    if (!section.current?.contains(document.activeElement)) heading.current?.focus({ preventScroll: true })
+  }, [title, documentTitle])
   return (
-    <section className="page">
+    <section className="page" ref={section}>
       <header className="page-header">
         <h1 tabIndex={-1} ref={heading}>
           {title}
