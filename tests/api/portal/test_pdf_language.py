@@ -5,11 +5,14 @@ opens the invoice for a guest."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from adapters.bootstrap import Container
+from adapters.db.tables import PayLinkRow
 from tests.conftest import Tenant
 from tests.factories import charge_saved, pay, save_test_method
 from tests.pdf_reading import ReadPdf
@@ -92,6 +95,25 @@ async def test_the_invoice_pdf_carries_its_pay_link_reused_and_working(
     assert from_api.status_code == 200 and from_api.json()["url"] == url  # the same link the partner hands out
 
 
+async def test_once_the_pay_link_expired_the_pdf_sends_the_customer_to_sign_in(
+    portals: Portals, container: Container
+) -> None:
+    c = await portals.customer()
+    invoice = await c.invoice(10_000)
+    first = await _invoice_pdf(c, invoice["id"])
+    assert any("/invoice/" in u for u in first.link_uris())
+    async with container.sessions() as session:  # the partner's expiry setting has run out
+        await session.execute(
+            update(PayLinkRow)
+            .where(PayLinkRow.invoice_id == invoice["id"])
+            .values(expires_at=datetime(2020, 1, 1, tzinfo=UTC))
+        )
+        await session.commit()
+    later = await _invoice_pdf(c, invoice["id"])
+    assert {u.rsplit("/pay/", 1)[1] for u in later.link_uris()} == {f"{portals.tenant.slug}/invoices/{invoice['id']}"}
+    assert "sign in to your account at this address" in later.text
+
+
 async def test_nothing_to_pay_no_pay_link(portals: Portals) -> None:
     c = await portals.customer()
     invoice = await c.invoice(10_000)
@@ -99,6 +121,7 @@ async def test_nothing_to_pay_no_pay_link(portals: Portals) -> None:
     pdf = await _invoice_pdf(c, invoice["id"])
     assert "Status Paid" in pdf.text and "How to pay" not in pdf.text and pdf.images() == []
     assert "Payments applied" in pdf.text and "Check Paid $100.00" in pdf.text
+    assert "Chèque Payé 100,00 $ US" in (await _invoice_pdf(c, invoice["id"], language="fr")).text
 
 
 async def test_a_pending_debit_on_the_invoice_and_its_receipt(portals: Portals) -> None:
