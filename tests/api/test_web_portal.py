@@ -97,6 +97,7 @@ async def test_pages_preload_what_the_app_asks_for_first(built: httpx.AsyncClien
     assert '<link rel="preload" as="fetch" crossorigin="anonymous" href="/portal/v1/partners/acme">' in invoices
     assert 'href="/portal/v1/me"' in invoices
     assert 'href="/portal/v1/invoices?status=open&amp;sort=due_date&amp;limit=20"' in invoices
+    assert 'href="/portal/v1/invoices/summary"' in invoices
     assert invoices.index("/portal/v1/me") < invoices.index("</head>")
 
     sign_in = (await built.get("/pay/acme/sign-in")).text
