@@ -43,7 +43,14 @@ def render_receipt_pdf(
     currency = payment.currency
     taken = standing not in NOTHING_TAKEN
     shown_total = payment.amount if taken else payment.allocated
-    heading = t["pending_title"] if standing in ON_ITS_WAY else t["receipt_title"] if taken else t["attempt_title"]
+    heading = t["receipt_title"]
+    heading_for = t["applied_to"]
+    if standing in ON_ITS_WAY:
+        heading, heading_for = t["pending_title"], t["invoices_it_is_for"]
+    elif not taken:
+        heading, heading_for = t["attempt_title"], t["invoices_it_was_for"]
+    elif standing is P.RETURNED:
+        heading, heading_for = t["returned_title"], t["invoices_it_was_for"]
     pdf = BrandedPdf(
         partner=partner,
         branding=branding,
@@ -81,9 +88,6 @@ def render_receipt_pdf(
     pdf.facts(facts, x=pdf.l_margin, width=pdf.epw, label_width=44)
     pdf.ln(6)
 
-    heading_for = t["applied_to"] if standing not in ON_ITS_WAY and taken else t["invoices_it_is_for"]
-    if not taken:
-        heading_for = t["invoices_it_was_for"]
     rows = []
     for allocation in payment.allocations:
         now = invoices.get(allocation.invoice_id)
@@ -95,7 +99,7 @@ def render_receipt_pdf(
                 _still_due(pdf, now, currency) if now else "",
             )
         )
-    if payment.fee and taken:
+    if payment.fee and taken and standing is not P.RETURNED:
         rows.append((t["card_fee"], pdf.money(payment.fee, currency), ""))
     pdf.grid(
         (heading_for, t["this_payment"], t["still_due"]),

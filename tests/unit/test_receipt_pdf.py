@@ -113,6 +113,23 @@ def test_a_declined_attempt_took_nothing() -> None:
     assert "No money was taken" in pdf.text
 
 
+def test_a_returned_debit_was_for_the_invoices_which_are_due_again() -> None:
+    payment = _payment(method=MethodType.US_BANK_ACCOUNT, fee=0, status=PaymentStatus.RETURNED)
+    pdf = _render(
+        payment, invoices={"inv_a": InvoiceNow("INV-000001", 100_000), "inv_b": InvoiceNow("INV-000002", 150_000)}
+    )
+    lines = pdf.text.splitlines()
+    assert "PAYMENT (RETURNED)" in pdf.text and "RECEIPT" not in pdf.text
+    for line in (
+        "Status Returned by the bank",
+        "Amount returned $1,500.00",
+        "Invoices it was for This payment Still due",
+        "Invoice INV-000001 $1,000.00 $1,000.00",
+    ):
+        assert line in lines, line
+    assert "Paid" not in pdf.text and "Applied to" not in pdf.text and "due again" in pdf.text
+
+
 def test_in_french() -> None:
     payment = _payment()
     pdf = _render(payment, language="fr")
