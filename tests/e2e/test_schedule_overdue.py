@@ -20,9 +20,7 @@ def days(n: int) -> str:
 
 async def overdue_invoice(partner: Partner, number: str) -> tuple[dict[str, object], dict[str, object]]:
     customer = await partner.create_customer("Harbour Clinic")
-    bill = await partner.create_invoice(
-        customer["id"], 40_000, number=number, issue_date=days(-40), due_date=days(-10)
-    )
+    bill = await partner.create_invoice(customer["id"], 40_000, number=number, issue_date=days(-40), due_date=days(-10))
     await partner.save_test_method(customer["id"], "visa")
     return customer, bill
 
