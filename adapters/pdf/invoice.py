@@ -60,13 +60,7 @@ def render_invoice_pdf(
         branding=branding,
         heading=t["invoice_title"],
         doc_title=t["invoice_doc_title"].format(number=invoice.number, partner=partner.name),
-        subject=t["invoice_subject"].format(
-            number=invoice.number,
-            partner=partner.name,
-            customer=customer_name,
-            due=display_amount(balance.amount_due, currency, language),
-            due_date=long_date(invoice.due_date, language),
-        ),
+        subject=_subject(t, invoice, partner.name, customer_name, balance.amount_due, language),
         language=language,
         compress=compress,
     )
@@ -127,6 +121,15 @@ def render_invoice_pdf(
         pdf.section(t["voided"])
         pdf.paragraph(t["nothing_owed"])
     return pdf.done()
+
+
+def _subject(t: dict[str, str], invoice: Invoice, partner: str, customer: str, due: int, language: str) -> str:
+    subject = t["invoice_subject"].format(number=invoice.number, partner=partner, customer=customer)
+    if due <= 0:
+        return subject
+    return subject + t["subject_due"].format(
+        due=display_amount(due, invoice.currency, language), due_date=long_date(invoice.due_date, language)
+    )
 
 
 def _contact_lines(pdf: BrandedPdf, partner: PartnerContact) -> list[str]:

@@ -157,6 +157,8 @@ def test_overdue_and_partly_paid_says_both() -> None:
 def test_paid_and_void_invoices_have_no_way_to_pay() -> None:
     paid = _render(invoice=_invoice(status=InvoiceStatus.PAID), balance=InvoiceBalance(98_000, 98_000, 0, 0))
     assert "Status Paid" in paid.text and "How to pay" not in paid.text and paid.images() == []
+    assert paid.reader.metadata is not None
+    assert paid.reader.metadata.subject == "Invoice INV-000042 from Northwind IT to Acme Dental"  # nothing due
     void = _render(invoice=_invoice(status=InvoiceStatus.VOID), balance=InvoiceBalance(98_000, 0, 0, 0))
     assert "Status Void" in void.text and "This invoice was voided" in void.text and "How to pay" not in void.text
 
