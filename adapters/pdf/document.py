@@ -285,7 +285,7 @@ class BrandedPdf(FPDF):
         lines = self._lines(pdf_text(text), width)
         height = 5.5
         while lines:
-            fits = int((self.page_break_trigger - self.get_y()) // height)
+            fits = int((self.page_break_trigger - self.get_y() - 0.01) // height)
             if fits < 1:
                 self.add_page()
                 continue

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 import segno
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from adapters.pdf.document import PartnerContact
 from adapters.pdf.invoice import AppliedPayment, HowToPay, render_invoice_pdf
@@ -256,3 +258,21 @@ def test_every_word_is_tagged_in_reading_order_and_decoration_is_an_artifact() -
         "H2",
     ]  # How to pay (QR), Payments, Memo
     assert kinds.count("P") > 15
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(st.text(min_size=1, max_size=500), min_size=1, max_size=40),
+    memo=st.one_of(st.none(), st.text(max_size=3000)),
+    payments=st.integers(min_value=0, max_value=40),
+    language=st.sampled_from(["en", "fr"]),
+)
+def test_any_invoice_is_fully_tagged_page_by_page(
+    lines: list[str], memo: str | None, payments: int, language: str
+) -> None:
+    invoice = _invoice(lines=[InvoiceLine(text, 1, 1_000) for text in lines], memo=memo)
+    balance = InvoiceBalance(invoice.total, 0, 0, invoice.total)
+    applied = [AppliedPayment(date(2026, 11, 5), "Check", 1, PaymentStatus.SUCCEEDED) for _ in range(payments)]
+    pdf = _render(invoice, balance=balance, payments=applied, language=language)
+    assert pdf.text_outside_marked_content() == []
+    assert pdf.structure().count("H1") == 1
