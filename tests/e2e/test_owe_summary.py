@@ -102,7 +102,7 @@ async def test_the_list_says_what_is_owed_and_pays_all_overdue(
     async def has_summary(view: Page, language: str) -> None:
         await expect(view.get_by_test_id("owed-total")).to_contain_text("850,50" if language == "fr" else "$1,850.50")
         await expect(
-            view.get_by_role("button", name="Pay all overdue" if language == "en" else "Payer tout le retard")
+            view.get_by_role("button", name="Pay all overdue" if language == "en" else "Payer les factures en retard")
         ).to_be_visible()
         await expect(row(view, later["number"])).to_be_visible()
 
