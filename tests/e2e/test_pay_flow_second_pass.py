@@ -234,3 +234,61 @@ async def test_back_on_the_review_returns_to_the_form_as_left_and_a_saved_card_i
     await expect(page.get_by_label("Amount to pay on invoice INV-9301")).to_have_value("123.45")
     methods = await portal_fetch(page, "GET", "/portal/v1/payment-methods")
     assert [m["label"] for m in methods["data"]] == ["Visa •••• 4242"]
+
+
+WORDS = {
+    "en": {
+        "bank": "US bank account (ACH)",
+        "card": "Card",
+        "review": "Review payment",
+        "amount": "Amount to pay on invoice INV-9701",
+        "bank_error": "Choose checking or savings.",
+        "fee_label": "Card fee (2.9% + $0.30)",
+        "pay": "Pay $514.80",
+        "outcome": "$500.00 applied to INV-9701. INV-9701 still has $1,000.00 due.",
+    },
+    "fr": {
+        "bank": "Compte bancaire américain (ACH)",
+        "card": "Carte",
+        "review": "Vérifier le paiement",
+        "amount": "Montant à payer sur la facture INV-9701",
+        "bank_error": "Choisissez chèques ou épargne.",
+        "fee_label": "Frais de carte (2,9 % + 0,30 $ US)",
+        "pay": "Payer 514,80 $ US",
+        "outcome": "500,00 $ US appliqué à INV-9701. Il reste 1 000,00 $ US à payer sur INV-9701.",
+    },
+}
+
+
+@pytest.mark.parametrize(("language", "mobile"), [("en", True), ("fr", False)])
+async def test_the_bank_form_review_and_confirmation_at_the_other_sizes(
+    spa: object, new_page: Any, partner: Partner, inbox: Inbox, language: str, mobile: bool
+) -> None:
+    words = WORDS[language]
+    page: Page = await new_page(mobile=mobile, locale="fr-CA" if language == "fr" else "en-US")
+    size = 390 if mobile else 1280
+    await partner.set_portal_settings(enabled_methods=["card", "us_bank_account"], partial_payments=True, **FEES)
+    customer = await partner.create_customer("Fjord Analytics")
+    bill = await partner.create_invoice(customer["id"], 150_000, number="INV-9701", due_date=days(20))
+    await sign_in(page, partner, inbox, customer["email"], f"/pay?invoices={bill['id']}")
+
+    await page.get_by_label(words["amount"]).fill("500")
+    await page.get_by_label(words["bank"]).check()
+    await page.get_by_role("button", name=words["review"]).click()
+    await expect(page.get_by_text(words["bank_error"])).to_be_visible()
+    await assert_accessible(page)
+    await screenshot(page, f"issue13/pay-bank-form-{language}-{size}")
+
+    await page.get_by_label(words["card"], exact=True).check()
+    await enter_card(page, language=language)
+    await page.get_by_role("button", name=words["review"]).click()
+    await expect(page.locator(".pay-review").get_by_test_id("fee-label")).to_have_text(spaced(words["fee_label"]))
+    await assert_accessible(page)
+    await screenshot(page, f"issue13/pay-review-fees-{language}-{size}")
+
+    await page.get_by_role("button", name=spaced(words["pay"])).click()
+    await expect(page.locator(".outcomes li")).to_have_text([spaced(words["outcome"])])
+    if mobile:
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    await assert_accessible(page)
+    await screenshot(page, f"issue13/pay-confirmation-{language}-{size}")
