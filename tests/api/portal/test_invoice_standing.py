@@ -63,9 +63,7 @@ async def test_invoices_carry_their_standing_and_description(portals: Portals, c
 async def test_summary_adds_every_payable_invoice_per_currency(portals: Portals, container: Container) -> None:
     c = await portals.customer()
     today = container.clock.today()
-    overdue = [
-        await c.invoice(1_000 + n, issue_date=day(today, -60), due_date=day(today, -30 + n)) for n in range(3)
-    ]
+    overdue = [await c.invoice(1_000 + n, issue_date=day(today, -60), due_date=day(today, -30 + n)) for n in range(3)]
     assert (await pay(c.partner, c.id, [(overdue[0]["id"], 400)])).status_code == 201
     soon = await c.invoice(2_000, issue_date=day(today, -5), due_date=day(today, 4))
     later = await c.invoice(3_000, issue_date=day(today, -5), due_date=day(today, 30))
