@@ -3,12 +3,15 @@ sign in by an emailed code without the screens (which tests/e2e/test_sign_in.py 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.async_api import Page
 
 from tests.e2e.mail import CODE, Inbox, subject_of, text_of
 from tests.e2e.seed import Partner
+
+SIGN_IN_SUBJECT = re.compile(r"sign-in code|code de connexion")  # the email is in the person's language
 
 
 async def portal_fetch(page: Page, method: str, path: str, body: Any = None) -> Any:
@@ -37,11 +40,15 @@ async def sign_in(page: Page, partner: Partner, inbox: Inbox, email: str, path: 
     seen = inbox.count(email)
     await portal_fetch(page, "POST", f"/portal/v1/partners/{partner.slug}/sign-in/code", {"email": email})
     # Receipts to the same address may arrive meanwhile: take the sign-in email's code.
-    mail = await inbox.latest(email, after=seen, match=lambda m: "sign-in code" in subject_of(m))
+    mail = await inbox.latest(email, after=seen, match=lambda m: SIGN_IN_SUBJECT.search(subject_of(m)) is not None)
     found = CODE.search(text_of(mail))
     assert found is not None, text_of(mail)
     signed = await portal_fetch(
         page, "POST", f"/portal/v1/partners/{partner.slug}/sign-in/verify", {"email": email, "code": found.group(1)}
     )
     assert signed["status"] == "signed_in", signed
+    # A stored language wins over the browser's: keep it this browser's, as a person picking it in the menu would.
+    language = str(await page.evaluate("navigator.language")).split("-")[0]
+    if language in ("en", "fr"):
+        await portal_fetch(page, "PATCH", "/portal/v1/me", {"language": language})
     await page.goto(partner.portal_url(path))
