@@ -78,6 +78,11 @@ async def test_the_phone_lists_compactly_and_opens_a_menu(
     await screenshot(phone, f"issue13/phone-menu-{language}-390")
     await assert_accessible(phone)
 
+    await nav.get_by_role("link", name=words["security"]).focus()
+    await phone.keyboard.press("Escape")  # closes the menu, back on its button
+    await expect(menu).to_have_attribute("aria-expanded", "false")
+    await expect(menu).to_be_focused()
+    await menu.click()
     await nav.get_by_role("link", name=words["payments"]).click()
     await expect(phone.get_by_role("heading", level=1, name=words["payments"])).to_be_visible()
     await expect(menu).to_have_attribute("aria-expanded", "false")

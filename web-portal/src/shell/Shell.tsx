@@ -172,7 +172,14 @@ export function ImpersonationBanner() {
 function MenuButton({ menuId, open, onToggle }: { menuId: string; open: boolean; onToggle: () => void }) {
   const t = useMessages(shellMessages)
   return (
-    <button type="button" className="menu-button" aria-expanded={open} aria-controls={menuId} onClick={onToggle}>
+    <button
+      type="button"
+      id={`${menuId}-button`}
+      className="menu-button"
+      aria-expanded={open}
+      aria-controls={menuId}
+      onClick={onToggle}
+    >
       <span className="menu-icon" aria-hidden="true" />
       {t('menu')}
     </button>
@@ -211,7 +218,15 @@ export function Shell() {
             <MenuButton menuId={menuId} open={menuOpen} onToggle={() => setMenuOpen((o) => !o)} />
           </div>
           {/* One menu: a row of tabs and tools on a wide screen, a panel behind the menu button on a phone. */}
-          <div id={menuId} className={menuOpen ? 'site-menu open' : 'site-menu'}>
+          <div
+            id={menuId}
+            className={menuOpen ? 'site-menu open' : 'site-menu'}
+            onKeyDown={(e) => {
+              if (e.key !== 'Escape' || !menuOpen) return
+              setMenuOpen(false)
+              document.getElementById(`${menuId}-button`)?.focus()
+            }}
+          >
             <nav aria-label={t('mainNav')} className="main-nav">
               <ul>
                 {links.map(([path, label]) => (
