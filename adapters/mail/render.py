@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.portal_settings import load_portal_settings
 from adapters.db.tables import EmailRow, PartnerRow
 from adapters.mail.language import recipient_language
+from adapters.mail.words import in_french
 from domain.invoices.standing import InvoiceStanding, Qualifier, Standing
 from domain.mail import RenderedEmail, Template
 from domain.money import LANGUAGES, display_amount
@@ -98,6 +99,10 @@ def all_paid(invoices: list[Mapping[str, Any]]) -> bool:
     return all(i["due"] <= 0 and i["pending"] <= 0 for i in invoices)
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def _environment(language: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES / language),
@@ -111,6 +116,8 @@ def _environment(language: str) -> Environment:
         env.filters[name] = partial(function, language=language)
     env.filters["plural"] = partial(plural, language=language)
     env.filters["all_paid"] = all_paid
+    # Phrases the domain wrote in English into the context (method names, bank return reasons).
+    env.filters["words"] = in_french if language == "fr" else _same
     return env
 
 

@@ -130,3 +130,18 @@ def test_phone_and_help_page_are_ways_too() -> None:
     assert branding.how_to_reach("fr") == "communiquez avec Northwind IT au +1 555 0100"
     web = Branding.of("Northwind IT", PortalSettings(support_url="https://help.northwind.example"))
     assert web.how_to_reach() == "contact Northwind IT at https://help.northwind.example"
+
+
+def test_the_domains_english_phrases_are_french_in_a_french_email() -> None:
+    """Method names and bank return reasons are written into the context in English, before the language is known."""
+    context = {**SAMPLES[T.BANK_DEBIT_FAILED], "method_label": "Bank account •••• 6789", "return_code": "R01"}
+    context["reason"] = "The account did not have enough funds."
+    french = render_template(T.BANK_DEBIT_FAILED, context, NORTHWIND, "fr")
+    assert "Le compte n'avait pas assez de fonds." in french.text and "enough funds" not in french.html
+    assert "Compte bancaire •••• 6789" in french.text and "Bank account" not in french.html
+    check = render_template(
+        T.PAYMENT_CONFIRMATION, {**SAMPLES[T.PAYMENT_CONFIRMATION], "method_label": "Check"}, NORTHWIND, "fr"
+    )
+    assert "Mode de paiement\u00a0: Chèque" in check.text
+    english = render_template(T.BANK_DEBIT_FAILED, context, NORTHWIND, "en")
+    assert "The account did not have enough funds." in english.text and "Bank account •••• 6789" in english.text
