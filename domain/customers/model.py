@@ -62,13 +62,6 @@ class Customer:
                 seen.append(address)
         return seen
 
-    def language_of(self, address: str) -> str:
-        """The language to write to `address` in: its contact's own, else the customer's."""
-        for contact in self.contacts:
-            if contact.email.lower() == address.lower() and contact.language:
-                return contact.language
-        return self.language
-
 
 def normalize_tags(tags: list[str]) -> list[str]:
     """Trimmed, de-duplicated (case-insensitively), in the order given."""
