@@ -108,6 +108,10 @@ class GuestPaidInvoice(BaseModel):
 
 class GuestPayment(PaymentOut):
     invoices: list[GuestPaidInvoice] = Field(description="Each invoice paid, with what it still owes.")
+    receipt_to: Literal["payer", "customer", "nobody"] = Field(
+        description="Where the receipt email goes: `receipt_email`, the invoice's customer (whose address is not "
+        "shown to a guest), or nowhere (no address known: the payer can ask for a copy)."
+    )
 
 
 class ReceiptCopyIn(RequestModel):
@@ -318,9 +322,11 @@ async def _guest_payment(uow: SqlUnitOfWork, payment: Payment) -> GuestPayment:
     invoices = await uow.invoices.get_many(sorted({a.invoice_id for a in payment.allocations}))
     balances = await uow.ledger.balances(invoices)
     numbers = {i.id: i.number for i in invoices}
+    customer = await uow.customers.get(payment.customer_id)
     return GuestPayment.model_validate(
         {
             **PaymentOut.model_validate(payment).model_dump(),
+            "receipt_to": "payer" if payment.receipt_email else "customer" if customer.email else "nobody",
             "invoices": [
                 GuestPaidInvoice(
                     invoice_id=a.invoice_id,

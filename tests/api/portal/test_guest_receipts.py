@@ -50,6 +50,7 @@ async def test_a_partial_payment_says_what_the_invoice_still_owes(portals: Porta
     c = await portals.customer()
     invoice = await c.invoice(125_000)
     _, r = await guest_pays(client, await portals.browser(), invoice["id"], 50_000)
+    assert r.json()["receipt_to"] == "customer"
     [paid] = r.json()["invoices"]
     assert (paid["invoice_number"], paid["amount"], paid["amount_due"], paid["amount_pending"]) == (
         invoice["number"],
@@ -169,6 +170,7 @@ async def test_a_receipt_copy_goes_once_to_each_address(
     invoice = await c.invoice(30_000)
     guest = await portals.browser()
     token, r = await guest_pays(client, guest, invoice["id"], 30_000, receipt_email="payer@acme.example")
+    assert r.json()["receipt_to"] == "payer"
     url = f"/portal/v1/pay-links/{token}/payments/{r.json()['id']}/receipt-email"
 
     first = await guest.post(url, json={"email": "Books@Acme.example"})

@@ -2780,6 +2780,12 @@ export interface components {
             /** Receipt Email */
             receipt_email: string | null;
             /**
+             * Receipt To
+             * @description Where the receipt email goes: `receipt_email`, the invoice's customer (whose address is not shown to a guest), or nowhere (no address known: the payer can ask for a copy).
+             * @enum {string}
+             */
+            receipt_to: "payer" | "customer" | "nobody";
+            /**
              * Received On
              * Format: date
              */

@@ -456,9 +456,11 @@ function GuestConfirmation({ link, token, payment, methodLabel }: { link: PayLin
       ) : (
         <Alert tone="success">
           {t('thanks')}{' '}
-          {p.receipt_email
+          {p.receipt_to === 'payer' && p.receipt_email
             ? t('receiptSent', { email: p.receipt_email })
-            : t('receiptSentCustomer', { partner: link.partner.name, customer: link.customer_name })}
+            : p.receipt_to === 'customer'
+              ? t('receiptSentCustomer', { partner: link.partner.name, customer: link.customer_name })
+              : t('receiptNone')}
         </Alert>
       )}
       <InvoiceOutcomes outcomes={p.invoices} currency={p.currency} pending={pending} />
