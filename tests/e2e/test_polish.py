@@ -8,6 +8,7 @@ import asyncio
 import re
 
 from playwright.async_api import Page, Route, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.mail import Inbox
@@ -98,15 +99,23 @@ async def test_every_route_titles_itself_the_same_way(
         view = await new_page(locale=locale)
         await view.goto(partner.portal_url("/sign-in"))
         await expect(view.get_by_role("heading", level=1)).to_be_visible()
-        assert re.fullmatch(rf"(Sign in|Connexion) · {re.escape(partner.name)}", await view.title()), await view.title()
+        await expect(view).to_have_title(re.compile(rf"^(Sign in|Connexion) · {re.escape(partner.name)}$"))
         await sign_in(view, partner, inbox, customer["email"], routes[0])
         for path in routes:
             if path != routes[0]:
                 await view.goto(partner.portal_url(path))
-            heading = view.get_by_role("heading", level=1)
-            await expect(heading).to_be_visible()
-            await expect(view).to_have_title(f"{await heading.inner_text()} · {partner.name}")
-            # ... and the same after moving within the app, without a page load.
+            await expect(view.get_by_role("heading", level=1)).to_be_visible()
+            try:
+                await view.wait_for_function(
+                    "name => document.title === `${document.querySelector('h1').innerText} · ${name}`",
+                    arg=partner.name,
+                    timeout=5_000,
+                )
+            except PlaywrightTimeout:
+                raise AssertionError(
+                    f"{path}: title {await view.title()!r} is not '<heading> · {partner.name}'"
+                ) from None
+        # ... and the same after moving within the app, without a page load.
         await view.get_by_role("navigation").get_by_role("link").first.click()
         await expect(view).to_have_title(re.compile(rf"^(Invoices|Factures) · {re.escape(partner.name)}$"))
 
