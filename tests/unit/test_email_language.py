@@ -145,3 +145,11 @@ def test_the_domains_english_phrases_are_french_in_a_french_email() -> None:
     assert "Mode de paiement\u00a0: Chèque" in check.text
     english = render_template(T.BANK_DEBIT_FAILED, context, NORTHWIND, "en")
     assert "The account did not have enough funds." in english.text and "Bank account •••• 6789" in english.text
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", ("paid", "charged")), ("fr", ("payé", "débité"))])
+def test_a_pending_debit_is_never_called_paid_or_charged(language: str, words: tuple[str, ...]) -> None:
+    rendered = render_template(T.BANK_DEBIT_PENDING, SAMPLES[T.BANK_DEBIT_PENDING], NORTHWIND, language)
+    for part in (rendered.subject, rendered.text, rendered.html):
+        for word in words:
+            assert word not in part.lower(), f"{word!r} in a pending debit's email"
