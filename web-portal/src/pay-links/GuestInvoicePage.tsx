@@ -128,10 +128,8 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
   const partner = link.partner
   const problemText = useProblemText(messages, { partner: partner.name })
   const [step, setStep] = useState<Step>('pay')
-  const history = useReviewHistory(step === 'review', () => {
-    setQuote(null)
-    setStep('pay')
-  })
+  // Back keeps the card or account just entered (its quote's method_ref): offered again, not asked for twice.
+  const history = useReviewHistory(step === 'review', () => setStep('pay'))
   const [quote, setQuote] = useState<GuestQuote | null>(null)
   const [payment, setPayment] = useState<GuestPayment | null>(null)
   const [decline, setDecline] = useState<unknown>(null)
@@ -170,6 +168,22 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
       className="lump-field"
     />
   )
+
+  const continueWithQuoted = async () => {
+    if (!quote || amount.amount === null) return setAmountTouched(true)
+    setError(null)
+    setRequoting(true)
+    try {
+      const body = { method_ref: quote.method_ref, amount: amount.amount, accept_mandate: false, mandate_language: 'en' as const }
+      setQuote(await unwrap(api.POST('/portal/v1/pay-links/{token}/quote', { params: { path: { token } }, body })))
+      setStep('review')
+      history.enter()
+    } catch (failure) {
+      setError(failure)
+    } finally {
+      setRequoting(false)
+    }
+  }
 
   const requote = async () => {
     if (!quote || amount.amount === null) return setAmountTouched(true)
@@ -308,30 +322,50 @@ function GuestFlow({ link, token, embed }: { link: PayLink; token: string; embed
           <section className="card" aria-labelledby="guest-method">
             <h2 id="guest-method">{t('methodHeading')}</h2>
             {partial && amountField}
-            <NewMethodForm
-              kinds={kinds}
-              initialKind={null}
-              mandates={link.mandates}
-              saveOption="never"
-              submitLabel={() => t('continue')}
-              onSubmit={async ({ method, acceptMandate, mandateLanguage }) => {
-                if (amount.amount === null) {
-                  setAmountTouched(true)
-                  return
-                }
-                const answer = await unwrap(
-                  api.POST('/portal/v1/pay-links/{token}/quote', {
-                    params: { path: { token } },
-                    body: { token: method.token, amount: amount.amount, accept_mandate: acceptMandate, mandate_language: mandateLanguage },
-                  }),
-                )
-                setDecline(null)
-                setError(null)
-                setQuote(answer)
-                setStep('review')
-                history.enter()
-              }}
-            />
+            {quote ? (
+              <div className="stack kept-method">
+                <dl className="review-facts">
+                  <div>
+                    <dt>{t('payingWith')}</dt>
+                    <dd>{methodText(quote)}</dd>
+                  </div>
+                </dl>
+                {error != null && <Alert tone="error">{problemText(error)}</Alert>}
+                <div className="row">
+                  <Button onClick={() => void continueWithQuoted()} busy={requoting}>
+                    {t('continue')}
+                  </Button>
+                  <Button variant="secondary" onClick={() => setQuote(null)} disabled={requoting}>
+                    {t('useAnother')}
+                  </Button>
+                </div>
+              </div>
+            ) : (
+              <NewMethodForm
+                kinds={kinds}
+                initialKind={null}
+                mandates={link.mandates}
+                saveOption="never"
+                submitLabel={() => t('continue')}
+                onSubmit={async ({ method, acceptMandate, mandateLanguage }) => {
+                  if (amount.amount === null) {
+                    setAmountTouched(true)
+                    return
+                  }
+                  const answer = await unwrap(
+                    api.POST('/portal/v1/pay-links/{token}/quote', {
+                      params: { path: { token } },
+                      body: { token: method.token, amount: amount.amount, accept_mandate: acceptMandate, mandate_language: mandateLanguage },
+                    }),
+                  )
+                  setDecline(null)
+                  setError(null)
+                  setQuote(answer)
+                  setStep('review')
+                  history.enter()
+                }}
+              />
+            )}
           </section>
         )}
       </>
