@@ -262,7 +262,7 @@ def test_every_word_is_tagged_in_reading_order_and_decoration_is_an_artifact() -
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    lines=st.lists(st.text(min_size=1, max_size=500), min_size=1, max_size=40),
+    lines=st.lists(st.text(min_size=1, max_size=500).filter(str.strip), min_size=1, max_size=40),
     memo=st.one_of(st.none(), st.text(max_size=3000)),
     payments=st.integers(min_value=0, max_value=40),
     language=st.sampled_from(["en", "fr"]),
