@@ -3,7 +3,8 @@
 Resolved at render time, not when the email is queued: every use case that queues an email (codes, invites,
 receipts, questions) gets it without knowing about languages, and a language chosen in the portal between the
 queueing and a delivery (or a retry) is the one the email is read in. Order (`domain.mail.email_language`): the
-partner's portal user with this address, if they chose one → the customer's contact with this address → the
+language of the screen the email was asked from (a sign-in code, a password reset: `language` in its context) →
+the partner's portal user with this address, if they chose one → the customer's contact with this address → the
 customer's own language → English. The customer is the one the email's context names (`customer_id`), else the
 first the portal user belongs to, else the first whose primary address this is.
 """
@@ -17,10 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.tables import CustomerRow, PortalMembershipRow, PortalUserRow
-from domain.mail import email_language
+from domain.mail import LANGUAGES, email_language
 
 
 async def recipient_language(session: AsyncSession, partner_id: str | None, to: str, context: Mapping[str, Any]) -> str:
+    if context.get("language") in LANGUAGES:
+        return str(context["language"])  # asked for from a screen in this language: the one being read right now
     if partner_id is None:
         return email_language()
     address = to.strip().lower()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -67,8 +67,15 @@ def _limit(kind: str, request: Request, what: str) -> None:
         raise TooManyAttempts(f"Too many {what} from this network. Try again later.", retry_after=max(1, int(wait)))
 
 
+ScreenLanguage = Annotated[
+    Literal["en", "fr"] | None,
+    Field(description="The language the person is reading the portal in: the email is written in it."),
+]
+
+
 class CodeRequest(RequestModel):
     email: Email
+    language: ScreenLanguage = None
 
 
 class CodeVerify(RequestModel):
@@ -126,7 +133,9 @@ async def signed_in_answer(request: Request, uow: UoW, opened: sign_in.Opened) -
 )
 async def send_code(slug: str, body: CodeRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
     caller = _caller(request, SENDS, "sign-in codes")
-    await sign_in.send_code(sign_in.SendCode(body.email), uow, creds=caller.creds, clock=uow.clock)
+    await sign_in.send_code(
+        sign_in.SendCode(body.email, language=body.language), uow, creds=caller.creds, clock=uow.clock
+    )
     return Accepted(detail="If this address can receive codes, one is on its way. It works for 10 minutes.")
 
 
@@ -239,6 +248,7 @@ async def activate(body: PasswordSet, uow: UoW, request: Request) -> Response:
 
 class ResetRequest(RequestModel):
     email: Email
+    language: ScreenLanguage = None
 
 
 @router.post(
@@ -253,7 +263,10 @@ class ResetRequest(RequestModel):
 async def request_reset(slug: str, body: ResetRequest, partner: BillingPartner, uow: UoW, request: Request) -> Accepted:
     caller = _caller(request, SENDS, "reset requests")
     await accounts.request_password_reset(
-        accounts.RequestPasswordReset(body.email, partner.slug), uow, creds=caller.creds, clock=uow.clock
+        accounts.RequestPasswordReset(body.email, partner.slug, language=body.language),
+        uow,
+        creds=caller.creds,
+        clock=uow.clock,
     )
     return Accepted(detail="If this address has a password here, a reset link is on its way. It works for one hour.")
 

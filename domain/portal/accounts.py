@@ -77,6 +77,7 @@ class ResetPassword(SetPasswordFromLink):
 class RequestPasswordReset:
     email: str
     slug: str
+    language: str | None = None  # the language of the screen it was asked from: the email is written in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +227,11 @@ async def request_password_reset(
         Email(
             to=user.email,
             template=Template.PASSWORD_RESET,
-            context={"reset_url": link_url(creds, cmd.slug, "reset-password", token), "minutes": minutes},
+            context={
+                "reset_url": link_url(creds, cmd.slug, "reset-password", token),
+                "minutes": minutes,
+                **({"language": cmd.language} if cmd.language else {}),
+            },
             partner_id=uow.partner_id,
         )
     )

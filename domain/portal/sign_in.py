@@ -52,6 +52,7 @@ class SendCode:
     purpose: CodePurpose = CodePurpose.SIGN_IN
     to: str | None = None  # another address to send it to (a new email being confirmed)
     subject: str | None = None  # what the code is bound to: a session id, a new address
+    language: str | None = None  # the language of the screen it was asked from: the email is written in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,8 @@ async def send_code(cmd: SendCode, uow: PortalUnitOfWork, *, creds: Credentials,
     context: dict[str, object] = {"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}
     if purpose is CodePurpose.EMAIL_CHANGE and subject:
         context["new_email"] = subject
+    if cmd.language:
+        context["language"] = cmd.language
     await uow.emails.queue(
         Email(to=cmd.to or address, template=CODE_TEMPLATES[purpose], context=context, partner_id=uow.partner_id)
     )
