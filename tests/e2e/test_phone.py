@@ -15,8 +15,22 @@ from tests.e2e.test_invoices import days, row
 from tests.e2e.test_owe_summary import NewPage, no_sideways_scroll
 
 WORDS = {
-    "en": {"menu": "Menu", "payments": "Payments", "security": "Security", "total": "Total", "overdue": "Overdue"},
-    "fr": {"menu": "Menu", "payments": "Paiements", "security": "Sécurité", "total": "Total", "overdue": "En retard"},
+    "en": {
+        "menu": "Menu",
+        "payments": "Payments",
+        "security": "Security",
+        "total": "Total",
+        "overdue": "Overdue",
+        "all": "Select every invoice listed",
+    },
+    "fr": {
+        "menu": "Menu",
+        "payments": "Paiements",
+        "security": "Sécurité",
+        "total": "Total",
+        "overdue": "En retard",
+        "all": "Sélectionner toutes les factures de la liste",
+    },
 }
 
 
@@ -58,6 +72,13 @@ async def test_the_phone_lists_compactly_and_opens_a_menu(
     heights = [(await r.bounding_box() or {"height": 999})["height"] for r in await phone.locator("tbody tr").all()]
     assert len(heights) == 4 and max(heights) < 80, f"two short lines per invoice, not a card: {heights}"
     await no_sideways_scroll(phone)
+    everything = phone.get_by_label(words["all"])
+    await expect(everything).to_be_visible()  # the list's one heading on a phone
+    await everything.check()
+    await expect(phone.get_by_test_id("selection-bar")).to_be_visible()
+    await no_sideways_scroll(phone)
+    await screenshot(phone, f"issue13/phone-list-selected-{language}-390")
+    await everything.uncheck()
 
     # The header is one row: the partner's name and the menu button; the tabs wait behind the button.
     await one_row(phone, ".partner-mark", ".menu-button")

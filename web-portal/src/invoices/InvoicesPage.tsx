@@ -136,15 +136,18 @@ function SelectAll({ invoices, selection }: { invoices: Invoice[]; selection: Se
     if (box.current) box.current.indeterminate = chosen > 0 && !all
   }, [chosen, all])
   if (payable.length === 0) return <span className="visually-hidden">{t('colSelect')}</span>
+  // The words show on a phone, where this is the list's only heading; a wide screen has the column for context.
   return (
-    <input
-      ref={box}
-      type="checkbox"
-      className="select-box"
-      checked={all}
-      onChange={() => selection.setAll(payable, !all)}
-      aria-label={t('selectAll')}
-    />
+    <label className="select-all">
+      <input
+        ref={box}
+        type="checkbox"
+        className="select-box"
+        checked={all}
+        onChange={() => selection.setAll(payable, !all)}
+      />
+      <span className="select-all-text">{t('selectAll')}</span>
+    </label>
   )
 }
 
