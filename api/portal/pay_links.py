@@ -27,7 +27,7 @@ from api.portal.payment_methods import MandateLanguage, MandateText, ShownMandat
 from api.portal.payments import FeeBasisOut, fee_basis_of
 from api.portal.schemas import AccessRequestView
 from api.rate_limit import TokenBuckets
-from api.v1.fields import Amount, Email, Flag, Name, RequestModel, ShortText
+from api.v1.fields import Amount, Email, EmailOut, Flag, Name, RequestModel, ShortText
 from api.v1.schemas.payments import AllocationOut, PaymentOut
 from domain.constant_time import same_secret
 from domain.errors import ErrorCode, InvalidRequest, NotFound, PermissionDenied, TooManyAttempts
@@ -120,7 +120,7 @@ class ReceiptCopyIn(RequestModel):
 
 class ReceiptCopy(BaseModel):
     object: str = "receipt_copy"
-    email: str
+    email: EmailOut
     already_sent: bool = Field(description="That address had its copy already: nothing new was sent.")
 
 

@@ -2205,6 +2205,11 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * Language
+             * @description The language the person is reading the portal in: the email is written in it.
+             */
+            language?: ("en" | "fr") | null;
         };
         /** CodeVerify */
         CodeVerify: {
@@ -4788,7 +4793,10 @@ export interface components {
              * @description That address had its copy already: nothing new was sent.
              */
             already_sent: boolean;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /**
              * Object
@@ -4901,6 +4909,11 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * Language
+             * @description The language the person is reading the portal in: the email is written in it.
+             */
+            language?: ("en" | "fr") | null;
         };
         /**
          * SandboxCaBankAccountIn
