@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.tables import CustomerRow, PortalMembershipRow, PortalUserRow
-from domain.mail import LANGUAGES, email_language
+from domain.mail import email_language
+from domain.money import LANGUAGES
 
 
 async def recipient_language(session: AsyncSession, partner_id: str | None, to: str, context: Mapping[str, Any]) -> str:
