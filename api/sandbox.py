@@ -58,6 +58,9 @@ class SandboxUsBankAccountIn(RequestModel):
     routing_number: ShortDigits = Field(description="The sandbox's routing number, 110000000.")
     account_number: Number = Field(description="A published test account number.")
     account_holder_name: Annotated[str, StringConstraints(max_length=200)]
+    account_type: Literal["checking", "savings"] = Field(
+        default="checking", description="ACH debits a checking and a savings account differently."
+    )
 
 
 class SandboxCaBankAccountIn(RequestModel):
@@ -97,6 +100,7 @@ class SandboxUsBankAccountOut(BaseModel):
     bank_name: str
     last4: str
     routing_number: str
+    account_type: Literal["checking", "savings"]
 
 
 class SandboxCaBankAccountOut(BaseModel):
@@ -146,6 +150,7 @@ class SandboxUsBankAccountToken(BaseModel):
                         "bank_name": "Sandbox Bank (US)",
                         "last4": "6789",
                         "routing_number": "110000000",
+                        "account_type": "checking",
                     },
                     "created": 1795252800,
                 }

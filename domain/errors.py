@@ -44,6 +44,7 @@ class ErrorCode(StrEnum):
     IMPERSONATION_READ_ONLY = "impersonation_read_only"
     INTERNAL_ERROR = "internal_error"
     INVALID_ACCOUNT_HOLDER_NAME = "invalid_account_holder_name"
+    INVALID_ACCOUNT_TYPE = "invalid_account_type"
     INVALID_AMOUNT = "invalid_amount"
     INVALID_API_KEY = "invalid_api_key"
     INVALID_CHARACTERS = "invalid_characters"

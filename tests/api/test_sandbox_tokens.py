@@ -59,7 +59,27 @@ async def test_a_card_becomes_a_token(public: httpx.AsyncClient) -> None:
         (
             {"type": "us_bank_account", "routing_number": "110000000", "account_number": "000123456789"},
             "us_bank_account",
-            {"bank_name": "Sandbox Bank (US)", "last4": "6789", "routing_number": "110000000"},
+            {
+                "bank_name": "Sandbox Bank (US)",
+                "last4": "6789",
+                "routing_number": "110000000",
+                "account_type": "checking",
+            },
+        ),
+        (
+            {
+                "type": "us_bank_account",
+                "routing_number": "110000000",
+                "account_number": "000123456789",
+                "account_type": "savings",
+            },
+            "us_bank_account",
+            {
+                "bank_name": "Sandbox Bank (US)",
+                "last4": "6789",
+                "routing_number": "110000000",
+                "account_type": "savings",
+            },
         ),
         (
             {
@@ -84,6 +104,19 @@ async def test_bank_accounts_become_tokens(
     r = await public.post(URL, json={**payload, "account_holder_name": "Jenny Rosen"})
     assert r.status_code == 201, r.text
     assert (r.json()["type"], r.json()[kind]) == (kind, expected)
+
+
+async def test_an_unknown_account_type_is_a_problem(public: httpx.AsyncClient) -> None:
+    body = {
+        "type": "us_bank_account",
+        "routing_number": "110000000",
+        "account_number": "000123456789",
+        "account_holder_name": "Jenny Rosen",
+        "account_type": "brokerage",
+    }
+    r = await public.post(URL, json=body)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json", r.text
+    assert [e["field"].rsplit(".", 1)[-1] for e in r.json()["errors"]] == ["account_type"]
 
 
 async def test_other_numbers_are_refused_as_problems(public: httpx.AsyncClient) -> None:

@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Page, expect
+from sqlalchemy import select
 
+from adapters.bootstrap import Container
+from adapters.processors.sandbox.tables import SandboxMethodRow
 from tests.e2e.browser import assert_accessible, screenshot
 from tests.e2e.mail import Inbox
 from tests.e2e.portal import portal_fetch, sign_in
@@ -137,8 +140,19 @@ async def test_in_french_on_a_phone_the_fee_basis_and_what_is_still_due(
     await screenshot(page, "issue13/pay-confirmation-fr-390")
 
 
+async def sandbox_account_types(container: Container, partner: Partner) -> list[str | None]:
+    """The account types of the US bank accounts the sandbox holds for this partner."""
+    async with container.sessions() as session:
+        rows = await session.scalars(
+            select(SandboxMethodRow.account_type).where(
+                SandboxMethodRow.type == "us_bank_account", SandboxMethodRow.account == partner.partner_id
+            )
+        )
+        return list(rows)
+
+
 async def test_a_bank_debit_is_pending_not_paid_and_the_bank_form_prevents_typos(
-    spa: object, page: Page, partner: Partner, inbox: Inbox
+    spa: object, page: Page, partner: Partner, inbox: Inbox, remit_container: Container
 ) -> None:
     await partner.set_portal_settings(enabled_methods=["card", "us_bank_account"], partial_payments=True, **FEES)
     customer = await partner.create_customer("Birchwood Law")
@@ -165,7 +179,7 @@ async def test_a_bank_debit_is_pending_not_paid_and_the_bank_form_prevents_typos
     assert await payments_of(partner, customer["id"]) == []
 
     await page.get_by_label("Confirm account number").fill("000123456789")
-    await page.get_by_label("Checking").check()
+    await page.get_by_label("Savings").check()
     await page.get_by_role("button", name="Review payment").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Review your payment")
     await expect(page.locator(".pay-review").get_by_test_id("fee")).to_have_text("None")
@@ -173,6 +187,7 @@ async def test_a_bank_debit_is_pending_not_paid_and_the_bank_form_prevents_typos
     await page.get_by_role("button", name="Pay $500.00").click()
 
     await expect(page.get_by_role("heading", level=1)).to_have_text("Payment submitted")
+    assert await sandbox_account_types(remit_container, partner) == ["savings"], "the type reaches the processor"
     confirmation = page.locator(".confirmation")
     await expect(confirmation.locator(".outcomes li")).to_have_text(
         ["$500.00 pending for INV-9201. INV-9201 still has $750.00 due."]

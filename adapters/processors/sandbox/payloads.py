@@ -124,6 +124,7 @@ def method_details(row: Row) -> MethodDetails:
         "exp_month": row["exp_month"],
         "exp_year": row["exp_year"],
         "bank_name": row["bank_name"],
+        "account_type": row["account_type"],
         "country": row["country"],
         "fingerprint": row["fingerprint"],
         "customer": row["customer_ref"],

@@ -28,6 +28,7 @@ class SandboxMethodRow(Base):
     exp_month: Mapped[int | None] = mapped_column(Integer)
     exp_year: Mapped[int | None] = mapped_column(Integer)
     bank_name: Mapped[str | None] = mapped_column(String(100))
+    account_type: Mapped[str | None] = mapped_column(String(10))  # US bank accounts: checking or savings
     country: Mapped[str] = mapped_column(CHAR(2))
     fingerprint: Mapped[str] = mapped_column(String(64))
     customer_ref: Mapped[str | None] = mapped_column(String(64))

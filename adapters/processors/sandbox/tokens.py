@@ -12,6 +12,7 @@ from adapters.processors.sandbox import test_numbers as numbers
 from domain.errors import ErrorCode, InvalidRequest
 
 METHOD_TYPES = ("card", "us_bank_account", "ca_bank_account")
+ACCOUNT_TYPES = ("checking", "savings")  # ACH debits a checking and a savings account with different codes
 
 
 def method_values(details: Mapping[str, Any], *, today: date, secret: str) -> dict[str, Any]:
@@ -41,6 +42,7 @@ def token_object(values: Mapping[str, Any], *, token_id: str, created: int) -> d
             "bank_name": values["bank_name"],
             "last4": values["last4"],
             "routing_number": numbers.US_ROUTING_NUMBER,
+            "account_type": values["account_type"],
         }
     else:
         out[kind] = {
@@ -81,6 +83,7 @@ def _card(details: Mapping[str, Any], *, today: date, secret: str) -> dict[str, 
         "exp_month": exp_month,
         "exp_year": exp_year,
         "bank_name": None,
+        "account_type": None,
         "country": "US",
         "fingerprint": fingerprint(secret, card.number),
     }
@@ -100,6 +103,7 @@ def _bank(details: Mapping[str, Any], *, branch: str, kind: str, secret: str) ->
         "behavior": account.behavior.value,
         "brand": None,
         "funding": None,
+        "account_type": _account_type(details) if us else None,
         "last4": account.number[-4:],
         "exp_month": None,
         "exp_year": None,
@@ -108,6 +112,17 @@ def _bank(details: Mapping[str, Any], *, branch: str, kind: str, secret: str) ->
         # The same account number at another branch is another account.
         "fingerprint": fingerprint(secret, branch + account.number),
     }
+
+
+def _account_type(details: Mapping[str, Any]) -> str:
+    value = details.get("account_type", "checking")
+    if value not in ACCOUNT_TYPES:
+        raise InvalidRequest(
+            f"account_type must be one of: {', '.join(ACCOUNT_TYPES)}.",
+            code=ErrorCode.INVALID_ACCOUNT_TYPE,
+            field="account_type",
+        )
+    return str(value)
 
 
 def _text(details: Mapping[str, Any], name: str) -> str:

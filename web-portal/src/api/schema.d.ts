@@ -2588,7 +2588,7 @@ export interface components {
          *     document (`Problem.code`). A new code is added here first; nothing else spells one.
          * @enum {string}
          */
-        ErrorCode: "account_locked" | "already_has_access" | "already_scheduled" | "amount_exceeds_due" | "amount_exceeds_refundable" | "amount_too_large" | "api_key_revoked" | "authentication_required" | "bad_origin" | "card_expired" | "charge_disputed" | "charge_not_cancelable" | "charge_not_refundable" | "conflict" | "csrf_failed" | "currency_mismatch" | "currency_not_supported" | "customer_archived" | "database_unavailable" | "dispute_not_open" | "domain_error" | "domain_taken" | "due_before_issue" | "duplicate_allocation" | "email_in_use" | "expired_card" | "factor_required" | "http_error" | "idempotency_key_in_use" | "idempotency_key_required" | "idempotency_key_reused" | "impersonation_read_only" | "internal_error" | "invalid_account_holder_name" | "invalid_amount" | "invalid_api_key" | "invalid_characters" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "invalid_cvc" | "invalid_days" | "invalid_email" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_line" | "invalid_link" | "invalid_message" | "invalid_method_type" | "invalid_mfa_code" | "invalid_name" | "invalid_number" | "invalid_payment_method" | "invalid_permission" | "invalid_public_token" | "invalid_request" | "invalid_scheduled_date" | "invalid_setting" | "invalid_signature" | "invalid_slug" | "invalid_state_transition" | "invalid_tag" | "invalid_token" | "invalid_total" | "invoice_customer_mismatch" | "invoice_has_balance" | "invoice_has_payments" | "invoice_not_draft" | "invoice_not_payable" | "invoice_not_reopenable" | "invoice_number_taken" | "malformed_json" | "mandate_required" | "method_in_use" | "method_not_allowed" | "method_not_enabled" | "method_not_saved" | "method_scheduled" | "mfa_disabled" | "mfa_enabled" | "mfa_not_pending" | "mfa_not_started" | "mfa_required" | "missing_field" | "missing_permission" | "no_access" | "no_allocations" | "not_a_test_number" | "not_authenticated" | "not_signed_in" | "nothing_due" | "own_membership" | "own_permissions" | "partial_payments_disabled" | "partial_refund_of_pending_debit" | "password_length" | "password_too_common" | "payload_too_large" | "payment_disputed" | "payment_method_detached" | "payment_method_required" | "payment_not_offline" | "payment_not_refundable" | "payment_not_retryable" | "permission_denied" | "processor_unavailable" | "question_already_open" | "rate_limited" | "refund_exceeds_captured" | "resource_busy" | "resource_missing" | "route_not_found" | "sandbox_not_enabled" | "scheduled_payment_not_cancelable" | "session_expired" | "sign_in_required" | "slug_taken" | "step_up_required" | "team_invites_disabled" | "token_already_used" | "too_many_codes" | "unbalanced_entry" | "unknown_currency" | "validation_error";
+        ErrorCode: "account_locked" | "already_has_access" | "already_scheduled" | "amount_exceeds_due" | "amount_exceeds_refundable" | "amount_too_large" | "api_key_revoked" | "authentication_required" | "bad_origin" | "card_expired" | "charge_disputed" | "charge_not_cancelable" | "charge_not_refundable" | "conflict" | "csrf_failed" | "currency_mismatch" | "currency_not_supported" | "customer_archived" | "database_unavailable" | "dispute_not_open" | "domain_error" | "domain_taken" | "due_before_issue" | "duplicate_allocation" | "email_in_use" | "expired_card" | "factor_required" | "http_error" | "idempotency_key_in_use" | "idempotency_key_required" | "idempotency_key_reused" | "impersonation_read_only" | "internal_error" | "invalid_account_holder_name" | "invalid_account_type" | "invalid_amount" | "invalid_api_key" | "invalid_characters" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "invalid_cvc" | "invalid_days" | "invalid_email" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_line" | "invalid_link" | "invalid_message" | "invalid_method_type" | "invalid_mfa_code" | "invalid_name" | "invalid_number" | "invalid_payment_method" | "invalid_permission" | "invalid_public_token" | "invalid_request" | "invalid_scheduled_date" | "invalid_setting" | "invalid_signature" | "invalid_slug" | "invalid_state_transition" | "invalid_tag" | "invalid_token" | "invalid_total" | "invoice_customer_mismatch" | "invoice_has_balance" | "invoice_has_payments" | "invoice_not_draft" | "invoice_not_payable" | "invoice_not_reopenable" | "invoice_number_taken" | "malformed_json" | "mandate_required" | "method_in_use" | "method_not_allowed" | "method_not_enabled" | "method_not_saved" | "method_scheduled" | "mfa_disabled" | "mfa_enabled" | "mfa_not_pending" | "mfa_not_started" | "mfa_required" | "missing_field" | "missing_permission" | "no_access" | "no_allocations" | "not_a_test_number" | "not_authenticated" | "not_signed_in" | "nothing_due" | "own_membership" | "own_permissions" | "partial_payments_disabled" | "partial_refund_of_pending_debit" | "password_length" | "password_too_common" | "payload_too_large" | "payment_disputed" | "payment_method_detached" | "payment_method_required" | "payment_not_offline" | "payment_not_refundable" | "payment_not_retryable" | "permission_denied" | "processor_unavailable" | "question_already_open" | "rate_limited" | "refund_exceeds_captured" | "resource_busy" | "resource_missing" | "route_not_found" | "sandbox_not_enabled" | "scheduled_payment_not_cancelable" | "session_expired" | "sign_in_required" | "slug_taken" | "step_up_required" | "team_invites_disabled" | "token_already_used" | "too_many_codes" | "unbalanced_entry" | "unknown_currency" | "validation_error";
         /**
          * EvidenceIn
          * @example {
@@ -5111,6 +5111,13 @@ export interface components {
              */
             account_number: string;
             /**
+             * Account Type
+             * @description ACH debits a checking and a savings account differently.
+             * @default checking
+             * @enum {string}
+             */
+            account_type: "checking" | "savings";
+            /**
              * Routing Number
              * @description The sandbox's routing number, 110000000.
              */
@@ -5123,6 +5130,11 @@ export interface components {
         };
         /** SandboxUsBankAccountOut */
         SandboxUsBankAccountOut: {
+            /**
+             * Account Type
+             * @enum {string}
+             */
+            account_type: "checking" | "savings";
             /** Bank Name */
             bank_name: string;
             /** Last4 */
@@ -5138,6 +5150,7 @@ export interface components {
          *       "object": "token",
          *       "type": "us_bank_account",
          *       "us_bank_account": {
+         *         "account_type": "checking",
          *         "bank_name": "Sandbox Bank (US)",
          *         "last4": "6789",
          *         "routing_number": "110000000"

@@ -225,7 +225,13 @@ function bankMethod(token: Awaited<ReturnType<typeof tokenizeBank>>): CollectedM
 
 function tokenizeBank(
   body:
-    | { type: 'us_bank_account'; routing_number: string; account_number: string; account_holder_name: string }
+    | {
+        type: 'us_bank_account'
+        routing_number: string
+        account_number: string
+        account_holder_name: string
+        account_type: (typeof ACCOUNT_TYPES)[number]
+      }
     | {
         type: 'ca_bank_account'
         institution_number: string
@@ -253,9 +259,10 @@ export function SandboxUsBankEntry({ disabled, ref }: MethodEntryProps) {
               routing_number: digitsOf(f.values.routing),
               account_number: digitsOf(f.values.account),
               account_holder_name: f.values.holder.trim(),
+              account_type: f.values.type === 'savings' ? 'savings' : 'checking',
             }),
           ),
-        { routing_number: 'routing', account_number: 'account', account_holder_name: 'holder' },
+        { routing_number: 'routing', account_number: 'account', account_holder_name: 'holder', account_type: 'type' },
       ),
   }))
   return (
