@@ -11,10 +11,12 @@ expired, the PDF points to the invoice in the portal instead, where the customer
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from fastapi import Query
 
+from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.pdf.document import PartnerContact
 from adapters.pdf.invoice import AppliedPayment, HowToPay, render_invoice_pdf
 from adapters.pdf.receipt import InvoiceNow, render_receipt_pdf
@@ -33,28 +35,41 @@ from domain.ports import PaymentQuery
 DocumentLanguage = Annotated[
     Literal["en", "fr"] | None,
     Query(
-        description="The document's language. Without it: the signed-in user's language (chosen in the portal), "
-        "else the customer's, else English."
+        description="The document's language. Without it: the signed-in user's language (chosen in the portal; "
+        "for a pay link's holder, none), else the customer's, else English."
     ),
 ]
 MOST_PAYMENTS_LISTED = 100
 
 
-def reader_language(ctx: PortalContext, customer: Customer, requested: str | None) -> str:
-    if requested:
-        return requested
-    for stored in (ctx.user.language, customer.language):  # the user's is None until they choose one
-        if stored in LANGUAGES:
-            return str(stored)
-    return "en"
+def reader_language(requested: str | None, *stored: str | None) -> str:
+    """The requested language, else the first stored one Remit writes in, else English."""
+    return next((choice for choice in (requested, *stored) if choice in LANGUAGES), "en")
 
 
 async def invoice_pdf(ctx: PortalContext, invoice: Invoice, requested_language: str | None) -> bytes:
-    balance = (await ctx.uow.ledger.balances([invoice]))[invoice.id]
     customer = await ctx.uow.customers.get(ctx.customer_id)
-    partner = await ctx.uow.partners.get(ctx.uow.partner_id)
-    settings = await ctx.uow.portal_settings.get()
-    language = reader_language(ctx, customer, requested_language)
+    language = reader_language(requested_language, ctx.user.language, customer.language)
+    return await invoice_document(ctx.uow, invoice, customer, language=language, how_to_pay=_signed_in_how_to_pay(ctx))
+
+
+async def receipt_pdf(ctx: PortalContext, payment: Payment, requested_language: str | None) -> bytes:
+    customer = await ctx.uow.customers.get(ctx.customer_id)
+    language = reader_language(requested_language, ctx.user.language, customer.language)
+    return await receipt_document(ctx.uow, payment, customer, language=language)
+
+
+HowToPayFor = Callable[[Invoice, InvoiceBalance, str], Awaitable[HowToPay | None]]
+
+
+async def invoice_document(
+    uow: SqlUnitOfWork, invoice: Invoice, customer: Customer, *, language: str, how_to_pay: HowToPayFor
+) -> bytes:
+    """The invoice PDF as any reader gets it: signed in, or holding the invoice's pay link."""
+    balance = (await uow.ledger.balances([invoice]))[invoice.id]
+    partner = await uow.partners.get(uow.partner_id)
+    settings = await uow.portal_settings.get()
+    payable = invoice.status in PAYABLE and balance.amount_due > 0
     return render_invoice_pdf(
         partner=PartnerContact.of(partner.name, settings),
         branding=settings,
@@ -62,27 +77,28 @@ async def invoice_pdf(ctx: PortalContext, invoice: Invoice, requested_language: 
         customer_email=customer.email,
         invoice=invoice,
         balance=balance,
-        today=ctx.uow.clock.today(),
-        payments=await _applied(ctx, invoice, language),
-        how_to_pay=await _how_to_pay(ctx, invoice, balance, partner.slug),
+        today=uow.clock.today(),
+        payments=await _applied(uow, customer.id, invoice, language),
+        how_to_pay=await how_to_pay(invoice, balance, partner.slug) if payable else None,
         language=language,
     )
 
 
-async def receipt_pdf(ctx: PortalContext, payment: Payment, requested_language: str | None) -> bytes:
-    customer = await ctx.uow.customers.get(ctx.customer_id)
-    partner = await ctx.uow.partners.get(ctx.uow.partner_id)
-    settings = await ctx.uow.portal_settings.get()
-    language = reader_language(ctx, customer, requested_language)
-    ids = sorted({a.invoice_id for a in payment.allocations})
-    invoices = await ctx.uow.invoices.get_many(ids) if ids else []
-    balances = await ctx.uow.ledger.balances(invoices) if invoices else {}
+async def receipt_document(
+    uow: SqlUnitOfWork, payment: Payment, customer: Customer, *, language: str, only: Invoice | None = None
+) -> bytes:
+    """A payment's receipt, each invoice with what it still owes now (`only`: just that invoice's line)."""
+    partner = await uow.partners.get(uow.partner_id)
+    settings = await uow.portal_settings.get()
+    ids = [only.id] if only else sorted({a.invoice_id for a in payment.allocations})
+    invoices = await uow.invoices.get_many(ids) if ids else []
+    balances = await uow.ledger.balances(invoices) if invoices else {}
     return render_receipt_pdf(
         partner=PartnerContact.of(partner.name, settings),
         branding=settings,
         customer_name=customer.name,
         payment=payment,
-        method_label=await _method(ctx, payment, language),
+        method_label=await _method(uow, payment, language),
         invoices={
             i.id: InvoiceNow(i.number, balances[i.id].amount_due, balances[i.id].amount_pending) for i in invoices
         },
@@ -90,21 +106,21 @@ async def receipt_pdf(ctx: PortalContext, payment: Payment, requested_language: 
     )
 
 
-async def _method(ctx: PortalContext, payment: Payment, language: str) -> str:
+async def _method(uow: SqlUnitOfWork, payment: Payment, language: str) -> str:
     if payment.payment_method_id is None:
         return offline_method(payment.method, language) or payment.method.value
-    method = await ctx.uow.payment_methods.get(payment.payment_method_id)
+    method = await uow.payment_methods.get(payment.payment_method_id)
     return method_label(method.type, brand=method.brand, bank_name=method.bank_name, last4=method.last4)
 
 
-async def _applied(ctx: PortalContext, invoice: Invoice, language: str) -> list[AppliedPayment]:
+async def _applied(uow: SqlUnitOfWork, customer_id: str, invoice: Invoice, language: str) -> list[AppliedPayment]:
     """The invoice's payments, newest first, each with the part of it this invoice received."""
-    query = PaymentQuery(customer_id=ctx.customer_id, invoice_id=invoice.id)
-    page = await ctx.uow.payments.list(query, PageRequest(limit=MOST_PAYMENTS_LISTED))
+    query = PaymentQuery(customer_id=customer_id, invoice_id=invoice.id)
+    page = await uow.payments.list(query, PageRequest(limit=MOST_PAYMENTS_LISTED))
     return [
         AppliedPayment(
             received_on=p.received_on,
-            method_label=await _method(ctx, p, language),
+            method_label=await _method(uow, p, language),
             amount=sum(a.amount for a in p.allocations if a.invoice_id == invoice.id),
             status=p.status,
         )
@@ -112,13 +128,14 @@ async def _applied(ctx: PortalContext, invoice: Invoice, language: str) -> list[
     ]
 
 
-async def _how_to_pay(ctx: PortalContext, invoice: Invoice, balance: InvoiceBalance, slug: str) -> HowToPay | None:
-    if invoice.status not in PAYABLE or balance.amount_due <= 0:
-        return None
-    base = f"{ctx.container.settings.base_url}/pay/{slug}"
-    link, token = await pay_links.issue_pay_link(
-        pay_links.IssuePayLink(invoice.id), ctx.uow, clock=ctx.uow.clock, key=pay_link_key(ctx.container)
-    )
-    if not link.usable(ctx.uow.clock.now()):
-        return HowToPay(url=f"{base}/invoices/{invoice.id}", guest=False)
-    return HowToPay(url=f"{base}/invoice/{token}")
+def _signed_in_how_to_pay(ctx: PortalContext) -> HowToPayFor:
+    async def how_to_pay(invoice: Invoice, balance: InvoiceBalance, slug: str) -> HowToPay | None:
+        base = f"{ctx.container.settings.base_url}/pay/{slug}"
+        link, token = await pay_links.issue_pay_link(
+            pay_links.IssuePayLink(invoice.id), ctx.uow, clock=ctx.uow.clock, key=pay_link_key(ctx.container)
+        )
+        if not link.usable(ctx.uow.clock.now()):
+            return HowToPay(url=f"{base}/invoices/{invoice.id}", guest=False)
+        return HowToPay(url=f"{base}/invoice/{token}")
+
+    return how_to_pay

@@ -14,13 +14,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from adapters.db.unit_of_work import SqlUnitOfWork
-from adapters.pdf.document import PartnerContact
-from adapters.pdf.invoice import HowToPay, render_invoice_pdf
-from adapters.pdf.receipt import InvoiceNow, render_receipt_pdf
-from adapters.pdf.words import offline_method
+from adapters.pdf.invoice import HowToPay
 from api.deps import UoW, get_container, processors_of, write_context
 from api.errors import problems
+from api.portal import documents
 from api.portal.deps import REQUIRED_IDEMPOTENCY_KEY, IdempotencyKey, check_origin, client_ip, pay_link_key
+from api.portal.documents import DocumentLanguage
 from api.portal.invoices import attachment
 from api.portal.partners import Branding, branding_of
 from api.portal.payment_methods import MandateLanguage, MandateText, ShownMandateLanguage, mandate_texts
@@ -32,12 +31,12 @@ from api.v1.schemas.payments import AllocationOut, PaymentOut
 from domain.constant_time import same_secret
 from domain.errors import ErrorCode, InvalidRequest, NotFound, PermissionDenied, TooManyAttempts
 from domain.invoices.model import Invoice
+from domain.ledger.balances import InvoiceBalance
 from domain.pay_links import receipts
 from domain.pay_links import use_cases as pay_links
 from domain.pay_links.model import PayLink, link_id_from
 from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments import charges
-from domain.payments.labels import method_label
 from domain.payments.model import Allocation, Payment
 from domain.payments.recovery import RefreshPayment
 from domain.portal import access
@@ -378,25 +377,17 @@ PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
     response_class=Response,
     responses=PDF_RESPONSES,
 )
-async def invoice_pdf(token: str, uow: UoW, request: Request, language: Language = "en") -> Response:
+async def invoice_pdf(token: str, uow: UoW, request: Request, language: DocumentLanguage = None) -> Response:
     _limit(request, DOWNLOADS)
     _, invoice = await _open(token, uow, request)
-    balance = (await uow.ledger.balances([invoice]))[invoice.id]
     customer = await uow.customers.get(invoice.customer_id)
-    partner = await uow.partners.get(uow.partner_id)
-    settings = await uow.portal_settings.get()
-    pay_here = f"{get_container(request).settings.base_url}/pay/{partner.slug}/invoice/{token}"
-    body = render_invoice_pdf(
-        partner=PartnerContact.of(partner.name, settings),
-        branding=settings,
-        customer_name=customer.name,
-        customer_email=customer.email,
-        invoice=invoice,
-        balance=balance,
-        today=uow.clock.today(),
-        how_to_pay=HowToPay(url=pay_here) if balance.amount_due > 0 else None,
-        language=language,
-    )
+    base_url = get_container(request).settings.base_url
+
+    async def how_to_pay(_invoice: Invoice, _balance: InvoiceBalance, slug: str) -> HowToPay:
+        return HowToPay(url=f"{base_url}/pay/{slug}/invoice/{token}")  # the link the reader holds
+
+    reader = documents.reader_language(language, customer.language)
+    body = await documents.invoice_document(uow, invoice, customer, language=reader, how_to_pay=how_to_pay)
     return _pdf(body, invoice.number)
 
 
@@ -409,31 +400,16 @@ async def invoice_pdf(token: str, uow: UoW, request: Request, language: Language
     response_class=Response,
     responses=PDF_RESPONSES,
 )
-async def receipt_pdf(token: str, payment_id: str, uow: UoW, request: Request, language: Language = "en") -> Response:
+async def receipt_pdf(
+    token: str, payment_id: str, uow: UoW, request: Request, language: DocumentLanguage = None
+) -> Response:
     _limit(request, DOWNLOADS)
     _, invoice = await _open(token, uow, request)
     payment = await receipts.payment_for_link(uow, invoice, payment_id)
-    balance = (await uow.ledger.balances([invoice]))[invoice.id]
     customer = await uow.customers.get(invoice.customer_id)
-    partner = await uow.partners.get(uow.partner_id)
-    settings = await uow.portal_settings.get()
-    body = render_receipt_pdf(
-        partner=PartnerContact.of(partner.name, settings),
-        branding=settings,
-        customer_name=customer.name,
-        payment=payment,
-        method_label=await _method_label(uow, payment, language),
-        invoices={invoice.id: InvoiceNow(invoice.number, balance.amount_due, balance.amount_pending)},
-        language=language,
-    )
+    reader = documents.reader_language(language, customer.language)
+    body = await documents.receipt_document(uow, payment, customer, language=reader, only=invoice)
     return _pdf(body, f"receipt-{payment.transaction_id}")
-
-
-async def _method_label(uow: SqlUnitOfWork, payment: Payment, language: str) -> str:
-    if payment.payment_method_id is None:
-        return offline_method(payment.method, language) or payment.method.value
-    method = await uow.payment_methods.get(payment.payment_method_id)
-    return method_label(method.type, brand=method.brand, bank_name=method.bank_name, last4=method.last4)
 
 
 @router.post(

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from adapters.bootstrap import Container
 from tests.conftest import Tenant
 from tests.factories import token_for
+from tests.pdf_reading import ReadPdf
 from tests.portal_customers import Portals
 
 
@@ -196,3 +197,24 @@ async def test_receipt_copies_are_rate_limited(portals: Portals, client: httpx.A
     url = f"/portal/v1/pay-links/{token}/payments/{r.json()['id']}/receipt-email"
     answers = [(await guest.post(url, json={"email": f"a{i}@acme.example"})).status_code for i in range(7)]
     assert answers[:5] == [202] * 5 and answers[-1] == 429
+
+
+async def test_a_link_holders_pdfs_are_in_the_customers_language_and_list_what_was_paid(
+    portals: Portals, client: httpx.AsyncClient
+) -> None:
+    c = await portals.customer()
+    r = await client.patch(f"/v1/customers/{c.id}", json={"language": "fr"})
+    assert r.status_code == 200, r.text
+    invoice = await c.invoice(125_000)
+    guest = await portals.browser()
+    token, paid = await guest_pays(client, guest, invoice["id"], 50_000)
+
+    pdf = ReadPdf((await guest.get(f"/portal/v1/pay-links/{token}/pdf")).content)
+    assert pdf.lang == "fr-CA"
+    assert "500,00 $" in pdf.text and "750,00 $" in pdf.text, pdf.text  # the payment applied, what is still due
+    assert any(uri.endswith(f"/invoice/{token}") for uri in pdf.link_uris()), "it pays through the link it came from"
+
+    receipt = ReadPdf((await guest.get(f"/portal/v1/pay-links/{token}/payments/{paid.json()['id']}/receipt")).content)
+    assert receipt.lang == "fr-CA" and "750,00 $" in receipt.text, receipt.text
+    english = ReadPdf((await guest.get(f"/portal/v1/pay-links/{token}/pdf", params={"language": "en"})).content)
+    assert english.lang == "en" and "$750.00" in english.text

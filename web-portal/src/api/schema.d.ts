@@ -5801,7 +5801,7 @@ export interface operations {
     portal_invoices_pdf: {
         parameters: {
             query?: {
-                /** @description The document's language. Without it: the signed-in user's language (chosen in the portal), else the customer's, else English. */
+                /** @description The document's language. Without it: the signed-in user's language (chosen in the portal; for a pay link's holder, none), else the customer's, else English. */
                 language?: ("en" | "fr") | null;
             };
             header?: never;
@@ -7926,7 +7926,8 @@ export interface operations {
     portal_pay_links_receipt: {
         parameters: {
             query?: {
-                language?: "en" | "fr";
+                /** @description The document's language. Without it: the signed-in user's language (chosen in the portal; for a pay link's holder, none), else the customer's, else English. */
+                language?: ("en" | "fr") | null;
             };
             header?: never;
             path: {
@@ -8059,7 +8060,8 @@ export interface operations {
     portal_pay_links_invoice_pdf: {
         parameters: {
             query?: {
-                language?: "en" | "fr";
+                /** @description The document's language. Without it: the signed-in user's language (chosen in the portal; for a pay link's holder, none), else the customer's, else English. */
+                language?: ("en" | "fr") | null;
             };
             header?: never;
             path: {
@@ -8931,7 +8933,7 @@ export interface operations {
     portal_payments_receipt: {
         parameters: {
             query?: {
-                /** @description The document's language. Without it: the signed-in user's language (chosen in the portal), else the customer's, else English. */
+                /** @description The document's language. Without it: the signed-in user's language (chosen in the portal; for a pay link's holder, none), else the customer's, else English. */
                 language?: ("en" | "fr") | null;
             };
             header?: never;
