@@ -7,7 +7,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.e2e.browser import assert_accessible, screenshot
-from tests.e2e.mail import Inbox
+from tests.e2e.mail import Inbox, subject_of
 from tests.e2e.seed import Partner
 
 
@@ -51,6 +51,9 @@ async def test_french_sign_in_and_invoices_then_english_from_the_menu(
     await assert_accessible(page)
     await screenshot(page, "french/02-code")
     code = await inbox.code(email, after=seen)
+    # Nothing records this person's language yet: the email follows the screen it was asked from.
+    code_email = await inbox.latest(email, after=seen)
+    assert "code de connexion" in subject_of(code_email).lower(), subject_of(code_email)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     await page.get_by_label("Chiffre 1 sur 6").focus()
     await page.keyboard.type(wrong)

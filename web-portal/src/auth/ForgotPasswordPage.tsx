@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useLocation } from 'react-router'
 import { api, unwrap } from '../api/client'
-import { useMessages } from '../i18n/i18n'
+import { useI18n, useMessages } from '../i18n/i18n'
 import { usePortalPath, useSlug } from '../shell/paths'
 import { Alert, Button, Page } from '../ui/ui'
 import { EMAIL, EmailWithProblem } from './EmailField'
@@ -17,9 +17,10 @@ export function ForgotPasswordPage() {
   const initial = (location.state as { email?: unknown } | null)?.email
   const [email, setEmail] = useState(typeof initial === 'string' ? initial : '')
   const [invalid, setInvalid] = useState(false)
+  const { locale: language } = useI18n()
   const send = useMutation({
     mutationFn: (address: string) =>
-      unwrap(api.POST('/portal/v1/partners/{slug}/password-reset', { params: { path: { slug } }, body: { email: address } })),
+      unwrap(api.POST('/portal/v1/partners/{slug}/password-reset', { params: { path: { slug } }, body: { email: address, language } })),
   })
   const submit = (e: FormEvent) => {
     e.preventDefault()

@@ -5,7 +5,7 @@ import { Link, Navigate, useLocation } from 'react-router'
 import { api, unwrap } from '../api/client'
 import { asProblem } from '../api/problem'
 import { useMe } from '../api/queries/me'
-import { useMessages } from '../i18n/i18n'
+import { useI18n, useMessages } from '../i18n/i18n'
 import { useBranding } from '../shell/PartnerLayout'
 import { usePortalPath, useSlug } from '../shell/paths'
 import { Alert, Button, ErrorState, Loading, Page, TextField } from '../ui/ui'
@@ -54,9 +54,12 @@ export function SignInPage() {
 
 function useSendCode(email: string) {
   const slug = useSlug()
+  const { locale: language } = useI18n() // the code email is written in the language being read
   return useMutation({
     mutationFn: () =>
-      unwrap(api.POST('/portal/v1/partners/{slug}/sign-in/code', { params: { path: { slug } }, body: { email: email.trim() } })),
+      unwrap(
+        api.POST('/portal/v1/partners/{slug}/sign-in/code', { params: { path: { slug } }, body: { email: email.trim(), language } }),
+      ),
   })
 }
 
