@@ -20,6 +20,7 @@ _PLAIN = (
     "support_phone",
     "support_url",
     "help_text",
+    "business_address",
     "custom_domain",
     "guest_checkout",
     "team_invites",

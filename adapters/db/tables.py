@@ -410,6 +410,7 @@ class PortalSettingsRow(Base):
     support_phone: Mapped[str | None] = mapped_column(String(40))
     support_url: Mapped[str | None] = mapped_column(String(500))
     help_text: Mapped[str | None] = mapped_column(Text)
+    business_address: Mapped[str | None] = mapped_column(Text)  # printed on invoices and receipts
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
     notification_emails: Mapped[list[str]] = mapped_column(JSONType)
     guest_checkout: Mapped[bool] = mapped_column(Boolean)

@@ -100,20 +100,21 @@ def long_date(day: date, language: str = "en") -> str:
 
 @dataclass(frozen=True, slots=True)
 class PartnerContact:
-    """How a customer reaches the partner, as printed on its documents. A partner has no postal address on file,
-    so none is printed."""
+    """How a customer reaches the partner, as printed on its documents."""
 
     name: str
     email: str | None = None
     phone: str | None = None
     url: str | None = None
+    address: tuple[str, ...] = ()  # postal address lines, when the partner gave one
 
     @classmethod
     def of(cls, name: str, settings: PortalSettings) -> PartnerContact:
         """The same way to reach the partner its emails and the portal give (domain/portal/support.py): the support
         details it set, else the address it is notified at."""
         support = support_contact(settings)
-        return cls(name=name, email=support.email, phone=support.phone, url=support.url)
+        lines = tuple(line.strip() for line in (settings.business_address or "").splitlines() if line.strip())
+        return cls(name=name, email=support.email, phone=support.phone, url=support.url, address=lines)
 
     def ways(self) -> list[str]:
         return [way for way in (self.email, self.phone) if way]

@@ -134,7 +134,7 @@ def _subject(t: dict[str, str], invoice: Invoice, partner: str, customer: str, d
 
 def _contact_lines(pdf: BrandedPdf, partner: PartnerContact) -> list[str]:
     t = pdf.words
-    lines = []
+    lines = list(partner.address)
     if partner.email:
         lines.append(f"{t['email']}: {partner.email}" if pdf.language == "en" else f"{t['email']} : {partner.email}")
     if partner.phone:

@@ -29,6 +29,7 @@ class PortalSettingsOut(BaseModel):
     support_phone: str | None
     support_url: str | None
     help_text: str | None
+    business_address: str | None = Field(description="The postal address invoices and receipts print.")
     custom_domain: str | None
     notification_emails: list[EmailOut] = Field(description="Who is emailed about access requests and questions.")
     guest_checkout: bool = Field(description="Pay links work without signing in; off, they ask for a sign-in.")
@@ -47,6 +48,7 @@ class PortalSettingsOut(BaseModel):
             support_phone=s.support_phone,
             support_url=s.support_url,
             help_text=s.help_text,
+            business_address=s.business_address,
             custom_domain=s.custom_domain,
             notification_emails=list(s.notification_emails),
             guest_checkout=s.guest_checkout,
@@ -65,6 +67,9 @@ class PortalSettingsUpdate(RequestModel):
     support_phone: str | None = Field(default=None, max_length=40)
     support_url: str | None = Field(default=None, max_length=500)
     help_text: str | None = Field(default=None, max_length=5000)
+    business_address: str | None = Field(
+        default=None, max_length=500, description="Up to 6 lines, e.g. street, city and postal code, country."
+    )
     custom_domain: str | None = Field(default=None, max_length=253)
     notification_emails: list[Email] | None = Field(default=None, max_length=10)
     guest_checkout: Flag | None = None

@@ -13,6 +13,7 @@ DEFAULT_PRIMARY_COLOR = "#1F4FD1"
 DEFAULT_ACCENT_COLOR = "#0E7C66"
 DEFAULT_PAY_LINK_DAYS = 30
 MAX_PAY_LINK_DAYS = 120
+MAX_ADDRESS_LINES = 6
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -27,6 +28,7 @@ class PortalSettings:
     support_phone: str | None = None
     support_url: str | None = None
     help_text: str | None = None
+    business_address: str | None = None  # the postal address invoices and receipts print, lines as written
     custom_domain: str | None = None
     notification_emails: tuple[str, ...] = ()
     guest_checkout: bool = True  # off: a pay link asks the payer to sign in first
@@ -60,6 +62,12 @@ class PortalSettings:
                 raise InvalidRequest(
                     f"'{address}' is not an email address.", code=ErrorCode.INVALID_SETTING, field="email"
                 )
+        if self.business_address is not None and len(self.business_address.splitlines()) > MAX_ADDRESS_LINES:
+            raise InvalidRequest(
+                f"business_address has at most {MAX_ADDRESS_LINES} lines.",
+                code=ErrorCode.INVALID_SETTING,
+                field="business_address",
+            )
         if len(self.notification_emails) > 10:
             raise InvalidRequest(
                 "At most 10 notification addresses.", code=ErrorCode.INVALID_SETTING, field="notification_emails"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from adapters.pdf.document import PartnerContact
 from adapters.pdf.invoice import AppliedPayment, HowToPay, render_invoice_pdf
+from domain.errors import InvalidRequest
 from domain.invoices.model import Invoice, InvoiceLine, InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
 from domain.payments.model import PaymentStatus
@@ -276,3 +277,20 @@ def test_any_invoice_is_fully_tagged_page_by_page(
     pdf = _render(invoice, balance=balance, payments=applied, language=language)
     assert pdf.text_outside_marked_content() == []
     assert pdf.structure().count("H1") == 1
+
+
+def test_the_partners_postal_address_is_printed_line_by_line() -> None:
+    settings = PortalSettings(
+        support_email="billing@northwind.example", business_address="200 Bay Street, Suite 400\n\nToronto ON M5J 2J2"
+    )
+    pdf = _render(partner=PartnerContact.of("Northwind IT", settings))
+    lines = pdf.text.splitlines()
+    street = lines.index("200 Bay Street, Suite 400")
+    assert lines[street + 1] == "Toronto ON M5J 2J2"  # blank lines dropped, the order kept
+    assert "Northwind IT" in lines[:street] and "Email: billing@northwind.example" in lines[street:]
+
+
+def test_a_business_address_longer_than_six_lines_is_refused() -> None:
+    with pytest.raises(InvalidRequest) as refused:
+        PortalSettings().changed(business_address="\n".join(f"line {n}" for n in range(7)))
+    assert refused.value.field == "business_address"

@@ -41,3 +41,13 @@ async def test_the_partners_own_support_details_come_first(client: httpx.AsyncCl
 async def test_nothing_set_gives_nothing_invented(client: httpx.AsyncClient, tenant: Tenant) -> None:
     branding = await _branding(client, tenant)
     assert branding["support_email"] is None and branding["support_phone"] is None
+
+
+async def test_the_business_address_is_a_portal_setting(client: httpx.AsyncClient) -> None:
+    r = await client.patch("/v1/settings/portal", json={"business_address": "200 Bay Street\nToronto ON M5J 2J2"})
+    assert r.status_code == 200, r.text
+    assert (await client.get("/v1/settings/portal")).json()["business_address"] == "200 Bay Street\nToronto ON M5J 2J2"
+    too_long = await client.patch("/v1/settings/portal", json={"business_address": "\n".join("x" * 7)})
+    assert too_long.status_code in (400, 422) and too_long.json()["errors"][0]["field"] == "business_address"
+    r = await client.patch("/v1/settings/portal", json={"business_address": None})
+    assert r.status_code == 200 and r.json()["business_address"] is None

@@ -4619,6 +4619,11 @@ export interface components {
         PortalSettingsOut: {
             /** Accent Color */
             accent_color: string;
+            /**
+             * Business Address
+             * @description The postal address invoices and receipts print.
+             */
+            business_address: string | null;
             /** Custom Domain */
             custom_domain: string | null;
             /**
@@ -4664,6 +4669,11 @@ export interface components {
         PortalSettingsUpdate: {
             /** Accent Color */
             accent_color?: string | null;
+            /**
+             * Business Address
+             * @description Up to 6 lines, e.g. street, city and postal code, country.
+             */
+            business_address?: string | null;
             /** Custom Domain */
             custom_domain?: string | null;
             /** Guest Checkout */
