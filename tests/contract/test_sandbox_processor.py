@@ -185,7 +185,12 @@ async def test_tokens_are_shaped_like_stripe(sandbox: SandboxProcessor, clock: F
         "created": int(clock.now().timestamp()),
     }
     us = await sandbox.tokenize(us_bank("000123456789"))
-    assert us["us_bank_account"] == {"bank_name": "Sandbox Bank (US)", "last4": "6789", "routing_number": "110000000"}
+    assert us["us_bank_account"] == {
+        "bank_name": "Sandbox Bank (US)",
+        "last4": "6789",
+        "routing_number": "110000000",
+        "account_type": "checking",  # Stripe's default when none is given
+    }
     ca = await sandbox.tokenize(ca_bank("000123456789"))
     assert ca["ca_bank_account"] == {
         "bank_name": "Sandbox Bank (Canada)",
