@@ -47,6 +47,8 @@ export interface MethodPickerProps {
   disabled?: boolean
   /** The page's "Review payment" submits the new method's form through this. */
   formRef?: Ref<NewMethodFormHandle>
+  /** Enter in the new method's form: the page's "Review payment". */
+  onEnter?: () => void
   /** Null: the person chooses card or bank account themselves (a first payment). */
   initialKind?: MethodKind | null
   onKindChange?: (kind: MethodKind) => void
@@ -64,6 +66,7 @@ export function MethodPicker({
   saveOption,
   disabled = false,
   formRef,
+  onEnter,
   initialKind,
   onKindChange,
 }: MethodPickerProps) {
@@ -130,6 +133,7 @@ export function MethodPicker({
           <h3 id={`${ids}-new-heading`}>{t('newMethodHeading')}</h3>
           <NewMethodForm
             ref={formRef}
+            onEnter={onEnter}
             kinds={kinds}
             initialKind={initialKind}
             onKindChange={onKindChange}

@@ -557,6 +557,7 @@ function PayFlow({ amountMode, invoices: loaded }: { amountMode: boolean; invoic
                     saveOption={canSave ? (when === 'later' ? 'always' : 'optional') : 'unavailable'}
                     disabled={locked}
                     formRef={newMethodForm}
+                    onEnter={() => void review()}
                     initialKind={null}
                     onKindChange={setNewKind}
                   />

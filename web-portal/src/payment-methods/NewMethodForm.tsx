@@ -1,7 +1,7 @@
 // The one place that collects a new card or bank account. It lets the person choose the kind, shows the entry for
 // it (see entries.ts: the sandbox's today), the debit authorization for bank accounts and, where it applies, the
 // "save this method" choice; then hands back a single-use token, never the details themselves.
-import { useId, useImperativeHandle, useRef, useState, type FormEvent, type Ref } from 'react'
+import { useId, useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from 'react'
 import { useMessages } from '../i18n/i18n'
 import { Alert, Button, ErrorState, Loading } from '../ui/ui'
 import { type CollectedMethod, type MandateText, type MethodEntryHandle, type MethodKind, isBankKind } from './entry'
@@ -37,6 +37,8 @@ export interface NewMethodFormProps {
   onKindChange?: (kind: MethodKind) => void
   /** The page has its own commit button (see NewMethodFormHandle). */
   hideSubmit?: boolean
+  /** With hideSubmit: what Enter in the form does (the page's own button's action), instead of a bare commit. */
+  onEnter?: () => void
   ref?: Ref<NewMethodFormHandle>
   /** The debit authorization texts (undefined while they load). */
   mandates: readonly MandateText[] | undefined
@@ -55,6 +57,7 @@ export function NewMethodForm({
   initialKind,
   onKindChange,
   hideSubmit = false,
+  onEnter,
   ref,
   mandates,
   mandatesError,
@@ -119,10 +122,18 @@ export function NewMethodForm({
     e.preventDefault()
     void commit()
   }
+  // Without a submit button a browser ignores Enter in a form of several fields: do what the page's button does.
+  const enter = (e: KeyboardEvent<HTMLFormElement>) => {
+    const field = e.target as HTMLElement
+    if (e.key !== 'Enter' || !hideSubmit || !onEnter || field.tagName !== 'INPUT') return
+    if ((field as HTMLInputElement).type === 'checkbox' || (field as HTMLInputElement).type === 'radio') return
+    e.preventDefault()
+    onEnter()
+  }
 
   const cancelled = error instanceof Error && error.name === 'StepUpCancelled'
   return (
-    <form className="new-method-form" onSubmit={submit} noValidate aria-busy={busy || undefined}>
+    <form className="new-method-form" onSubmit={submit} onKeyDown={enter} noValidate aria-busy={busy || undefined}>
       {kinds.length > 1 && (
         <fieldset className={`kind-choice${kindError ? ' field-invalid' : ''}`} aria-describedby={kindError ? `${ids}-kind-error` : undefined}>
           <legend>{t('kindLegend')}</legend>
