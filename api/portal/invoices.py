@@ -28,7 +28,7 @@ from domain.invoices.model import Invoice, InvoiceStatus
 from domain.invoices.standing import Qualifier, Standing, standing_of
 from domain.ledger.balances import InvoiceBalance
 from domain.pagination import PageRequest
-from domain.payments.model import PaymentStatus
+from domain.payments.model import MethodType, PaymentStatus
 from domain.payments.standing import NOTHING_TAKEN, PaymentStanding, payment_standing
 from domain.portal import invoices as portal_invoices
 from domain.portal.invoices import After, InvoiceFilter, InvoiceSort, PortalInvoiceQuery
@@ -96,6 +96,7 @@ class PortalInvoicePayment(BaseModel):
     transaction_id: str
     status: PaymentStatus
     standing: PaymentStanding
+    method: MethodType
     method_label: str
     received_on: date
     amount: int = Field(description="What this payment applied to this invoice.")
@@ -265,6 +266,7 @@ async def _payments_behind(ctx: PortalContext, invoice: Invoice) -> list[PortalI
                 transaction_id=view.transaction_id,
                 status=view.status,
                 standing=payment_standing(view.status),
+                method=view.method,
                 method_label=view.method_label,
                 received_on=view.received_on,
                 amount=applied,

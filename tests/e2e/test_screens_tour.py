@@ -90,6 +90,8 @@ async def test_every_screen_in_both_languages_at_both_widths(
     await _look(page, "01-invoices", folder, mobile)
     await page.goto(partner.portal_url(f"/invoices/{money['overdue']['id']}"))
     await _look(page, "02-invoice-overdue-partly-paid", folder, mobile)
+    # The partner's check is named in the reader's language, as on the PDF
+    await expect(page.locator("[data-payment-id]").first).to_contain_text("Chèque" if language == "fr" else "Check")
     await page.goto(partner.portal_url(f"/invoices/{money['pending']['id']}"))
     await _look(page, "03-invoice-debit-pending", folder, mobile)
     await page.goto(partner.portal_url(f"/pay?invoices={money['untouched']['id']}"))

@@ -4187,6 +4187,7 @@ export interface components {
             has_receipt: boolean;
             /** Id */
             id: string;
+            method: components["schemas"]["MethodType"];
             /** Method Label */
             method_label: string;
             /**

@@ -11,9 +11,11 @@ import { Money } from '../ui/ui'
 import { detailMessages } from './detailMessages'
 import type { InvoiceDetail } from './queries'
 import { TableHead } from './tableParts'
+import { useMethodLabel } from '../payments/methodLabel'
 
 export function InvoicePayments({ payments }: { payments: InvoiceDetail['payments'] }) {
   const t = useMessages(detailMessages)
+  const methodName = useMethodLabel()
   const { intlLocale } = useI18n()
   const to = usePortalPath()
   const headingId = useId()
@@ -37,7 +39,7 @@ export function InvoicePayments({ payments }: { payments: InvoiceDetail['payment
           {payments.map((p) => (
             <tr key={p.id} data-payment-id={p.id}>
               <td data-label={t('colDate')}>{formatDate(p.received_on, intlLocale)}</td>
-              <td data-label={t('colMethod')}>{p.method_label}</td>
+              <td data-label={t('colMethod')}>{methodName(p.method, p.method_label)}</td>
               <td data-label={t('colTransaction')}>
                 <Link to={to(`payments/${encodeURIComponent(p.id)}`)}>
                   <code>{p.transaction_id}</code>

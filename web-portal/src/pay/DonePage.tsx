@@ -10,6 +10,7 @@ import { usePortalPath } from '../shell/paths'
 import { messages, type PayKey } from './messages'
 import { InvoiceOutcomes, isBankMethod, PaymentFacts, StatusLine } from './PaymentFacts'
 import './pay.css'
+import { useMethodLabel } from '../payments/methodLabel'
 
 type Payment = components['schemas']['PortalPayment']
 type Status = Payment['status']
@@ -51,6 +52,7 @@ export function DonePage() {
 
 function Confirmation({ payment, refreshing, onRefresh }: { payment: Payment; refreshing: boolean; onRefresh: () => void }) {
   const t = useMessages(messages)
+  const methodName = useMethodLabel()
   const { locale } = useI18n()
   const to = usePortalPath()
   const p = payment
@@ -75,7 +77,7 @@ function Confirmation({ payment, refreshing, onRefresh }: { payment: Payment; re
           <Alert tone="error">{t('failedWhat', { reason: p.failure_message ?? '' })}</Alert>
         )}
         {taken && <InvoiceOutcomes outcomes={p.allocations} currency={p.currency} pending={pending} />}
-        <PaymentFacts payment={p} subtotal={p.subtotal} methodLabel={p.method_label} />
+        <PaymentFacts payment={p} subtotal={p.subtotal} methodLabel={methodName(p.method, p.method_label)} />
         <section aria-labelledby="paid-invoices">
           <h2 id="paid-invoices">{t('invoicesPaid')}</h2>
           <table className="table responsive">

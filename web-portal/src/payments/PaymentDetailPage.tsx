@@ -11,6 +11,7 @@ import { usePayment, type Payment } from './queries'
 import { hasReceipt, nothingTaken, onItsWay, receiptUrl } from './status'
 import { TableHead } from '../invoices/tableParts'
 import '../invoices/invoices.css'
+import { useMethodLabel } from './methodLabel'
 
 const SETTLEMENT_DAYS: Partial<Record<Payment['method'], number>> = { us_bank_account: 4, ca_bank_account: 5 }
 
@@ -35,6 +36,7 @@ export function PaymentDetailPage() {
 
 function PaymentDetail({ payment }: { payment: Payment }) {
   const t = useMessages(messages)
+  const methodName = useMethodLabel()
   const { intlLocale } = useI18n()
   const to = usePortalPath()
   const { currency } = payment
@@ -79,7 +81,7 @@ function PaymentDetail({ payment }: { payment: Payment }) {
             <PaymentStatusChip standing={payment.standing} />
           </dd>
           <dt>{t('method')}</dt>
-          <dd>{payment.method_label}</dd>
+          <dd>{methodName(payment.method, payment.method_label)}</dd>
           <dt>{t('receivedOn')}</dt>
           <dd>{formatDate(payment.received_on, intlLocale)}</dd>
           <dt>{t('createdAt')}</dt>

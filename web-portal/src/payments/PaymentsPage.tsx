@@ -12,6 +12,7 @@ import { hasReceipt, nothingTaken, receiptUrl } from './status'
 import { PagedList } from '../invoices/PagedList'
 import { InvoiceLinks, TableHead } from '../invoices/tableParts'
 import '../invoices/invoices.css'
+import { useMethodLabel } from './methodLabel'
 
 export function PaymentsPage() {
   const t = useMessages(messages)
@@ -34,6 +35,7 @@ export function PaymentsPage() {
 
 function PaymentTable({ payments }: { payments: Payment[] }) {
   const t = useMessages(messages)
+  const methodName = useMethodLabel()
   const { intlLocale } = useI18n()
   const to = usePortalPath()
   return (
@@ -69,7 +71,7 @@ function PaymentTable({ payments }: { payments: Payment[] }) {
               <td data-label={t('colFee')} className="num">
                 {p.fee > 0 && !none ? <Money amount={p.fee} currency={p.currency} /> : t('noFee')}
               </td>
-              <td data-label={t('colMethod')}>{p.method_label}</td>
+              <td data-label={t('colMethod')}>{methodName(p.method, p.method_label)}</td>
               <td data-label={t('colStatus')}>
                 <PaymentStatusChip standing={p.standing} />
               </td>
