@@ -32,6 +32,7 @@ from domain.money import LANGUAGES, display_amount
 from domain.portal.settings import COLOR_RE, DEFAULT_ACCENT_COLOR, DEFAULT_PRIMARY_COLOR, PortalSettings
 from domain.portal.settings import readable_text_color as text_color_on
 from domain.portal.support import support_contact
+from domain.written_dates import long_date as written_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLATFORM_NAME = "Remit"
@@ -47,22 +48,6 @@ def _given(*values: Any) -> None:
             value._fail_with_undefined_error()
 
 
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 def money(amount: int, currency: str, language: str = "en") -> str:
     _given(amount, currency)
     return display_amount(amount, currency, language)
@@ -73,9 +58,7 @@ def long_date(value: str | date, language: str = "en") -> str:
     day-first."""
     _given(value)
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    if language == "fr":
-        return f"{day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
-    return f"{day:%B} {day.day}, {day.year}"
+    return written_date(day, language)
 
 
 def plural(count: int, one: str, many: str | None = None, language: str = "en") -> str:

@@ -4,14 +4,10 @@ rendered. A phrase not listed here (a processor's own decline message) is shown 
 
 from __future__ import annotations
 
-from domain.payments.labels import OFFLINE_LABELS, RETURN_REASONS
-from domain.payments.model import MethodType
+from domain.payments.labels import FRENCH_OFFLINE_LABELS, OFFLINE_LABELS, RETURN_REASONS
 
 FRENCH: dict[str, str] = {
-    OFFLINE_LABELS[MethodType.CHECK]: "Chèque",
-    OFFLINE_LABELS[MethodType.CASH]: "Espèces",
-    OFFLINE_LABELS[MethodType.BANK_TRANSFER]: "Virement bancaire",
-    OFFLINE_LABELS[MethodType.OTHER]: "Autre",
+    **{OFFLINE_LABELS[method]: french for method, french in FRENCH_OFFLINE_LABELS.items()},
     RETURN_REASONS["R01"]: "Le compte n'avait pas assez de fonds.",
     RETURN_REASONS["R02"]: "Le compte bancaire est fermé.",
     RETURN_REASONS["R03"]: "La banque n'a trouvé aucun compte avec ces coordonnées.",

@@ -31,6 +31,7 @@ import segno
 from fpdf import FPDF, ViewerPreferences
 
 from adapters.pdf import words as w
+from domain import written_dates
 from domain.money import display_amount
 from domain.portal.settings import COLOR_RE, DEFAULT_PRIMARY_COLOR, PortalSettings, readable_text_color
 from domain.portal.support import support_contact
@@ -95,7 +96,7 @@ def amount(value: int, currency: str, language: str = "en") -> str:
 
 
 def long_date(day: date, language: str = "en") -> str:
-    return w.long_date(day, language)
+    return written_dates.long_date(day, language)
 
 
 @dataclass(frozen=True, slots=True)

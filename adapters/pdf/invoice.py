@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from adapters.pdf.document import FONT, INK, MUTED, BrandedPdf, PartnerContact, pdf_text
-from adapters.pdf.words import long_date, words
+from adapters.pdf.words import words
 from domain.invoices.model import Invoice, InvoiceStatus
 from domain.invoices.standing import standing_of
 from domain.ledger.balances import InvoiceBalance
@@ -16,6 +16,7 @@ from domain.money import display_amount
 from domain.payments.model import PaymentStatus
 from domain.payments.standing import NOTHING_TAKEN, payment_standing, payment_words
 from domain.portal.settings import PortalSettings
+from domain.written_dates import long_date
 
 QR_SIZE = 34.0
 

@@ -1,4 +1,4 @@
-"""Every word the invoice and receipt PDFs print, in English and French, and dates written out in either.
+"""Every word the invoice and receipt PDFs print, in English and French (dates: `domain.written_dates`).
 
 Statuses are not here: they come from the one vocabulary every screen and email uses (`domain.invoices.standing`,
 `domain.payments.standing`). Amounts come from `domain.money.display_amount`, as the portal shows them.
@@ -6,25 +6,7 @@ Statuses are not here: they come from the one vocabulary every screen and email 
 
 from __future__ import annotations
 
-from datetime import date
-
 from domain.money import LANGUAGES
-from domain.payments.model import MethodType
-
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -163,36 +145,9 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-OFFLINE_METHODS: dict[str, dict[MethodType, str]] = {
-    "en": {
-        MethodType.CHECK: "Check",
-        MethodType.CASH: "Cash",
-        MethodType.BANK_TRANSFER: "Bank transfer",
-        MethodType.OTHER: "Other",
-    },
-    "fr": {
-        MethodType.CHECK: "Chèque",
-        MethodType.CASH: "Comptant",
-        MethodType.BANK_TRANSFER: "Virement bancaire",
-        MethodType.OTHER: "Autre",
-    },
-}
-
 # The document's natural language, as a PDF reader (and a screen reader) is told it.
 PDF_LANG = {"en": "en", "fr": "fr-CA"}
 
 
 def words(language: str) -> dict[str, str]:
     return WORDS[language if language in LANGUAGES else "en"]
-
-
-def offline_method(method: MethodType, language: str) -> str | None:
-    """`Chèque` for a check recorded by the partner in French; None for card and bank payments."""
-    return OFFLINE_METHODS[language if language in LANGUAGES else "en"].get(method)
-
-
-def long_date(day: date, language: str = "en") -> str:
-    """`December 1, 2026` / `1 décembre 2026`."""
-    if language == "fr":
-        return f"{day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
-    return f"{day:%B} {day.day}, {day.year}"

@@ -20,7 +20,6 @@ from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.pdf.document import PartnerContact
 from adapters.pdf.invoice import AppliedPayment, HowToPay, render_invoice_pdf
 from adapters.pdf.receipt import InvoiceNow, render_receipt_pdf
-from adapters.pdf.words import offline_method
 from api.portal.deps import PortalContext, pay_link_key
 from domain.customers.model import Customer
 from domain.invoices.model import PAYABLE, Invoice
@@ -28,7 +27,7 @@ from domain.ledger.balances import InvoiceBalance
 from domain.money import LANGUAGES
 from domain.pagination import PageRequest
 from domain.pay_links import use_cases as pay_links
-from domain.payments.labels import method_label
+from domain.payments.labels import method_label, offline_label
 from domain.payments.model import Payment
 from domain.ports import PaymentQuery
 
@@ -108,7 +107,7 @@ async def receipt_document(
 
 async def _method(uow: SqlUnitOfWork, payment: Payment, language: str) -> str:
     if payment.payment_method_id is None:
-        return offline_method(payment.method, language) or payment.method.value
+        return offline_label(payment.method, language) or payment.method.value
     method = await uow.payment_methods.get(payment.payment_method_id)
     return method_label(method.type, brand=method.brand, bank_name=method.bank_name, last4=method.last4)
 

@@ -10,6 +10,13 @@ OFFLINE_LABELS = {
     MethodType.BANK_TRANSFER: "Bank transfer",
     MethodType.OTHER: "Other",
 }
+# The same in French, for emails and PDFs (the portal has them in web-portal/src/payments/methodLabel.ts).
+FRENCH_OFFLINE_LABELS = {
+    MethodType.CHECK: "Chèque",
+    MethodType.CASH: "Comptant",
+    MethodType.BANK_TRANSFER: "Virement bancaire",
+    MethodType.OTHER: "Autre",
+}
 CARD_BRANDS = {
     "visa": "Visa",
     "mastercard": "Mastercard",
@@ -62,3 +69,8 @@ def return_reason(code: str | None, fallback: str | None = None) -> str:
 
 def is_bank_debit(method: MethodType | str) -> bool:
     return MethodType(method) in BANK_DEBITS
+
+
+def offline_label(method: MethodType, language: str = "en") -> str | None:
+    """`Chèque` for a check the partner recorded, read in French; None for card and bank payments."""
+    return (FRENCH_OFFLINE_LABELS if language == "fr" else OFFLINE_LABELS).get(method)
