@@ -30,6 +30,7 @@ from api.v1 import (
     access_requests,
     customers,
     disputes,
+    insights,
     invoice_questions,
     invoices,
     ledger,
@@ -207,6 +208,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         invoice_pay_links,
         scheduled_payments,
         invoice_questions,
+        insights,
     ):
         app.include_router(module.router)
     if settings.env != "production":

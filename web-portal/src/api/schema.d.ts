@@ -1346,6 +1346,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/insights/aging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Aging buckets
+         * @description What is outstanding at the end of `as_of`, by days past due: current, 1-30, 31-60, 61-90 and over 90; in total and per customer (customers with something outstanding, paged newest first).
+         */
+        get: operations["insights_aging"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/insights/collected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Collected per period
+         * @description Settled money applied to invoices in each period, net of returned debits, in total and by payment method, counted on the day it settled (entries as recorded; later ones are not in past periods).
+         */
+        get: operations["insights_collected"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/insights/dso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * DSO per period
+         * @description Days sales outstanding as known at the end of each period: (outstanding + pending) ÷ net sales of the 90 days before x 90, one decimal; null for a period with no sales in its 90 days.
+         */
+        get: operations["insights_dso"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/insights/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receivables summary
+         * @description Outstanding, overdue and pending amounts, collections of the last 30 days by method, DSO and average days to pay, as known at the end of `as_of` (UTC). Amounts are minor units of `currency`.
+         */
+        get: operations["insights_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoice-questions": {
         parameters: {
             query?: never;
@@ -2077,6 +2157,62 @@ export interface components {
             /** Permissions */
             permissions: components["schemas"]["Permission"][];
         };
+        /**
+         * AgingOut
+         * @example {
+         *       "as_of": "2026-11-30",
+         *       "currency": "USD",
+         *       "data": [
+         *         {
+         *           "buckets": {
+         *             "current": 120000,
+         *             "days_1_30": 45000,
+         *             "days_31_60": 0,
+         *             "days_61_90": 9900,
+         *             "days_over_90": 25000,
+         *             "total": 199900
+         *           },
+         *           "customer_id": "cus_01JD3M7K2B0000000000000000",
+         *           "name": "Acme Dental"
+         *         }
+         *       ],
+         *       "object": "insights_aging",
+         *       "total": {
+         *         "current": 120000,
+         *         "days_1_30": 45000,
+         *         "days_31_60": 0,
+         *         "days_61_90": 9900,
+         *         "days_over_90": 25000,
+         *         "total": 199900
+         *       }
+         *     }
+         */
+        AgingOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Data
+             * @description Customers with something outstanding, newest first.
+             */
+            data: components["schemas"]["CustomerAgingOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+            /**
+             * Object
+             * @default insights_aging
+             */
+            object: string;
+            /** @description All customers together (this does not depend on the page). */
+            total: components["schemas"]["BucketsOut"];
+        };
         /** AllocationIn */
         AllocationIn: {
             /**
@@ -2157,6 +2293,24 @@ export interface components {
             /** Team Invites */
             team_invites: boolean;
         };
+        /** BucketsOut */
+        BucketsOut: {
+            /**
+             * Current
+             * @description Not yet due (0 days past due or fewer).
+             */
+            current: number;
+            /** Days 1 30 */
+            days_1_30: number;
+            /** Days 31 60 */
+            days_31_60: number;
+            /** Days 61 90 */
+            days_61_90: number;
+            /** Days Over 90 */
+            days_over_90: number;
+            /** Total */
+            total: number;
+        };
         /**
          * ClockAdvance
          * @example {
@@ -2224,6 +2378,60 @@ export interface components {
              */
             email: string;
         };
+        /**
+         * CollectedOut
+         * @example {
+         *       "currency": "USD",
+         *       "data": [
+         *         {
+         *           "by_method": {
+         *             "card": 210000,
+         *             "check": 100000
+         *           },
+         *           "period_end": "2026-10-31",
+         *           "period_start": "2026-10-01",
+         *           "total": 310000
+         *         }
+         *       ],
+         *       "interval": "month",
+         *       "object": "insights_collected"
+         *     }
+         */
+        CollectedOut: {
+            /** Currency */
+            currency: string;
+            /** Data */
+            data: components["schemas"]["CollectedPoint"][];
+            /**
+             * Interval
+             * @constant
+             */
+            interval: "month";
+            /**
+             * Object
+             * @default insights_collected
+             */
+            object: string;
+        };
+        /** CollectedPoint */
+        CollectedPoint: {
+            /** By Method */
+            by_method: {
+                [key: string]: number;
+            };
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /** Total */
+            total: number;
+        };
         /** ContactIn */
         ContactIn: {
             /**
@@ -2257,6 +2465,14 @@ export interface components {
             name: string | null;
             /** Phone */
             phone: string | null;
+        };
+        /** CustomerAgingOut */
+        CustomerAgingOut: {
+            buckets: components["schemas"]["BucketsOut"];
+            /** Customer Id */
+            customer_id: string;
+            /** Name */
+            name: string;
         };
         /**
          * CustomerCreate
@@ -2500,6 +2716,64 @@ export interface components {
          * @enum {string}
          */
         DisputeStatus: "warning_needs_response" | "warning_under_review" | "warning_closed" | "needs_response" | "under_review" | "won" | "lost";
+        /**
+         * DsoOut
+         * @example {
+         *       "currency": "USD",
+         *       "data": [
+         *         {
+         *           "dso_days": 41.3,
+         *           "period_end": "2026-10-31",
+         *           "period_start": "2026-10-01",
+         *           "receivables": 214900,
+         *           "sales": 468000
+         *         }
+         *       ],
+         *       "interval": "month",
+         *       "object": "insights_dso"
+         *     }
+         */
+        DsoOut: {
+            /** Currency */
+            currency: string;
+            /** Data */
+            data: components["schemas"]["DsoPointOut"][];
+            /**
+             * Interval
+             * @constant
+             */
+            interval: "month";
+            /**
+             * Object
+             * @default insights_dso
+             */
+            object: string;
+        };
+        /** DsoPointOut */
+        DsoPointOut: {
+            /** Dso Days */
+            dso_days: number | null;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Receivables
+             * @description Outstanding + pending at the end of the period.
+             */
+            receivables: number;
+            /**
+             * Sales
+             * @description Net sales of the 90 days up to the end of the period.
+             */
+            sales: number;
+        };
         /** EmailChange */
         EmailChange: {
             /**
@@ -5374,6 +5648,80 @@ export interface components {
             password?: string | null;
             /** Totp */
             totp?: string | null;
+        };
+        /**
+         * SummaryOut
+         * @example {
+         *       "as_of": "2026-11-30",
+         *       "average_days_to_pay": 27.5,
+         *       "collected_by_method": {
+         *         "card": 210000,
+         *         "check": 100000
+         *       },
+         *       "collected_last_30_days": 310000,
+         *       "currency": "USD",
+         *       "dso_days": 41.3,
+         *       "object": "insights_summary",
+         *       "outstanding": 199900,
+         *       "overdue": 79900,
+         *       "pending": 15000
+         *     }
+         */
+        SummaryOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /**
+             * Autopay Share
+             * @description Share of customers enrolled in auto-pay. Always null for now: Remit has no auto-pay enrolment yet, and saved methods carry no auto-pay flag to count instead.
+             */
+            autopay_share: number | null;
+            /**
+             * Average Days To Pay
+             * @description Mean days from issue date to the payment that left nothing due, over invoices fully paid in the last 90 days (voided ones aside); null when there are none.
+             */
+            average_days_to_pay: number | null;
+            /**
+             * Collected By Method
+             * @description `collected_last_30_days` by payment method.
+             */
+            collected_by_method: {
+                [key: string]: number;
+            };
+            /**
+             * Collected Last 30 Days
+             * @description Settled money applied to invoices in the 30 days up to `as_of`, net of returned debits.
+             */
+            collected_last_30_days: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Dso Days
+             * @description Days sales outstanding over 90 days: (outstanding + pending) ÷ net sales of the last 90 days x 90, one decimal; null when nothing was billed in those 90 days.
+             */
+            dso_days: number | null;
+            /**
+             * Object
+             * @default insights_summary
+             */
+            object: string;
+            /**
+             * Outstanding
+             * @description Still receivable: billed, not paid and not on its way.
+             */
+            outstanding: number;
+            /**
+             * Overdue
+             * @description The part of `outstanding` past its due date.
+             */
+            overdue: number;
+            /**
+             * Pending
+             * @description On its way (processor payments and bank debits not settled yet).
+             */
+            pending: number;
         };
         /** SwitchAccount */
         SwitchAccount: {
@@ -11289,6 +11637,262 @@ export interface operations {
             };
             /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    insights_aging: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code, any case. Required when the partner has invoices in several currencies. */
+                currency?: string | null;
+                /** @description Read the figures as known at the end of this day (UTC); default today. */
+                as_of?: string | null;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page; omit for the first page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgingOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    insights_collected: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code, any case. Required when the partner has invoices in several currencies. */
+                currency?: string | null;
+                /** @description Calendar months; the first and last are cut to the range. */
+                interval?: "month";
+                /** @description First day; default the first of the month 11 months before `to`. */
+                from?: string | null;
+                /** @description Last day; default today. At most 5 years after `from`. */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectedOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    insights_dso: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code, any case. Required when the partner has invoices in several currencies. */
+                currency?: string | null;
+                /** @description Calendar months; the first and last are cut to the range. */
+                interval?: "month";
+                /** @description First day; default the first of the month 11 months before `to`. */
+                from?: string | null;
+                /** @description Last day; default today. At most 5 years after `from`. */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsoOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    insights_summary: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code, any case. Required when the partner has invoices in several currencies. */
+                currency?: string | null;
+                /** @description Read the figures as known at the end of this day (UTC); default today. */
+                as_of?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
