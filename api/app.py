@@ -28,6 +28,7 @@ from api.rate_limit import TokenBuckets, retry_after
 from api.trusted_proxies import TrustedProxies
 from api.v1 import (
     access_requests,
+    branding,
     customers,
     disputes,
     insights,
@@ -216,6 +217,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     for router in portal_routes.ROUTERS:
         app.include_router(router)
     app.include_router(pay_button.router)  # /pay-button.js and its demo page, for partners' own sites
+    app.include_router(branding.router)
+    app.include_router(branding.public)  # /branding/logos/{hash}: partners' logos, for anyone
     web_portal.install(app, settings.web_portal_dir)
 
     @app.exception_handler(PartnerMoved)

@@ -16,6 +16,7 @@ from starlette.routing import Match
 
 from domain.errors import (
     Conflict,
+    ContentTooLarge,
     DomainError,
     ErrorCode,
     InvalidRequest,
@@ -24,6 +25,7 @@ from domain.errors import (
     PermissionDenied,
     TooManyAttempts,
     UnbalancedEntry,
+    UnsupportedMediaType,
 )
 from domain.payments.processing import InvalidSignature, ProcessorUnavailable
 
@@ -36,6 +38,8 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (PermissionDenied, 403),
     (TooManyAttempts, 429),
     (Conflict, 409),
+    (UnsupportedMediaType, 415),
+    (ContentTooLarge, 413),
     (InvalidRequest, 400),
     (InvalidSignature, 400),
     (ProcessorUnavailable, 503),
@@ -251,6 +255,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor "
         "needed first, or a CSRF check that failed.",
         404: "No such resource for this partner.",
+        413: "The uploaded file (or the whole request body) is over its size limit.",
+        415: "The uploaded file is not of a kind this route takes (see its Content-Type list).",
         409: "Conflicts with the resource's current state, an idempotency key reused with another body or still in "
         "flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds).",
         422: "Payload validation failed; `errors` lists each field.",

@@ -69,6 +69,9 @@ class ErrorCode(StrEnum):
     INVALID_REQUEST = "invalid_request"
     INVALID_SCHEDULED_DATE = "invalid_scheduled_date"
     INVALID_SETTING = "invalid_setting"
+    INVALID_LOGO = "invalid_logo"
+    LOGO_TOO_LARGE = "logo_too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     INVALID_SIGNATURE = "invalid_signature"
     INVALID_SLUG = "invalid_slug"
     INVALID_STATE_TRANSITION = "invalid_state_transition"
@@ -165,6 +168,14 @@ class InvalidRequest(DomainError):
         if code:
             self.code = code
         self.field = field
+
+
+class UnsupportedMediaType(InvalidRequest):
+    """An uploaded file of a kind that is not taken here (HTTP 415)."""
+
+
+class ContentTooLarge(InvalidRequest):
+    """An uploaded file over its limit (HTTP 413)."""
 
 
 class Conflict(DomainError):

@@ -14,6 +14,7 @@ from adapters.db.ledger import SqlLedger
 from adapters.db.outbox import SqlOutbox
 from adapters.db.partners import SqlApiKeys, SqlPartners
 from adapters.db.payment_settings import SqlPaymentSettings
+from adapters.db.partner_logos import SqlPartnerLogos
 from adapters.db.payments import SqlPayments
 from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.portal_users import SqlPortalUsers
@@ -36,4 +37,5 @@ class Repositories:
     ledger: type[SqlLedger] = SqlLedger
     payment_settings: type[SqlPaymentSettings] = SqlPaymentSettings
     portal_settings: type[SqlPortalSettings] = SqlPortalSettings
+    partner_logos: type[SqlPartnerLogos] = SqlPartnerLogos
     portal_users: type[SqlPortalUsers] = SqlPortalUsers

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -417,6 +418,20 @@ class PortalSettingsRow(Base):
     team_invites: Mapped[bool] = mapped_column(Boolean)
     self_enrolled_autopay: Mapped[bool] = mapped_column(Boolean)
     pay_link_days_after_due: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PartnerLogoRow(Base):
+    """A partner's uploaded logo, cleaned (adapters/images/logos.py); served publicly by its content hash."""
+
+    __tablename__ = "partner_logos"
+    __table_args__ = (Index("ix_partner_logos_sha256", "sha256"),)
+    partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(CHAR(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -101,6 +101,7 @@ class SqlUnitOfWork:
         self.payment_settings = built.payment_settings(self.session, partner_id, self.clock)
         self.portal_settings = built.portal_settings(self.session, partner_id, self.clock)
         self.portal_users = built.portal_users(self.session, partner_id)
+        self.partner_logos = built.partner_logos(self.session, partner_id, self.clock)
         self.one_time_codes = SqlOneTimeCodes(self.session, partner_id)
         self.portal_links = SqlPortalLinks(self.session, partner_id)
         self.access_requests = SqlAccessRequests(self.session, partner_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from api.deps import UoW
+from api.deps import UoW, get_container
 from api.errors import problems
 from api.portal.deps import BillingPartner
 from api.v1.fields import EmailOut, HexColor
@@ -41,14 +41,16 @@ class Branding(BaseModel):
     self_enrolled_autopay: bool
 
 
-async def branding_of(partner: Partner, uow: UoW) -> Branding:
+async def branding_of(partner: Partner, uow: UoW, base_url: str) -> Branding:
+    """`base_url`: this installation's, so an uploaded logo's address works from partners' sites too."""
     portal = await uow.portal_settings.get()
     payments = await uow.payment_settings.get()
+    uploaded = await uow.partner_logos.current()
     support = support_contact(portal)  # never a footer that says "contact us" with no way to
     return Branding(
         slug=partner.slug,
         name=partner.name,
-        logo_url=portal.logo_url,
+        logo_url=base_url + uploaded.path if uploaded else portal.logo_url,
         primary_color=portal.primary_color,
         primary_text_color=readable_text_color(portal.primary_color),
         accent_color=portal.accent_color,
@@ -73,9 +75,9 @@ async def branding_of(partner: Partner, uow: UoW) -> Branding:
     response_model=Branding,
     responses=problems(404),
 )
-async def by_slug(slug: str, partner: BillingPartner, uow: UoW, response: Response) -> Branding:
+async def by_slug(slug: str, partner: BillingPartner, uow: UoW, request: Request, response: Response) -> Branding:
     response.headers["Access-Control-Allow-Origin"] = "*"  # the Pay button reads it from partners' sites (no cookies)
-    return await branding_of(partner, uow)
+    return await branding_of(partner, uow, get_container(request).settings.base_url)
 
 
 @router.get(
@@ -93,4 +95,4 @@ async def by_host(request: Request, uow: UoW) -> Branding:
     if partner is None:
         raise NotFound("partner", host)
     uow.scope_to(partner.id)
-    return await branding_of(partner, uow)
+    return await branding_of(partner, uow, get_container(request).settings.base_url)

@@ -175,7 +175,7 @@ async def retrieve(token: str, uow: UoW, request: Request, language: MandateLang
     balance = (await uow.ledger.balances([invoice]))[invoice.id]
     customer = await uow.customers.get(invoice.customer_id)
     partner = await uow.partners.get(uow.partner_id)
-    branding = await branding_of(partner, uow)
+    branding = await branding_of(partner, uow, get_container(request).settings.base_url)
     return PayLinkView(
         invoice_id=invoice.id,
         number=invoice.number,

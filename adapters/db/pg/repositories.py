@@ -16,6 +16,7 @@ from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.outbox import SqlOutbox
 from adapters.db.partners import SqlApiKeys, SqlPartners
+from adapters.db.partner_logos import SqlPartnerLogos
 from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
 from adapters.db.pg.statements import PgStatements
@@ -73,6 +74,10 @@ class PgPortalSettings(PgStatements, SqlPortalSettings):
     pass
 
 
+class PgPartnerLogos(PgStatements, SqlPartnerLogos):
+    pass
+
+
 class PgPortalUsers(PgStatements, SqlPortalUsers):
     pass
 
@@ -89,6 +94,7 @@ POSTGRESQL = Repositories(
     payments=PgPayments,
     ledger=PgLedger,
     payment_settings=PgPaymentSettings,
+    partner_logos=PgPartnerLogos,
     portal_settings=PgPortalSettings,
     portal_users=PgPortalUsers,
 )
