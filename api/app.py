@@ -28,6 +28,7 @@ from api.rate_limit import TokenBuckets, retry_after
 from api.trusted_proxies import TrustedProxies
 from api.v1 import (
     access_requests,
+    audit_events,
     branding,
     customers,
     disputes,
@@ -210,6 +211,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         scheduled_payments,
         invoice_questions,
         insights,
+        audit_events,
     ):
         app.include_router(module.router)
     if settings.env != "production":

@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db.access_requests import SqlAccessRequests
+from adapters.db.audit import SqlAuditLog
 from adapters.db.disputes import SqlDisputes
 from adapters.db.invoice_questions import SqlInvoiceQuestions
 from adapters.db.one_time_codes import SqlOneTimeCodes
@@ -109,6 +110,7 @@ class SqlUnitOfWork:
         self.portal_invoices = SqlPortalInvoices(self.session, partner_id, self.invoices)
         self.scheduled_payments = SqlScheduledPayments(self.session, partner_id)
         self.invoice_questions = SqlInvoiceQuestions(self.session, partner_id)
+        self.audit_log = SqlAuditLog(self.session, partner_id)
         return self
 
     @property

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.v1.fields import Flag, RequestModel
+from domain.audit import field_changes
 from domain.payments.model import PROCESSOR_METHODS, MethodType
 from domain.payments.settings import MAX_OVERDUE_SCHEDULE_DAYS, DisputeLostAction
 
@@ -113,6 +114,6 @@ async def update(body: PaymentSettingsUpdate, ctx: Write) -> Response:
         actor=f"api_key:{ctx.principal.api_key_id}",
         action="settings.payments.updated",
         subject=ctx.uow.partner_id,
-        details={k: sorted(v) if isinstance(v, frozenset) else v for k, v in changes.items()},
+        details=field_changes(current, updated, changes),
     )
     return await ctx.respond(200, PaymentSettingsOut.model_validate(updated))

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 from api.deps import Read, Write, json_response
 from api.errors import problems
 from api.v1.fields import Email, EmailOut, Flag, HexColor, RequestModel
+from domain.audit import changes as audit_changes
+from domain.audit import field_changes
 from domain.errors import Conflict, ErrorCode
 from domain.partners.model import Partner, normalize_slug
 from domain.portal.settings import PortalSettings
@@ -113,7 +115,8 @@ async def update_settings(body: PortalSettingsUpdate, ctx: Write) -> Response:
         owner = await ctx.uow.partners.id_for_domain(changes["custom_domain"])
         if owner not in (None, ctx.uow.partner_id):
             raise Conflict("Another partner uses that domain.", code=ErrorCode.DOMAIN_TAKEN)
-    updated = (await ctx.uow.portal_settings.get()).changed(**changes)
+    current = await ctx.uow.portal_settings.get()
+    updated = current.changed(**changes)
     await ctx.uow.portal_settings.save(updated)
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     slug = partner.slug
@@ -123,7 +126,10 @@ async def update_settings(body: PortalSettingsUpdate, ctx: Write) -> Response:
         actor=f"api_key:{ctx.principal.api_key_id}",
         action="settings.portal.updated",
         subject=ctx.uow.partner_id,
-        details={k: list(v) if isinstance(v, tuple) else v for k, v in {**changes, "slug": slug}.items()},
+        details={
+            **field_changes(current, updated, changes),
+            **audit_changes({"slug": partner.slug}, {"slug": slug}),
+        },
     )
     return await ctx.respond(200, PortalSettingsOut.of(slug, updated))
 

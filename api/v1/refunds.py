@@ -33,6 +33,19 @@ async def refund(payment_id: str, body: RefundCreate, ctx: Write, request: Reque
     done = await refunding.refund_payment(
         cmd, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint
     )
+    await ctx.uow.audit(
+        actor=f"api_key:{ctx.principal.api_key_id}",
+        action="refund.created",
+        subject=done.id,
+        details={
+            "payment_id": done.payment_id,
+            "amount": done.amount,
+            "currency": done.currency,
+            "kind": done.kind.value,
+            "status": done.status.value,
+            "reason": done.reason,
+        },
+    )
     return await ctx.respond(201, RefundOut.model_validate(done))
 
 

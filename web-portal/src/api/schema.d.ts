@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/branding/logos/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A partner's logo, by its content hash
+         * @description Public. Cached for a year: the name changes with the content.
+         */
+        get: operations["portal_access_partner_logo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1141,6 +1161,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit events
+         * @description Newest first, keyset paged. Sign-ins, team and API key changes, settings changes (before → after), refunds, write-offs, impersonations and exports are recorded; events are never changed or deleted. Filter by `actor` (exact), `action` (exact, or a prefix ending in `.` such as `settings.`) and a time window (`since` inclusive, `until` exclusive, ISO 8601 with a time zone).
+         */
+        get: operations["audit_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers": {
         parameters: {
             query?: never;
@@ -1340,6 +1380,150 @@ export interface paths {
          * @description Sends the evidence to the processor; the dispute moves to under_review until the network decides.
          */
         post: operations["disputes_submit_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/aging.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the aging report as CSV
+         * @description One row per invoice still owed (open or partially paid, with an amount due, issued by `as_of`): how many days past its due date it is at `as_of` (default today) and its bucket, `current`, `1-30`, `31-60`, `61-90` or `90+`. The amount due is today's, from the ledger.
+         *
+         *     UTF-8, comma-separated, one header row, CRLF line ends. Amounts are decimal strings in the currency's unit (`1234.56`) beside a `currency` column, never floats; dates are ISO 8601. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. Streamed: any size downloads in constant memory. Each export is recorded in the audit log.
+         *
+         *     Columns: `invoice_id`, `number`, `customer_id`, `currency`, `due_date`, `days_past_due`, `bucket`, `amount_due`.
+         */
+        get: operations["exports_aging"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/customers.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export customers as CSV
+         * @description Customers, newest first, with the filters of `GET /v1/customers`.
+         *
+         *     UTF-8, comma-separated, one header row, CRLF line ends. Amounts are decimal strings in the currency's unit (`1234.56`) beside a `currency` column, never floats; dates are ISO 8601. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. Streamed: any size downloads in constant memory. Each export is recorded in the audit log.
+         *
+         *     Columns: `id`, `name`, `email`, `billing_terms`, `tags`, `external_ids`, `language`, `card_fee_exempt`, `archived`, `metadata`, `created_at`, `updated_at`.
+         */
+        get: operations["exports_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/disputes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export disputes as CSV
+         * @description Disputes, newest first, with the filters of `GET /v1/disputes`.
+         *
+         *     UTF-8, comma-separated, one header row, CRLF line ends. Amounts are decimal strings in the currency's unit (`1234.56`) beside a `currency` column, never floats; dates are ISO 8601. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. Streamed: any size downloads in constant memory. Each export is recorded in the audit log.
+         *
+         *     Columns: `id`, `payment_id`, `processor_dispute_id`, `status`, `reason`, `currency`, `amount`, `evidence_due_by`, `evidence_submitted_at`, `closed_at`, `created_at`, `updated_at`.
+         */
+        get: operations["exports_disputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/invoices.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export invoices as CSV
+         * @description Invoices, newest first, with the filters of `GET /v1/invoices`; the figures come from the ledger.
+         *
+         *     UTF-8, comma-separated, one header row, CRLF line ends. Amounts are decimal strings in the currency's unit (`1234.56`) beside a `currency` column, never floats; dates are ISO 8601. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. Streamed: any size downloads in constant memory. Each export is recorded in the audit log.
+         *
+         *     Columns: `id`, `number`, `customer_id`, `status`, `overdue`, `currency`, `total`, `amount_paid`, `amount_pending`, `amount_due`, `issue_date`, `due_date`, `memo`, `metadata`, `created_at`, `finalized_at`, `voided_at`, `archived_at`.
+         */
+        get: operations["exports_invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/payments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export payments as CSV
+         * @description Payments, newest first, with the filters of `GET /v1/payments`.
+         *
+         *     UTF-8, comma-separated, one header row, CRLF line ends. Amounts are decimal strings in the currency's unit (`1234.56`) beside a `currency` column, never floats; dates are ISO 8601. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. Streamed: any size downloads in constant memory. Each export is recorded in the audit log.
+         *
+         *     Columns: `id`, `transaction_id`, `customer_id`, `status`, `method`, `currency`, `amount`, `fee`, `invoice_ids`, `received_on`, `reference`, `processor`, `processor_payment_id`, `failure_code`, `failure_message`, `created_at`, `settled_at`, `canceled_at`.
+         */
+        get: operations["exports_payments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/refunds.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export refunds as CSV
+         * @description Every refund (and canceled bank debit), newest first; `payment_id` keeps those of one payment, as `GET /v1/payments/{payment_id}/refunds` lists them.
+         *
+         *     UTF-8, comma-separated, one header row, CRLF line ends. Amounts are decimal strings in the currency's unit (`1234.56`) beside a `currency` column, never floats; dates are ISO 8601. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. Streamed: any size downloads in constant memory. Each export is recorded in the audit log.
+         *
+         *     Columns: `id`, `payment_id`, `kind`, `status`, `currency`, `amount`, `reason`, `processor_refund_id`, `failure_message`, `created_at`, `updated_at`.
+         */
+        get: operations["exports_refunds"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1615,6 +1799,26 @@ export interface paths {
          * @description Drafts and unpaid open invoices only; a reversing ledger entry removes what was receivable.
          */
         post: operations["invoices_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{invoice_id}/write-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write off an invoice
+         * @description Gives up part or all of what is still due as bad debt: a balanced `invoice_written_off` ledger entry (write-off debited, receivable credited). Open and partially paid invoices only, never more than is due, however many requests race. When nothing remains due the invoice reads `written_off` and can no longer be paid; otherwise it stays payable for the rest and shows `amount_written_off`. Audited, and announced as `invoice.written_off`.
+         */
+        post: operations["invoices_write_off"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1994,6 +2198,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/branding/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve the uploaded logo */
+        get: operations["settings_branding_logo_retrieve"];
+        /**
+         * Upload the logo
+         * @description The request body is the file itself, with `Content-Type: image/png`, `image/jpeg` or `image/svg+xml`, at most 512 KB. PNG and JPEG are decoded and encoded again (metadata is dropped); SVG keeps only drawing elements (no scripts, event handlers or outside links). Replaces the previous logo.
+         */
+        put: operations["settings_branding_logo_upload"];
+        post?: never;
+        /**
+         * Remove the uploaded logo
+         * @description The portal falls back to `logo_url` from the portal settings, if any.
+         */
+        delete: operations["settings_branding_logo_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/settings/payments": {
         parameters: {
             query?: never;
@@ -2240,6 +2469,59 @@ export interface components {
             customer_id?: string | null;
             /** @description …or create a customer for them. */
             new_customer?: components["schemas"]["CustomerCreate"] | null;
+        };
+        /**
+         * AuditEventOut
+         * @example {
+         *       "action": "settings.payments.updated",
+         *       "actor": "api_key:key_01JD3M7K2B0000000000000000",
+         *       "created_at": "2026-11-21T09:05:00Z",
+         *       "details": {
+         *         "card_fee_percent": {
+         *           "after": 3,
+         *           "before": 0
+         *         }
+         *       },
+         *       "id": "aud_01JD3M9W4F0000000000000000",
+         *       "object": "audit_event",
+         *       "subject": "ptr_01JD3M7K2A0000000000000000"
+         *     }
+         */
+        AuditEventOut: {
+            /**
+             * Action
+             * @description What happened, dotted: `invoice.written_off`, `settings.portal.updated`, …
+             */
+            action: string;
+            /**
+             * Actor
+             * @description Who acted: `api_key:<id>`, `operator`, a portal user, or an impersonator.
+             */
+            actor: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Details
+             * @description What changed; settings changes read `{field: {before, after}}`. Anything secret-looking reads `[redacted]`.
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /**
+             * Object
+             * @default audit_event
+             */
+            object: string;
+            /**
+             * Subject
+             * @description The id of what was acted on.
+             */
+            subject: string | null;
         };
         /**
          * BillingTerms
@@ -2862,7 +3144,7 @@ export interface components {
          *     document (`Problem.code`). A new code is added here first; nothing else spells one.
          * @enum {string}
          */
-        ErrorCode: "account_locked" | "already_has_access" | "already_scheduled" | "amount_exceeds_due" | "amount_exceeds_refundable" | "amount_too_large" | "api_key_revoked" | "authentication_required" | "bad_origin" | "card_expired" | "charge_disputed" | "charge_not_cancelable" | "charge_not_refundable" | "conflict" | "csrf_failed" | "currency_mismatch" | "currency_not_supported" | "customer_archived" | "database_unavailable" | "dispute_not_open" | "domain_error" | "domain_taken" | "due_before_issue" | "duplicate_allocation" | "email_in_use" | "expired_card" | "factor_required" | "http_error" | "idempotency_key_in_use" | "idempotency_key_required" | "idempotency_key_reused" | "impersonation_read_only" | "internal_error" | "invalid_account_holder_name" | "invalid_account_type" | "invalid_amount" | "invalid_api_key" | "invalid_characters" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "invalid_cvc" | "invalid_days" | "invalid_email" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_line" | "invalid_link" | "invalid_message" | "invalid_method_type" | "invalid_mfa_code" | "invalid_name" | "invalid_number" | "invalid_payment_method" | "invalid_permission" | "invalid_public_token" | "invalid_request" | "invalid_scheduled_date" | "invalid_setting" | "invalid_signature" | "invalid_slug" | "invalid_state_transition" | "invalid_tag" | "invalid_token" | "invalid_total" | "invoice_customer_mismatch" | "invoice_has_balance" | "invoice_has_payments" | "invoice_not_draft" | "invoice_not_payable" | "invoice_not_reopenable" | "invoice_number_taken" | "malformed_json" | "mandate_required" | "method_in_use" | "method_not_allowed" | "method_not_enabled" | "method_not_saved" | "method_scheduled" | "mfa_disabled" | "mfa_enabled" | "mfa_not_pending" | "mfa_not_started" | "mfa_required" | "missing_field" | "missing_permission" | "no_access" | "no_allocations" | "not_a_test_number" | "not_authenticated" | "not_signed_in" | "nothing_due" | "own_membership" | "own_permissions" | "partial_payments_disabled" | "partial_refund_of_pending_debit" | "password_length" | "password_too_common" | "payload_too_large" | "payment_disputed" | "payment_method_detached" | "payment_method_required" | "payment_not_offline" | "payment_not_refundable" | "payment_not_retryable" | "permission_denied" | "processor_unavailable" | "question_already_open" | "rate_limited" | "refund_exceeds_captured" | "resource_busy" | "resource_missing" | "route_not_found" | "sandbox_not_enabled" | "scheduled_payment_not_cancelable" | "session_expired" | "sign_in_required" | "slug_taken" | "step_up_required" | "team_invites_disabled" | "token_already_used" | "too_many_codes" | "unbalanced_entry" | "unknown_currency" | "validation_error";
+        ErrorCode: "account_locked" | "already_has_access" | "already_scheduled" | "amount_exceeds_due" | "amount_exceeds_refundable" | "amount_too_large" | "api_key_revoked" | "authentication_required" | "bad_origin" | "card_expired" | "charge_disputed" | "charge_not_cancelable" | "charge_not_refundable" | "conflict" | "csrf_failed" | "currency_mismatch" | "currency_not_supported" | "customer_archived" | "database_unavailable" | "dispute_not_open" | "domain_error" | "domain_taken" | "due_before_issue" | "duplicate_allocation" | "email_in_use" | "expired_card" | "factor_required" | "http_error" | "idempotency_key_in_use" | "idempotency_key_required" | "idempotency_key_reused" | "impersonation_read_only" | "internal_error" | "invalid_account_holder_name" | "invalid_account_type" | "invalid_amount" | "invalid_api_key" | "invalid_characters" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "invalid_cvc" | "invalid_days" | "invalid_email" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_line" | "invalid_link" | "invalid_message" | "invalid_method_type" | "invalid_mfa_code" | "invalid_name" | "invalid_number" | "invalid_payment_method" | "invalid_permission" | "invalid_public_token" | "invalid_request" | "invalid_scheduled_date" | "invalid_setting" | "invalid_logo" | "logo_too_large" | "unsupported_media_type" | "invalid_signature" | "invalid_slug" | "invalid_state_transition" | "invalid_tag" | "invalid_token" | "invalid_total" | "invoice_customer_mismatch" | "invoice_has_balance" | "invoice_has_payments" | "invoice_not_draft" | "invoice_not_payable" | "invoice_not_reopenable" | "invoice_number_taken" | "malformed_json" | "mandate_required" | "method_in_use" | "method_not_allowed" | "method_not_enabled" | "method_not_saved" | "method_scheduled" | "mfa_disabled" | "mfa_enabled" | "mfa_not_pending" | "mfa_not_started" | "mfa_required" | "missing_field" | "missing_permission" | "no_access" | "no_allocations" | "not_a_test_number" | "not_authenticated" | "not_signed_in" | "nothing_due" | "own_membership" | "own_permissions" | "partial_payments_disabled" | "partial_refund_of_pending_debit" | "password_length" | "password_too_common" | "payload_too_large" | "payment_disputed" | "payment_method_detached" | "payment_method_required" | "payment_not_offline" | "payment_not_refundable" | "payment_not_retryable" | "permission_denied" | "processor_unavailable" | "question_already_open" | "rate_limited" | "refund_exceeds_captured" | "resource_busy" | "resource_missing" | "route_not_found" | "sandbox_not_enabled" | "scheduled_payment_not_cancelable" | "session_expired" | "sign_in_required" | "slug_taken" | "step_up_required" | "team_invites_disabled" | "token_already_used" | "too_many_codes" | "unbalanced_entry" | "unknown_currency" | "validation_error";
         /**
          * EvidenceIn
          * @example {
@@ -3228,6 +3510,7 @@ export interface components {
          *       "amount_due": 187500,
          *       "amount_paid": 100000,
          *       "amount_pending": 0,
+         *       "amount_written_off": 0,
          *       "created_at": "2026-11-21T09:00:00Z",
          *       "currency": "USD",
          *       "customer_id": "cus_01JD3M5Q8Z0000000000000000",
@@ -3254,7 +3537,7 @@ export interface components {
         InvoiceOut: {
             /**
              * Amount Due
-             * @description What the customer still owes: total - paid - pending.
+             * @description What the customer still owes: total - paid - pending - written off.
              */
             amount_due: number;
             /**
@@ -3267,6 +3550,11 @@ export interface components {
              * @description Money on its way (bank debits not yet settled), from the ledger.
              */
             amount_pending: number;
+            /**
+             * Amount Written Off
+             * @description Given up as bad debt (write-offs), from the ledger.
+             */
+            amount_written_off: number;
             /** Archived At */
             archived_at: string | null;
             /**
@@ -3373,7 +3661,7 @@ export interface components {
          * InvoiceStatus
          * @enum {string}
          */
-        InvoiceStatus: "draft" | "open" | "partially_paid" | "paid" | "void" | "archived";
+        InvoiceStatus: "draft" | "open" | "partially_paid" | "paid" | "void" | "archived" | "written_off";
         /** LineIn */
         LineIn: {
             /** Description */
@@ -3409,6 +3697,16 @@ export interface components {
         ListOf_AccessRequestOut_: {
             /** Data */
             data: components["schemas"]["AccessRequestOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** ListOf[AuditEventOut] */
+        ListOf_AuditEventOut_: {
+            /** Data */
+            data: components["schemas"]["AuditEventOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -3524,6 +3822,35 @@ export interface components {
              * @description Pass as `cursor` to get the next page; null on the last page.
              */
             next_cursor: string | null;
+        };
+        /** LogoOut */
+        LogoOut: {
+            /** Content Type */
+            content_type: string;
+            /** Height */
+            height: number | null;
+            /**
+             * Object
+             * @default logo
+             */
+            object: string;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Size
+             * @description Bytes, after cleaning.
+             */
+            size: number;
+            /**
+             * Url
+             * @description Public, cached for a year: the address changes when the logo does.
+             */
+            url: string;
+            /**
+             * Width
+             * @description Pixels; null for SVG.
+             */
+            width: number | null;
         };
         /** MandateIn */
         MandateIn: {
@@ -5070,7 +5397,7 @@ export interface components {
          * @description Why an entry exists (documented in docs/decisions/0003-ledger.md).
          * @enum {string}
          */
-        Reason: "invoice_issued" | "invoice_voided" | "payment_applied" | "payment_pending" | "payment_settled" | "payment_returned" | "payment_reversed" | "payment_failed" | "payment_canceled" | "fee_charged" | "refund_issued" | "dispute_opened" | "dispute_won" | "dispute_lost";
+        Reason: "invoice_issued" | "invoice_voided" | "invoice_written_off" | "payment_applied" | "payment_pending" | "payment_settled" | "payment_returned" | "payment_reversed" | "payment_failed" | "payment_canceled" | "fee_charged" | "refund_issued" | "dispute_opened" | "dispute_won" | "dispute_lost";
         /** ReceiptCopy */
         ReceiptCopy: {
             /**
@@ -5636,7 +5963,7 @@ export interface components {
          * Standing
          * @enum {string}
          */
-        Standing: "open" | "partly_paid" | "overdue" | "payment_pending" | "paid" | "void" | "archived" | "draft";
+        Standing: "open" | "partly_paid" | "overdue" | "payment_pending" | "paid" | "void" | "archived" | "draft" | "written_off";
         /** StepUp */
         StepUp: {
             /**
@@ -5738,6 +6065,24 @@ export interface components {
              */
             received: boolean;
         };
+        /**
+         * WriteOffCreate
+         * @example {
+         *       "reason": "Customer went out of business"
+         *     }
+         */
+        WriteOffCreate: {
+            /**
+             * Amount
+             * @description Defaults to everything still due; never more.
+             */
+            amount?: number | null;
+            /**
+             * Reason
+             * @description Why the debt is given up; recorded in the audit log.
+             */
+            reason: string;
+        };
         /** LineOut */
         api__v1__invoices__LineOut: {
             /** Amount */
@@ -5773,6 +6118,66 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    portal_access_partner_logo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                    "image/svg+xml": unknown;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     health_live: {
         parameters: {
             query?: never;
@@ -10588,6 +10993,75 @@ export interface operations {
             };
         };
     };
+    audit_events_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page; omit for the first page. */
+                cursor?: string | null;
+                /** @description Exact actor. */
+                actor?: string | null;
+                /** @description Exact action, or a prefix ending in `.`. */
+                action?: string | null;
+                /** @description Events at or after this instant. */
+                since?: string | null;
+                /** @description Events before this instant. */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_AuditEventOut_"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     customers_list: {
         parameters: {
             query?: {
@@ -11646,6 +12120,482 @@ export interface operations {
             };
         };
     };
+    exports_aging: {
+        parameters: {
+            query?: {
+                /** @description The day ages are counted at; default today. */
+                as_of?: string | null;
+                currency?: string | null;
+                customer_id?: string | null;
+                /** @description Comma-separated column names: which columns, in which order (default: all, in the order listed in the description). An unknown name answers 422 naming it. */
+                columns?: string | null;
+                /** @description IANA time zone the timestamps are written in, with their offset (default UTC). Dates such as due dates are calendar dates and stay as they are. */
+                tz?: string | null;
+                /** @description Start the file with a UTF-8 byte order mark, so that Excel reads accents right. */
+                bom?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example invoice_id,number,customer_id,currency,due_date,days_past_due,bucket,amount_due
+                     *     inv_01JD3M7K2B0000000000000000,INV-000042,cus_01JD3M5Q8Z0000000000000000,USD,2026-10-21,41,31-60,1875.00
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_customers: {
+        parameters: {
+            query?: {
+                email?: string | null;
+                tag?: string | null;
+                archived?: boolean;
+                /** @description Comma-separated column names: which columns, in which order (default: all, in the order listed in the description). An unknown name answers 422 naming it. */
+                columns?: string | null;
+                /** @description IANA time zone the timestamps are written in, with their offset (default UTC). Dates such as due dates are calendar dates and stay as they are. */
+                tz?: string | null;
+                /** @description Start the file with a UTF-8 byte order mark, so that Excel reads accents right. */
+                bom?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name,email,billing_terms
+                     *     cus_01JD3M5Q8Z0000000000000000,Acme Dental,ap@acme.test,net_30
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_disputes: {
+        parameters: {
+            query?: {
+                payment_id?: string | null;
+                status?: components["schemas"]["DisputeStatus"] | null;
+                /** @description Comma-separated column names: which columns, in which order (default: all, in the order listed in the description). An unknown name answers 422 naming it. */
+                columns?: string | null;
+                /** @description IANA time zone the timestamps are written in, with their offset (default UTC). Dates such as due dates are calendar dates and stay as they are. */
+                tz?: string | null;
+                /** @description Start the file with a UTF-8 byte order mark, so that Excel reads accents right. */
+                bom?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,payment_id,status,currency,amount,evidence_due_by
+                     *     dp_01JD3MC7YE0000000000000000,pay_01JD3M9V4C0000000000000000,needs_response,USD,1000.00,2026-12-08T23:59:59+00:00
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_invoices: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["InvoiceStatus"] | null;
+                customer_id?: string | null;
+                due_before?: string | null;
+                due_after?: string | null;
+                overdue?: boolean | null;
+                /** @description Comma-separated column names: which columns, in which order (default: all, in the order listed in the description). An unknown name answers 422 naming it. */
+                columns?: string | null;
+                /** @description IANA time zone the timestamps are written in, with their offset (default UTC). Dates such as due dates are calendar dates and stay as they are. */
+                tz?: string | null;
+                /** @description Start the file with a UTF-8 byte order mark, so that Excel reads accents right. */
+                bom?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,number,customer_id,status,currency,amount_due
+                     *     inv_01JD3M7K2B0000000000000000,INV-000042,cus_01JD3M5Q8Z0000000000000000,open,USD,1875.00
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_payments: {
+        parameters: {
+            query?: {
+                customer_id?: string | null;
+                invoice_id?: string | null;
+                transaction_id?: string | null;
+                processor_payment_id?: string | null;
+                status?: components["schemas"]["PaymentStatus"] | null;
+                /** @description Comma-separated column names: which columns, in which order (default: all, in the order listed in the description). An unknown name answers 422 naming it. */
+                columns?: string | null;
+                /** @description IANA time zone the timestamps are written in, with their offset (default UTC). Dates such as due dates are calendar dates and stay as they are. */
+                tz?: string | null;
+                /** @description Start the file with a UTF-8 byte order mark, so that Excel reads accents right. */
+                bom?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,transaction_id,status,method,currency,amount
+                     *     pay_01JD3M9V4C0000000000000000,TX7K2M9Q4B8R,succeeded,card,USD,1000.00
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_refunds: {
+        parameters: {
+            query?: {
+                payment_id?: string | null;
+                /** @description Comma-separated column names: which columns, in which order (default: all, in the order listed in the description). An unknown name answers 422 naming it. */
+                columns?: string | null;
+                /** @description IANA time zone the timestamps are written in, with their offset (default UTC). Dates such as due dates are calendar dates and stay as they are. */
+                tz?: string | null;
+                /** @description Start the file with a UTF-8 byte order mark, so that Excel reads accents right. */
+                bom?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,payment_id,kind,status,currency,amount
+                     *     re_01JD3MB2ZD0000000000000000,pay_01JD3M9V4C0000000000000000,refund,succeeded,USD,250.00
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     insights_aging: {
         parameters: {
             query?: {
@@ -12674,6 +13624,89 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoices_write_off: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WriteOffCreate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -14440,6 +15473,238 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ScheduledPaymentOut"];
                 };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    settings_branding_logo_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogoOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    settings_branding_logo_upload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/svg+xml": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogoOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The uploaded file (or the whole request body) is over its size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The uploaded file is not of a kind this route takes (see its Content-Type list). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    settings_branding_logo_delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request breaks a business rule or is malformed. */
             400: {
