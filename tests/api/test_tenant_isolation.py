@@ -57,6 +57,7 @@ PUBLIC_ROUTES = {
     ("GET", "/pay/{slug}"),
     ("GET", "/pay/{slug}/{rest:path}"),
 }
+    ("GET", "/branding/logos/{name}"),  # logos are public, named by their content's hash
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
