@@ -175,37 +175,28 @@ class SqlInsights:
         return out
 
     async def paid_spans(self, currency: str, since: datetime, before: datetime) -> list[int]:
-        """Days from issue to full payment of the invoices whose last payment (`since` ≤ it < `before`) left
-        nothing receivable or pending, voided ones aside."""
-        paid_at = func.max(case((JournalEntryRow.reason.in_(PAID), JournalEntryRow.created_at)))
-        recent = (
-            select(JournalLineRow.invoice_id)
-            .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
-            .where(
-                *self._lines(currency, before),
-                JournalEntryRow.created_at >= since,
-                JournalEntryRow.reason.in_(PAID),
-                JournalLineRow.invoice_id.is_not(None),
-            )
-        )
-        stmt = (
-            select(InvoiceRow.issue_date, paid_at.label("paid_at"))
+        """Days from issue to full payment of the invoices whose last payment (`since` <= it < `before`) left
+        nothing receivable or pending, voided or written-off ones aside. One pass over the invoices' lines, grouped
+        by invoice; only the invoices it keeps are joined for their issue date."""
+        paid_at = func.max(case((JournalEntryRow.reason.in_(PAID), JournalEntryRow.created_at))).label("paid_at")
+        settled = (
+            select(JournalLineRow.invoice_id, paid_at)
             .select_from(JournalLineRow)
             .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
-            .join(InvoiceRow, InvoiceRow.id == JournalLineRow.invoice_id)
-            .where(
-                *self._lines(currency, before),
-                InvoiceRow.partner_id == self.partner_id,
-                JournalLineRow.invoice_id.in_(recent),
-            )
-            .group_by(InvoiceRow.id, InvoiceRow.issue_date)
+            .where(*self._lines(currency, before), JournalLineRow.invoice_id.is_not(None))
+            .group_by(JournalLineRow.invoice_id)
             .having(
                 and_(
                     func.sum(case((JournalLineRow.account.in_(_OPEN), JournalLineRow.amount), else_=0)) == 0,
                     func.sum(case((JournalEntryRow.reason == Reason.INVOICE_VOIDED.value, 1), else_=0)) == 0,
+                    func.sum(case((JournalLineRow.account == Account.WRITE_OFF.value, 1), else_=0)) == 0,
                     paid_at >= since,
                 )
             )
+            .subquery()
+        )
+        stmt = select(InvoiceRow.issue_date, settled.c.paid_at).join(
+            settled, and_(InvoiceRow.id == settled.c.invoice_id, InvoiceRow.partner_id == self.partner_id)
         )
         rows = (await self.session.execute(stmt)).all()
         return [(paid.date() - issued).days for issued, paid in rows]

@@ -11,7 +11,8 @@ import httpx
 from adapters.bootstrap import Container
 from domain.clock import FixedClock
 from domain.insights.model import bucket_for
-from tests.conftest import make_tenant
+from domain.ledger.model import Account, JournalEntry, JournalLine, Reason
+from tests.conftest import Tenant, make_tenant
 from tests.factories import make_customer, make_invoice, pay
 
 BUCKET_FIELDS = {"current": "current", "1_30": "days_1_30", "31_60": "days_31_60", "61_90": "days_61_90"}
@@ -235,3 +236,26 @@ async def test_bad_input_answers_a_problem(client: httpx.AsyncClient, container:
 async def test_insights_need_an_api_key(app_client: httpx.AsyncClient) -> None:
     for path in ("summary", "aging", "collected", "dso"):
         assert (await app_client.get(f"/v1/insights/{path}")).status_code == 401
+
+
+async def test_a_written_off_invoice_is_not_counted_as_paid(
+    client: httpx.AsyncClient, container: Container, tenant: Tenant
+) -> None:
+    container.clock = FixedClock(at(date(2026, 11, 1)))
+    customer = await make_customer(client)
+    paid = await make_invoice(client, customer["id"], 10_000, issue_date="2026-10-01", due_date="2026-10-31")
+    given_up = await make_invoice(client, customer["id"], 10_000, issue_date="2026-10-11", due_date="2026-11-10")
+    container.clock = FixedClock(at(date(2026, 11, 5)))
+    assert (await pay(client, customer["id"], [(paid["id"], 10_000), (given_up["id"], 6_000)])).status_code == 201
+    async with container.uow() as uow:  # the bad-debt entry a write-off books: receivable given up
+        uow.scope_to(tenant.partner_id)
+        lines = (
+            JournalLine(Account.WRITE_OFF, 4_000, "USD", given_up["id"]),
+            JournalLine(Account.RECEIVABLE, -4_000, "USD", given_up["id"]),
+        )
+        await uow.ledger.add(JournalEntry(tenant.partner_id, Reason.DISPUTE_LOST, lines, at(date(2026, 11, 6))))
+        await uow.commit()
+    container.clock = FixedClock(at(date(2026, 11, 7)))
+    summary = (await client.get("/v1/insights/summary", params={"as_of": "2026-11-06"})).json()
+    assert summary["outstanding"] == 0
+    assert summary["average_days_to_pay"] == 35.0  # the paid invoice alone: 1 October to 5 November
