@@ -8,7 +8,7 @@ from datetime import timedelta
 from adapters.db.unit_of_work import SqlUnitOfWork
 from api.errors import AuthError
 from api.rate_limit import TokenBuckets
-from domain.api_keys.model import hash_secret, looks_valid
+from domain.api_keys.model import KeyScope, hash_secret, looks_valid
 from domain.errors import ErrorCode
 
 # last_used_at is refreshed at most this often, so reads do not all become writes.
@@ -20,6 +20,7 @@ class Principal:
     partner_id: str
     api_key_id: str
     livemode: bool
+    scope: KeyScope = KeyScope.FULL
 
 
 @dataclass
@@ -67,4 +68,4 @@ async def _check(uow: SqlUnitOfWork, authorization: str | None) -> Principal:
     if key.last_used_at is None or now - key.last_used_at > TOUCH_INTERVAL:
         await uow.api_keys.touch(key.id, now)
     uow.scope_to(key.partner_id)
-    return Principal(partner_id=key.partner_id, api_key_id=key.id, livemode=key.livemode)
+    return Principal(partner_id=key.partner_id, api_key_id=key.id, livemode=key.livemode, scope=key.scope)

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from adapters.bootstrap import Container, build
 from adapters.settings import ConfigError, Settings, load_settings
+from domain.api_keys.model import KeyScope
 from domain.errors import DomainError
 
 T = TypeVar("T")
@@ -138,13 +139,17 @@ def api_key_create(
     partner: Annotated[str, typer.Option(help="The partner's slug.")],
     live: Annotated[bool, typer.Option("--live/--test", help="Live or test mode key.")] = False,
     name: Annotated[str | None, typer.Option(help="A label to recognise the key by.")] = None,
+    scope: Annotated[
+        KeyScope, typer.Option(help="full: everything; read_only: reads only (reporting, exports).")
+    ] = KeyScope.FULL,
 ) -> None:
     """Create an API key. The secret is printed alone on stdout, once; store it now."""
     from domain.partners.use_cases import CreateApiKey, create_api_key
 
     async def go(c: Container) -> Any:
         async with c.uow() as uow:
-            result = await create_api_key(CreateApiKey(partner, livemode=live, name=name), uow, clock=c.clock)
+            command = CreateApiKey(partner, livemode=live, name=name, scope=scope)
+            result = await create_api_key(command, uow, clock=c.clock)
             await uow.commit()
             return result
 
@@ -180,7 +185,7 @@ def api_key_list(partner: Annotated[str, typer.Option(help="The partner's slug."
     for key in _run(_with_container(_settings(), go)):
         state = "revoked" if key.revoked_at else "active"
         used = key.last_used_at.isoformat() if key.last_used_at else "never"
-        typer.echo(f"{key.id}\t{key.display}\t{state}\tlast used {used}\t{key.name or ''}")
+        typer.echo(f"{key.id}\t{key.display}\t{key.scope}\t{state}\tlast used {used}\t{key.name or ''}")
 
 
 @ledger_app.command("verify")

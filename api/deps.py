@@ -17,7 +17,9 @@ from api.auth import Principal, authenticate
 from api.errors import problem
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
 from api.trusted_proxies import client_ip
+from domain.api_keys.model import KeyScope
 from domain.clock import Clock
+from domain.errors import ErrorCode, PermissionDenied
 from domain.payments.model import Payment, PaymentStatus
 from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor
 
@@ -160,6 +162,12 @@ async def _write(
         ),
     ] = None,
 ) -> WriteContext:
+    if principal.scope is KeyScope.READ_ONLY:
+        raise PermissionDenied(
+            "This API key is read-only: it can read everything but change nothing. Use a full key.",
+            code=ErrorCode.FORBIDDEN_FOR_ROLE,
+            permission="write",
+        )
     return await write_context(uow, request, idempotency_key, writer=principal)
 
 

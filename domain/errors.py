@@ -119,6 +119,7 @@ class ErrorCode(StrEnum):
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     PAYMENT_NOT_RETRYABLE = "payment_not_retryable"
     PERMISSION_DENIED = "permission_denied"
+    FORBIDDEN_FOR_ROLE = "forbidden_for_role"  # the key's scope (later: the person's role) does not allow it
     PROCESSOR_UNAVAILABLE = "processor_unavailable"
     QUESTION_ALREADY_OPEN = "question_already_open"
     RATE_LIMITED = "rate_limited"

@@ -62,6 +62,12 @@ def test_partner_and_key_lifecycle(workdir: Path) -> None:
     key_id = listed.stdout.split("\t")[0]
     assert key_id.startswith("key_") and "active" in listed.stdout and secret not in listed.stdout
 
+    reader = remit(workdir, "api-key", "create", "--partner", "contoso", "--scope", "read_only", "--name", "reports")
+    assert reader.returncode == 0, reader.stderr
+    assert "read_only" in remit(workdir, "api-key", "list", "--partner", "contoso").stdout
+    wrong = remit(workdir, "api-key", "create", "--partner", "contoso", "--scope", "admin")
+    assert wrong.returncode != 0 and "admin" in wrong.stderr
+
     revoked = remit(workdir, "api-key", "revoke", key_id)
     assert revoked.returncode == 0, revoked.stderr
     assert "revoked" in remit(workdir, "api-key", "list", "--partner", "contoso").stdout

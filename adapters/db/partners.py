@@ -18,7 +18,7 @@ from adapters.db.tables import (
     PortalSettingsRow,
     core,
 )
-from domain.api_keys.model import ApiKey
+from domain.api_keys.model import ApiKey, KeyScope
 from domain.errors import NotFound
 from domain.partners.model import Partner
 
@@ -38,6 +38,7 @@ def _key(row: Record) -> ApiKey:
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
         last_used_at=row["last_used_at"],
+        scope=KeyScope(row["scope"]),
     )
 
 
@@ -140,6 +141,7 @@ class SqlApiKeys(Statements):
                 secret_hash=key.secret_hash,
                 display=key.display,
                 name=key.name,
+                scope=key.scope.value,
                 created_at=key.created_at,
             )
         )

@@ -66,6 +66,7 @@ class ApiKeyRow(Base):
     secret_hash: Mapped[str] = mapped_column(CHAR(64), unique=True)
     display: Mapped[str] = mapped_column(String(40))
     name: Mapped[str | None] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(20), default="full", server_default="full")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ import secrets
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from domain.constant_time import same_secret
 from domain.ids import new_id
@@ -57,6 +58,11 @@ def derived_body(seed: bytes) -> str:
     return _base62(digest, BODY_LENGTH)
 
 
+class KeyScope(StrEnum):
+    FULL = "full"  # everything the partner's API offers
+    READ_ONLY = "read_only"  # reads only, like Stripe's restricted keys: for reporting and exports
+
+
 @dataclass(slots=True)
 class ApiKey:
     partner_id: str
@@ -67,11 +73,19 @@ class ApiKey:
     name: str | None = None
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+    scope: KeyScope = KeyScope.FULL
     id: str = field(default_factory=lambda: new_id("key"))
 
     @classmethod
     def issue(
-        cls, partner_id: str, *, livemode: bool, at: datetime, name: str | None = None, body: str | None = None
+        cls,
+        partner_id: str,
+        *,
+        livemode: bool,
+        at: datetime,
+        name: str | None = None,
+        body: str | None = None,
+        scope: KeyScope = KeyScope.FULL,
     ) -> tuple[ApiKey, str]:
         secret = make_secret(livemode=livemode, body=body)
         key = cls(
@@ -81,6 +95,7 @@ class ApiKey:
             display=f"{PREFIXES[livemode]}…{secret[-4:]}",
             created_at=at,
             name=name,
+            scope=scope,
         )
         return key, secret
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.api_keys.model import ApiKey
+from domain.api_keys.model import ApiKey, KeyScope
 from domain.clock import Clock
 from domain.errors import Conflict, ErrorCode
 from domain.partners.model import Partner, normalize_slug
@@ -23,6 +23,7 @@ class CreateApiKey:
     livemode: bool = False
     name: str | None = None
     body: str | None = None  # a fixed secret body (the demo's derived key); random when None
+    scope: KeyScope = KeyScope.FULL
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +44,16 @@ async def create_partner(cmd: CreatePartner, uow: PlatformUnitOfWork, *, clock: 
 async def create_api_key(cmd: CreateApiKey, uow: PlatformUnitOfWork, *, clock: Clock) -> tuple[ApiKey, str]:
     """Returns the key record and its secret; the secret is never stored and cannot be shown again."""
     partner = await uow.partners.by_slug(normalize_slug(cmd.partner_slug))
-    key, secret = ApiKey.issue(partner.id, livemode=cmd.livemode, at=clock.now(), name=cmd.name, body=cmd.body)
+    key, secret = ApiKey.issue(
+        partner.id, livemode=cmd.livemode, at=clock.now(), name=cmd.name, body=cmd.body, scope=cmd.scope
+    )
     await uow.api_keys.add(key)
     await uow.audit(
         actor="operator",
         action="api_key.created",
         subject=key.id,
         partner_id=partner.id,
-        details={"livemode": cmd.livemode, "display": key.display},
+        details={"livemode": cmd.livemode, "display": key.display, "scope": key.scope.value},
     )
     return key, secret
 
