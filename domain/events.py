@@ -133,10 +133,21 @@ class InvoiceReopened(InvoiceEvent):
     """Money applied to it was refunded, returned or canceled: it is open again."""
 
 
+@dataclasses.dataclass(frozen=True)
+class InvoiceWrittenOff(InvoiceEvent):
+    """Part or all of what was due is given up as bad debt; `amount_due` is what remains."""
+
+    amount: int
+    currency: str
+    amount_due: int
+
+
 INVOICE_STATUS_EVENTS: dict[InvoiceStatus, type[InvoiceEvent]] = {
     InvoiceStatus.PAID: InvoicePaid,
     InvoiceStatus.PARTIALLY_PAID: InvoicePartiallyPaid,
     InvoiceStatus.OPEN: InvoiceReopened,
+    # A payment settles the rest of a partly written-off invoice: nothing remains to collect.
+    InvoiceStatus.WRITTEN_OFF: InvoicePaid,
 }
 
 

@@ -197,6 +197,12 @@ class UnitOfWork(Protocol):
         """Queue a domain event for the outbox, written in this same transaction."""
         ...
 
+    async def audit(
+        self, *, actor: str, action: str, subject: str | None, details: dict[str, object] | None = None
+    ) -> None:
+        """Append to the audit log, in this same transaction."""
+        ...
+
 
 class CheckpointReason(StrEnum):
     """Why a use case cannot wait for the edge's one commit (decision 0008)."""

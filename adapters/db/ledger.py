@@ -19,7 +19,7 @@ from domain.ledger.model import Account, JournalEntry, JournalLine, Reason
 from domain.pagination import Page, PageRequest
 from domain.ports import EntryQuery
 
-_PER_INVOICE = [Account.RECEIVABLE.value, Account.PENDING.value, Account.REVENUE.value]
+_PER_INVOICE = [Account.RECEIVABLE.value, Account.PENDING.value, Account.REVENUE.value, Account.WRITE_OFF.value]
 
 
 _SUMS_BY_INVOICE_IDS = (

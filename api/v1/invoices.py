@@ -1,4 +1,4 @@
-"""/v1/invoices: create (open or draft), retrieve, list with filters, finalize, void, archive."""
+"""/v1/invoices: create (open or draft), retrieve, list with filters, finalize, void, archive, write off."""
 
 from __future__ import annotations
 
@@ -12,7 +12,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Read, ReadContext, Write, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
-from api.v1.fields import Currency, Day, Flag, LongText, Metadata, QueryFlag, RequestModel, ResourceId, SignedAmount
+from api.v1.fields import (
+    Amount,
+    Currency,
+    Day,
+    Flag,
+    LongText,
+    Metadata,
+    Name,
+    QueryFlag,
+    RequestModel,
+    ResourceId,
+    SignedAmount,
+)
 from domain.invoices import use_cases
 from domain.invoices.model import MAX_LINES, MAX_QUANTITY, Invoice, InvoiceLine, InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
@@ -85,6 +97,7 @@ class InvoiceOut(BaseModel):
                     "amount_paid": 100000,
                     "amount_pending": 0,
                     "amount_due": 187500,
+                    "amount_written_off": 0,
                     "memo": None,
                     "metadata": {},
                     "created_at": "2026-11-21T09:00:00Z",
@@ -108,7 +121,8 @@ class InvoiceOut(BaseModel):
     total: int = Field(description="Sum of the lines, minor units.")
     amount_paid: int = Field(description="Settled money applied, from the ledger.")
     amount_pending: int = Field(description="Money on its way (bank debits not yet settled), from the ledger.")
-    amount_due: int = Field(description="What the customer still owes: total - paid - pending.")
+    amount_due: int = Field(description="What the customer still owes: total - paid - pending - written off.")
+    amount_written_off: int = Field(description="Given up as bad debt (write-offs), from the ledger.")
     memo: str | None
     metadata: dict[str, str]
     created_at: datetime
@@ -135,6 +149,7 @@ class InvoiceOut(BaseModel):
             amount_paid=bal.amount_paid,
             amount_pending=bal.amount_pending,
             amount_due=bal.amount_due,
+            amount_written_off=bal.amount_written_off,
             memo=inv.memo,
             metadata=inv.metadata,
             created_at=inv.created_at,
@@ -257,4 +272,33 @@ async def void(invoice_id: str, ctx: Write) -> Response:
 )
 async def archive(invoice_id: str, ctx: Write) -> Response:
     invoice = await use_cases.archive_invoice(use_cases.ArchiveInvoice(invoice_id), ctx.uow, clock=ctx.clock)
+    return await ctx.respond(200, await _out(ctx, invoice))
+
+
+class WriteOffCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "Customer went out of business"}]})
+    amount: Amount | None = Field(default=None, description="Defaults to everything still due; never more.")
+    reason: Name = Field(description="Why the debt is given up; recorded in the audit log.", max_length=500)
+
+
+@router.post(
+    "/{invoice_id}/write-off",
+    operation_id="invoices_write_off",
+    summary="Write off an invoice",
+    description="Gives up part or all of what is still due as bad debt: a balanced `invoice_written_off` ledger "
+    "entry (write-off debited, receivable credited). Open and partially paid invoices only, never more than is "
+    "due, however many requests race. When nothing remains due the invoice reads `written_off` and can no longer "
+    "be paid; otherwise it stays payable for the rest and shows `amount_written_off`. Audited, and announced as "
+    "`invoice.written_off`.",
+    response_model=InvoiceOut,
+    responses=problems(400, 401, 404, 409, 422),
+)
+async def write_off(invoice_id: str, body: WriteOffCreate, ctx: Write) -> Response:
+    cmd = use_cases.WriteOffInvoice(
+        invoice_id=invoice_id,
+        amount=body.amount,
+        reason=body.reason,
+        actor=f"api_key:{ctx.principal.api_key_id}",
+    )
+    invoice = await use_cases.write_off_invoice(cmd, ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))

@@ -22,19 +22,22 @@ class InvoiceStatus(StrEnum):
     PAID = "paid"
     VOID = "void"
     ARCHIVED = "archived"
+    WRITTEN_OFF = "written_off"  # nothing remains due and some of it was given up as bad debt
 
 
 S = InvoiceStatus
 TRANSITIONS: dict[InvoiceStatus, frozenset[InvoiceStatus]] = {
     S.DRAFT: frozenset({S.OPEN, S.VOID, S.ARCHIVED}),
-    S.OPEN: frozenset({S.PARTIALLY_PAID, S.PAID, S.VOID}),
-    S.PARTIALLY_PAID: frozenset({S.OPEN, S.PAID}),
+    S.OPEN: frozenset({S.PARTIALLY_PAID, S.PAID, S.VOID, S.WRITTEN_OFF}),
+    S.PARTIALLY_PAID: frozenset({S.OPEN, S.PAID, S.WRITTEN_OFF}),
     S.PAID: frozenset({S.PARTIALLY_PAID, S.OPEN, S.ARCHIVED}),
+    # A payment applied before the write-off can still come back (returned debit, lost dispute): owed again.
+    S.WRITTEN_OFF: frozenset({S.OPEN, S.PARTIALLY_PAID, S.ARCHIVED}),
     S.VOID: frozenset({S.ARCHIVED}),
     S.ARCHIVED: frozenset(),
 }
 PAYABLE = frozenset({S.OPEN, S.PARTIALLY_PAID})
-ISSUED = frozenset({S.OPEN, S.PARTIALLY_PAID, S.PAID})
+ISSUED = frozenset({S.OPEN, S.PARTIALLY_PAID, S.PAID, S.WRITTEN_OFF})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,7 @@ class Invoice:
 def status_for(balance: InvoiceBalance) -> InvoiceStatus:
     """Where an issued invoice stands given its ledger figures."""
     if balance.amount_due == 0 and balance.amount_pending == 0:
-        return InvoiceStatus.PAID
+        return InvoiceStatus.WRITTEN_OFF if balance.amount_written_off else InvoiceStatus.PAID
     if balance.amount_paid == 0 and balance.amount_pending == 0:
         return InvoiceStatus.OPEN
     return InvoiceStatus.PARTIALLY_PAID

@@ -10,6 +10,7 @@ So the standing is one primary word plus qualifiers:
 | paid                                                   | `paid`           |                                   |
 | void                                                   | `void`           |                                   |
 | archived                                               | `archived`       |                                   |
+| written_off (nothing due, some given up as bad debt)   | `written_off`    |                                   |
 | open or partially_paid, nothing due, some pending      | `payment_pending`|                                   |
 | open or partially_paid, due > 0, past its due date     | `overdue`        | `partly_paid` if settled > 0,     |
 |                                                        |                  | `pending` if some is on its way   |
@@ -36,6 +37,7 @@ class Standing(StrEnum):
     VOID = "void"
     ARCHIVED = "archived"
     DRAFT = "draft"
+    WRITTEN_OFF = "written_off"
 
 
 class Qualifier(StrEnum):
@@ -60,6 +62,7 @@ _FIXED = {
     InvoiceStatus.VOID: Standing.VOID,
     InvoiceStatus.ARCHIVED: Standing.ARCHIVED,
     InvoiceStatus.DRAFT: Standing.DRAFT,
+    InvoiceStatus.WRITTEN_OFF: Standing.WRITTEN_OFF,
 }
 
 
@@ -90,6 +93,7 @@ STANDING_WORDS: dict[str, dict[str, str]] = {
         "void": "Void",
         "archived": "Archived",
         "draft": "Draft",
+        "written_off": "Written off",
         "+partly_paid": "Partly paid",
         "+pending": "Payment pending",
     },
@@ -102,6 +106,7 @@ STANDING_WORDS: dict[str, dict[str, str]] = {
         "void": "Annulée",
         "archived": "Archivée",
         "draft": "Brouillon",
+        "written_off": "Radiée",
         "+partly_paid": "Payée en partie",
         "+pending": "Paiement en attente",
     },

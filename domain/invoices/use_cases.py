@@ -1,20 +1,29 @@
-"""Invoice use cases: create (draft or open), finalize, void, archive."""
+"""Invoice use cases: create (draft or open), finalize, void, archive, write off."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from domain.clock import Clock
-from domain.errors import Conflict, ErrorCode, InvalidRequest
-from domain.events import InvoiceArchived, InvoiceCreated, InvoiceFinalized, InvoiceVoided
-from domain.invoices.model import Invoice, InvoiceLine, InvoiceStatus, format_invoice_number, lines_total
+from domain.errors import Conflict, ErrorCode, InvalidRequest, OverAllocation
+from domain.events import InvoiceArchived, InvoiceCreated, InvoiceFinalized, InvoiceVoided, InvoiceWrittenOff
+from domain.invoices.model import (
+    PAYABLE,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    format_invoice_number,
+    lines_total,
+    status_for,
+)
 from domain.ledger import entries
 from domain.ledger.balances import InvoiceBalance
-from domain.money import normalize_currency
+from domain.money import MAX_AMOUNT, normalize_currency
 from domain.ports import UnitOfWork
 
 MAX_NUMBER_LENGTH = 64
+MAX_REASON_LENGTH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,14 @@ class VoidInvoice:
 @dataclass(frozen=True, slots=True)
 class ArchiveInvoice:
     invoice_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOffInvoice:
+    invoice_id: str
+    reason: str
+    actor: str  # who gives the debt up, for the audit log
+    amount: int | None = None  # None: everything still due
 
 
 async def create_invoice(cmd: CreateInvoice, uow: UnitOfWork, *, clock: Clock) -> Invoice:
@@ -150,6 +167,61 @@ async def archive_invoice(cmd: ArchiveInvoice, uow: UnitOfWork, *, clock: Clock)
     invoice.archived_at = clock.now()
     await uow.invoices.save(invoice)
     uow.record(InvoiceArchived(invoice_id=invoice.id))
+    return invoice
+
+
+async def write_off_invoice(cmd: WriteOffInvoice, uow: UnitOfWork, *, clock: Clock) -> Invoice:
+    """Give up part or all of what is still due as bad debt. The invoice row is locked before its figures are
+    read, so two write-offs (or a write-off and a payment) racing never take more than is due."""
+    reason = cmd.reason.strip()
+    if not reason or len(reason) > MAX_REASON_LENGTH:
+        raise InvalidRequest(
+            f"A write-off needs a reason of 1 to {MAX_REASON_LENGTH} characters.",
+            code=ErrorCode.MISSING_FIELD if not reason else ErrorCode.INVALID_REQUEST,
+            field="reason",
+        )
+    if cmd.amount is not None and (
+        isinstance(cmd.amount, bool) or not isinstance(cmd.amount, int) or not 0 < cmd.amount <= MAX_AMOUNT
+    ):
+        raise InvalidRequest(
+            "A write-off amount is a positive integer in minor units.", code=ErrorCode.INVALID_AMOUNT, field="amount"
+        )
+    invoice = await uow.invoices.lock(cmd.invoice_id)
+    if invoice.status not in PAYABLE:
+        raise Conflict(
+            f"Invoice '{invoice.id}' is {invoice.status.value}; only open or partially paid invoices can be "
+            "written off.",
+            code=ErrorCode.INVOICE_NOT_PAYABLE,
+        )
+    balance = (await uow.ledger.balances([invoice]))[invoice.id]
+    if balance.amount_due <= 0:
+        raise Conflict(f"Nothing is due on invoice '{invoice.id}'.", code=ErrorCode.NOTHING_DUE)
+    amount = balance.amount_due if cmd.amount is None else cmd.amount
+    if amount > balance.amount_due:
+        raise OverAllocation(invoice.id, amount, balance.amount_due, invoice.currency)
+    await uow.ledger.add(entries.invoice_written_off(invoice, amount, at=clock.now()))
+    after = replace(
+        balance, amount_due=balance.amount_due - amount, amount_written_off=balance.amount_written_off + amount
+    )
+    target = status_for(after)
+    if target is not invoice.status:
+        invoice.move_to(target)
+        await uow.invoices.save(invoice)
+    uow.record(
+        InvoiceWrittenOff(invoice_id=invoice.id, amount=amount, currency=invoice.currency, amount_due=after.amount_due)
+    )
+    await uow.audit(
+        actor=cmd.actor,
+        action="invoice.written_off",
+        subject=invoice.id,
+        details={
+            "amount": amount,
+            "currency": invoice.currency,
+            "amount_due_before": balance.amount_due,
+            "amount_due_after": after.amount_due,
+            "reason": reason,
+        },
+    )
     return invoice
 
 

@@ -42,6 +42,21 @@ def invoice_voided(invoice: Invoice, amount_due: int, *, at: datetime) -> Journa
     )
 
 
+def invoice_written_off(invoice: Invoice, amount: int, *, at: datetime) -> JournalEntry:
+    """Bad debt: part or all of what is still receivable is given up. Revenue stays billed."""
+    cur, inv = invoice.currency, invoice.id
+    return JournalEntry(
+        partner_id=invoice.partner_id,
+        reason=Reason.INVOICE_WRITTEN_OFF,
+        invoice_id=inv,
+        created_at=at,
+        lines=(
+            JournalLine(Account.WRITE_OFF, amount, cur, inv),
+            JournalLine(Account.RECEIVABLE, -amount, cur, inv),
+        ),
+    )
+
+
 def payment_applied(payment: Payment, *, at: datetime) -> JournalEntry:
     """Settled money received and applied to one or more invoices."""
     cur = payment.currency

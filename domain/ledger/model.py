@@ -24,7 +24,7 @@ class Account(StrEnum):
     SURCHARGE = "surcharge"  # card fees the customer paid on top of the invoices
     REFUNDS = "refunds"  # money sent back to customers
     DISPUTES = "disputes"  # funds the card network holds while a dispute is open
-    WRITE_OFF = "write_off"  # receivables given up
+    WRITE_OFF = "write_off"  # receivables given up; an invoice's write-off names it (amount_written_off)
 
 
 PER_INVOICE_ACCOUNTS = frozenset({Account.RECEIVABLE, Account.PENDING, Account.REVENUE})
@@ -35,6 +35,7 @@ class Reason(StrEnum):
 
     INVOICE_ISSUED = "invoice_issued"
     INVOICE_VOIDED = "invoice_voided"
+    INVOICE_WRITTEN_OFF = "invoice_written_off"
     PAYMENT_APPLIED = "payment_applied"
     PAYMENT_PENDING = "payment_pending"
     PAYMENT_SETTLED = "payment_settled"

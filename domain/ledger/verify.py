@@ -67,7 +67,7 @@ def check_invoice(facts: InvoiceFacts) -> list[Violation]:
             out.append(Violation("draft_has_entries", inv, "a draft has ledger lines"))
         return out
     balance = balance_of(facts.total, facts.sums)
-    if min(balance.amount_due, balance.amount_pending, balance.amount_paid) < 0:
+    if min(balance.amount_due, balance.amount_pending, balance.amount_paid, balance.amount_written_off) < 0:
         out.append(Violation("negative_balance", inv, f"{balance}"))
     if balance.amount_paid > facts.total:
         out.append(Violation("overpaid", inv, f"paid {balance.amount_paid} of {facts.total}"))

@@ -98,4 +98,6 @@ async def cancel_offline_payment(cmd: CancelOfflinePayment, uow: UnitOfWork, *, 
     return payment
 
 
-REOPENABLE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID})
+REOPENABLE = frozenset(
+    {InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID, InvoiceStatus.WRITTEN_OFF}
+)

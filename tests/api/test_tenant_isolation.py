@@ -44,6 +44,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/customers/{customer_id}/portal-invites"): {"email": "intruder@b.example"},
     ("POST", "/v1/access-requests/{request_id}/approve"): {"new_customer": {"name": "Taken over"}},
     ("POST", "/v1/invoice-questions/{question_id}/resolve"): {"resolution": "Not yours"},
+    ("POST", "/v1/invoices/{invoice_id}/write-off"): {"reason": "Not yours"},
 }
 
 # Public routes that take a path parameter but no partner credential, so "another partner's id" means nothing

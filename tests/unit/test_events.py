@@ -57,7 +57,12 @@ def test_every_status_a_lifecycle_can_reach_has_its_event() -> None:
     assert set(PAYMENT_STATUS_EVENTS) == set(PaymentStatus)
     assert set(REFUND_STATUS_EVENTS) == set(RefundStatus)
     assert {PAYMENT_STATUS_EVENTS[s].type for s in PaymentStatus} == {f"payment.{s.value}" for s in PaymentStatus}
-    assert set(INVOICE_STATUS_EVENTS) == {InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID}
+    assert set(INVOICE_STATUS_EVENTS) == {
+        InvoiceStatus.OPEN,
+        InvoiceStatus.PARTIALLY_PAID,
+        InvoiceStatus.PAID,
+        InvoiceStatus.WRITTEN_OFF,
+    }
 
 
 def test_payloads_are_plain_json_with_every_field() -> None:

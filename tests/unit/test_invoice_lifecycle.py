@@ -37,6 +37,8 @@ ALLOWED = {
     (S.PARTIALLY_PAID, S.OPEN), (S.PARTIALLY_PAID, S.PAID),
     (S.PAID, S.PARTIALLY_PAID), (S.PAID, S.OPEN), (S.PAID, S.ARCHIVED),
     (S.VOID, S.ARCHIVED),
+    (S.OPEN, S.WRITTEN_OFF), (S.PARTIALLY_PAID, S.WRITTEN_OFF),
+    (S.WRITTEN_OFF, S.OPEN), (S.WRITTEN_OFF, S.PARTIALLY_PAID), (S.WRITTEN_OFF, S.ARCHIVED),
 }  # fmt: skip
 
 
@@ -98,7 +100,7 @@ def test_moving_to_the_current_status_is_a_no_op(status: InvoiceStatus) -> None:
 
 def test_status_groups() -> None:
     assert {S.OPEN, S.PARTIALLY_PAID} == PAYABLE
-    assert {S.OPEN, S.PARTIALLY_PAID, S.PAID} == ISSUED
+    assert {S.OPEN, S.PARTIALLY_PAID, S.PAID, S.WRITTEN_OFF} == ISSUED
 
 
 @pytest.mark.parametrize(
@@ -110,6 +112,10 @@ def test_status_groups() -> None:
         (InvoiceBalance(1_000, 0, 1_000, 0), S.PARTIALLY_PAID),  # all pending: not paid until it settles
         (InvoiceBalance(1_000, 999, 0, 1), S.PARTIALLY_PAID),
         (InvoiceBalance(1_000, 1_000, 0, 0), S.PAID),
+        (InvoiceBalance(1_000, 0, 0, 0, 1_000), S.WRITTEN_OFF),
+        (InvoiceBalance(1_000, 600, 0, 0, 400), S.WRITTEN_OFF),  # the rest given up: nothing to collect
+        (InvoiceBalance(1_000, 0, 0, 600, 400), S.OPEN),  # partly written off, nothing received: still due
+        (InvoiceBalance(1_000, 0, 300, 0, 700), S.PARTIALLY_PAID),  # written off but for money on its way
     ],
 )
 def test_status_for(balance: InvoiceBalance, status: InvoiceStatus) -> None:

@@ -29,6 +29,7 @@ const TONES: Record<Standing, ChipTone> = {
   void: 'neutral',
   archived: 'neutral',
   draft: 'neutral',
+  written_off: 'neutral',
 }
 
 export function invoiceChips(invoice: InvoiceView): ChipSpec[] {
