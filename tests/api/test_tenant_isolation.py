@@ -57,8 +57,8 @@ PUBLIC_ROUTES = {
     ("POST", "/webhooks/{processor}"),
     ("GET", "/pay/{slug}"),
     ("GET", "/pay/{slug}/{rest:path}"),
-}
     ("GET", "/branding/logos/{name}"),  # logos are public, named by their content's hash
+}
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
