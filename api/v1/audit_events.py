@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.deps import Read, json_response
 from api.errors import problems
@@ -57,14 +58,21 @@ class AuditEventOut(BaseModel):
         )
 
 
-def _utc(value: datetime | None, name: str) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise InvalidRequest(
-            f"`{name}` needs a time zone, e.g. 2026-11-21T09:00:00Z.", code=ErrorCode.INVALID_REQUEST, field=name
-        )
-    return value.astimezone(UTC)
+# Written out in full with its zone: no Unix timestamps, no bare dates, no local times that mean different instants.
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
+
+
+def _instant(value: object) -> object:
+    if not isinstance(value, str) or not _INSTANT.fullmatch(value):
+        raise ValueError("an ISO 8601 date-time with a time zone, e.g. 2026-11-21T09:00:00Z")
+    return value
+
+
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
 
 
 @router.get(
@@ -93,10 +101,12 @@ async def list_events(
             examples=["invoice.written_off", "settings."],
         ),
     ] = None,
-    since: Annotated[datetime | None, Query(description="Events at or after this instant.")] = None,
-    until: Annotated[datetime | None, Query(description="Events before this instant.")] = None,
+    since: Annotated[
+        Instant | None, Query(description="Events at or after this instant.", examples=["2026-11-01T00:00:00Z"])
+    ] = None,
+    until: Annotated[Instant | None, Query(description="Events before this instant.")] = None,
 ) -> Response:
-    query = AuditQuery(actor=actor, action=action, since=_utc(since, "since"), until=_utc(until, "until"))
+    query = AuditQuery(actor=actor, action=action, since=_utc(since), until=_utc(until))
     if query.since is not None and query.until is not None and query.until <= query.since:
         raise InvalidRequest("`until` must be after `since`.", code=ErrorCode.INVALID_REQUEST, field="until")
     page = await ctx.uow.audit_log.list(query, page_request(limit, cursor))
