@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import Read, ReadContext, Write, json_response
 from api.errors import problems
@@ -19,7 +19,6 @@ from api.v1.fields import (
     Flag,
     LongText,
     Metadata,
-    Name,
     QueryFlag,
     RequestModel,
     ResourceId,
@@ -278,7 +277,9 @@ async def archive(invoice_id: str, ctx: Write) -> Response:
 class WriteOffCreate(RequestModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "Customer went out of business"}]})
     amount: Amount | None = Field(default=None, description="Defaults to everything still due; never more.")
-    reason: Name = Field(description="Why the debt is given up; recorded in the audit log.", max_length=500)
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=use_cases.MAX_REASON_LENGTH)
+    ] = Field(description="Why the debt is given up; recorded in the audit log.")
 
 
 @router.post(

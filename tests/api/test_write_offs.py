@@ -150,6 +150,10 @@ async def test_a_reason_is_required(client: httpx.AsyncClient) -> None:
     invoice = await make_invoice(client, customer["id"])
     r = await client.post(f"/v1/invoices/{invoice['id']}/write-off", json={})
     assert r.status_code in (400, 422) and r.headers["content-type"].startswith(PROBLEM)
+    long = await _write_off(client, invoice["id"], reason="  " + "x" * 500 + " ")
+    assert long.status_code == 200, long.text
+    (event,) = (await client.get("/v1/audit-events", params={"action": "invoice.written_off"})).json()["data"]
+    assert event["details"]["reason"] == "x" * 500
 
 
 async def test_only_open_or_partially_paid_invoices(client: httpx.AsyncClient) -> None:
