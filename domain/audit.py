@@ -18,8 +18,17 @@ _SECRET_KEY = re.compile(
     r"card_number|account_number|routing|iban|signature|authorization|cookie|session_token|code_hash|hash)",
     re.IGNORECASE,
 )
-# Values that look like credentials whatever their key: API keys, bearer tokens, webhook secrets, long random runs.
-_SECRET_VALUE = re.compile(r"^(sk|rk|pk|whsec|key)_[A-Za-z0-9_]{8,}$|^Bearer\s|^[A-Za-z0-9_\-+/=]{40,}$")
+# Values that look like credentials whatever their key: API keys, bearer tokens, webhook secrets, and long random
+# runs (a token or a secret in base64 or hex: one unbroken word of mixed characters).
+_SECRET_VALUE = re.compile(r"^(sk|rk|pk|whsec|key)_[A-Za-z0-9_]{8,}$|^Bearer\s")
+_RUN = re.compile(r"[A-Za-z0-9_\-+/=]{32,}")
+
+
+def _random_looking(value: str) -> bool:
+    if not _RUN.fullmatch(value) or len(set(value)) < 10:
+        return False
+    classes = (any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value))
+    return sum(classes) >= 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +57,7 @@ def redact(value: Any, *, key: str = "") -> Any:
         return {str(k): redact(v, key=str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [redact(v) for v in value]
-    if isinstance(value, str) and _SECRET_VALUE.search(value):
+    if isinstance(value, str) and (_SECRET_VALUE.search(value) or _random_looking(value)):
         return REDACTED
     return value
 

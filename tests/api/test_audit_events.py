@@ -114,6 +114,8 @@ async def test_nothing_secret_looking_is_answered(
                 "list": ["sk_live_0123456789abcdef", "fine"],
                 "note": "Bearer abc.def",
                 "display": "sk_test_…a1B2",
+                "session": "Zk3vQ9xL2mN8pR4tW7yB1cD5fG6hJ0kA",
+                "words": "x" * 60,
             },
         )
         await uow.commit()
@@ -125,6 +127,8 @@ async def test_nothing_secret_looking_is_answered(
         "list": ["[redacted]", "fine"],
         "note": "[redacted]",
         "display": "sk_test_…a1B2",
+        "session": "[redacted]",
+        "words": "x" * 60,
     }
     assert "hunter2" not in (await client.get("/v1/audit-events")).text
 
