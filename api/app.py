@@ -32,6 +32,7 @@ from api.v1 import (
     branding,
     customers,
     disputes,
+    exports,
     insights,
     invoice_questions,
     invoices,
@@ -211,6 +212,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         scheduled_payments,
         invoice_questions,
         insights,
+        exports,
         audit_events,
     ):
         app.include_router(module.router)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.paging import fetch_page
 from adapters.db.tables import RefundRow, core
 from domain.errors import NotFound
+from domain.pagination import Page, PageRequest
 from domain.refunds.model import Refund, RefundKind, RefundStatus
 
 
@@ -71,6 +73,14 @@ class SqlRefunds:
             .order_by(RefundRow.id)
         )
         return [_to_domain(r) for r in rows]
+
+    async def list(self, page: PageRequest, *, payment_id: str | None = None) -> Page[Refund]:
+        """Every refund of the partner (or of one payment), newest first, a keyset page at a time."""
+        stmt = select(RefundRow).where(RefundRow.partner_id == self.partner_id)
+        if payment_id is not None:
+            stmt = stmt.where(RefundRow.payment_id == payment_id)
+        rows = await fetch_page(self.session, stmt, RefundRow.id, page)
+        return Page(items=[_to_domain(r) for r in rows.items], has_more=rows.has_more)
 
     async def get(self, refund_id: str) -> Refund:
         row = await self.session.scalar(

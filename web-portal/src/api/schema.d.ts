@@ -1395,7 +1395,7 @@ export interface paths {
         };
         /**
          * Export the aging report as CSV
-         * @description One row per invoice still owed (open or partially paid, with an amount due, issued by `as_of`): how many days past its due date it is at `as_of` (default today) and its bucket, `current`, `1-30`, `31-60`, `61-90` or `90+`. The amount due is today's, from the ledger.
+         * @description One row per invoice still owed (open or partially paid, with an amount due, issued by `as_of`): how many days past its due date it is at `as_of` (default today) and its bucket, as `GET /v1/insights/aging` counts them: `current`, `1_30`, `31_60`, `61_90` or `over_90`. The amount due is today's, from the ledger.
          *
          *     UTF-8, comma-separated, one header row, CRLF line ends. Amounts are decimal strings in the currency's unit (`1234.56`) beside a `currency` column, never floats; dates are ISO 8601. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. Streamed: any size downloads in constant memory. Each export is recorded in the audit log.
          *
@@ -12148,7 +12148,7 @@ export interface operations {
                 content: {
                     /**
                      * @example invoice_id,number,customer_id,currency,due_date,days_past_due,bucket,amount_due
-                     *     inv_01JD3M7K2B0000000000000000,INV-000042,cus_01JD3M5Q8Z0000000000000000,USD,2026-10-21,41,31-60,1875.00
+                     *     inv_01JD3M7K2B0000000000000000,INV-000042,cus_01JD3M5Q8Z0000000000000000,USD,2026-10-21,41,31_60,1875.00
                      */
                     "text/csv": string;
                 };
