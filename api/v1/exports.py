@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from adapters.db.unit_of_work import SqlUnitOfWork
-from api.csv_stream import Columns, keyset, money, write_csv, zone
+from api.csv_stream import Columns, keyset, money, read_ahead, write_csv, zone
 from api.deps import Read, ReadContext, get_container
 from api.errors import problems
 from api.v1.fields import Currency, Day, QueryFlag
@@ -245,7 +245,7 @@ async def _export(
 
     async def rows() -> AsyncIterator[Sequence[T]]:
         async with container.uow() as uow:
-            async for batch in batches(uow.scope_to(partner_id)):
+            async for batch in read_ahead(batches(uow.scope_to(partner_id))):
                 yield batch
 
     filename = f"{name}-{ctx.clock.today().isoformat()}.csv"

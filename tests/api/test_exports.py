@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import insert, select
 from adapters.bootstrap import Container
 from adapters.db.tables import AuditLogRow, CustomerRow, core
 from api.app import create_app
-from api.csv_stream import escape
+from api.csv_stream import escape, read_ahead
 from domain.ids import new_id
 from tests.conftest import Tenant, make_tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method
@@ -345,3 +346,25 @@ async def test_a_large_export_streams_in_several_chunks(container: Container, te
     assert len(rows) == 5_001
     assert len({r[0] for r in rows[1:]}) == 5_000
     assert max(len(c) for c in chunks) < 100_000  # each chunk is a batch, never the whole file
+
+
+async def test_read_ahead_keeps_order_surfaces_errors_and_closes_its_source() -> None:
+    closed: list[str] = []
+
+    async def source(fail_at: int | None = None) -> AsyncIterator[int]:
+        try:
+            for i in range(5):
+                if i == fail_at:
+                    raise RuntimeError("database gone")
+                yield i
+        finally:
+            closed.append("closed")
+
+    assert [b async for b in read_ahead(source())] == [0, 1, 2, 3, 4]
+    with pytest.raises(RuntimeError, match="database gone"):
+        [b async for b in read_ahead(source(fail_at=3))]
+    closed.clear()
+    early = read_ahead(source())
+    assert await anext(early) == 0
+    await early.aclose()  # the client went away mid-download
+    assert closed == ["closed"]
