@@ -12,7 +12,7 @@ import contextlib
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -144,7 +144,7 @@ async def keyset(
         before = page.items[-1].id
 
 
-async def read_ahead(batches: AsyncIterator[T]) -> AsyncIterator[T]:
+async def read_ahead(batches: AsyncIterator[T]) -> AsyncGenerator[T, None]:
     """Asks the database for the next batch before the current one is written out, so that the database and the
     CSV writer work at the same time; at most two batches are in memory."""
     source = aiter(batches)
