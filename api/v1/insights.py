@@ -243,8 +243,10 @@ class DsoOut(BaseModel):
     data: list[DsoPointOut]
 
 
-def _insights(ctx: ReadContext) -> SqlInsights:
-    return SqlInsights(ctx.uow.session, ctx.uow.partner_id)
+async def _insights(ctx: ReadContext) -> SqlInsights:
+    insights = SqlInsights(ctx.uow.session, ctx.uow.partner_id)
+    await insights.tune()
+    return insights
 
 
 async def _currency(insights: SqlInsights, currency: str | None) -> str:
@@ -283,7 +285,7 @@ def _range(ctx: ReadContext, start: date | None, end: date | None) -> tuple[date
 async def summary(ctx: Read, currency: CurrencyQuery = None, as_of: AsOfQuery = None) -> Response:
     as_of = as_of or ctx.clock.today()
     _not_future(ctx, as_of, "as_of")
-    insights = _insights(ctx)
+    insights = await _insights(ctx)
     cur = await _currency(insights, currency)
     end = cutoff(as_of)
     position = await insights.position(cur, as_of, end)
@@ -321,7 +323,7 @@ async def aging(
     as_of = as_of or ctx.clock.today()
     _not_future(ctx, as_of, "as_of")
     after = decode_cursor(cursor)
-    insights = _insights(ctx)
+    insights = await _insights(ctx)
     cur = await _currency(insights, currency)
     end = cutoff(as_of)
     position = await insights.position(cur, as_of, end)
@@ -354,7 +356,7 @@ async def collected(
 ) -> Response:
     start, end = _range(ctx, start, end)
     periods = months(start, end)
-    insights = _insights(ctx)
+    insights = await _insights(ctx)
     cur = await _currency(insights, currency)
     first = cutoff(start - timedelta(days=1))
     flows = await insights.flows(cur, [first, *(cutoff(p.end) for p in periods)], since=first)
@@ -387,7 +389,7 @@ async def dso(
 ) -> Response:
     start, end = _range(ctx, start, end)
     periods = months(start, end)
-    insights = _insights(ctx)
+    insights = await _insights(ctx)
     cur = await _currency(insights, currency)
     ends = [cutoff(p.end) for p in periods]
     edges = boundaries([*ends, *(e - timedelta(days=DSO_DAYS) for e in ends)])
