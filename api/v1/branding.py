@@ -72,7 +72,7 @@ async def upload_logo(request: Request, ctx: Write) -> Response:
         actor=f"api_key:{ctx.principal.api_key_id}",
         action="settings.branding.logo_uploaded",
         subject=ctx.uow.partner_id,
-        details={"sha256": stored.sha256, "content_type": stored.content_type, "size": stored.size},
+        details={"content_type": stored.content_type, "size": stored.size},  # a hash would read as a secret
     )
     return json_response(LogoOut.of(stored, get_container(request).settings.base_url))
 
