@@ -12,9 +12,9 @@ from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.outbox import SqlOutbox
+from adapters.db.partner_logos import SqlPartnerLogos
 from adapters.db.partners import SqlApiKeys, SqlPartners
 from adapters.db.payment_settings import SqlPaymentSettings
-from adapters.db.partner_logos import SqlPartnerLogos
 from adapters.db.payments import SqlPayments
 from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.portal_users import SqlPortalUsers

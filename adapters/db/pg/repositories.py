@@ -15,8 +15,8 @@ from adapters.db.idempotency import SqlIdempotency
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.outbox import SqlOutbox
-from adapters.db.partners import SqlApiKeys, SqlPartners
 from adapters.db.partner_logos import SqlPartnerLogos
+from adapters.db.partners import SqlApiKeys, SqlPartners
 from adapters.db.payment_settings import SqlPaymentSettings
 from adapters.db.payments import SqlPayments
 from adapters.db.pg.statements import PgStatements
