@@ -15,6 +15,7 @@ from adapters.db.insights import SqlInsights
 from api.deps import Read, ReadContext, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.v1.fields import Day
 from domain.errors import InvalidRequest
 from domain.insights.model import (
     COLLECTED_WINDOW,
@@ -45,18 +46,16 @@ CurrencyQuery = Annotated[
     ),
 ]
 AsOfQuery = Annotated[
-    date | None,
+    Day | None,
     Query(
         description="Read the figures as known at the end of this day (UTC); default today.", examples=["2026-09-30"]
     ),
 ]
 FromQuery = Annotated[
-    date | None,
+    Day | None,
     Query(alias="from", description="First day; default the first of the month 11 months before `to`."),
 ]
-ToQuery = Annotated[
-    date | None, Query(alias="to", description="Last day; default today. At most 5 years after `from`.")
-]
+ToQuery = Annotated[Day | None, Query(alias="to", description="Last day; default today. At most 5 years after `from`.")]
 IntervalQuery = Annotated[
     Literal["month"], Query(description="Calendar months; the first and last are cut to the range.")
 ]
