@@ -27,6 +27,7 @@ from domain.ledger.balances import InvoiceBalance
 from domain.money import LANGUAGES
 from domain.pagination import PageRequest
 from domain.pay_links import use_cases as pay_links
+from domain.payment_methods.model import PaymentMethod
 from domain.payments.labels import method_label, offline_label
 from domain.payments.model import Payment
 from domain.ports import PaymentQuery
@@ -97,7 +98,7 @@ async def receipt_document(
         branding=settings,
         customer_name=customer.name,
         payment=payment,
-        method_label=await _method(uow, payment, language),
+        method_label=await payment_method_label(uow, payment, language=language),
         invoices={
             i.id: InvoiceNow(i.number, balances[i.id].amount_due, balances[i.id].amount_pending) for i in invoices
         },
@@ -105,10 +106,16 @@ async def receipt_document(
     )
 
 
-async def _method(uow: SqlUnitOfWork, payment: Payment, language: str) -> str:
+async def payment_method_label(
+    uow: SqlUnitOfWork, payment: Payment, *, language: str = "en", cache: dict[str, PaymentMethod] | None = None
+) -> str:
+    """`Visa •••• 4242`, or an offline method in `language`. `cache` keeps each saved method read once per answer."""
     if payment.payment_method_id is None:
         return offline_label(payment.method, language) or payment.method.value
-    method = await uow.payment_methods.get(payment.payment_method_id)
+    known = cache if cache is not None else {}
+    method = known.get(payment.payment_method_id)
+    if method is None:
+        method = known[payment.payment_method_id] = await uow.payment_methods.get(payment.payment_method_id)
     return method_label(method.type, brand=method.brand, bank_name=method.bank_name, last4=method.last4)
 
 
@@ -116,10 +123,11 @@ async def _applied(uow: SqlUnitOfWork, customer_id: str, invoice: Invoice, langu
     """The invoice's payments, newest first, each with the part of it this invoice received."""
     query = PaymentQuery(customer_id=customer_id, invoice_id=invoice.id)
     page = await uow.payments.list(query, PageRequest(limit=MOST_PAYMENTS_LISTED))
+    methods: dict[str, PaymentMethod] = {}
     return [
         AppliedPayment(
             received_on=p.received_on,
-            method_label=await _method(uow, p, language),
+            method_label=await payment_method_label(uow, p, language=language, cache=methods),
             amount=sum(a.amount for a in p.allocations if a.invoice_id == invoice.id),
             status=p.status,
         )

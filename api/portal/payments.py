@@ -24,7 +24,7 @@ from domain.errors import ErrorCode, InvalidRequest, NotFound
 from domain.payment_methods.model import PaymentMethod
 from domain.payments import charges
 from domain.payments.fees import FeeContext, fee_basis
-from domain.payments.labels import OFFLINE_LABELS, method_label
+from domain.payments.labels import method_label
 from domain.payments.model import Allocation, MethodType, Payment, PaymentStatus
 from domain.payments.recovery import RefreshPayment
 from domain.payments.settings import PaymentSettings
@@ -160,15 +160,6 @@ def _allocations(allocations: list[Allocation], numbers: dict[str, str]) -> list
     ]
 
 
-async def _label(ctx: PortalContext, payment: Payment, cache: dict[str, PaymentMethod]) -> str:
-    if payment.payment_method_id is None:
-        return OFFLINE_LABELS.get(payment.method, payment.method.value)
-    method = cache.get(payment.payment_method_id)
-    if method is None:
-        method = cache[payment.payment_method_id] = await ctx.uow.payment_methods.get(payment.payment_method_id)
-    return method_label(method.type, brand=method.brand, bank_name=method.bank_name, last4=method.last4)
-
-
 async def payment_views(ctx: PortalContext, payments: list[Payment]) -> list[PortalPayment]:
     ids = sorted({a.invoice_id for p in payments for a in p.allocations})
     invoices = await ctx.uow.invoices.get_many(ids) if ids else []
@@ -182,7 +173,7 @@ async def payment_views(ctx: PortalContext, payments: list[Payment]) -> list[Por
             status=p.status,
             standing=payment_standing(p.status),
             method=p.method,
-            method_label=await _label(ctx, p, methods),
+            method_label=await documents.payment_method_label(ctx.uow, p, cache=methods),
             subtotal=p.allocated,
             fee=p.fee,
             amount=p.amount,
