@@ -14,46 +14,30 @@ if TYPE_CHECKING:
 
 def invoice_issued(invoice: Invoice, *, at: datetime) -> JournalEntry:
     """The customer now owes the total: receivable up, revenue billed."""
-    total, cur, inv = invoice.total, invoice.currency, invoice.id
-    return JournalEntry(
-        partner_id=invoice.partner_id,
-        reason=Reason.INVOICE_ISSUED,
-        invoice_id=inv,
-        created_at=at,
-        lines=(
-            JournalLine(Account.RECEIVABLE, total, cur, inv),
-            JournalLine(Account.REVENUE, -total, cur, inv),
-        ),
-    )
+    return _invoice_entry(invoice, Reason.INVOICE_ISSUED, Account.RECEIVABLE, Account.REVENUE, invoice.total, at)
 
 
 def invoice_voided(invoice: Invoice, amount_due: int, *, at: datetime) -> JournalEntry:
     """Take what is still receivable off the books."""
-    cur, inv = invoice.currency, invoice.id
-    return JournalEntry(
-        partner_id=invoice.partner_id,
-        reason=Reason.INVOICE_VOIDED,
-        invoice_id=inv,
-        created_at=at,
-        lines=(
-            JournalLine(Account.REVENUE, amount_due, cur, inv),
-            JournalLine(Account.RECEIVABLE, -amount_due, cur, inv),
-        ),
-    )
+    return _invoice_entry(invoice, Reason.INVOICE_VOIDED, Account.REVENUE, Account.RECEIVABLE, amount_due, at)
 
 
 def invoice_written_off(invoice: Invoice, amount: int, *, at: datetime) -> JournalEntry:
     """Bad debt: part or all of what is still receivable is given up. Revenue stays billed."""
+    return _invoice_entry(invoice, Reason.INVOICE_WRITTEN_OFF, Account.WRITE_OFF, Account.RECEIVABLE, amount, at)
+
+
+def _invoice_entry(
+    invoice: Invoice, reason: Reason, debit: Account, credit: Account, amount: int, at: datetime
+) -> JournalEntry:
+    """One amount moved between two of the invoice's own accounts, both lines naming it."""
     cur, inv = invoice.currency, invoice.id
     return JournalEntry(
         partner_id=invoice.partner_id,
-        reason=Reason.INVOICE_WRITTEN_OFF,
+        reason=reason,
         invoice_id=inv,
         created_at=at,
-        lines=(
-            JournalLine(Account.WRITE_OFF, amount, cur, inv),
-            JournalLine(Account.RECEIVABLE, -amount, cur, inv),
-        ),
+        lines=(JournalLine(debit, amount, cur, inv), JournalLine(credit, -amount, cur, inv)),
     )
 
 
