@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -86,9 +86,17 @@ def _same(text: str) -> str:
     return text
 
 
+# The shared layout's words (templates/shared/): the partner's contact lines and who sent the email.
+FOOTER: dict[str, dict[str, str]] = {
+    "en": {"email": "Email:", "phone": "Phone:", "help": "Help:", "sent_by": "Sent by Remit on behalf of"},
+    "fr": {"email": "Courriel :", "phone": "Téléphone :", "help": "Aide :", "sent_by": "Envoyé par Remit au nom de"},
+}
+
+
 def _environment(language: str) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES / language),
+        # The language's own templates first, then the branded layout every language shares (its words: FOOTER).
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES / language), FileSystemLoader(TEMPLATES / "shared")]),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -190,7 +198,8 @@ def render_template(
     """Pure rendering: raises jinja2.UndefinedError when the context lacks a value the template uses."""
     env = ENVS.get(language, ENVS["en"])
     # Branding wins: a context cannot rename the partner.
-    variables = {**context, **branding.variables(language), "language": language if language in ENVS else "en"}
+    written_in = language if language in ENVS else "en"
+    variables = {**context, **branding.variables(language), "language": written_in, "footer": FOOTER[written_in]}
     text_template = env.get_template(f"{template.value}.txt")
     subject = _block(text_template, "subject", variables)
     reason = _block(text_template, "reason", variables)
