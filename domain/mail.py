@@ -73,8 +73,8 @@ class RenderedEmail:
 
 
 def email_language(*choices: str | None) -> str:
-    """The first of these that Remit writes in, else English. Called with the recipient's portal user's choice, then
-    their contact's language on the customer, then the customer's."""
+    """The first of these that Remit writes in, else English: for an email, the recipient's portal user's choice, then
+    their contact's language, then the customer's; for a PDF, the language asked for, then the same."""
     return next((choice for choice in choices if choice in LANGUAGES), "en")
 
 

@@ -24,7 +24,7 @@ from api.portal.deps import PortalContext, pay_link_key
 from domain.customers.model import Customer
 from domain.invoices.model import PAYABLE, Invoice
 from domain.ledger.balances import InvoiceBalance
-from domain.money import LANGUAGES
+from domain.mail import email_language
 from domain.pagination import PageRequest
 from domain.pay_links import use_cases as pay_links
 from domain.payment_methods.model import PaymentMethod
@@ -42,20 +42,15 @@ DocumentLanguage = Annotated[
 MOST_PAYMENTS_LISTED = 100
 
 
-def reader_language(requested: str | None, *stored: str | None) -> str:
-    """The requested language, else the first stored one Remit writes in, else English."""
-    return next((choice for choice in (requested, *stored) if choice in LANGUAGES), "en")
-
-
 async def invoice_pdf(ctx: PortalContext, invoice: Invoice, requested_language: str | None) -> bytes:
     customer = await ctx.uow.customers.get(ctx.customer_id)
-    language = reader_language(requested_language, ctx.user.language, customer.language)
+    language = email_language(requested_language, ctx.user.language, customer.language)
     return await invoice_document(ctx.uow, invoice, customer, language=language, how_to_pay=_signed_in_how_to_pay(ctx))
 
 
 async def receipt_pdf(ctx: PortalContext, payment: Payment, requested_language: str | None) -> bytes:
     customer = await ctx.uow.customers.get(ctx.customer_id)
-    language = reader_language(requested_language, ctx.user.language, customer.language)
+    language = email_language(requested_language, ctx.user.language, customer.language)
     return await receipt_document(ctx.uow, payment, customer, language=language)
 
 

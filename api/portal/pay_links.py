@@ -32,6 +32,7 @@ from domain.constant_time import same_secret
 from domain.errors import ErrorCode, InvalidRequest, NotFound, PermissionDenied, TooManyAttempts
 from domain.invoices.model import Invoice
 from domain.ledger.balances import InvoiceBalance
+from domain.mail import email_language
 from domain.pay_links import receipts
 from domain.pay_links import use_cases as pay_links
 from domain.pay_links.model import PayLink, link_id_from
@@ -386,7 +387,7 @@ async def invoice_pdf(token: str, uow: UoW, request: Request, language: Document
     async def how_to_pay(_invoice: Invoice, _balance: InvoiceBalance, slug: str) -> HowToPay:
         return HowToPay(url=f"{base_url}/pay/{slug}/invoice/{token}")  # the link the reader holds
 
-    reader = documents.reader_language(language, customer.language)
+    reader = email_language(language, customer.language)
     body = await documents.invoice_document(uow, invoice, customer, language=reader, how_to_pay=how_to_pay)
     return _pdf(body, invoice.number)
 
@@ -407,7 +408,7 @@ async def receipt_pdf(
     _, invoice = await _open(token, uow, request)
     payment = await receipts.payment_for_link(uow, invoice, payment_id)
     customer = await uow.customers.get(invoice.customer_id)
-    reader = documents.reader_language(language, customer.language)
+    reader = email_language(language, customer.language)
     body = await documents.receipt_document(uow, payment, customer, language=reader, only=invoice)
     return _pdf(body, f"receipt-{payment.transaction_id}")
 
