@@ -9,7 +9,8 @@ from adapters.db.unit_of_work import SqlUnitOfWork
 from api.errors import AuthError
 from api.rate_limit import TokenBuckets
 from domain.api_keys.model import KeyScope, hash_secret, looks_valid
-from domain.errors import ErrorCode
+from domain.errors import ErrorCode, PermissionDenied
+from domain.team.roles import Permission, Role, refusal, role_allows, scope_allows
 
 # last_used_at is refreshed at most this often, so reads do not all become writes.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -17,10 +18,37 @@ TOUCH_INTERVAL = timedelta(seconds=60)
 
 @dataclass(frozen=True, slots=True)
 class Principal:
+    """Who is asking: an API key (software) or a person signed in to the dashboard, acting for one partner."""
+
     partner_id: str
-    api_key_id: str
     livemode: bool
+    api_key_id: str | None = None
     scope: KeyScope = KeyScope.FULL
+    user_id: str | None = None
+    role: Role | None = None
+    session_id: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names them."""
+        return f"user:{self.user_id}" if self.user_id is not None else f"api_key:{self.api_key_id}"
+
+    @property
+    def writer(self) -> str:
+        """Whose idempotency keys these are: a key's, or a person's (the same key from two people is two keys)."""
+        writer = self.user_id if self.user_id is not None else self.api_key_id
+        assert writer is not None
+        return writer
+
+    def allows(self, permission: Permission) -> bool:
+        if self.role is not None:
+            return role_allows(self.role, permission)
+        return self.api_key_id is not None and scope_allows(self.scope, permission)
+
+    def authorize(self, permission: Permission) -> None:
+        if not self.allows(permission):
+            detail = refusal(permission, role=self.role, scope=None if self.role else self.scope)
+            raise PermissionDenied(detail, code=ErrorCode.FORBIDDEN_FOR_ROLE, permission=permission.value)
 
 
 @dataclass
@@ -45,7 +73,7 @@ async def authenticate(
         if limits is not None and (wait := limits.failures_per_client.take(client)):
             raise RateLimited(wait, "Too many failed authentication attempts from this address.") from None
         raise
-    if limits is not None and (wait := limits.per_key.take(principal.api_key_id)):
+    if limits is not None and (wait := limits.per_key.take(principal.writer)):
         raise RateLimited(wait, "Too many requests for this API key.")
     return principal
 

@@ -17,11 +17,10 @@ from api.auth import Principal, authenticate
 from api.errors import problem
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
 from api.trusted_proxies import client_ip
-from domain.api_keys.model import KeyScope
 from domain.clock import Clock
-from domain.errors import ErrorCode, PermissionDenied
 from domain.payments.model import Payment, PaymentStatus
 from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor
+from domain.team.roles import Permission
 
 bearer = HTTPBearer(auto_error=False, description="A partner API key: `rk_live_…` or `rk_test_…`.")
 
@@ -143,32 +142,40 @@ class KeyCheckpoint:
         await self.uow.rollback()
 
 
-async def _read(uow: UoW, principal: ApiKeyPrincipal) -> ReadContext:
-    return ReadContext(uow=uow, principal=principal, clock=uow.clock)
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description="Any unique string (a UUID is ideal). Retrying with the same key and body replays the "
+        "first response instead of acting twice; kept for at least 24 hours.",
+    ),
+]
 
 
-async def _write(
-    request: Request,
-    uow: UoW,
-    principal: ApiKeyPrincipal,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            max_length=255,
-            pattern=IDEMPOTENCY_KEY_PATTERN,
-            description="Any unique string (a UUID is ideal). Retrying with the same key and body replays the "
-            "first response instead of acting twice; kept for at least 24 hours.",
-        ),
-    ] = None,
-) -> WriteContext:
-    if principal.scope is KeyScope.READ_ONLY:
-        raise PermissionDenied(
-            "This API key is read-only: it can read everything but change nothing. Use a full key.",
-            code=ErrorCode.FORBIDDEN_FOR_ROLE,
-            permission="write",
-        )
-    return await write_context(uow, request, idempotency_key, writer=principal)
+class Reader:
+    """A read route's one declaration of what it needs (most need only `read`)."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    async def __call__(self, uow: UoW, principal: ApiKeyPrincipal) -> ReadContext:
+        principal.authorize(self.permission)
+        return ReadContext(uow=uow, principal=principal, clock=uow.clock)
+
+
+class Writer:
+    """A change route's one declaration of the permission it needs; then its idempotency key is claimed."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    async def __call__(
+        self, request: Request, uow: UoW, principal: ApiKeyPrincipal, idempotency_key: IdempotencyKey = None
+    ) -> WriteContext:
+        principal.authorize(self.permission)
+        return await write_context(uow, request, idempotency_key, writer=principal)
 
 
 async def write_context(
@@ -189,5 +196,21 @@ async def write_context(
     )
 
 
-Read = Annotated[ReadContext, Depends(_read, scope="function")]
-Write = Annotated[WriteContext, Depends(_write, scope="function")]
+# What routes take: the name says the permission (domain/team/roles.py has the table).
+Read = Annotated[ReadContext, Depends(Reader(Permission.READ), scope="function")]
+ReadAudit = Annotated[ReadContext, Depends(Reader(Permission.AUDIT), scope="function")]
+WriteCustomers = Annotated[WriteContext, Depends(Writer(Permission.CUSTOMERS), scope="function")]
+WriteInvoices = Annotated[WriteContext, Depends(Writer(Permission.INVOICES), scope="function")]
+WritePayments = Annotated[WriteContext, Depends(Writer(Permission.PAYMENTS), scope="function")]
+WriteImports = Annotated[WriteContext, Depends(Writer(Permission.IMPORTS), scope="function")]
+WriteRefunds = Annotated[WriteContext, Depends(Writer(Permission.REFUNDS), scope="function")]
+WriteDisputes = Annotated[WriteContext, Depends(Writer(Permission.DISPUTES), scope="function")]
+WriteOffs = Annotated[WriteContext, Depends(Writer(Permission.WRITE_OFFS), scope="function")]
+WriteAccessRequests = Annotated[WriteContext, Depends(Writer(Permission.ACCESS_REQUESTS), scope="function")]
+WriteSettings = Annotated[WriteContext, Depends(Writer(Permission.SETTINGS), scope="function")]
+WriteSandbox = Annotated[WriteContext, Depends(Writer(Permission.SANDBOX), scope="function")]
+DecideApprovals = Annotated[WriteContext, Depends(Writer(Permission.APPROVALS), scope="function")]
+WriteTeam = Annotated[WriteContext, Depends(Writer(Permission.TEAM), scope="function")]
+WriteApiKeys = Annotated[WriteContext, Depends(Writer(Permission.API_KEYS), scope="function")]
+ReadApiKeys = Annotated[ReadContext, Depends(Reader(Permission.API_KEYS), scope="function")]
+WriteSecurity = Annotated[WriteContext, Depends(Writer(Permission.SECURITY), scope="function")]

@@ -57,7 +57,7 @@ async def claim(uow: SqlUnitOfWork, principal: Principal, key: str | None, reque
     fingerprint = await request_fingerprint(request)
     row_id, stored = await uow.idempotency.claim(
         partner_id=principal.partner_id,
-        api_key_id=principal.api_key_id,
+        api_key_id=principal.writer,
         key=key,
         request_hash=fingerprint,
         at=uow.clock.now(),

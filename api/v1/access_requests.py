@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.deps import Read, Write, get_container, json_response
+from api.deps import Read, WriteAccessRequests, get_container, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.portal.deps import credentials
@@ -84,12 +84,12 @@ async def retrieve(request_id: str, ctx: Read) -> Response:
     response_model=AccessRequestOut,
     responses=problems(401, 404, 409),
 )
-async def approve(request_id: str, body: Approve, ctx: Write, request: Request) -> Response:
+async def approve(request_id: str, body: Approve, ctx: WriteAccessRequests, request: Request) -> Response:
     new = body.new_customer
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     approval = access.ApproveAccessRequest(
         request_id,
-        f"api_key:{ctx.principal.api_key_id}",
+        ctx.principal.actor,
         partner.slug,
         customer_id=body.customer_id,
         new_customer=None
@@ -116,8 +116,8 @@ async def approve(request_id: str, body: Approve, ctx: Write, request: Request) 
     response_model=AccessRequestOut,
     responses=problems(401, 404, 409),
 )
-async def dismiss(request_id: str, ctx: Write, request: Request) -> Response:
+async def dismiss(request_id: str, ctx: WriteAccessRequests, request: Request) -> Response:
     dismissed = await access.dismiss(
-        access.DismissAccessRequest(request_id, f"api_key:{ctx.principal.api_key_id}"), ctx.uow, clock=ctx.clock
+        access.DismissAccessRequest(request_id, ctx.principal.actor), ctx.uow, clock=ctx.clock
     )
     return await ctx.respond(200, AccessRequestOut.model_validate(dismissed))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from api.deps import Read, json_response
+from api.deps import ReadAudit, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from domain.audit import AuditEvent, AuditQuery, redact
@@ -87,7 +87,7 @@ def _utc(value: datetime | None) -> datetime | None:
     responses=problems(400, 401, 422),
 )
 async def list_events(
-    ctx: Read,
+    ctx: ReadAudit,
     limit: Limit = 20,
     cursor: Cursor = None,
     actor: Annotated[str | None, Query(min_length=1, max_length=100, description="Exact actor.")] = None,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from adapters.db.partner_logos import StoredLogo, logo_by_hash
 from adapters.images.logos import MAX_LOGO_BYTES, prepare_logo
-from api.deps import Read, UoW, Write, get_container, json_response
+from api.deps import Read, UoW, WriteSettings, get_container, json_response
 from api.errors import problems
 from domain.errors import NotFound
 
@@ -65,11 +65,11 @@ class LogoOut(BaseModel):
         }
     },
 )
-async def upload_logo(request: Request, ctx: Write) -> Response:
+async def upload_logo(request: Request, ctx: WriteSettings) -> Response:
     logo = prepare_logo(await request.body(), request.headers.get("content-type", ""))
     stored = await ctx.uow.partner_logos.put(logo)
     await ctx.uow.audit(
-        actor=f"api_key:{ctx.principal.api_key_id}",
+        actor=ctx.principal.actor,
         action="settings.branding.logo_uploaded",
         subject=ctx.uow.partner_id,
         details={"content_type": stored.content_type, "size": stored.size},  # a hash would read as a secret
@@ -99,11 +99,11 @@ async def retrieve_logo(request: Request, ctx: Read) -> Response:
     status_code=204,
     responses=problems(401, 404, 409),
 )
-async def delete_logo(ctx: Write) -> Response:
+async def delete_logo(ctx: WriteSettings) -> Response:
     if not await ctx.uow.partner_logos.remove():
         raise NotFound("logo", "current")
     await ctx.uow.audit(
-        actor=f"api_key:{ctx.principal.api_key_id}",
+        actor=ctx.principal.actor,
         action="settings.branding.logo_removed",
         subject=ctx.uow.partner_id,
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Read, Write, json_response
+from api.deps import Read, WriteCustomers, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Email, EmailOut, Flag, Metadata, Name, QueryFlag, RequestModel, ShortText
@@ -138,7 +138,7 @@ def _contacts(items: list[ContactIn]) -> list[Contact]:
     response_model=CustomerOut,
     responses=problems(400, 401, 409, 422),
 )
-async def create(body: CustomerCreate, ctx: Write) -> Response:
+async def create(body: CustomerCreate, ctx: WriteCustomers) -> Response:
     customer = await use_cases.create_customer(
         use_cases.CreateCustomer(
             name=body.name,
@@ -176,7 +176,7 @@ async def retrieve(customer_id: str, ctx: Read) -> Response:
     response_model=CustomerOut,
     responses=problems(400, 401, 404, 409, 422),
 )
-async def update(customer_id: str, body: CustomerUpdate, ctx: Write) -> Response:
+async def update(customer_id: str, body: CustomerUpdate, ctx: WriteCustomers) -> Response:
     changes: dict[str, object] = {}
     for name in body.model_fields_set:
         value = getattr(body, name)
@@ -219,6 +219,6 @@ async def list_customers(
     response_model=CustomerOut,
     responses=problems(401, 404, 409),
 )
-async def archive(customer_id: str, ctx: Write) -> Response:
+async def archive(customer_id: str, ctx: WriteCustomers) -> Response:
     customer = await use_cases.archive_customer(use_cases.ArchiveCustomer(customer_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, CustomerOut.model_validate(customer))

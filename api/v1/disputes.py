@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.deps import Read, Write, json_response, processors_of
+from api.deps import Read, WriteDisputes, json_response, processors_of
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import RequestModel, ResourceId
@@ -105,7 +105,7 @@ async def retrieve(dispute_id: ResourceId, ctx: Read) -> Response:
     response_model=DisputeOut,
     responses=problems(401, 404, 409, 422, 503),
 )
-async def submit_evidence(dispute_id: ResourceId, body: EvidenceIn, ctx: Write, request: Request) -> Response:
+async def submit_evidence(dispute_id: ResourceId, body: EvidenceIn, ctx: WriteDisputes, request: Request) -> Response:
     dispute = await disputes.submit_evidence(
         disputes.SubmitEvidence(dispute_id, body.text),
         ctx.uow,

@@ -231,7 +231,7 @@ async def _export(
     names = columns.choose(asked)
     zone_info = zone(tz)
     await ctx.uow.audit(
-        actor=f"api_key:{ctx.principal.api_key_id}",
+        actor=ctx.principal.actor,
         action=f"export.{name}",
         subject=None,
         details={

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Read, Write, json_response
+from api.deps import Read, WriteInvoices, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import LongText, RequestModel
@@ -99,7 +99,7 @@ async def retrieve(question_id: str, ctx: Read) -> Response:
     response_model=InvoiceQuestionOut,
     responses=problems(401, 404, 409),
 )
-async def resolve(question_id: str, body: QuestionResolve, ctx: Write) -> Response:
+async def resolve(question_id: str, body: QuestionResolve, ctx: WriteInvoices) -> Response:
     done = await invoice_questions.resolve_question(
         invoice_questions.ResolveQuestion(question_id, body.resolution), ctx.uow, clock=ctx.clock
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.deps import Read, ReadContext, Write, json_response
+from api.deps import Read, ReadContext, WriteInvoices, WriteOffs, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import (
@@ -172,7 +172,7 @@ async def _out(ctx: ReadContext, invoice: Invoice) -> InvoiceOut:
     response_model=InvoiceOut,
     responses=problems(400, 401, 404, 409, 422),
 )
-async def create(body: InvoiceCreate, ctx: Write) -> Response:
+async def create(body: InvoiceCreate, ctx: WriteInvoices) -> Response:
     invoice = await use_cases.create_invoice(
         use_cases.CreateInvoice(
             customer_id=body.customer_id,
@@ -243,7 +243,7 @@ async def list_invoices(
     response_model=InvoiceOut,
     responses=problems(401, 404, 409),
 )
-async def finalize(invoice_id: str, ctx: Write) -> Response:
+async def finalize(invoice_id: str, ctx: WriteInvoices) -> Response:
     invoice = await use_cases.finalize_invoice(use_cases.FinalizeInvoice(invoice_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))
 
@@ -256,7 +256,7 @@ async def finalize(invoice_id: str, ctx: Write) -> Response:
     response_model=InvoiceOut,
     responses=problems(401, 404, 409),
 )
-async def void(invoice_id: str, ctx: Write) -> Response:
+async def void(invoice_id: str, ctx: WriteInvoices) -> Response:
     invoice = await use_cases.void_invoice(use_cases.VoidInvoice(invoice_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))
 
@@ -269,7 +269,7 @@ async def void(invoice_id: str, ctx: Write) -> Response:
     response_model=InvoiceOut,
     responses=problems(401, 404, 409),
 )
-async def archive(invoice_id: str, ctx: Write) -> Response:
+async def archive(invoice_id: str, ctx: WriteInvoices) -> Response:
     invoice = await use_cases.archive_invoice(use_cases.ArchiveInvoice(invoice_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))
 
@@ -294,12 +294,12 @@ class WriteOffCreate(RequestModel):
     response_model=InvoiceOut,
     responses=problems(400, 401, 404, 409, 422),
 )
-async def write_off(invoice_id: str, body: WriteOffCreate, ctx: Write) -> Response:
+async def write_off(invoice_id: str, body: WriteOffCreate, ctx: WriteOffs) -> Response:
     cmd = use_cases.WriteOffInvoice(
         invoice_id=invoice_id,
         amount=body.amount,
         reason=body.reason,
-        actor=f"api_key:{ctx.principal.api_key_id}",
+        actor=ctx.principal.actor,
     )
     invoice = await use_cases.write_off_invoice(cmd, ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))

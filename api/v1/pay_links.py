@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import Write, get_container
+from api.deps import WriteInvoices, get_container
 from api.errors import problems
 from api.portal.deps import pay_link_key
 from domain.pay_links import use_cases as pay_links
@@ -33,7 +33,7 @@ class PayLinkOut(BaseModel):
     response_model=PayLinkOut,
     responses=problems(401, 404, 409),
 )
-async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
+async def issue(invoice_id: str, ctx: WriteInvoices, request: Request) -> Response:
     container = get_container(request)
     link, token = await pay_links.issue_pay_link(
         pay_links.IssuePayLink(invoice_id), ctx.uow, clock=ctx.clock, key=pay_link_key(container)
@@ -53,7 +53,7 @@ async def issue(invoice_id: str, ctx: Write, request: Request) -> Response:
     status_code=204,
     responses=problems(401, 404, 409),
 )
-async def revoke(invoice_id: str, ctx: Write) -> Response:
+async def revoke(invoice_id: str, ctx: WriteInvoices) -> Response:
     await pay_links.revoke_pay_link(pay_links.RevokePayLink(invoice_id), ctx.uow, clock=ctx.clock)
-    await ctx.uow.audit(actor=f"api_key:{ctx.principal.api_key_id}", action="pay_link.revoked", subject=invoice_id)
+    await ctx.uow.audit(actor=ctx.principal.actor, action="pay_link.revoked", subject=invoice_id)
     return Response(status_code=204)

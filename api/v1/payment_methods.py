@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.deps import Read, ReadContext, Write, json_response, processors_of
+from api.deps import Read, ReadContext, WriteCustomers, json_response, processors_of
 from api.errors import problems
 from api.v1.fields import Flag, RequestModel, ResourceId
 from domain.payment_methods import use_cases
@@ -165,7 +165,7 @@ class PaymentMethodList(BaseModel):
     response_model=PaymentMethodOut,
     responses=problems(400, 401, 404, 409, 422),
 )
-async def attach(customer_id: str, body: PaymentMethodAttach, ctx: Write, request: Request) -> Response:
+async def attach(customer_id: str, body: PaymentMethodAttach, ctx: WriteCustomers, request: Request) -> Response:
     processor = processors_of(request)[(await ctx.uow.payment_settings.get()).processor]
     method = await use_cases.attach_method(
         use_cases.AttachMethod(
@@ -219,7 +219,7 @@ async def retrieve(payment_method_id: ResourceId, ctx: Read) -> Response:
     response_model=PaymentMethodOut,
     responses=problems(401, 404, 409),
 )
-async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) -> Response:
+async def detach(payment_method_id: ResourceId, ctx: WriteCustomers, request: Request) -> Response:
     method = await use_cases.detach_method(
         use_cases.DetachMethod(payment_method_id),
         ctx.uow,
@@ -237,7 +237,7 @@ async def detach(payment_method_id: ResourceId, ctx: Write, request: Request) ->
     response_model=PaymentMethodOut,
     responses=problems(401, 404, 409),
 )
-async def make_default(payment_method_id: ResourceId, ctx: Write) -> Response:
+async def make_default(payment_method_id: ResourceId, ctx: WriteCustomers) -> Response:
     method = await use_cases.make_default(use_cases.MakeDefault(payment_method_id), ctx.uow)
     return await ctx.respond(200, PaymentMethodOut.of(method, await _partner_name(ctx)))
 

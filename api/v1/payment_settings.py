@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.deps import Read, Write, json_response
+from api.deps import Read, WriteSettings, json_response
 from api.errors import problems
 from api.v1.fields import Flag, RequestModel
 from domain.audit import field_changes
@@ -103,7 +103,7 @@ async def retrieve(ctx: Read) -> Response:
     response_model=PaymentSettingsOut,
     responses=problems(400, 401, 409, 422),
 )
-async def update(body: PaymentSettingsUpdate, ctx: Write) -> Response:
+async def update(body: PaymentSettingsUpdate, ctx: WriteSettings) -> Response:
     changes: dict[str, Any] = {k: getattr(body, k) for k in body.model_fields_set if getattr(body, k) is not None}
     if "enabled_methods" in changes:
         changes["enabled_methods"] = frozenset(changes["enabled_methods"])
@@ -111,7 +111,7 @@ async def update(body: PaymentSettingsUpdate, ctx: Write) -> Response:
     updated = current.changed(**changes)
     await ctx.uow.payment_settings.save(updated)
     await ctx.uow.audit(
-        actor=f"api_key:{ctx.principal.api_key_id}",
+        actor=ctx.principal.actor,
         action="settings.payments.updated",
         subject=ctx.uow.partner_id,
         details=field_changes(current, updated, changes),

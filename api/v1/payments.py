@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
-from api.deps import Read, Write, WriteContext, json_response, processors_of
+from api.deps import Read, WriteContext, WritePayments, json_response, processors_of
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.schemas.payments import (
@@ -58,7 +58,7 @@ def _pay_command(body: PaymentCreate | PaymentQuoteIn, payment_method_id: str) -
     response_model=PaymentOut,
     responses=problems(400, 401, 402, 404, 409, 422, 503),
 )
-async def create(body: PaymentCreate, ctx: Write, request: Request) -> Response:
+async def create(body: PaymentCreate, ctx: WritePayments, request: Request) -> Response:
     cmd: charges.PayInvoices | RefreshPayment
     if ctx.resume is not None:  # an earlier attempt with this key stored a payment and then went silent
         cmd = RefreshPayment(ctx.resume)
@@ -189,7 +189,7 @@ async def list_payments(
     response_model=PaymentOut,
     responses=problems(401, 404, 409),
 )
-async def cancel(payment_id: str, ctx: Write) -> Response:
+async def cancel(payment_id: str, ctx: WritePayments) -> Response:
     payment = await offline.cancel_offline_payment(offline.CancelOfflinePayment(payment_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, PaymentOut.model_validate(payment))
 
@@ -204,7 +204,7 @@ async def cancel(payment_id: str, ctx: Write) -> Response:
     response_model=PaymentOut,
     responses=problems(401, 402, 404, 409, 503),
 )
-async def retry(payment_id: str, ctx: Write, request: Request) -> Response:
+async def retry(payment_id: str, ctx: WritePayments, request: Request) -> Response:
     cmd = RefreshPayment(ctx.resume) if ctx.resume is not None else charges.RetryPayment(payment_id)
     payment = await charges.retry_payment(
         cmd, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import Read, Write, json_response
+from api.deps import Read, WriteSettings, json_response
 from api.errors import problems
 from api.v1.fields import Email, EmailOut, Flag, HexColor, RequestModel
 from domain.audit import changes as audit_changes
@@ -101,7 +101,7 @@ async def retrieve(ctx: Read) -> Response:
     response_model=PortalSettingsOut,
     responses=problems(400, 401, 409, 422),
 )
-async def update_settings(body: PortalSettingsUpdate, ctx: Write) -> Response:
+async def update_settings(body: PortalSettingsUpdate, ctx: WriteSettings) -> Response:
     changes: dict[str, Any] = {k: getattr(body, k) for k in body.model_fields_set if k != "slug"}
     for required in ("primary_color", "accent_color", "guest_checkout", "team_invites", "self_enrolled_autopay"):
         if required in changes and changes[required] is None:
@@ -123,7 +123,7 @@ async def update_settings(body: PortalSettingsUpdate, ctx: Write) -> Response:
     if body.slug is not None and normalize_slug(body.slug) != partner.slug:
         slug = await _change_slug(ctx, partner, normalize_slug(body.slug))
     await ctx.uow.audit(
-        actor=f"api_key:{ctx.principal.api_key_id}",
+        actor=ctx.principal.actor,
         action="settings.portal.updated",
         subject=ctx.uow.partner_id,
         details={

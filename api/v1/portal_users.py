@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.deps import Read, Write, get_container, json_response
+from api.deps import Read, WriteCustomers, get_container, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.portal.deps import credentials
@@ -61,12 +61,12 @@ class ImpersonationOut(BaseModel):
     response_model=PortalUserOut,
     responses=problems(401, 404, 409),
 )
-async def invite(customer_id: str, body: PortalInvite, ctx: Write, request: Request) -> Response:
+async def invite(customer_id: str, body: PortalInvite, ctx: WriteCustomers, request: Request) -> Response:
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     invitation = access.InvitePortalUser(
         normalize_email(body.email),
         customer_id,
-        f"api_key:{ctx.principal.api_key_id}",
+        ctx.principal.actor,
         partner.slug,
         permissions=permissions_of(body.permissions),
     )
@@ -106,11 +106,11 @@ async def retrieve(user_id: str, ctx: Read) -> Response:
     response_model=PortalUserOut,
     responses=problems(401, 404, 409),
 )
-async def unlock(user_id: str, ctx: Write) -> Response:
+async def unlock(user_id: str, ctx: WriteCustomers) -> Response:
     user = await ctx.uow.portal_users.lock(user_id)
     user.unlock(ctx.clock.now())
     await ctx.uow.portal_users.save(user)
-    await ctx.uow.audit(actor=f"api_key:{ctx.principal.api_key_id}", action="portal_user.unlocked", subject=user.id)
+    await ctx.uow.audit(actor=ctx.principal.actor, action="portal_user.unlocked", subject=user.id)
     return await ctx.respond(200, PortalUserOut.model_validate(user))
 
 
@@ -124,10 +124,10 @@ async def unlock(user_id: str, ctx: Write) -> Response:
     response_model=ImpersonationOut,
     responses=problems(401, 404, 409),
 )
-async def impersonate(customer_id: str, ctx: Write, request: Request) -> Response:
+async def impersonate(customer_id: str, ctx: WriteCustomers, request: Request) -> Response:
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
     url, seconds = await impersonation.start(
-        impersonation.StartImpersonation(customer_id, f"api_key:{ctx.principal.api_key_id}", partner.slug),
+        impersonation.StartImpersonation(customer_id, ctx.principal.actor, partner.slug),
         ctx.uow,
         creds=credentials(get_container(request)),
         clock=ctx.clock,

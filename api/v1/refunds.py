@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.deps import Read, Write, json_response, processors_of
+from api.deps import Read, WriteRefunds, json_response, processors_of
 from api.errors import problems
 from api.v1.schemas.refunds import RefundCreate, RefundList, RefundOut
 from domain.refunds import use_cases as refunding
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1/payments", tags=["payments"])
     response_model=RefundOut,
     responses=problems(400, 401, 404, 409, 422, 503),
 )
-async def refund(payment_id: str, body: RefundCreate, ctx: Write, request: Request) -> Response:
+async def refund(payment_id: str, body: RefundCreate, ctx: WriteRefunds, request: Request) -> Response:
     cmd = (
         refunding.RefreshRefund(ctx.resume)  # an earlier attempt with this key stored a refund and went silent
         if ctx.resume is not None
@@ -34,7 +34,7 @@ async def refund(payment_id: str, body: RefundCreate, ctx: Write, request: Reque
         cmd, ctx.uow, processors=processors_of(request), clock=ctx.clock, checkpoint=ctx.checkpoint
     )
     await ctx.uow.audit(
-        actor=f"api_key:{ctx.principal.api_key_id}",
+        actor=ctx.principal.actor,
         action="refund.created",
         subject=done.id,
         details={

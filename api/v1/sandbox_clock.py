@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Read, ReadContext, Write, get_container, json_response
+from api.deps import Read, ReadContext, WriteSandbox, get_container, json_response
 from api.errors import problems
 from api.v1.fields import RequestModel
 from domain.errors import NotFound
@@ -78,7 +78,7 @@ async def retrieve(ctx: Read, request: Request) -> Response:
     response_model=ClockOut,
     responses=problems(401, 404, 409, 422),
 )
-async def advance(body: ClockAdvance, ctx: Write, request: Request) -> Response:
+async def advance(body: ClockAdvance, ctx: WriteSandbox, request: Request) -> Response:
     await _sandbox_only(ctx)
     container = get_container(request)
     partner_id = ctx.uow.partner_id

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Read, Write, json_response
+from api.deps import Read, WritePayments, json_response
 from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.schemas.payments import AllocationOut
@@ -103,7 +103,7 @@ async def retrieve(scheduled_payment_id: str, ctx: Read) -> Response:
     response_model=ScheduledPaymentOut,
     responses=problems(401, 404, 409),
 )
-async def cancel(scheduled_payment_id: str, ctx: Write) -> Response:
-    cmd = scheduled_payments.CancelScheduled(scheduled_payment_id, by=f"partner:{ctx.principal.api_key_id}")
+async def cancel(scheduled_payment_id: str, ctx: WritePayments) -> Response:
+    cmd = scheduled_payments.CancelScheduled(scheduled_payment_id, by=ctx.principal.actor)
     done = await scheduled_payments.cancel_scheduled(cmd, ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, ScheduledPaymentOut.model_validate(done))

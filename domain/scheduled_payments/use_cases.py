@@ -123,7 +123,7 @@ def _check_day(day: date, earliest_due: date, today: date, *, overdue_days: int)
 @dataclass(frozen=True, slots=True)
 class CancelScheduled:
     scheduled_payment_id: str
-    by: str  # who canceled it: "portal:<user id>" or "partner:<api key id>"
+    by: str  # who canceled it: "portal:<user id>", or the partner side's actor ("api_key:<id>", "user:<id>")
 
 
 async def cancel_scheduled(cmd: CancelScheduled, uow: ScheduledUnitOfWork, *, clock: Clock) -> ScheduledPayment:

@@ -271,7 +271,7 @@ async def test_canceled_by_either_side_before_it_runs(portals: Portals, containe
     assert r.status_code == 200 and r.json()["status"] == "canceled", r.text
     r = await c.partner.post(f"/v1/scheduled-payments/{theirs['id']}/cancel")
     assert r.status_code == 200, r.text
-    assert (r.json()["status"], r.json()["canceled_by"]) == ("canceled", f"partner:{tenant.api_key_id}")
+    assert (r.json()["status"], r.json()["canceled_by"]) == ("canceled", f"api_key:{tenant.api_key_id}")
     r = await c.partner.post(f"/v1/scheduled-payments/{theirs['id']}/cancel")
     assert r.status_code == 409, r.text
 
