@@ -28,6 +28,8 @@ class ErrorCode(StrEnum):
     CURRENCY_MISMATCH = "currency_mismatch"
     CURRENCY_NOT_SUPPORTED = "currency_not_supported"
     CUSTOMER_ARCHIVED = "customer_archived"
+    CUSTOMER_MERGED = "customer_merged"
+    CUSTOMER_MERGE_INTO_SELF = "customer_merge_into_self"
     DATABASE_UNAVAILABLE = "database_unavailable"
     DISPUTE_NOT_OPEN = "dispute_not_open"
     DOMAIN_ERROR = "domain_error"

@@ -94,6 +94,11 @@ class CustomerArchived(CustomerEvent):
     pass
 
 
+@dataclasses.dataclass(frozen=True)
+class CustomerMerged(CustomerEvent):
+    into_customer_id: str  # the customer that took over the merged one's invoices, payments and access
+
+
 # Invoices
 
 

@@ -40,6 +40,7 @@ class CustomerQuery:
     email: str | None = None
     tag: str | None = None
     archived: bool | None = False
+    include_merged: bool = False  # merged customers are left out unless asked for (they are archived too)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,27 @@
-"""Customer repository."""
+"""Customer repository; merging a duplicate hands its rows to the survivor here."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from typing import Any
+
+from sqlalchemy import delete, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from adapters.db.paging import fetch_page
 from adapters.db.statements import Statements
-from adapters.db.tables import CustomerRow
+from adapters.db.tables import (
+    AccessRequestRow,
+    CustomerRow,
+    InvoiceQuestionRow,
+    InvoiceRow,
+    PaymentMethodRow,
+    PaymentRow,
+    PortalLinkRow,
+    PortalMembershipRow,
+    PortalSessionRow,
+    ScheduledPaymentRow,
+)
 from domain.customers.model import BillingTerms, Contact, Customer
 from domain.errors import NotFound
 from domain.pagination import Page, PageRequest
@@ -28,6 +42,8 @@ def _to_domain(row: CustomerRow) -> Customer:
         archived=row.archived,
         card_fee_exempt=row.card_fee_exempt,
         language=row.language,
+        merged_into=row.merged_into,
+        merged_at=row.merged_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -47,6 +63,8 @@ def _fill(row: CustomerRow, c: Customer) -> None:
     row.archived = c.archived
     row.card_fee_exempt = c.card_fee_exempt
     row.language = c.language
+    row.merged_into = c.merged_into
+    row.merged_at = c.merged_at
     row.updated_at = c.updated_at
 
 
@@ -72,13 +90,90 @@ class SqlCustomers(Statements):
     async def get(self, customer_id: str) -> Customer:
         return _to_domain(await self._row(customer_id))
 
+    async def lock(self, customer_id: str) -> Customer:
+        row = await self.session.scalar(
+            select(CustomerRow)
+            .where(CustomerRow.partner_id == self.partner_id, CustomerRow.id == customer_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if row is None:
+            raise NotFound("customer", customer_id)
+        return _to_domain(row)
+
+    async def move_records(self, from_customer_id: str, into_customer_id: str) -> dict[str, int]:
+        moved: dict[str, int] = {}
+
+        async def move(kind: str, table: Any, *where: Any, column: str = "customer_id") -> None:
+            stmt = (
+                update(table)
+                .where(table.partner_id == self.partner_id, getattr(table, column) == from_customer_id, *where)
+                .values({column: into_customer_id})
+                .execution_options(synchronize_session=False)
+            )
+            result = await self.session.execute(stmt)
+            moved[kind] = moved.get(kind, 0) + int(getattr(result, "rowcount", 0) or 0)
+
+        await move("invoices", InvoiceRow)
+        await move("payments", PaymentRow)
+        # At most one default method per customer: the survivor's stays, or the duplicate's when it had none.
+        survivor_has_default = await self.session.scalar(
+            select(
+                exists().where(
+                    PaymentMethodRow.partner_id == self.partner_id,
+                    PaymentMethodRow.customer_id == into_customer_id,
+                    PaymentMethodRow.is_default.is_(True),
+                    PaymentMethodRow.detached_at.is_(None),
+                )
+            )
+        )
+        if survivor_has_default:
+            await self.session.execute(
+                update(PaymentMethodRow)
+                .where(
+                    PaymentMethodRow.partner_id == self.partner_id,
+                    PaymentMethodRow.customer_id == from_customer_id,
+                    PaymentMethodRow.is_default.is_(True),
+                )
+                .values(is_default=False)
+                .execution_options(synchronize_session=False)
+            )
+        await move("payment_methods", PaymentMethodRow)
+        await move("scheduled_payments", ScheduledPaymentRow)
+        await move("invoice_questions", InvoiceQuestionRow)
+        # A portal user with access to both keeps the survivor's membership (and its permissions).
+        theirs = aliased(PortalMembershipRow)
+        both = exists().where(
+            theirs.partner_id == self.partner_id,
+            theirs.customer_id == into_customer_id,
+            theirs.user_id == PortalMembershipRow.user_id,
+        )
+        await self.session.execute(
+            delete(PortalMembershipRow)
+            .where(
+                PortalMembershipRow.partner_id == self.partner_id,
+                PortalMembershipRow.customer_id == from_customer_id,
+                both,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await move("portal_memberships", PortalMembershipRow)
+        await move("portal_sessions", PortalSessionRow)
+        await move("portal_links", PortalLinkRow)
+        await move("access_requests", AccessRequestRow)
+        await move("access_requests", AccessRequestRow, column="suggested_customer_id")
+        return moved
+
     async def save(self, customer: Customer) -> None:
         _fill(await self._row(customer.id), customer)
 
     async def list(self, query: CustomerQuery, page: PageRequest) -> Page[Customer]:
         stmt = select(CustomerRow).where(CustomerRow.partner_id == self.partner_id)
         if query.archived is not None:
-            stmt = stmt.where(CustomerRow.archived.is_(query.archived))
+            archived = CustomerRow.archived.is_(query.archived)
+            stmt = stmt.where(or_(archived, CustomerRow.merged_into.is_not(None)) if query.include_merged else archived)
+        if not query.include_merged:
+            stmt = stmt.where(CustomerRow.merged_into.is_(None))
         if query.email is not None:
             stmt = stmt.where(CustomerRow.email == query.email)
         if query.tag is not None:

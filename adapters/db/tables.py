@@ -88,6 +88,8 @@ class CustomerRow(TenantScoped, Base):
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    merged_into: Mapped[str | None] = mapped_column(ID, ForeignKey("customers.id"))  # the customer it became
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InvoiceRow(TenantScoped, Base):
@@ -603,6 +605,7 @@ class ScheduledPaymentRow(TenantScoped, Base):
     executed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     canceled_by: Mapped[str | None] = mapped_column(String(100))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class InvoiceQuestionRow(TenantScoped, Base):

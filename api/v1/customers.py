@@ -1,4 +1,4 @@
-"""/v1/customers: create, retrieve, update, list, archive."""
+"""/v1/customers: create, retrieve, update, list, archive, merge a duplicate into another."""
 
 from __future__ import annotations
 
@@ -104,6 +104,8 @@ class CustomerOut(BaseModel):
                     **_EXAMPLE,
                     "archived": False,
                     "card_fee_exempt": False,
+                    "merged_into": None,
+                    "merged_at": None,
                     "created_at": "2026-11-21T09:00:00Z",
                     "updated_at": "2026-11-21T09:00:00Z",
                 }
@@ -122,6 +124,11 @@ class CustomerOut(BaseModel):
     archived: bool
     card_fee_exempt: bool
     language: CustomerLanguage
+    merged_into: str | None = Field(
+        description="The customer this duplicate was merged into (it is then archived and changes no more); "
+        "null for every other customer."
+    )
+    merged_at: datetime | None
     created_at: datetime
     updated_at: datetime
 
@@ -193,7 +200,8 @@ async def update(customer_id: str, body: CustomerUpdate, ctx: WriteCustomers) ->
     "",
     operation_id="customers_list",
     summary="List customers",
-    description="Newest first. Archived customers are left out unless `archived=true`.",
+    description="Newest first. Archived customers are left out unless `archived=true`; merged ones (archived too) "
+    "unless `include_merged=true`, which adds them to whatever `archived` selects.",
     response_model=ListOf[CustomerOut],
     responses=problems(400, 401, 422),
 )
@@ -204,9 +212,11 @@ async def list_customers(
     email: Annotated[str | None, Query(max_length=320)] = None,
     tag: Annotated[str | None, Query(max_length=50)] = None,
     archived: QueryFlag = False,
+    include_merged: QueryFlag = False,
 ) -> Response:
     page = await ctx.uow.customers.list(
-        CustomerQuery(email=email, tag=tag, archived=archived), page_request(limit, cursor)
+        CustomerQuery(email=email, tag=tag, archived=archived, include_merged=include_merged),
+        page_request(limit, cursor),
     )
     return json_response(page_of(page, [CustomerOut.model_validate(c) for c in page.items]))
 
@@ -222,3 +232,51 @@ async def list_customers(
 async def archive(customer_id: str, ctx: WriteCustomers) -> Response:
     customer = await use_cases.archive_customer(use_cases.ArchiveCustomer(customer_id), ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, CustomerOut.model_validate(customer))
+
+
+class CustomerMergeCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"into_customer_id": "cus_01JD3M5Q8Z0000000000000001"}]})
+    into_customer_id: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        description="The customer that takes everything over: another, active customer of yours."
+    )
+
+
+class CustomerMergeOut(BaseModel):
+    object: str = "customer_merge"
+    customer: CustomerOut = Field(description="The duplicate, now archived with `merged_into` set.")
+    into: CustomerOut = Field(description="The surviving customer, with the duplicate's contacts and tags added.")
+    moved: dict[str, int] = Field(
+        description="How many of each kind changed hands: invoices, payments, payment_methods, scheduled_payments, "
+        "invoice_questions, portal_memberships, portal_sessions, portal_links, access_requests, contacts, tags."
+    )
+
+
+@router.post(
+    "/{customer_id}/merge",
+    operation_id="customers_merge",
+    summary="Merge a duplicate customer into another",
+    description="Moves everything of this customer to `into_customer_id`, in one transaction: invoices (and with "
+    "them what they are owed: the ledger is not rewritten, a customer's balance is the sum of its invoices'), "
+    "payments, saved payment methods (still chargeable: the processor charges a method by its own id), scheduled "
+    "payments, portal users' access, questions, contacts and tags. This customer stays readable, archived, with "
+    "`merged_into` set; it is no longer listed unless `include_merged=true`, and any further change to it, or a "
+    "merge into it, answers 409 `customer_merged`. Merging into itself answers 400 `customer_merge_into_self`; "
+    "into an archived customer 409 `customer_archived`; into another partner's customer 404. Audited as "
+    "`customer.merged` with the counts moved, and announced as `customer.merged`.",
+    response_model=CustomerMergeOut,
+    responses=problems(400, 401, 404, 409, 422),
+)
+async def merge(customer_id: str, body: CustomerMergeCreate, ctx: WriteCustomers) -> Response:
+    merged = await use_cases.merge_customer(
+        use_cases.MergeCustomer(
+            customer_id=customer_id, into_customer_id=body.into_customer_id, actor=ctx.principal.actor
+        ),
+        ctx.uow,
+        clock=ctx.clock,
+    )
+    out = CustomerMergeOut(
+        customer=CustomerOut.model_validate(merged.customer),
+        into=CustomerOut.model_validate(merged.into),
+        moved=dict(merged.moved),
+    )
+    return await ctx.respond(200, out)

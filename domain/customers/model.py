@@ -48,11 +48,49 @@ class Customer:
     archived: bool = False
     card_fee_exempt: bool = False  # card fees are absorbed for this customer
     language: str = "en"  # of emails sent before anyone at the customer chose one in the portal
+    merged_into: str | None = None  # the customer this duplicate was merged into; it then changes no more
+    merged_at: datetime | None = None
     id: str = field(default_factory=lambda: new_id("cus"))
 
     def ensure_active(self) -> None:
+        self.ensure_not_merged()
         if self.archived:
             raise Conflict(f"Customer '{self.id}' is archived.", code=ErrorCode.CUSTOMER_ARCHIVED, customer_id=self.id)
+
+    def ensure_not_merged(self) -> None:
+        if self.merged_into is not None:
+            raise Conflict(
+                f"Customer '{self.id}' was merged into '{self.merged_into}'; change that customer instead.",
+                code=ErrorCode.CUSTOMER_MERGED,
+                customer_id=self.id,
+                merged_into=self.merged_into,
+            )
+
+    def absorb(self, duplicate: Customer, *, at: datetime) -> None:
+        """Take over a duplicate's contacts (its primary email among them) and tags; the duplicate keeps neither
+        and points here from now on, archived."""
+        if duplicate.id == self.id:
+            raise InvalidRequest(
+                "A customer cannot be merged into itself.",
+                code=ErrorCode.CUSTOMER_MERGE_INTO_SELF,
+                field="into_customer_id",
+            )
+        duplicate.ensure_not_merged()
+        self.ensure_active()  # the survivor takes everything on: never a merged or archived one
+        known = {address.lower() for address in self.emails()}
+        incoming = ([Contact(email=duplicate.email)] if duplicate.email else []) + duplicate.contacts
+        for contact in incoming:
+            if contact.email.lower() not in known:
+                known.add(contact.email.lower())
+                self.contacts.append(contact)
+        self.tags = normalize_tags([*self.tags, *duplicate.tags])
+        self.updated_at = at
+        duplicate.contacts = []
+        duplicate.tags = []
+        duplicate.archived = True
+        duplicate.merged_into = self.id
+        duplicate.merged_at = at
+        duplicate.updated_at = at
 
     def emails(self) -> list[str]:
         """Every address that belongs to this customer, primary first, without repeats."""

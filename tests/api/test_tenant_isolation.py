@@ -45,6 +45,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/access-requests/{request_id}/approve"): {"new_customer": {"name": "Taken over"}},
     ("POST", "/v1/invoice-questions/{question_id}/resolve"): {"resolution": "Not yours"},
     ("POST", "/v1/invoices/{invoice_id}/write-off"): {"reason": "Not yours"},
+    ("POST", "/v1/customers/{customer_id}/merge"): {"into_customer_id": "cus_00000000000000000000000000"},
 }
 
 # Public routes that take a path parameter but no partner credential, so "another partner's id" means nothing
