@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
 REDACTED = "[redacted]"
+# How long audit rows are kept. The database refuses to delete a younger row (migration 0010's trigger); the daily
+# `audit.purge` job deletes the older ones.
+RETENTION = timedelta(days=730)
 
 # Names a writer might use for something that unlocks an account or moves money. Checked on every key, at any depth,
 # so a future writer that forgets cannot leak one through the API.

@@ -12,7 +12,7 @@ from arq.connections import RedisSettings
 from adapters.bootstrap import build
 from adapters.settings import Settings
 from workers.context import Job, JobContext
-from workers.jobs import CRON, JOBS
+from workers.jobs import CRON, DAILY, JOBS
 from workers.queue import ArqQueue
 
 CONTEXT = "remit"  # where the worker's startup puts the JobContext in arq's ctx dict
@@ -49,6 +49,10 @@ def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
         "cron_jobs": [
             cron(cast(Any, arq_job(JOBS[name])), name=f"cron:{name}", minute=set(minutes), unique=True)
             for name, minutes in CRON
+        ]
+        + [
+            cron(cast(Any, arq_job(JOBS[name])), name=f"cron:{name}", hour={hour}, minute={minute}, unique=True)
+            for name, hour, minute in DAILY
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,

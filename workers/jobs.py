@@ -3,11 +3,12 @@ thin, they take ids, open their own unit of work and do one thing."""
 
 from __future__ import annotations
 
-from workers import emails, maintenance, outbox, payments, scheduled_payments
+from workers import audit, emails, maintenance, outbox, payments, scheduled_payments
 from workers.context import Job
 
 JOBS: dict[str, Job] = {
     "maintenance.purge_idempotency_keys": maintenance.purge_idempotency_keys,
+    "audit.purge": audit.purge_audit_log,
     "payments.sweep_in_flight": payments.sweep_in_flight,
     "payments.refresh": payments.refresh_payment,
     "refunds.refresh": payments.refresh_refund,
@@ -27,4 +28,8 @@ CRON: list[tuple[str, frozenset[int]]] = [
     ("emails.sweep", EVERY_MINUTE),
     ("outbox.notify", EVERY_MINUTE),
     ("scheduled_payments.run_due", frozenset({5})),
+]
+# (job name, hour, minute) in UTC: jobs that run once a day; both runners read this table too.
+DAILY: list[tuple[str, int, int]] = [
+    ("audit.purge", 3, 41),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 from adapters.bootstrap import Container
 from domain.ports import JobQueue
 from workers.context import Job, JobContext
-from workers.jobs import CRON, JOBS
+from workers.jobs import CRON, DAILY, JOBS
 
 __all__ = ["ArqQueue", "InProcessQueue", "JobQueue", "run_cron"]
 
@@ -68,6 +68,9 @@ async def run_cron(queue: JobQueue, *, now: Callable[[], datetime], stop: asynci
             last_minute = stamp
             for name, minutes in CRON:
                 if current.minute in minutes:
+                    await queue.enqueue(name)
+            for name, hour, minute in DAILY:
+                if (current.hour, current.minute) == (hour, minute):
                     await queue.enqueue(name)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=20)

@@ -385,7 +385,10 @@ class OutboxEventRow(Base):
 
 class AuditLogRow(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_partner_id_id", "partner_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_log_partner_id_id", "partner_id", "id"),
+        Index("ix_audit_log_created_at", "created_at"),  # the retention job deletes the oldest first
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     partner_id: Mapped[str | None] = mapped_column(ID, ForeignKey("partners.id"))
     actor: Mapped[str] = mapped_column(String(100))

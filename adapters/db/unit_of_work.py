@@ -16,7 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db.access_requests import SqlAccessRequests
-from adapters.db.audit import SqlAuditLog
+from adapters.db.audit import SqlAuditLog, SqlAuditRetention
 from adapters.db.disputes import SqlDisputes
 from adapters.db.invoice_questions import SqlInvoiceQuestions
 from adapters.db.one_time_codes import SqlOneTimeCodes
@@ -76,6 +76,7 @@ class SqlUnitOfWork:
         self.outbox = built.outbox(self.session)  # handled across partners, so unscoped
         self.sweeps = SqlSweeps(self.session)  # what the cron jobs find due across partners, so unscoped
         self.portal_sessions = SqlPortalSessions(self.session)  # found by token before the partner is known
+        self.audit_retention = SqlAuditRetention(self.session)  # the retention job deletes across partners
         return self
 
     async def __aexit__(

@@ -57,11 +57,13 @@ def upgrade() -> None:
         op.add_column("customers", sa.Column("merged_into", sa.String(length=32), nullable=True))
     op.add_column("customers", sa.Column("merged_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("scheduled_payments", sa.Column("cancel_reason", sa.String(length=500), nullable=True))
+    op.create_index("ix_audit_log_created_at", "audit_log", ["created_at"], unique=False)
     _audit_trigger(retention=True)
 
 
 def downgrade() -> None:
     _audit_trigger(retention=False)
+    op.drop_index("ix_audit_log_created_at", table_name="audit_log")
     if op.get_bind().dialect.name == "postgresql":
         op.drop_constraint(op.f("fk_customers_merged_into_customers"), "customers", type_="foreignkey")
     # Plain DROP COLUMN on both (SQLite 3.35+), for the same reason as above.

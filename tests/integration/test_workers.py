@@ -24,7 +24,7 @@ from tests.factories import charge_saved, make_customer, make_invoice, save_test
 from workers.arq_worker import CONTEXT, arq_job, worker_settings
 from workers.context import JobContext
 from workers.fan_out import Due, fan_out
-from workers.jobs import CRON, JOBS
+from workers.jobs import CRON, DAILY, JOBS
 from workers.queue import ArqQueue, InProcessQueue
 
 
@@ -167,7 +167,8 @@ async def test_the_in_process_runner_gives_jobs_its_context(container: Container
 def test_arq_registers_every_job_and_cron_entry_adapted(container: Container) -> None:
     options = worker_settings(container.settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379"}))
     assert {f.name: f.coroutine.__wrapped__ for f in options["functions"]} == JOBS
-    assert {c.name: c.coroutine.__wrapped__ for c in options["cron_jobs"]} == {f"cron:{n}": JOBS[n] for n, _ in CRON}
+    scheduled = [n for n, _ in CRON] + [n for n, _, _ in DAILY]
+    assert {c.name: c.coroutine.__wrapped__ for c in options["cron_jobs"]} == {f"cron:{n}": JOBS[n] for n in scheduled}
 
 
 async def test_the_arq_worker_gives_jobs_a_context_of_its_own(container: Container, redis_url: str) -> None:
