@@ -28,6 +28,7 @@ from api.rate_limit import TokenBuckets, retry_after
 from api.trusted_proxies import TrustedProxies
 from api.v1 import (
     access_requests,
+    approvals,
     audit_events,
     branding,
     customers,
@@ -214,6 +215,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         insights,
         exports,
         audit_events,
+        approvals,
     ):
         app.include_router(module.router)
     if settings.env != "production":

@@ -30,6 +30,8 @@ class Template(StrEnum):
     SCHEDULED_PAYMENT_FAILED = "scheduled_payment_failed"
     INVOICE_QUESTIONED = "invoice_questioned"
     INVOICE_QUESTION_RESOLVED = "invoice_question_resolved"
+    APPROVAL_REQUESTED = "approval_requested"
+    APPROVAL_DECIDED = "approval_decided"
 
 
 # These carry a code or a link that opens an account: their bodies are blanked once delivered.

@@ -660,6 +660,42 @@ class EmailRow(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class ApprovalSettingsRow(Base):
+    """A partner's maker-checker rules: one row, written on the first change; until then nothing needs approval."""
+
+    __tablename__ = "approval_settings"
+    partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"), primary_key=True)
+    refunds_above: Mapped[dict[str, int]] = mapped_column(JSONType)  # currency → minor units
+    write_offs: Mapped[bool] = mapped_column(Boolean)
+    payout_destination_changes: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApprovalRow(TenantScoped, Base):
+    """A request waiting for (or given) a second person's decision, with the parameters it runs with."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),
+        Index("ix_approvals_partner_id_id", "partner_id", "id"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    subject_id: Mapped[str | None] = mapped_column(ID)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(CHAR(3))
+    requested_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    failure: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 def core(model: type[Base]) -> Table:
     """The Core table behind a mapped class: inserts through it skip the ORM's bulk machinery."""
     return cast(Table, model.__table__)

@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db.access_requests import SqlAccessRequests
+from adapters.db.approvals import SqlApprovalRules, SqlApprovals
 from adapters.db.audit import SqlAuditLog, SqlAuditRetention
 from adapters.db.disputes import SqlDisputes
 from adapters.db.invoice_questions import SqlInvoiceQuestions
@@ -112,6 +113,8 @@ class SqlUnitOfWork:
         self.scheduled_payments = SqlScheduledPayments(self.session, partner_id)
         self.invoice_questions = SqlInvoiceQuestions(self.session, partner_id)
         self.audit_log = SqlAuditLog(self.session, partner_id)
+        self.approvals = SqlApprovals(self.session, partner_id)
+        self.approval_rules = SqlApprovalRules(self.session, partner_id, self.clock)
         return self
 
     @property

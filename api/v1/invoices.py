@@ -24,6 +24,8 @@ from api.v1.fields import (
     ResourceId,
     SignedAmount,
 )
+from api.v1.schemas.approvals import ApprovalOut, held_for_approval
+from domain.approvals import use_cases as approving
 from domain.invoices import use_cases
 from domain.invoices.model import MAX_LINES, MAX_QUANTITY, Invoice, InvoiceLine, InvoiceStatus
 from domain.ledger.balances import InvoiceBalance
@@ -290,9 +292,13 @@ class WriteOffCreate(RequestModel):
     "entry (write-off debited, receivable credited). Open and partially paid invoices only, never more than is "
     "due, however many requests race. When nothing remains due the invoice reads `written_off` and can no longer "
     "be paid; otherwise it stays payable for the rest and shows `amount_written_off`. Audited, and announced as "
-    "`invoice.written_off`.",
+    "`invoice.written_off`. When the partner's approval rules hold write-offs (`/v1/settings/approvals`), it "
+    "answers 202 with a pending `approval` instead, and nothing is written off until another person approves it.",
     response_model=InvoiceOut,
-    responses=problems(400, 401, 404, 409, 422),
+    responses={
+        **problems(400, 401, 404, 409, 422),
+        **held_for_approval("Held for approval: nothing was written off yet; approving the approval does it."),
+    },
 )
 async def write_off(invoice_id: str, body: WriteOffCreate, ctx: WriteOffs) -> Response:
     cmd = use_cases.WriteOffInvoice(
@@ -301,5 +307,8 @@ async def write_off(invoice_id: str, body: WriteOffCreate, ctx: WriteOffs) -> Re
         reason=body.reason,
         actor=ctx.principal.actor,
     )
+    held = await approving.request_write_off(cmd, ctx.uow, clock=ctx.clock)
+    if held is not None:
+        return await ctx.respond(202, ApprovalOut.model_validate(held))
     invoice = await use_cases.write_off_invoice(cmd, ctx.uow, clock=ctx.clock)
     return await ctx.respond(200, await _out(ctx, invoice))

@@ -126,6 +126,27 @@ SAMPLES: dict[Template, dict[str, Any]] = {
         "from_email": "dana@acme.example",
     },
     T.INVOICE_QUESTION_RESOLVED: {"invoice_number": "INV-000123", "resolution": "We credited line 3."},
+    T.APPROVAL_REQUESTED: {
+        "approval_id": "apr_01JD3MF0000000000000000000",
+        "action": "refund",
+        "subject_id": "pay_01JD3M9W4E0000000000000000",
+        "amount": 75_000,
+        "currency": "USD",
+        "requested_by": "user:usr_01JD3M0000000000000000000",
+        "expires_on": "2026-12-08",
+    },
+    T.APPROVAL_DECIDED: {
+        "approval_id": "apr_01JD3MF0000000000000000000",
+        "action": "write_off",
+        "subject_id": "inv_01JD3M7K2B0000000000000000",
+        "amount": 7_500,
+        "currency": "USD",
+        "requested_by": "api_key:key_01JD3M0000000000000000000",
+        "decided_by": "user:usr_01JD3M1000000000000000000",
+        "decision": "rejected",
+        "reason": "The customer paid by wire yesterday.",
+        "failure": None,
+    },
 }
 # What must reach the reader in each email: the code, the link, the amount, the transaction.
 ESSENTIAL = {
@@ -147,6 +168,8 @@ ESSENTIAL = {
     T.SCHEDULED_PAYMENT_FAILED: ["$50.00", "The card was declined."],
     T.INVOICE_QUESTIONED: ["INV-000123", "Why is line 3 billed twice?"],
     T.INVOICE_QUESTION_RESOLVED: ["INV-000123", "We credited line 3."],
+    T.APPROVAL_REQUESTED: ["apr_01JD3MF", "$750.00", "pay_01JD3M9W4E", "December 8, 2026"],
+    T.APPROVAL_DECIDED: ["apr_01JD3MF", "$75.00", "The customer paid by wire yesterday.", "rejected"],
 }
 NORTHWIND = Branding.of(
     "Northwind IT",

@@ -1,0 +1,1 @@
+"""Maker-checker approvals: refunds, write-offs and payout destination changes a second person must approve."""
