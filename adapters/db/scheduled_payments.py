@@ -32,6 +32,7 @@ def _to_domain(row: ScheduledPaymentRow) -> ScheduledPayment:
         executed_at=row.executed_at,
         canceled_at=row.canceled_at,
         canceled_by=row.canceled_by,
+        cancel_reason=row.cancel_reason,
     )
 
 
@@ -80,6 +81,7 @@ class SqlScheduledPayments:
                 executed_at=scheduled.executed_at,
                 canceled_at=scheduled.canceled_at,
                 canceled_by=scheduled.canceled_by,
+                cancel_reason=scheduled.cancel_reason,
             )
             .execution_options(synchronize_session=False)
         )

@@ -61,7 +61,8 @@ class PortalInvoice(BaseModel):
     total: int
     amount_paid: int = Field(description="Settled money applied.")
     amount_pending: int = Field(description="Money on its way: bank debits not settled yet.")
-    amount_due: int = Field(description="What is still owed: total - paid - pending.")
+    amount_due: int = Field(description="What is still owed: total - paid - pending - written off.")
+    amount_written_off: int = Field(description="What the partner gave up as bad debt: neither paid nor owed.")
     overdue: bool = Field(description="Still payable and past its due date.")
     questioned: bool = Field(description="A question about it is open with the partner.")
     pay_allowed: bool = Field(description="It can be paid now by the signed-in user (owed, and allowed to pay).")
@@ -83,6 +84,7 @@ class PortalInvoice(BaseModel):
             amount_paid=bal.amount_paid,
             amount_pending=bal.amount_pending,
             amount_due=bal.amount_due,
+            amount_written_off=bal.amount_written_off,
             overdue=inv.is_overdue(today),
             questioned=questioned,
             pay_allowed=can_pay and portal_invoices.payable(inv, bal.amount_due),

@@ -45,6 +45,9 @@ class PortalScheduled(BaseModel):
     created_at: datetime
     executed_at: datetime | None
     canceled_at: datetime | None
+    cancel_reason: str | None = Field(
+        description="Set when it was canceled for you: an invoice it pays was voided or written off meanwhile."
+    )
 
 
 async def scheduled_views(ctx: PortalContext, rows: list[ScheduledPayment]) -> list[PortalScheduled]:
@@ -74,6 +77,7 @@ async def scheduled_views(ctx: PortalContext, rows: list[ScheduledPayment]) -> l
                 created_at=s.created_at,
                 executed_at=s.executed_at,
                 canceled_at=s.canceled_at,
+                cancel_reason=s.cancel_reason,
             )
         )
     return out

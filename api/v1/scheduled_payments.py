@@ -41,6 +41,7 @@ class ScheduledPaymentOut(BaseModel):
                     "executed_at": None,
                     "canceled_at": None,
                     "canceled_by": None,
+                    "cancel_reason": None,
                 }
             ]
         },
@@ -60,7 +61,12 @@ class ScheduledPaymentOut(BaseModel):
     created_at: datetime
     executed_at: datetime | None
     canceled_at: datetime | None
-    canceled_by: str | None
+    canceled_by: str | None = Field(
+        description="Who canceled it: the portal user, the partner's actor, or `system` (see `cancel_reason`)."
+    )
+    cancel_reason: str | None = Field(
+        description="Why the system canceled it on its day: an invoice it pays was voided or written off."
+    )
 
 
 @router.get(

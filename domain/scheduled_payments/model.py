@@ -50,6 +50,7 @@ class ScheduledPayment:
     executed_at: datetime | None = None
     canceled_at: datetime | None = None
     canceled_by: str | None = None
+    cancel_reason: str | None = None  # why the system canceled it (its invoice written off or voided)
     id: str = field(default_factory=lambda: new_id("sch"))
 
     @property
@@ -66,7 +67,7 @@ class ScheduledPayment:
             raise InvalidTransition("scheduled payment", self.id, self.status.value, target.value)
         self.status = target
 
-    def cancel(self, *, by: str, at: datetime) -> None:
+    def cancel(self, *, by: str, at: datetime, reason: str | None = None) -> None:
         if self.status is not ScheduledStatus.SCHEDULED:
             raise Conflict(
                 f"This scheduled payment is {self.status.value} and can no longer be canceled.",
@@ -76,6 +77,7 @@ class ScheduledPayment:
         self.move_to(ScheduledStatus.CANCELED)
         self.canceled_at = at
         self.canceled_by = by
+        self.cancel_reason = reason[:500] if reason else None
 
     def fail(self, reason: str) -> None:
         self.move_to(ScheduledStatus.FAILED)

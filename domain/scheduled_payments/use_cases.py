@@ -1,9 +1,10 @@
 """Scheduled payments: a customer picks a saved method, what to pay and a day; a job charges it that day.
 
 Lifecycle: scheduled → processing → executed | failed, and scheduled → canceled (by the customer or the partner,
-until it runs). Exactly once: the move to processing, the stored payment (with its reservation) and the link to
-it commit together under the row's lock before the processor is called; a run that finds the row processing
-resumes that payment instead of starting another.
+until it runs; or by the system on its day, when an invoice it pays was voided or written off meanwhile). Exactly
+once: the move to processing, the stored payment (with its reservation) and the link to it commit together under
+the row's lock before the processor is called; a run that finds the row processing resumes that payment instead of
+starting another.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from domain.events import (
     ScheduledPaymentExecuted,
     ScheduledPaymentFailed,
 )
+from domain.invoices.model import InvoiceStatus
 from domain.payments import charges, recovery
 from domain.payments.model import Allocation, Payment, PaymentStatus
 from domain.ports import Checkpoint, CheckpointReason, PaymentProcessor
@@ -153,6 +155,12 @@ async def execute_scheduled(
     if scheduled.status is ScheduledStatus.SCHEDULED:
         if scheduled.scheduled_for > clock.today():
             return scheduled  # not its day yet
+        withdrawn = await _withdrawn(scheduled, uow)
+        if withdrawn is not None:
+            scheduled.cancel(by=SYSTEM, at=clock.now(), reason=withdrawn)
+            await uow.scheduled_payments.save(scheduled)
+            uow.record(_event(ScheduledPaymentCanceled, scheduled, canceled_by=SYSTEM))
+            return scheduled
         scheduled.move_to(ScheduledStatus.PROCESSING)
         try:
             started = await charges.start_payment(_pay_command(scheduled), uow, clock=clock)
@@ -173,6 +181,26 @@ async def execute_scheduled(
     else:
         return scheduled  # executed, failed or canceled: nothing to do
     return await _conclude(ident, payment, uow, clock=clock)
+
+
+SYSTEM = "system"  # canceled_by when no person canceled it
+
+
+async def _withdrawn(scheduled: ScheduledPayment, uow: ScheduledUnitOfWork) -> str | None:
+    """Why the partner has taken back what this schedule pays, or None: an invoice voided, written off, or partly
+    written off so that less is due than it would take. Such a schedule is canceled, not failed: nothing went wrong
+    with the customer's method, and there is nothing (or less) to pay."""
+    invoices = {i.id: i for i in await uow.invoices.get_many(scheduled.invoice_ids)}
+    balances = await uow.ledger.balances(list(invoices.values()))
+    for a in scheduled.allocations:
+        invoice, balance = invoices[a.invoice_id], balances[a.invoice_id]
+        if invoice.status is InvoiceStatus.VOID:
+            return f"Invoice {invoice.number} was voided."
+        if invoice.status is InvoiceStatus.WRITTEN_OFF:
+            return f"Invoice {invoice.number} was written off."
+        if balance.amount_written_off > 0 and a.amount > balance.amount_due:
+            return f"Invoice {invoice.number} was partly written off; less is due than this payment would take."
+    return None
 
 
 def _pay_command(scheduled: ScheduledPayment) -> charges.PayInvoices:

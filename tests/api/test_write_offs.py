@@ -238,3 +238,16 @@ async def test_the_portal_shows_written_off_and_cannot_pay_it(portals: Portals) 
     assert quote.status_code == 400 and quote.headers["content-type"].startswith(PROBLEM), "nothing to pay"
     paid = await pay(c.partner, c.id, [(whole["id"], 1)])
     assert (paid.status_code, paid.json()["code"]) == (409, "invoice_not_payable")
+
+
+async def test_the_portal_invoice_says_what_was_written_off(portals: Portals) -> None:
+    c = await portals.customer()
+    part = await c.invoice(8_000)
+    untouched = await c.invoice(2_000)
+    assert (await _write_off(c.partner, part["id"], amount=3_000)).status_code == 200
+    assert (await _invoice(c.partner, part["id"]))["amount_written_off"] == 3_000
+
+    detail = (await c.browser.get(f"/portal/v1/invoices/{part['id']}")).json()
+    assert (detail["amount_written_off"], detail["amount_due"], detail["total"]) == (3_000, 5_000, 8_000)
+    rows = (await c.browser.get("/portal/v1/invoices", params={"status": "all"})).json()["data"]
+    assert {r["id"]: r["amount_written_off"] for r in rows} == {part["id"]: 3_000, untouched["id"]: 0}

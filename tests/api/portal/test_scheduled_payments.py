@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
+from adapters.db.tables import OutboxEventRow
 from adapters.processors.sandbox.faults import SimulatedCrash
 from adapters.processors.sandbox.tables import SandboxChargeRow
 from domain.clock import FixedClock
@@ -325,3 +326,87 @@ async def test_an_invoice_paid_meanwhile_or_a_decline_fails_it_with_the_reason(
     assert (await c.browser.get(f"/portal/v1/invoices/{declined['id']}")).json()["amount_due"] == 2_000
     mails = await last_email(container, c.email, "scheduled_payment_failed")
     assert mails.context["reason"] == "The card was declined."
+
+
+@pytest.mark.parametrize(
+    ("take_back", "scheduled_amount", "reason"),
+    [
+        ({"write_off": None}, 10_000, "was written off."),
+        ({"write_off": 3_000}, 10_000, "was partly written off"),
+        ({"void": True}, 10_000, "was voided."),
+    ],
+)
+async def test_a_schedule_whose_invoice_was_taken_back_is_canceled_on_its_day(
+    portals: Portals,
+    container: Container,
+    tenant: Tenant,
+    take_back: dict[str, Any],
+    scheduled_amount: int,
+    reason: str,
+) -> None:
+    c = await portals.customer()
+    today = container.clock.today()
+    invoice = await c.invoice(10_000, due_date=iso(today + timedelta(days=10)))
+    card = await c.method("visa")
+    day = today + timedelta(days=2)
+    r = await schedule(
+        c,
+        payment_method_id=card["id"],
+        allocations=[{"invoice_id": invoice["id"], "amount": scheduled_amount}],
+        scheduled_for=iso(day),
+    )
+    assert r.status_code == 201, r.text
+    ident = r.json()["id"]
+    if "void" in take_back:
+        done = await c.partner.post(f"/v1/invoices/{invoice['id']}/void")
+    else:
+        amount = take_back["write_off"]
+        body = {"reason": "Out of business", **({"amount": amount} if amount else {})}
+        done = await c.partner.post(f"/v1/invoices/{invoice['id']}/write-off", json=body)
+    assert done.status_code == 200, done.text
+    assert (await scheduled_view(c, ident))["status"] == "scheduled", "canceled on its day, not before"
+
+    assert await execute(on(container, day), tenant, ident) == "canceled"
+    assert await execute(on(container, day), tenant, ident) == "canceled"  # again: nothing more happens
+    assert await sandbox_charges(container, tenant) == 0
+    view = await scheduled_view(c, ident)
+    assert (view["status"], view["failure_message"], view["payment_id"]) == ("canceled", None, None)
+    assert reason in view["cancel_reason"] and invoice["number"] in view["cancel_reason"]
+    partner_view = (await c.partner.get("/v1/scheduled-payments", params={"customer_id": c.id})).json()["data"]
+    assert [(s["status"], s["canceled_by"], s["cancel_reason"]) for s in partner_view] == [
+        ("canceled", "system", view["cancel_reason"])
+    ]
+    async with container.sessions() as session:
+        events = list(
+            await session.scalars(
+                select(OutboxEventRow.payload).where(
+                    OutboxEventRow.partner_id == tenant.partner_id,
+                    OutboxEventRow.type == "scheduled_payment.canceled",
+                )
+            )
+        )
+    assert [(e["scheduled_payment_id"], e["canceled_by"]) for e in events] == [(ident, "system")]
+
+
+async def test_a_partial_write_off_that_leaves_enough_due_still_charges(
+    portals: Portals, container: Container, tenant: Tenant
+) -> None:
+    c = await portals.customer()
+    today = container.clock.today()
+    invoice = await c.invoice(10_000, due_date=iso(today + timedelta(days=10)))
+    card = await c.method("visa")
+    day = today + timedelta(days=2)
+    r = await schedule(
+        c,
+        payment_method_id=card["id"],
+        allocations=[{"invoice_id": invoice["id"], "amount": 4_000}],
+        scheduled_for=iso(day),
+    )
+    assert r.status_code == 201, r.text
+    written = await c.partner.post(
+        f"/v1/invoices/{invoice['id']}/write-off", json={"reason": "Goodwill", "amount": 3_000}
+    )
+    assert written.status_code == 200, written.text
+    assert await execute(on(container, day), tenant, r.json()["id"]) == "executed"
+    assert await sandbox_charges(container, tenant) == 1
+    assert (await c.partner.get(f"/v1/invoices/{invoice['id']}")).json()["amount_due"] == 3_000
