@@ -34,6 +34,7 @@ from api.v1 import (
     customers,
     disputes,
     exports,
+    imports,
     insights,
     invoice_questions,
     invoices,
@@ -65,9 +66,10 @@ class RequestGuard:
     """Pure ASGI: refuses NUL characters in the URL and bodies over the limit (chunked ones too, by reading
     the body before the app does)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}  # path prefix -> its own limit (file uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,6 +81,8 @@ class RequestGuard:
                 scope, receive, send
             )
             return
+        path = scope.get("path", "")
+        limit = next((n for prefix, n in self.larger.items() if path.startswith(prefix)), self.max_bytes)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -88,9 +92,9 @@ class RequestGuard:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.max_bytes:
+            if size > limit:
                 response = errors.problem(
-                    413, ErrorCode.PAYLOAD_TOO_LARGE, f"Request bodies are limited to {self.max_bytes} bytes."
+                    413, ErrorCode.PAYLOAD_TOO_LARGE, f"Request bodies are limited to {limit} bytes."
                 )
                 await response(scope, receive, send)
                 return
@@ -191,7 +195,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     async def _replay(_: Request, exc: Replay) -> Response:
         return exc.response()
 
-    app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES, larger={"/v1/imports/": imports.MAX_UPLOAD_BYTES})
     app.add_middleware(TrustedProxies, proxies=settings.trusted_proxies)  # outermost: who is asking, first
 
     for module in (
@@ -214,6 +218,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         invoice_questions,
         insights,
         exports,
+        imports,
         audit_events,
         approvals,
     ):

@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     DOMAIN_ERROR = "domain_error"
     DOMAIN_TAKEN = "domain_taken"
     DUE_BEFORE_ISSUE = "due_before_issue"
+    DUPLICATE_KEY = "duplicate_key"  # an import file names the same customer or invoice twice
     DUPLICATE_ALLOCATION = "duplicate_allocation"
     EMAIL_IN_USE = "email_in_use"
     EXPIRED_CARD = "expired_card"
@@ -54,8 +55,10 @@ class ErrorCode(StrEnum):
     INVALID_CHARACTERS = "invalid_characters"
     INVALID_CODE = "invalid_code"
     INVALID_CREDENTIALS = "invalid_credentials"
+    INVALID_CSV = "invalid_csv"
     INVALID_CURSOR = "invalid_cursor"
     INVALID_CVC = "invalid_cvc"
+    INVALID_DATE = "invalid_date"
     INVALID_DAYS = "invalid_days"
     INVALID_EMAIL = "invalid_email"
     INVALID_EXPIRY_MONTH = "invalid_expiry_month"
@@ -131,6 +134,7 @@ class ErrorCode(StrEnum):
     RESOURCE_BUSY = "resource_busy"
     RESOURCE_MISSING = "resource_missing"
     ROUTE_NOT_FOUND = "route_not_found"
+    ROW_NOT_APPLIED = "row_not_applied"  # another row of the same imported invoice has errors
     SANDBOX_NOT_ENABLED = "sandbox_not_enabled"
     SCHEDULED_PAYMENT_NOT_CANCELABLE = "scheduled_payment_not_cancelable"
     SELF_APPROVAL = "self_approval"

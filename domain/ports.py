@@ -217,6 +217,8 @@ class CheckpointReason(StrEnum):
     FORGETTING_METHOD = "forgetting_method"
     # Discarded: a refused start's writes, so that what is recorded next stands alone.
     REFUSED_START = "refused_start"
+    # A long job's finished batch (an import's rows): a job taken over after a crash goes on from there.
+    RECORDING_PROGRESS = "recording_progress"
 
 
 class Checkpoint(Protocol):

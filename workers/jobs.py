@@ -3,7 +3,7 @@ thin, they take ids, open their own unit of work and do one thing."""
 
 from __future__ import annotations
 
-from workers import audit, emails, maintenance, outbox, payments, scheduled_payments
+from workers import audit, emails, imports, maintenance, outbox, payments, scheduled_payments
 from workers.context import Job
 
 JOBS: dict[str, Job] = {
@@ -17,6 +17,7 @@ JOBS: dict[str, Job] = {
     "outbox.notify": outbox.notify_outbox,
     "scheduled_payments.run_due": scheduled_payments.run_due,
     "scheduled_payments.execute": scheduled_payments.execute,
+    "imports.run": imports.run_import,
 }
 
 EVERY_MINUTE = frozenset(range(60))

@@ -74,7 +74,10 @@ class ApiKeyRow(Base):
 
 class CustomerRow(TenantScoped, Base):
     __tablename__ = "customers"
-    __table_args__ = (Index("ix_customers_partner_id_id", "partner_id", "id"),)
+    __table_args__ = (
+        Index("ix_customers_partner_id_id", "partner_id", "id"),
+        Index("uq_customers_partner_id_external_id", "partner_id", "external_id", unique=True),
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -86,6 +89,7 @@ class CustomerRow(TenantScoped, Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     card_fee_exempt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    external_id: Mapped[str | None] = mapped_column(String(200))  # what CSV imports match on; unique per partner
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     merged_into: Mapped[str | None] = mapped_column(ID, ForeignKey("customers.id"))  # the customer it became
@@ -694,6 +698,46 @@ class ApprovalRow(TenantScoped, Base):
     failure: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ImportRow(TenantScoped, Base):
+    """A CSV import: the uploaded text (until it has run), its progress and its counts."""
+
+    __tablename__ = "imports"
+    __table_args__ = (
+        CheckConstraint("processed_rows <= total_rows", name="processed_within_total"),
+        Index("ix_imports_partner_id_id", "partner_id", "id"),
+        Index("ix_imports_status_id", "status", "id"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    dry_run: Mapped[bool] = mapped_column(Boolean)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    total_rows: Mapped[int] = mapped_column(Integer)
+    processed_rows: Mapped[int] = mapped_column(Integer)
+    created: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    failure: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ImportRowResultRow(TenantScoped, Base):
+    """What became of one row of an imported file."""
+
+    __tablename__ = "import_rows"
+    import_id: Mapped[str] = mapped_column(ID, ForeignKey("imports.id"), primary_key=True)
+    row: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str | None] = mapped_column(String(200))
+    resource_id: Mapped[str | None] = mapped_column(ID)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
 
 
 def core(model: type[Base]) -> Table:

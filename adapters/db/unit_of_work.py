@@ -9,6 +9,9 @@ database and the workers' sweeps pick them up.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -19,6 +22,7 @@ from adapters.db.access_requests import SqlAccessRequests
 from adapters.db.approvals import SqlApprovalRules, SqlApprovals
 from adapters.db.audit import SqlAuditLog, SqlAuditRetention
 from adapters.db.disputes import SqlDisputes
+from adapters.db.imports import SqlImports
 from adapters.db.invoice_questions import SqlInvoiceQuestions
 from adapters.db.one_time_codes import SqlOneTimeCodes
 from adapters.db.partners import SqlPartnerSequences
@@ -113,6 +117,7 @@ class SqlUnitOfWork:
         self.scheduled_payments = SqlScheduledPayments(self.session, partner_id)
         self.invoice_questions = SqlInvoiceQuestions(self.session, partner_id)
         self.audit_log = SqlAuditLog(self.session, partner_id)
+        self.imports = SqlImports(self.session, partner_id)
         self.approvals = SqlApprovals(self.session, partner_id)
         self.approval_rules = SqlApprovalRules(self.session, partner_id, self.clock)
         return self
@@ -148,6 +153,25 @@ class SqlUnitOfWork:
             },
         )
 
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[Savepoint]:
+        """Writes, events, jobs and emails inside are undone if the block raises or discards them, and only they
+        (an imported row that is refused, or a dry run's)."""
+        marks = len(self._events), len(self._jobs), len(self.emails.queued)
+        nested = await self.session.begin_nested()
+        point = Savepoint()
+        try:
+            yield point
+        except BaseException:
+            point.discard()
+            raise
+        finally:
+            if point.discarded:
+                await nested.rollback()
+                del self._events[marks[0] :], self._jobs[marks[1] :], self.emails.queued[marks[2] :]
+            else:
+                await nested.commit()
+
     def enqueue(self, job: str, /, **kwargs: Any) -> None:
         """Run this job once the transaction commits (never if it rolls back)."""
         self._jobs.append((job, kwargs))
@@ -182,6 +206,14 @@ class SqlUnitOfWork:
         self._jobs.clear()
         self.emails.queued.clear()
         await self.session.rollback()
+
+
+@dataclass
+class Savepoint:
+    discarded: bool = False
+
+    def discard(self) -> None:
+        self.discarded = True
 
 
 class CommitCheckpoint:

@@ -105,6 +105,7 @@ class World:
     portal_user: dict[str, Any]  # invited to the customer: unlockable
     scheduled_payment: dict[str, Any]  # scheduled from the portal: cancelable
     question: dict[str, Any]  # asked from the portal: resolvable
+    imported: dict[str, Any] = dataclasses.field(default_factory=dict)  # a CSV import of customers, with its rows
 
     def ids_for(self, param: str) -> list[str]:
         return {
@@ -117,6 +118,7 @@ class World:
             "user_id": [self.portal_user["id"]],
             "scheduled_payment_id": [self.scheduled_payment["id"]],
             "question_id": [self.question["id"]],
+            "import_id": [self.imported["id"]],
         }[param]
 
 
@@ -193,6 +195,13 @@ async def make_world(client: httpx.AsyncClient, label: str, container: Container
         scheduled_payment, question = await _from_the_portal(client, container, slug, customer, method, label)
     else:
         scheduled_payment, question = {"id": new_id("sch")}, {"id": new_id("qst")}
+    r = await client.post(
+        "/v1/imports/customers",
+        content=f"external_id,name\r\n{label}-EXT-1,{label} Imported\r\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    assert r.status_code == 201, r.text
+    imported = r.json()
     return World(
         customer,
         partially_paid,
@@ -207,6 +216,7 @@ async def make_world(client: httpx.AsyncClient, label: str, container: Container
         portal_user,
         scheduled_payment,
         question,
+        imported,
     )
 
 
@@ -357,6 +367,7 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
         "user_id",
         "scheduled_payment_id",
         "question_id",
+        "import_id",
     )
     unfillable = sorted({(m, p) for m, p, _ in routes for name in path_params(p) if name not in fillable})
     assert not unfillable, f"routes with a path parameter this test cannot fill; teach World.ids_for: {unfillable}"
