@@ -36,7 +36,10 @@ export function InvoiceDetailPage() {
   return <InvoiceDetail invoice={invoice.data} />
 }
 
-function InvoiceDetail({ invoice }: { invoice: InvoiceDetail }) {
+// `amount_written_off` is in the portal API; optional here until src/api/schema.d.ts is next generated from it.
+type WithWriteOff = InvoiceDetail & { amount_written_off?: number }
+
+function InvoiceDetail({ invoice }: { invoice: WithWriteOff }) {
   const t = useMessages(detailMessages)
   const tc = useMessages(common)
   const { intlLocale } = useI18n()
@@ -46,6 +49,7 @@ function InvoiceDetail({ invoice }: { invoice: InvoiceDetail }) {
   const { can, readOnly } = usePermissions()
   const reasonId = useId()
   const { currency } = invoice
+  const writtenOff = invoice.amount_written_off ?? 0
   const payable = invoice.status === 'open' || invoice.status === 'partially_paid'
   const payReason = invoice.pay_allowed
     ? null
@@ -84,6 +88,15 @@ function InvoiceDetail({ invoice }: { invoice: InvoiceDetail }) {
             <dd>
               <Money amount={invoice.amount_pending} currency={currency} />
               <p className="reason">{t('pendingHint')}</p>
+            </dd>
+          </div>
+        )}
+        {writtenOff > 0 && (
+          <div>
+            <dt>{t('writtenOff')}</dt>
+            <dd>
+              <Money amount={writtenOff} currency={currency} />
+              <p className="reason">{t('writtenOffHint', { partner: branding.name })}</p>
             </dd>
           </div>
         )}
