@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # The load balancers and reverse proxies in front (addresses or CIDR networks, comma-separated) whose
     # X-Forwarded-For and X-Forwarded-Proto are believed. None by default: the connection's own peer and scheme.
     trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
+    # Self-service sign-up of new partners (POST /v1/auth/sign-up): open or closed; unset, open except in production.
+    signup: Literal["open", "closed"] | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -116,6 +118,10 @@ class Settings(BaseSettings):
         if self.secret_key is not None and len(self.secret_key) < 32:
             raise ValueError("REMIT_SECRET_KEY must be at least 32 characters")
         return self
+
+    @property
+    def sign_up_open(self) -> bool:
+        return self.signup == "open" if self.signup is not None else self.env != "production"
 
     @property
     def is_sqlite(self) -> bool:

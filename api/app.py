@@ -28,8 +28,10 @@ from api.rate_limit import TokenBuckets, retry_after
 from api.trusted_proxies import TrustedProxies
 from api.v1 import (
     access_requests,
+    api_keys,
     approvals,
     audit_events,
+    auth,
     branding,
     customers,
     disputes,
@@ -39,6 +41,7 @@ from api.v1 import (
     invoice_questions,
     invoices,
     ledger,
+    me,
     payment_methods,
     payment_settings,
     payments,
@@ -47,6 +50,8 @@ from api.v1 import (
     refunds,
     sandbox_clock,
     scheduled_payments,
+    security_settings,
+    team,
 )
 from api.v1 import pay_links as invoice_pay_links
 from domain.errors import ErrorCode
@@ -183,6 +188,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         failures_per_client=TokenBuckets(settings.auth_failures_per_minute / 60, settings.auth_failures_per_minute),
     )
     app.state.portal_limits = portal_limits()
+    app.state.dashboard_limits = auth.dashboard_limits()
     errors.install(app)
 
     @app.exception_handler(RateLimited)
@@ -221,6 +227,11 @@ def create_app(container: Container | None = None) -> FastAPI:
         imports,
         audit_events,
         approvals,
+        auth,
+        me,
+        team,
+        api_keys,
+        security_settings,
     ):
         app.include_router(module.router)
     if settings.env != "production":

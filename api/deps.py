@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from adapters.bootstrap import Container
 from adapters.db.unit_of_work import SqlUnitOfWork
-from api.auth import Principal, authenticate
+from api.auth import Principal, RateLimited, authenticate
+from api.dashboard_session import DASHBOARD_COOKIE, session_principal
 from api.errors import problem
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN, claim
 from api.trusted_proxies import client_ip
@@ -63,11 +64,18 @@ UoW = Annotated[SqlUnitOfWork, Depends(_unit_of_work, scope="function")]
 async def _principal(
     request: Request, uow: UoW, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
+    """A bearer API key when one is sent; else the dashboard's session cookie (api/dashboard_session.py)."""
+    limits = request.app.state.limits
+    if credentials is None and DASHBOARD_COOKIE.read(request) is not None:
+        principal = await session_principal(request, uow, get_container(request))
+        if wait := limits.per_key.take(principal.writer):
+            raise RateLimited(wait, "Too many requests from this session.")
+        return principal
     header = f"{credentials.scheme} {credentials.credentials}" if credentials else None
-    return await authenticate(uow, header, limits=request.app.state.limits, client=client_ip(request))
+    return await authenticate(uow, header, limits=limits, client=client_ip(request))
 
 
-ApiKeyPrincipal = Annotated[Principal, Depends(_principal, scope="function")]
+ApiKeyPrincipal = Annotated[Principal, Depends(_principal, scope="function")]  # or a dashboard session
 
 
 @dataclass

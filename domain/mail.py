@@ -30,6 +30,10 @@ class Template(StrEnum):
     SCHEDULED_PAYMENT_FAILED = "scheduled_payment_failed"
     INVOICE_QUESTIONED = "invoice_questioned"
     INVOICE_QUESTION_RESOLVED = "invoice_question_resolved"
+    DASHBOARD_SIGN_IN_CODE = "dashboard_sign_in_code"
+    DASHBOARD_INVITE = "dashboard_invite"
+    DASHBOARD_PASSWORD_RESET = "dashboard_password_reset"
+    SIGN_UP_CODE = "sign_up_code"
     APPROVAL_REQUESTED = "approval_requested"
     APPROVAL_DECIDED = "approval_decided"
 
@@ -44,6 +48,10 @@ SENSITIVE = frozenset(
         Template.PORTAL_INVITE,
         Template.TEAM_INVITE,
         Template.PASSWORD_RESET,
+        Template.DASHBOARD_SIGN_IN_CODE,
+        Template.DASHBOARD_INVITE,
+        Template.DASHBOARD_PASSWORD_RESET,
+        Template.SIGN_UP_CODE,
     }
 )
 

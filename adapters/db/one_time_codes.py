@@ -7,15 +7,21 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.dataclass_rows import add_row, build, save_row
+from adapters.db.dataclass_rows import build, values
 from adapters.db.tables import (
     OneTimeCodeRow,
 )
-from domain.portal.codes import CodePurpose, OneTimeCode
+from domain.identity.codes import CodePurpose, OneTimeCode
 
 
 def _code(row: OneTimeCodeRow) -> OneTimeCode:
-    return build(OneTimeCode, row, purpose=CodePurpose(row.purpose))
+    return build(OneTimeCode, row, realm=row.partner_id, purpose=CodePurpose(row.purpose))
+
+
+def _row(code: OneTimeCode) -> dict[str, object]:
+    fields = values(code)
+    fields["partner_id"] = fields.pop("realm")  # a portal code's realm is its partner
+    return fields
 
 
 class SqlOneTimeCodes:
@@ -37,7 +43,8 @@ class SqlOneTimeCodes:
             .values(voided_at=code.created_at)
             .execution_options(synchronize_session=False)
         )
-        await add_row(self.session, OneTimeCodeRow, code)
+        self.session.add(OneTimeCodeRow(**_row(code)))
+        await self.session.flush()
 
     async def sent_since(self, email: str, purpose: CodePurpose, since: datetime) -> int:
         count = await self.session.scalar(
@@ -67,4 +74,10 @@ class SqlOneTimeCodes:
         return None if row is None else _code(row)
 
     async def save(self, code: OneTimeCode) -> None:
-        await save_row(self.session, OneTimeCodeRow, code, partner_id=self.partner_id)
+        changed = _row(code)
+        await self.session.execute(
+            update(OneTimeCodeRow)
+            .where(OneTimeCodeRow.partner_id == self.partner_id, OneTimeCodeRow.id == changed.pop("id"))
+            .values(**{k: v for k, v in changed.items() if k != "partner_id"})
+            .execution_options(synchronize_session=False)
+        )

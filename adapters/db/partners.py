@@ -24,7 +24,9 @@ from domain.partners.model import Partner
 
 
 def _partner(row: PartnerRow) -> Partner:
-    return Partner(id=row.id, name=row.name, slug=row.slug, created_at=row.created_at)
+    return Partner(
+        id=row.id, name=row.name, slug=row.slug, created_at=row.created_at, require_mfa=bool(row.require_mfa)
+    )
 
 
 def _key(row: Record) -> ApiKey:
@@ -49,7 +51,12 @@ class SqlPartners(Statements):
     async def add(self, partner: Partner) -> None:
         self.session.add(
             PartnerRow(
-                id=partner.id, name=partner.name, slug=partner.slug, created_at=partner.created_at, invoice_sequence=0
+                id=partner.id,
+                name=partner.name,
+                slug=partner.slug,
+                created_at=partner.created_at,
+                invoice_sequence=0,
+                require_mfa=partner.require_mfa,
             )
         )
         await self.session.flush()
@@ -73,6 +80,13 @@ class SqlPartners(Statements):
     async def find_by_id(self, partner_id: str) -> Partner | None:
         row = await self.session.get(PartnerRow, partner_id)
         return None if row is None else _partner(row)
+
+    async def set_require_mfa(self, partner_id: str, required: bool) -> None:
+        row = await self.session.get(PartnerRow, partner_id)
+        if row is None:
+            raise NotFound("partner", partner_id)
+        row.require_mfa = required
+        await self.session.flush()
 
     async def change_slug(self, partner: Partner, new: str, *, at: datetime) -> None:
         """Move the partner to a new slug; the old one is retired (billing links naming it redirect). A slug the

@@ -55,6 +55,7 @@ class PartnerRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(63), unique=True)
     invoice_sequence: Mapped[int] = mapped_column(BigInteger, default=0)
+    require_mfa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -452,6 +453,115 @@ class PartnerSlugRow(Base):
     slug: Mapped[str] = mapped_column(String(63), primary_key=True)
     partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"), index=True)
     retired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PartnerUserRow(Base):
+    """A person on one or more partners' teams: one login (global, not a partner's row)."""
+
+    __tablename__ = "partner_users"
+    __table_args__ = (CheckConstraint("failed_attempts >= 0", name="failed_attempts_non_negative"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(300))  # encrypted with a key derived from the secret key
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    recovery_codes: Mapped[list[str]] = mapped_column(JSONType)  # hashes; a used code is removed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PartnerMembershipRow(Base):
+    """A partner user's place on one partner's team, with a role. Not tenant-scoped like the partner's own rows:
+    a person's memberships are read across partners (which teams am I on); each query names its partner."""
+
+    __tablename__ = "partner_memberships"
+    __table_args__ = (
+        UniqueConstraint("partner_id", "user_id", name="uq_partner_memberships_partner_id_user_id"),
+        Index("ix_partner_memberships_user_id", "user_id"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"))
+    user_id: Mapped[str] = mapped_column(ID, ForeignKey("partner_users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    invited_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DashboardSessionRow(Base):
+    """A partner user's dashboard session; `partner_id` is the partner it works for now (switchable)."""
+
+    __tablename__ = "dashboard_sessions"
+    __table_args__ = (Index("ix_dashboard_sessions_user_id", "user_id"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(CHAR(64), unique=True)
+    user_id: Mapped[str] = mapped_column(ID, ForeignKey("partner_users.id"))
+    partner_id: Mapped[str | None] = mapped_column(ID, ForeignKey("partners.id"))
+    state: Mapped[str] = mapped_column(String(30))
+    factors: Mapped[list[str]] = mapped_column(JSONType)
+    elevated_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mfa_failures: Mapped[int] = mapped_column(Integer, default=0)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DashboardCodeRow(Base):
+    """One-time codes emailed to partner users (sign-in, sign-up): the portal's rules, not a partner's row."""
+
+    __tablename__ = "dashboard_codes"
+    __table_args__ = (Index("ix_dashboard_codes_lookup", "email", "purpose", "created_at"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    purpose: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(320))
+    code_hash: Mapped[str] = mapped_column(CHAR(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TeamLinkRow(Base):
+    """Single-use links emailed to partner users: team invitations and password resets (only the hash kept)."""
+
+    __tablename__ = "team_links"
+    __table_args__ = (Index("ix_team_links_email", "email", "purpose"), Index("ix_team_links_partner_id", "partner_id"))
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(CHAR(64), unique=True)
+    partner_id: Mapped[str | None] = mapped_column(ID, ForeignKey("partners.id"))
+    role: Mapped[str | None] = mapped_column(String(20))
+    user_id: Mapped[str | None] = mapped_column(ID, ForeignKey("partner_users.id"))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignUpRow(Base):
+    """A self-service sign-up waiting for its emailed code."""
+
+    __tablename__ = "sign_ups"
+    __table_args__ = (Index("ix_sign_ups_email", "email", "created_at"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    partner_name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(63))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PortalUserRow(TenantScoped, Base):

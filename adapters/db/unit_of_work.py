@@ -36,6 +36,7 @@ from adapters.db.repositories import Repositories
 from adapters.db.scheduled_payments import SqlScheduledPayments
 from adapters.db.sweeps import SqlSweeps
 from adapters.db.tables import AuditLogRow, core
+from adapters.db.team import SqlDashboardCodes, SqlDashboardSessions, SqlPartnerUsers, SqlSignUps, SqlTeamLinks
 from domain.clock import Clock, SystemClock
 from domain.event_handlers import HANDLED_TYPES
 from domain.events import Event
@@ -82,6 +83,12 @@ class SqlUnitOfWork:
         self.sweeps = SqlSweeps(self.session)  # what the cron jobs find due across partners, so unscoped
         self.portal_sessions = SqlPortalSessions(self.session)  # found by token before the partner is known
         self.audit_retention = SqlAuditRetention(self.session)  # the retention job deletes across partners
+        # Partner users and what signs them in: people span partners, so these are not scoped.
+        self.partner_users = SqlPartnerUsers(self.session)
+        self.dashboard_sessions = SqlDashboardSessions(self.session)
+        self.dashboard_codes = SqlDashboardCodes(self.session)
+        self.team_links = SqlTeamLinks(self.session)
+        self.sign_ups = SqlSignUps(self.session)
         return self
 
     async def __aexit__(

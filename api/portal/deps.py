@@ -3,11 +3,8 @@ routes declare by type, and the partner a billing link or a custom domain names.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
@@ -18,17 +15,19 @@ from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.settings import derived_secret
 from api.deps import UoW, get_container
 from api.idempotency import IDEMPOTENCY_KEY_PATTERN
+from api.session_cookies import SessionCookie
+from api.session_cookies import check_origin as check_origin  # the portal routes read it from here
 from api.trusted_proxies import client_ip as client_ip  # the portal routes read it from here
-from domain.constant_time import same_secret
 from domain.errors import ErrorCode, NotAuthenticated, NotFound, PermissionDenied
+from domain.identity.tokens import hash_token
 from domain.partners.model import Partner
-from domain.portal.links import hash_token
 from domain.portal.ports import Credentials
 from domain.portal.sessions import ABSOLUTE_TIMEOUT, TOUCH_INTERVAL, PortalSession, SessionState
 from domain.portal.users import Membership, MembershipSource, Permission, PortalUser
 
-COOKIE = "remit_portal"
-SECURE_COOKIE = "__Host-remit_portal"  # https only: no Domain, Path=/, Secure
+PORTAL_COOKIE = SessionCookie(
+    "remit_portal", ABSOLUTE_TIMEOUT, csrf_realm="portal-csrf", csrf_source="GET /portal/v1/me"
+)
 
 
 class PartnerMoved(Exception):
@@ -47,41 +46,23 @@ def pay_link_key(container: Container) -> bytes:
 
 
 def csrf_token_for(container: Container, session_token: str) -> str:
-    key = derived_secret(container.settings, "portal-csrf").encode()
-    return hmac.new(key, session_token.encode(), hashlib.sha256).hexdigest()
-
-
-def _is_https(request: Request) -> bool:
-    """As the client sees it: behind a trusted proxy, its X-Forwarded-Proto (api/trusted_proxies.py)."""
-    return request.url.scheme == "https"
+    return PORTAL_COOKIE.csrf_token(container, session_token)
 
 
 def cookie_name(request: Request) -> str:
-    return SECURE_COOKIE if _is_https(request) else COOKIE
+    return PORTAL_COOKIE.name_for(request)
 
 
 def with_session_cookie(response: Response, request: Request, token: str) -> Response:
-    response.set_cookie(
-        cookie_name(request),
-        token,
-        max_age=int(ABSOLUTE_TIMEOUT.total_seconds()),
-        path="/",
-        secure=_is_https(request),
-        httponly=True,
-        samesite="lax",
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return PORTAL_COOKIE.set(response, request, token)
 
 
 def without_session_cookie(response: Response, request: Request) -> Response:
-    response.delete_cookie(cookie_name(request), path="/", secure=_is_https(request), httponly=True, samesite="lax")
-    return response
+    return PORTAL_COOKIE.clear(response, request)
 
 
 def json_with_cookie(model: BaseModel, request: Request, token: str, status: int = 200) -> Response:
-    response = Response(model.model_dump_json(), status_code=status, media_type="application/json")
-    return with_session_cookie(response, request, token)
+    return PORTAL_COOKIE.json(model, request, token, status)
 
 
 async def partner_by_slug(uow: SqlUnitOfWork, slug: str, request: Request) -> Partner:
@@ -177,28 +158,8 @@ async def _session(request: Request, uow: UoW) -> SessionContext:
     return SessionContext(uow=uow, session=session, token=token, container=container, request=request)
 
 
-def allowed_origins(request: Request, container: Container) -> set[str]:
-    base = urlsplit(container.settings.base_url)
-    own = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
-    return {f"{base.scheme}://{base.netloc}", own}
-
-
-def check_origin(request: Request, container: Container) -> None:
-    """A browser names the page that sent a state change; only our own pages may."""
-    origin = request.headers.get("origin")
-    if origin is not None and origin not in allowed_origins(request, container):
-        raise PermissionDenied(
-            "This request came from a page that is not allowed to send it.", code=ErrorCode.BAD_ORIGIN
-        )
-
-
 def check_csrf(ctx: SessionContext, header_token: str | None) -> None:
-    check_origin(ctx.request, ctx.container)
-    expected = csrf_token_for(ctx.container, ctx.token)
-    if header_token is None or not same_secret(header_token, expected):
-        raise PermissionDenied(
-            "Send the csrf_token from GET /portal/v1/me in the X-CSRF-Token header.", code=ErrorCode.CSRF_FAILED
-        )
+    PORTAL_COOKIE.check_csrf(ctx.request, ctx.container, ctx.token, header_token)
 
 
 CsrfHeader = Annotated[

@@ -26,6 +26,7 @@ class Partner:
     name: str
     slug: str
     created_at: datetime
+    require_mfa: bool = False  # every team member must use two-step sign-in
     id: str = field(default_factory=lambda: new_id("ptr"))
 
     def __post_init__(self) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from domain.api_keys.model import ApiKey, KeyScope
 from domain.clock import Clock
-from domain.errors import Conflict, ErrorCode
+from domain.errors import Conflict, ErrorCode, NotFound
 from domain.partners.model import Partner, normalize_slug
 from domain.ports import PlatformUnitOfWork
 
@@ -24,11 +24,14 @@ class CreateApiKey:
     name: str | None = None
     body: str | None = None  # a fixed secret body (the demo's derived key); random when None
     scope: KeyScope = KeyScope.FULL
+    actor: str = "operator"  # or the admin ("user:<id>") who made it in the dashboard
 
 
 @dataclass(frozen=True, slots=True)
 class RevokeApiKey:
     key_id: str
+    partner_id: str | None = None  # when set, another partner's key reads as not found
+    actor: str = "operator"
 
 
 async def create_partner(cmd: CreatePartner, uow: PlatformUnitOfWork, *, clock: Clock) -> Partner:
@@ -49,7 +52,7 @@ async def create_api_key(cmd: CreateApiKey, uow: PlatformUnitOfWork, *, clock: C
     )
     await uow.api_keys.add(key)
     await uow.audit(
-        actor="operator",
+        actor=cmd.actor,
         action="api_key.created",
         subject=key.id,
         partner_id=partner.id,
@@ -60,8 +63,10 @@ async def create_api_key(cmd: CreateApiKey, uow: PlatformUnitOfWork, *, clock: C
 
 async def revoke_api_key(cmd: RevokeApiKey, uow: PlatformUnitOfWork, *, clock: Clock) -> ApiKey:
     key = await uow.api_keys.get(cmd.key_id)
+    if cmd.partner_id is not None and key.partner_id != cmd.partner_id:
+        raise NotFound("api key", cmd.key_id)
     if key.active:
         key.revoked_at = clock.now()
         await uow.api_keys.revoke(key.id, key.revoked_at)
-        await uow.audit(actor="operator", action="api_key.revoked", subject=key.id, partner_id=key.partner_id)
+        await uow.audit(actor=cmd.actor, action="api_key.revoked", subject=key.id, partner_id=key.partner_id)
     return key

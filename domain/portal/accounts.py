@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from domain.clock import Clock
 from domain.errors import Conflict, ErrorCode, InvalidRequest, NotAuthenticated, NotFound
+from domain.identity.codes import CodePurpose
+from domain.identity.passwords import check_password
+from domain.identity.tokens import hash_token, new_token
 from domain.mail import Email, Template
 from domain.money import LANGUAGES
-from domain.portal.codes import CodePurpose
-from domain.portal.links import LIFETIMES, LinkPurpose, PortalLink, hash_token, new_token
-from domain.portal.passwords import check_password
+from domain.portal.links import LIFETIMES, LinkPurpose, PortalLink
 from domain.portal.ports import Credentials, PortalUnitOfWork
 from domain.portal.sessions import Factor, PortalSession
 from domain.portal.sign_in import (

@@ -3,8 +3,6 @@ once, kept only as a hash, with a lifetime per purpose."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -27,14 +25,6 @@ LIFETIMES = {
     LinkPurpose.PASSWORD_RESET: timedelta(hours=1),
     LinkPurpose.IMPERSONATION: timedelta(minutes=2),
 }
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(slots=True)

@@ -3,17 +3,15 @@ code, then 10 single-use recovery codes. Turning MFA on or off ends the user's o
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.errors import Conflict, ErrorCode, NotAuthenticated
+from domain.identity.second_factor import hash_recovery_code, new_recovery_codes
 from domain.portal.accounts import RotateSession, rotate
 from domain.portal.ports import Credentials, PortalUnitOfWork
 from domain.portal.sessions import PortalSession
-from domain.portal.sign_in import Opened, hash_recovery_code, verify_second_factor
-
-RECOVERY_CODES = 10
+from domain.portal.sign_in import Opened, verify_second_factor
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +40,6 @@ class RegenerateRecoveryCodes:
 @dataclass(frozen=True, slots=True)
 class DisableMfa:
     session: PortalSession
-
-
-def new_recovery_codes() -> list[str]:
-    raw = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
-    return [f"{c[:5]}-{c[5:]}" for c in raw]
 
 
 async def begin(cmd: BeginEnrolment, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock) -> Enrolment:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.identity.codes import CodePurpose, OneTimeCode
 from domain.pagination import Page, PageRequest
 from domain.pay_links.model import PayLink
 from domain.portal.access_requests import AccessRequest, AccessRequestStatus
-from domain.portal.codes import CodePurpose, OneTimeCode
 from domain.portal.links import LinkPurpose, PortalLink
 from domain.portal.sessions import PortalSession
 from domain.portal.settings import PortalSettings

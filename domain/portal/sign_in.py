@@ -7,15 +7,14 @@ password check runs against a dummy hash) so neither the answer nor its timing t
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.clock import Clock
 from domain.constant_time import same_secret
 from domain.errors import ErrorCode, NotAuthenticated, TooManyAttempts
-from domain.mail import Email, Template
-from domain.portal.codes import (
+from domain.identity import second_factor
+from domain.identity.codes import (
     CODE_TTL,
     SENDS_PER_HOUR_PER_EMAIL,
     CodePurpose,
@@ -23,7 +22,9 @@ from domain.portal.codes import (
     hash_code,
     new_code,
 )
-from domain.portal.links import LinkPurpose, PortalLink, hash_token, new_token
+from domain.identity.tokens import hash_token, new_token
+from domain.mail import Email, Template
+from domain.portal.links import LinkPurpose, PortalLink
 from domain.portal.ports import Credentials, PortalUnitOfWork
 from domain.portal.sessions import MAX_MFA_FAILURES, Factor, PortalSession, SessionState
 from domain.portal.users import ALL_PERMISSIONS, Membership, MembershipSource, PortalUser, normalize_email
@@ -129,11 +130,11 @@ async def send_code(cmd: SendCode, uow: PortalUnitOfWork, *, creds: Credentials,
     code = new_code()
     await uow.one_time_codes.replace(
         OneTimeCode(
-            partner_id=uow.partner_id,
+            realm=uow.partner_id,
             email=address,
             purpose=purpose,
             subject=subject,
-            code_hash=hash_code(creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=code),
+            code_hash=hash_code(creds.code_key, realm=uow.partner_id, email=address, purpose=purpose, code=code),
             created_at=now,
             expires_at=now + CODE_TTL,
         )
@@ -156,9 +157,7 @@ async def check_code(
     address = normalize_email(cmd.email)
     purpose = cmd.purpose
     current = await uow.one_time_codes.current(address, purpose)
-    candidate = hash_code(
-        creds.code_key, partner_id=uow.partner_id, email=address, purpose=purpose, code=cmd.code.strip()
-    )
+    candidate = hash_code(creds.code_key, realm=uow.partner_id, email=address, purpose=purpose, code=cmd.code.strip())
     if current is None or (cmd.subject is not None and current.subject != cmd.subject):
         same_secret(candidate, candidate)  # the same work as a real comparison
         raise NotAuthenticated(WRONG_CODE, code=ErrorCode.INVALID_CODE)
@@ -281,10 +280,6 @@ def _locked(user: PortalUser, now: object) -> TooManyAttempts:
     )
 
 
-def hash_recovery_code(code: str) -> str:
-    return hashlib.sha256(code.strip().replace("-", "").lower().encode()).hexdigest()
-
-
 async def complete_mfa(
     cmd: CompleteMfa, uow: PortalUnitOfWork, *, creds: Credentials, clock: Clock, checkpoint: Checkpoint
 ) -> None:
@@ -317,20 +312,9 @@ async def complete_mfa(
 def verify_second_factor(
     user: PortalUser, code: str, *, creds: Credentials, clock: Clock, recovery: bool = False
 ) -> bool:
-    """TOTP (a time step is accepted once) or a single-use recovery code; updates the user when it matches."""
-    if recovery:
-        digest = hash_recovery_code(code)
-        if digest in user.recovery_codes:
-            user.recovery_codes = [c for c in user.recovery_codes if c != digest]
-            return True
-        return False
-    if not user.totp_enabled or user.totp_secret is None:
-        return False
-    step = creds.totp.matching_step(creds.box.open(user.totp_secret), code.strip(), at=clock.now())
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        return False
-    user.totp_last_step = step
-    return True
+    return second_factor.verify_second_factor(
+        user, code, totp=creds.totp, box=creds.box, clock=clock, recovery=recovery
+    )
 
 
 async def find_link(cmd: FindLink, uow: PortalUnitOfWork, *, clock: Clock) -> PortalLink:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import ErrorCode, InvalidRequest
+from domain.identity import lockout
 from domain.ids import new_id
-
-LOCK_AFTER_FAILURES = 5
-# The lock grows with each failure past the fifth, up to 15 minutes; the partner or a reset link unlocks.
-LOCK_STEPS = (timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=10))
-MAX_LOCK = timedelta(minutes=15)
 
 
 class Permission(StrEnum):
@@ -72,25 +68,16 @@ class PortalUser:
     id: str = field(default_factory=lambda: new_id("pus"))
 
     def locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and now < self.locked_until
+        return lockout.is_locked(self, now)
 
     def record_failure(self, now: datetime) -> None:
-        self.failed_attempts += 1
-        if self.failed_attempts >= LOCK_AFTER_FAILURES:
-            step = self.failed_attempts - LOCK_AFTER_FAILURES
-            self.locked_until = now + (LOCK_STEPS[step] if step < len(LOCK_STEPS) else MAX_LOCK)
-        self.updated_at = now
+        lockout.record_failure(self, now)
 
     def record_success(self, now: datetime) -> None:
-        if self.failed_attempts or self.locked_until:
-            self.failed_attempts = 0
-            self.locked_until = None
-            self.updated_at = now
+        lockout.record_success(self, now)
 
     def unlock(self, now: datetime) -> None:
-        self.failed_attempts = 0
-        self.locked_until = None
-        self.updated_at = now
+        lockout.unlock(self, now)
 
 
 @dataclass(slots=True)

@@ -13,29 +13,19 @@ from collections.abc import Callable
 
 import httpx
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 
 from adapters.bootstrap import Container
-from api.deps import Reader, Writer
 from domain.api_keys.model import KeyScope
 from domain.partners.use_cases import CreateApiKey, create_api_key
-from domain.team.roles import Permission, scope_allows
+from domain.team.roles import Permission, Role, role_allows, scope_allows
 from tests.api.test_tenant_isolation import api_routes
 from tests.conftest import Tenant
 from tests.factories import make_customer, make_invoice
+from tests.route_permissions import declared
+from tests.team_helpers import signed_in
 
 # Routes about the caller's own identity (signing in, their own profile): no partner permission applies.
 SELF_SERVICE = re.compile(r"^/v1/(auth|me)(/|$)")
-
-
-def declared(route: APIRoute) -> Permission | None:
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dependency = stack.pop()
-        if isinstance(dependency.call, Reader | Writer):
-            return dependency.call.permission
-        stack.extend(dependency.dependencies)
-    return None
 
 
 def _app(client: httpx.AsyncClient) -> FastAPI:
@@ -87,6 +77,17 @@ async def test_every_route_answers_each_key_scope_as_the_table_says(
         headers = {"Authorization": f"Bearer {await _key(container, tenant, scope)}"}
         wrong = await probe(client, routes, headers, lambda p, s=scope: scope_allows(s, p))  # type: ignore[misc]
         assert not wrong, (scope.value, wrong)
+
+
+async def test_every_route_answers_each_role_as_the_table_says(
+    client: httpx.AsyncClient, container: Container, tenant: Tenant
+) -> None:
+    """The same probe for people signed in to the dashboard: each role against the table, CSRF header sent."""
+    routes = partner_routes(_app(client))
+    for role in Role:
+        async with signed_in(_app(client), container, tenant, role) as person:
+            wrong = await probe(person.client, routes, {}, lambda p, r=role: role_allows(r, p))  # type: ignore[misc]
+        assert not wrong, (role.value, wrong)
 
 
 async def test_a_read_only_key_reads_what_a_full_key_reads_and_its_refusals_change_nothing(

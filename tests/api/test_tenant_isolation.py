@@ -25,9 +25,12 @@ from adapters.bootstrap import Container
 from api.app import create_app
 from api.pagination import encode_cursor
 from domain.ids import new_id
+from domain.team.roles import Role
 from tests.conftest import UNLIMITED, Tenant, make_tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method, token_for
 from tests.portal_helpers import portal_sign_in
+from tests.route_permissions import for_people_only
+from tests.team_helpers import add_member, browser, sign_in
 
 PROBLEM = "application/problem+json"
 ID_RE = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
@@ -37,6 +40,7 @@ ID_RE = re.compile(r"[a-z]{2,3}_[0-9A-Z]{26}")
 TOKEN = "<a fresh sandbox token of B's>"  # replaced at run time: tokens are single use and made per test
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/v1/customers/{customer_id}"): {"name": "Taken over", "email": None, "metadata": {"owner": "B"}},
+    ("PATCH", "/v1/team/{user_id}"): {"role": "read_only"},
     ("POST", "/v1/customers/{customer_id}/payment-methods"): {"token": TOKEN, "make_default": True},
     ("POST", "/v1/customers/{customer_id}/payment_methods"): {"token": TOKEN, "make_default": True},  # deprecated
     ("POST", "/v1/payments/{payment_id}/refunds"): {"amount": 100, "reason": "Not yours"},
@@ -106,6 +110,8 @@ class World:
     scheduled_payment: dict[str, Any]  # scheduled from the portal: cancelable
     question: dict[str, Any]  # asked from the portal: resolvable
     imported: dict[str, Any] = dataclasses.field(default_factory=dict)  # a CSV import of customers, with its rows
+    team: dict[str, str] = dataclasses.field(default_factory=dict)  # an admin's user and session ids, an invitation
+    api_key_id: str = ""
 
     def ids_for(self, param: str) -> list[str]:
         return {
@@ -115,7 +121,10 @@ class World:
             "payment_method_id": [self.payment_method["id"]],
             "dispute_id": [self.dispute["id"]],
             "request_id": [self.access_request["id"]],
-            "user_id": [self.portal_user["id"]],
+            "user_id": [self.portal_user["id"], self.team["user_id"]],  # a portal user, a partner user
+            "invitation_id": [self.team["invitation_id"]],
+            "session_id": [self.team["session_id"]],
+            "key_id": [self.api_key_id],
             "scheduled_payment_id": [self.scheduled_payment["id"]],
             "question_id": [self.question["id"]],
             "import_id": [self.imported["id"]],
@@ -328,6 +337,17 @@ def all_ids(payload: Any) -> set[str]:
     return {payload} if isinstance(payload, str) else set()
 
 
+async def team_of(partners: Partners, tenant: Tenant) -> dict[str, str]:
+    """An admin of this partner, signed in, who has invited someone: their user, session and invitation ids."""
+    user_id, email = await add_member(partners.container, tenant, Role.ADMIN)
+    async with browser(partners.app) as admin:
+        await sign_in(admin, email)
+        invited = await admin.post("/v1/team/invites", json={"email": "newcomer@team.example", "role": "member"})
+        assert invited.status_code == 201, invited.text
+        sessions = (await admin.get("/v1/me/sessions")).json()["data"]
+    return {"user_id": user_id, "invitation_id": invited.json()["id"], "session_id": sessions[0]["id"]}
+
+
 def ids_of(world: World) -> set[str]:
     return {
         world.customer["id"],
@@ -368,6 +388,9 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
         "scheduled_payment_id",
         "question_id",
         "import_id",
+        "invitation_id",
+        "session_id",
+        "key_id",
     )
     unfillable = sorted({(m, p) for m, p, _ in routes for name in path_params(p) if name not in fillable})
     assert not unfillable, f"routes with a path parameter this test cannot fill; teach World.ids_for: {unfillable}"
@@ -384,9 +407,17 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
     assert len(routes) >= 17
     # One real token of B's serves every attach attempt: refused before the processor is asked, it stays unused.
     token = await token_for(partners.b, "visa")
+    # Routes only people may use (a person's own account, the team, API keys) are tried by B's admin, signed in.
+    world_a.team = await team_of(partners, partners.tenant_a)
+    world_a.api_key_id = partners.tenant_a.api_key_id
+    _, b_admin_email = await add_member(partners.container, partners.tenant_b, Role.ADMIN)
 
     checked = 0
-    for method, path, _route in routes:
+    b_admin_cm = browser(partners.app)
+    b_admin = await b_admin_cm.__aenter__()
+    await sign_in(b_admin, b_admin_email)
+    for method, path, route in routes:
+        caller = b_admin if for_people_only(route, path) else partners.b
         names = path_params(path)
         body = BODIES.get((method, path))
         if body is not None and body.get("token") == TOKEN:
@@ -394,16 +425,17 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
         for idents in itertools.product(*(world_a.ids_for(name) for name in names)):
             url = fill(path, dict(zip(names, idents, strict=True)))
             headers = {"Idempotency-Key": str(uuid.uuid4())} if method != "GET" else {}
-            r = await partners.b.request(method, url, json=body, headers=headers)
+            r = await caller.request(method, url, json=body, headers=headers)
             foreign: dict[str, Any] | str = assert_not_found(r, f"B {method} {url}")
             # ...and indistinguishable from ids that exist nowhere
             unknown = {name: new_id(ident.split("_")[0]) for name, ident in zip(names, idents, strict=True)}
-            r = await partners.b.request(method, fill(path, unknown), json=body)
+            r = await caller.request(method, fill(path, unknown), json=body)
             nowhere: dict[str, Any] | str = assert_not_found(r, f"B {method} {fill(path, unknown)}")
             for name, ident in zip(names, idents, strict=True):
                 foreign, nowhere = without_id(foreign, ident), without_id(nowhere, unknown[name])
             assert foreign == nowhere
             checked += 1
+    await b_admin_cm.__aexit__(None, None, None)
     assert checked >= 30
 
     assert await seen_by(partners.a, world_a) == a_before, "B's requests changed A's resources"

@@ -147,9 +147,23 @@ SAMPLES: dict[Template, dict[str, Any]] = {
         "reason": "The customer paid by wire yesterday.",
         "failure": None,
     },
+    T.DASHBOARD_SIGN_IN_CODE: {"code": "482913", "minutes": 10},
+    T.SIGN_UP_CODE: {"code": "482913", "minutes": 10, "team_name": "Northwind IT"},
+    T.DASHBOARD_PASSWORD_RESET: {"url": "https://remit.example/dashboard/reset-password#token=tok", "minutes": 60},
+    T.DASHBOARD_INVITE: {
+        "url": "https://remit.example/dashboard/accept-invitation#token=tok",
+        "team_name": "Northwind IT",
+        "role": "sub_admin",
+        "days": 7,
+        "has_account": False,
+    },
 }
 # What must reach the reader in each email: the code, the link, the amount, the transaction.
 ESSENTIAL = {
+    T.DASHBOARD_SIGN_IN_CODE: ["482913", "10 minutes"],
+    T.SIGN_UP_CODE: ["482913", "Northwind IT"],
+    T.DASHBOARD_PASSWORD_RESET: ["https://remit.example/dashboard/reset-password#token=tok", "60 minutes"],
+    T.DASHBOARD_INVITE: ["https://remit.example/dashboard/accept-invitation#token=tok", "Northwind IT", "sub-admin"],
     T.SIGN_IN_CODE: ["482913", "10 minutes"],
     T.STEP_UP_CODE: ["482913"],
     T.EMAIL_CHANGE_CODE: ["482913", "new@acme.example"],

@@ -10,8 +10,9 @@ from datetime import timedelta
 
 import pytest
 
+from domain.identity.tokens import hash_token
 from domain.pay_links.model import PayLink
-from domain.portal.links import LinkPurpose, PortalLink, hash_token
+from domain.portal.links import LinkPurpose, PortalLink
 from domain.portal.sessions import PortalSession, SessionState
 from domain.portal.settings import PortalSettings
 from domain.portal.users import PortalUser

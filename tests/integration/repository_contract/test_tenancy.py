@@ -22,6 +22,8 @@ from adapters.db.tables import CustomerRow
 from adapters.settings import Settings
 from domain.disputes.model import Dispute
 from domain.errors import NotFound
+from domain.identity.codes import CodePurpose, OneTimeCode
+from domain.identity.tokens import hash_token
 from domain.invoice_questions.model import InvoiceQuestion
 from domain.invoices.model import InvoiceStatus
 from domain.ledger import entries
@@ -32,9 +34,8 @@ from domain.pay_links.model import PayLink
 from domain.payments.model import Allocation, PaymentStatus
 from domain.payments.processing import DisputeStatus
 from domain.portal.access_requests import AccessRequest
-from domain.portal.codes import CodePurpose, OneTimeCode
 from domain.portal.invoices import InvoiceFilter, InvoiceSort, PortalInvoiceQuery
-from domain.portal.links import LinkPurpose, PortalLink, hash_token
+from domain.portal.links import LinkPurpose, PortalLink
 from domain.portal.sessions import PortalSession, SessionState
 from domain.portal.users import Membership, MembershipSource, Permission, PortalUser
 from domain.ports import CustomerQuery, DisputeQuery, EntryQuery, InvoiceQuery, PaymentQuery

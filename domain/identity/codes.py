@@ -1,5 +1,6 @@
-"""One-time codes: 6 digits from a CSPRNG, 10 minutes, single use, a new one voids the old, 5 wrong entries void
-it; stored as a keyed hash (six digits are too few for a plain hash to protect)."""
+"""One-time codes, for portal users and partner users alike: 6 digits from a CSPRNG, 10 minutes, single use,
+a new one voids the old, 5 wrong entries void it; stored as a keyed hash (six digits are too few for a plain hash
+to protect)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from enum import StrEnum
 from domain.constant_time import same_secret
 from domain.ids import new_id
 
+DASHBOARD = "dashboard"  # the realm of codes sent to partner users (a portal's realm is its partner's id)
 CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 SENDS_PER_HOUR_PER_EMAIL = 5
@@ -23,20 +25,22 @@ class CodePurpose(StrEnum):
     SIGN_IN = "sign_in"
     STEP_UP = "step_up"
     EMAIL_CHANGE = "email_change"
+    SIGN_UP = "sign_up"  # a new partner's first admin proving the address
 
 
 def new_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def hash_code(key: bytes, *, partner_id: str, email: str, purpose: CodePurpose, code: str) -> str:
-    message = "\0".join((partner_id, email, purpose.value, code)).encode()
+def hash_code(key: bytes, *, realm: str, email: str, purpose: CodePurpose, code: str) -> str:
+    """`realm` keeps a code to where it was sent: a partner's portal (its id), or the dashboard."""
+    message = "\0".join((realm, email, purpose.value, code)).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 @dataclass(slots=True)
 class OneTimeCode:
-    partner_id: str
+    realm: str  # the partner whose portal sent it, or DASHBOARD
     email: str
     purpose: CodePurpose
     code_hash: str

@@ -13,7 +13,7 @@ MAX_LENGTH = 256
 
 @cache
 def common_passwords() -> frozenset[str]:
-    text = resources.files("domain.portal").joinpath("common_passwords.txt").read_text("utf-8")
+    text = resources.files("domain.identity").joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 
