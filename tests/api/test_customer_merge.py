@@ -4,6 +4,7 @@ stays readable and changes no more; every refusal writes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -13,7 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import AuditLogRow, OutboxEventRow
+from adapters.db.tables import AuditLogRow, OutboxEventRow, PaymentMethodRow
+from adapters.processors.sandbox.tables import SandboxMethodRow
 from tests.conftest import Tenant, make_tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method
 from tests.portal_customers import Portals
@@ -114,6 +116,15 @@ async def test_merge_moves_everything_and_the_balance_follows(
     methods = (await client.get(f"/v1/customers/{survivor['id']}/payment-methods")).json()["data"]
     assert {m["id"] for m in methods} == {card["id"], own_card["id"]}
     assert [m["id"] for m in methods if m["is_default"]] == [own_card["id"]]
+    # The processor keeps the card under the customer it was attached for (the merged record, which still exists);
+    # it charges a method by its own id on the partner's account, so that reference keeps working.
+    async with container.sessions() as session:
+        processor_customer = await session.scalar(
+            select(SandboxMethodRow.customer_ref)
+            .join(PaymentMethodRow, PaymentMethodRow.processor_method_id == SandboxMethodRow.attached_id)
+            .where(PaymentMethodRow.id == card["id"])
+        )
+    assert processor_customer == dup.id
     charged = await charge_saved(client, survivor["id"], card["id"], [(survivor_invoice["id"], 5_000)])
     assert charged.status_code == 201, charged.text
     assert charged.json()["status"] == "succeeded"
@@ -223,3 +234,19 @@ async def test_an_archived_duplicate_can_be_merged(client: httpx.AsyncClient) ->
     r = await _merge(client, dup["id"], survivor["id"])
     assert r.status_code == 200, r.text
     assert r.json()["customer"]["merged_into"] == survivor["id"]
+
+
+async def test_two_merges_racing_in_opposite_directions_one_wins(client: httpx.AsyncClient) -> None:
+    """Both rows are locked in id order before either is judged: no deadlock, and the loser finds a merged one."""
+    a = await make_customer(client, name="A")
+    b = await make_customer(client, name="B")
+    await make_invoice(client, a["id"])
+    await make_invoice(client, b["id"])
+    answers = await asyncio.gather(_merge(client, a["id"], b["id"]), _merge(client, b["id"], a["id"]))
+    assert sorted(r.status_code for r in answers) == [200, 409], [r.text for r in answers]
+    lost = next(r for r in answers if r.status_code == 409)
+    assert lost.json()["code"] == "customer_merged"
+    won = next(r for r in answers if r.status_code == 200).json()
+    survivor = won["into"]["id"]
+    invoices = (await client.get("/v1/invoices", params={"customer_id": survivor})).json()["data"]
+    assert len(invoices) == 2
