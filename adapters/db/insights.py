@@ -1,25 +1,22 @@
-"""Insights read straight from the journal: sums of ledger lines, each cut at the instant its entry was created,
-so any past date reads what was known then. Plain aggregates, the same SQL on SQLite and PostgreSQL (buckets and
-periods are compared with bound dates and instants, never computed by the database)."""
+"""Insights read from the rollup the journal writes keep (adapters/db/insights_rollup.py): sums per day of entry
+creation, so any past date reads what was known at its end by summing the days up to it. Each statement reads
+rows per day (and due date, method or paid day), never per ledger line: a few thousand rows whatever the size of
+the journal. The same SQL on SQLite and PostgreSQL (buckets and periods are compared with bound dates)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, literal_column, select, text
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.tables import CustomerRow, InvoiceRow, JournalEntryRow, JournalLineRow, PaymentRow
+from adapters.db.insights_rollup import FLOWS, INVOICE_DAYS, NO_METHOD, PAID
+from adapters.db.tables import CustomerRow, InvoiceRow, core
 from domain.insights.model import Aging, Bucket, due_date_floors
-from domain.ledger.model import Account, Reason
 
-_OPEN = (Account.RECEIVABLE.value, Account.PENDING.value)
-# Money received and applied to invoices (net of debits that came back): its invoice-side lines, sign flipped.
-_BUCKET: ColumnElement[str] = literal_column("bucket")  # grouped by its name: the CASE carries bound dates
-COLLECTING = (Reason.PAYMENT_APPLIED.value, Reason.PAYMENT_SETTLED.value, Reason.PAYMENT_RETURNED.value)
-PAID = (Reason.PAYMENT_APPLIED.value, Reason.PAYMENT_SETTLED.value)
+_INVOICES = core(InvoiceRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,27 +42,26 @@ class Flows:
     collected: list[dict[str, int]]
 
 
+def _day(edge: datetime) -> date:
+    """The first day an edge leaves out: edges are midnights UTC (domain.insights.model.cutoff), which the
+    rollup's days fall between."""
+    if edge.astimezone(UTC).time() != time():
+        raise ValueError(f"insights cut at midnight UTC, not at {edge.isoformat()}")
+    return edge.astimezone(UTC).date()
+
+
+def _bucket(due_date: ColumnElement[date], as_of: date) -> ColumnElement[str]:
+    whens = [(due_date >= floor, literal(b.value)) for b, floor in due_date_floors(as_of) if floor]
+    return case(*whens, else_=literal(Bucket.OVER_90.value)).label("bucket")
+
+
 class SqlInsights:
     def __init__(self, session: AsyncSession, partner_id: str) -> None:
         self.session = session
         self.partner_id = partner_id
 
-    async def tune(self) -> None:
-        """On PostgreSQL, for this transaction only: no JIT (compiling these one-off aggregates cost more than a
-        second of a 5 s statement at 1M invoices) and room to sort and hash per invoice in memory rather than
-        on disk. SQLite has neither."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(text("SET LOCAL jit = off"))
-            await self.session.execute(text("SET LOCAL work_mem = '64MB'"))
-
-    def _lines(self, currency: str, before: datetime) -> list[ColumnElement[bool]]:
-        return [
-            JournalLineRow.partner_id == self.partner_id,
-            JournalLineRow.currency == currency,
-            JournalEntryRow.id == JournalLineRow.entry_id,
-            JournalEntryRow.partner_id == self.partner_id,
-            JournalEntryRow.created_at < before,
-        ]
+    def _flows(self, currency: str) -> list[ColumnElement[bool]]:
+        return [FLOWS.c.partner_id == self.partner_id, FLOWS.c.currency == currency]
 
     async def currencies(self) -> list[str]:
         rows = await self.session.scalars(
@@ -73,48 +69,41 @@ class SqlInsights:
         )
         return sorted(rows)
 
-    def _bucket(self, as_of: date) -> ColumnElement[str]:
-        whens = [(InvoiceRow.due_date >= floor, literal(b.value)) for b, floor in due_date_floors(as_of) if floor]
-        return case(*whens, else_=literal(Bucket.OVER_90.value))
-
-    def _aging_select(self, currency: str, as_of: date, before: datetime) -> Select[str, int]:
-        bucket = self._bucket(as_of).label("bucket")
-        return (
-            select(bucket, func.sum(JournalLineRow.amount).label("amount"))
-            .select_from(JournalLineRow)
-            .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
-            .join(InvoiceRow, InvoiceRow.id == JournalLineRow.invoice_id)
-            .where(
-                *self._lines(currency, before),
-                InvoiceRow.partner_id == self.partner_id,
-                JournalLineRow.account == Account.RECEIVABLE.value,
-            )
+    async def position(self, currency: str, as_of: date) -> Position:
+        """Aging by due date and pending, as known at the end of `as_of`: the days up to it."""
+        bucket = _bucket(FLOWS.c.due_date, as_of)
+        stmt = (
+            select(bucket, func.sum(FLOWS.c.receivable), func.sum(FLOWS.c.pending))
+            .where(*self._flows(currency), FLOWS.c.day <= as_of)
+            .group_by(bucket)
         )
-
-    async def position(self, currency: str, as_of: date, before: datetime) -> Position:
-        rows = (await self.session.execute(self._aging_select(currency, as_of, before).group_by(_BUCKET))).all()
-        aging = Aging({Bucket(b): int(a) for b, a in rows if a})
-        pending = await self.session.scalar(
-            select(func.coalesce(func.sum(JournalLineRow.amount), 0))
-            .select_from(JournalLineRow)
-            .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
-            .where(*self._lines(currency, before), JournalLineRow.account == Account.PENDING.value)
-        )
-        return Position(aging, int(pending or 0))
+        rows = (await self.session.execute(stmt)).all()
+        aging = Aging({Bucket(b): int(a) for b, a, _ in rows if a})
+        return Position(aging, sum(int(p or 0) for _, _, p in rows))
 
     async def aging_by_customer(
-        self, currency: str, as_of: date, before: datetime, *, before_customer: str | None, limit: int
+        self, currency: str, as_of: date, *, before_customer: str | None, limit: int
     ) -> tuple[list[CustomerAging], bool]:
-        """Customers with something outstanding, newest first, `limit` at a time after the keyset cursor."""
-        stmt = self._aging_select(currency, as_of, before).add_columns(InvoiceRow.customer_id)
+        """Customers with something outstanding, newest first, `limit` at a time after the keyset cursor. Walks
+        the invoices by customer, newest first (ix_invoices_partner_id_customer_id_id), and each invoice's days
+        (their primary key), so a page reads about its own customers' rows."""
+        d, i = INVOICE_DAYS.c, _INVOICES.c
+        joined = _INVOICES.join(INVOICE_DAYS, d.invoice_id == i.id)
+        where = [
+            i.partner_id == self.partner_id,
+            d.partner_id == self.partner_id,
+            d.currency == currency,
+            d.day <= as_of,
+        ]
         if before_customer is not None:
-            stmt = stmt.where(InvoiceRow.customer_id < before_customer)
-        totals = stmt.group_by(InvoiceRow.customer_id, _BUCKET).subquery()
+            where.append(i.customer_id < before_customer)
         page = (
-            select(totals.c.customer_id)
-            .group_by(totals.c.customer_id)
-            .having(func.sum(totals.c.amount) != 0)
-            .order_by(totals.c.customer_id.desc())
+            select(i.customer_id)
+            .select_from(joined)
+            .where(*where)
+            .group_by(i.customer_id)
+            .having(func.sum(d.receivable) != 0)
+            .order_by(i.customer_id.desc())
             .limit(limit + 1)
         )
         ids = list(await self.session.scalars(page))
@@ -122,9 +111,13 @@ class SqlInsights:
         ids = ids[:limit]
         if not ids:
             return [], False
+        bucket = _bucket(i.due_date, as_of)
         rows = (
             await self.session.execute(
-                stmt.where(InvoiceRow.customer_id.in_(ids)).group_by(InvoiceRow.customer_id, _BUCKET)
+                select(i.customer_id, bucket, func.sum(d.receivable))
+                .select_from(joined)
+                .where(*where, i.customer_id.in_(ids))
+                .group_by(i.customer_id, bucket)
             )
         ).all()
         names = dict(
@@ -136,75 +129,58 @@ class SqlInsights:
                 )
             ).all()
         )
-        amounts: dict[str, dict[Bucket, int]] = {i: {} for i in ids}
-        for bucket, amount, customer_id in rows:
+        amounts: dict[str, dict[Bucket, int]] = {c: {} for c in ids}
+        for customer_id, b, amount in rows:
             if amount:
-                amounts[customer_id][Bucket(bucket)] = int(amount)
-        return [CustomerAging(i, names.get(i, ""), Aging(amounts[i])) for i in ids], has_more
+                amounts[customer_id][Bucket(b)] = int(amount)
+        return [CustomerAging(c, names.get(c, ""), Aging(amounts[c])) for c in ids], has_more
 
     async def flows(self, currency: str, edges: Sequence[datetime], *, since: datetime | None = None) -> Flows:
-        """Sums per segment between `edges` (sorted); entries from the last edge on are left out, and those
-        before `since`, when given (the first segment then starts there)."""
+        """Sums per segment between `edges` (sorted midnights); entries from the last edge on are left out, and
+        those before `since`, when given (the first segment then starts there)."""
+        days = [_day(edge) for edge in edges]
         segment = case(
-            *[(JournalEntryRow.created_at < edge, literal(i)) for i, edge in enumerate(edges)],
-            else_=literal(len(edges)),
+            *[(FLOWS.c.day < day, literal(i)) for i, day in enumerate(days)], else_=literal(len(days))
         ).label("segment")
-        amount = JournalLineRow.amount
-        is_open = JournalLineRow.account.in_(_OPEN)
-        conditions = list(self._lines(currency, edges[-1]))
+        conditions = [*self._flows(currency), FLOWS.c.day < days[-1]]
         if since is not None:
-            conditions.append(JournalEntryRow.created_at >= since)
+            conditions.append(FLOWS.c.day >= _day(since))
         stmt = (
             select(
                 segment,
-                PaymentRow.method,
-                func.sum(case((is_open, amount), else_=0)).label("receivables"),
-                func.sum(case((JournalLineRow.account == Account.REVENUE.value, -amount), else_=0)).label("sales"),
-                func.sum(case((and_(is_open, JournalEntryRow.reason.in_(COLLECTING)), -amount), else_=0)).label(
-                    "collected"
-                ),
+                FLOWS.c.method,
+                func.sum(FLOWS.c.receivable + FLOWS.c.pending),
+                func.sum(-FLOWS.c.revenue),
+                func.sum(FLOWS.c.collected),
             )
-            .select_from(JournalLineRow)
-            .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
-            .outerjoin(
-                PaymentRow, and_(PaymentRow.id == JournalEntryRow.payment_id, PaymentRow.partner_id == self.partner_id)
-            )
-            .where(*conditions, JournalLineRow.invoice_id.is_not(None))
-            .group_by(segment, PaymentRow.method)
+            .where(*conditions)
+            .group_by(segment, FLOWS.c.method)
         )
         n = len(edges)
         out = Flows([0] * n, [0] * n, [{} for _ in range(n)])
         for seg, method, receivables, sales, collected in (await self.session.execute(stmt)).all():
             out.receivables[seg] += int(receivables or 0)
             out.sales[seg] += int(sales or 0)
-            if method is not None and collected:
+            if method != NO_METHOD and collected:
                 by_method = out.collected[seg]
                 by_method[method] = by_method.get(method, 0) + int(collected)
         return out
 
-    async def paid_spans(self, currency: str, since: datetime, before: datetime) -> list[int]:
-        """Days from issue to full payment of the invoices whose last payment (`since` <= it < `before`) left
-        nothing receivable or pending, voided or written-off ones aside. One pass over the invoices' lines, grouped
-        by invoice; only the invoices it keeps are joined for their issue date."""
-        paid_at = func.max(case((JournalEntryRow.reason.in_(PAID), JournalEntryRow.created_at))).label("paid_at")
-        settled = (
-            select(JournalLineRow.invoice_id, paid_at)
-            .select_from(JournalLineRow)
-            .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
-            .where(*self._lines(currency, before), JournalLineRow.invoice_id.is_not(None))
-            .group_by(JournalLineRow.invoice_id)
-            .having(
-                and_(
-                    func.sum(case((JournalLineRow.account.in_(_OPEN), JournalLineRow.amount), else_=0)) == 0,
-                    func.sum(case((JournalEntryRow.reason == Reason.INVOICE_VOIDED.value, 1), else_=0)) == 0,
-                    func.sum(case((JournalLineRow.account == Account.WRITE_OFF.value, 1), else_=0)) == 0,
-                    paid_at >= since,
-                )
+    async def paid_spans(self, currency: str, since: datetime, before: datetime) -> list[tuple[int, int]]:
+        """(days from issue to full payment, invoices) for the invoices that stood fully paid just before
+        `before`, their last payment on or after `since` (voided or written-off ones aside): the paid-state
+        changes up to then, per paid day and issue date."""
+        count = func.sum(PAID.c.invoices)
+        stmt = (
+            select(PAID.c.paid_day, PAID.c.issue_date, count)
+            .where(
+                PAID.c.partner_id == self.partner_id,
+                PAID.c.currency == currency,
+                PAID.c.paid_day >= _day(since),
+                PAID.c.day < _day(before),
             )
-            .subquery()
-        )
-        stmt = select(InvoiceRow.issue_date, settled.c.paid_at).join(
-            settled, and_(InvoiceRow.id == settled.c.invoice_id, InvoiceRow.partner_id == self.partner_id)
+            .group_by(PAID.c.paid_day, PAID.c.issue_date)
+            .having(count != 0)
         )
         rows = (await self.session.execute(stmt)).all()
-        return [(paid.date() - issued).days for issued, paid in rows]
+        return [((paid - issued).days, int(n)) for paid, issued, n in rows]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.insights_rollup import Writes, entry_params, flows_touched, touched_invoices, writes
 from adapters.db.paging import fetch_page
 from adapters.db.statements import Statements
 from adapters.db.tables import JournalEntryRow, JournalLineRow, core
@@ -39,6 +40,10 @@ class SqlLedger(Statements):
         self.partner_id = partner_id
 
     async def add(self, entry: JournalEntry) -> None:
+        invoice_ids = touched_invoices(entry)
+        rollup = writes(self.dialect_insert)
+        if invoice_ids:  # held until commit: the paid states of these invoices are recomputed below
+            await self._fetch_all(rollup.lock, {"partner": entry.partner_id, "ids": invoice_ids})
         # Plain inserts: the journal is never updated, so ORM change tracking would be waste.
         head = {
             "id": entry.id,
@@ -64,6 +69,24 @@ class SqlLedger(Statements):
             for i, line in enumerate(entry.lines)
         ]
         await self._insert_rows(core(JournalLineRow), lines)
+        if invoice_ids:
+            await self._roll_up(entry, invoice_ids, rollup)
+
+    async def _roll_up(self, entry: JournalEntry, invoice_ids: list[str], rollup: Writes) -> None:
+        """Keep the insights rollup (adapters/db/insights_rollup.py) equal to the journal, in this transaction."""
+        params = entry_params(entry)
+        ids = {"partner": entry.partner_id, "ids": invoice_ids}
+        await self._execute(rollup.paid, {**ids, "sign": -1})
+        await self._execute(
+            rollup.invoice_days,
+            {k: params[k] for k in ("day", "voided", "paid_day", "partner", "entry")},
+        )
+        await self._execute(rollup.paid, {**ids, "sign": 1})
+        if flows_touched(entry):
+            await self._execute(
+                rollup.flows,
+                {k: params[k] for k in ("day", "partner", "payment", "no_method", "collecting", "entry")},
+            )
 
     async def balances(self, invoices: Sequence[Invoice]) -> dict[str, InvoiceBalance]:
         if not invoices:

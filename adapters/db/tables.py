@@ -349,6 +349,49 @@ class JournalLineRow(TenantScoped, Base):
     amount: Mapped[int] = mapped_column(BigInteger)
 
 
+class InsightFlowRow(TenantScoped, Base):
+    """The insights rollup (adapters/db/insights_rollup.py): the per-invoice lines of the entries created on `day`
+    (UTC), summed per due date of their invoices and, for collections, per payment method ('' for none)."""
+
+    __tablename__ = "insight_flows"
+    partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(CHAR(3), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    due_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    method: Mapped[str] = mapped_column(String(20), primary_key=True)
+    receivable: Mapped[int] = mapped_column(BigInteger)
+    pending: Mapped[int] = mapped_column(BigInteger)
+    revenue: Mapped[int] = mapped_column(BigInteger)
+    collected: Mapped[int] = mapped_column(BigInteger)
+
+
+class InsightInvoiceDayRow(TenantScoped, Base):
+    """The insights rollup per invoice and day of entry creation: what moved, and the day it was last paid."""
+
+    __tablename__ = "insight_invoice_days"
+    invoice_id: Mapped[str] = mapped_column(ID, ForeignKey("invoices.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(CHAR(3), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    receivable: Mapped[int] = mapped_column(BigInteger)
+    pending: Mapped[int] = mapped_column(BigInteger)
+    voids: Mapped[int] = mapped_column(Integer)  # lines of `invoice_voided` entries
+    write_offs: Mapped[int] = mapped_column(Integer)  # write-off lines
+    paid_day: Mapped[date | None] = mapped_column(Date)
+
+
+class InsightPaidRow(TenantScoped, Base):
+    """From `day` on, how many more (or fewer) invoices issued on `issue_date` stand fully paid, last on
+    `paid_day`: the changes of each invoice's paid state, which summed up to a day give the paid invoices then."""
+
+    __tablename__ = "insight_paid"
+    partner_id: Mapped[str] = mapped_column(ID, ForeignKey("partners.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(CHAR(3), primary_key=True)
+    paid_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    issue_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    invoices: Mapped[int] = mapped_column(Integer)
+
+
 class IdempotencyKeyRow(Base):
     __tablename__ = "idempotency_keys"
     __table_args__ = (

@@ -23,7 +23,7 @@ from domain.insights.model import (
     DSO_DAYS,
     Aging,
     Bucket,
-    average_days,
+    average_days_counted,
     boundaries,
     cutoff,
     days_sales_outstanding,
@@ -243,9 +243,7 @@ class DsoOut(BaseModel):
 
 
 async def _insights(ctx: ReadContext) -> SqlInsights:
-    insights = SqlInsights(ctx.uow.session, ctx.uow.partner_id)
-    await insights.tune()
-    return insights
+    return SqlInsights(ctx.uow.session, ctx.uow.partner_id)
 
 
 async def _currency(insights: SqlInsights, currency: str | None) -> str:
@@ -287,7 +285,7 @@ async def summary(ctx: Read, currency: CurrencyQuery = None, as_of: AsOfQuery = 
     insights = await _insights(ctx)
     cur = await _currency(insights, currency)
     end = cutoff(as_of)
-    position = await insights.position(cur, as_of, end)
+    position = await insights.position(cur, as_of)
     recent = end - timedelta(days=COLLECTED_WINDOW)
     flows = await insights.flows(cur, [recent, end], since=end - timedelta(days=DSO_DAYS))
     spans = await insights.paid_spans(cur, end - timedelta(days=DAYS_TO_PAY_WINDOW), end)
@@ -301,7 +299,7 @@ async def summary(ctx: Read, currency: CurrencyQuery = None, as_of: AsOfQuery = 
         collected_last_30_days=sum(collected.values()),
         collected_by_method=collected,
         dso_days=_days(days_sales_outstanding(position.aging.total + position.pending, sum(flows.sales))),
-        average_days_to_pay=_days(average_days(spans)),
+        average_days_to_pay=_days(average_days_counted(spans)),
         autopay_share=None,
     )
     return json_response(out)
@@ -324,9 +322,8 @@ async def aging(
     after = decode_cursor(cursor)
     insights = await _insights(ctx)
     cur = await _currency(insights, currency)
-    end = cutoff(as_of)
-    position = await insights.position(cur, as_of, end)
-    rows, has_more = await insights.aging_by_customer(cur, as_of, end, before_customer=after, limit=limit)
+    position = await insights.position(cur, as_of)
+    rows, has_more = await insights.aging_by_customer(cur, as_of, before_customer=after, limit=limit)
     out = AgingOut(
         currency=cur,
         as_of=as_of,

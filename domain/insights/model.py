@@ -86,10 +86,18 @@ def days_sales_outstanding(receivables: int, sales: int, days: int = DSO_DAYS) -
 
 def average_days(spans: Iterable[int]) -> Decimal | None:
     """The mean of whole-day spans, to one decimal; None when there are none."""
-    values = list(spans)
-    if not values:
+    return average_days_counted((span, 1) for span in spans)
+
+
+def average_days_counted(counted: Iterable[tuple[int, int]]) -> Decimal | None:
+    """The mean of whole-day spans given as (span, how many have it), to one decimal; None when there are none."""
+    total = count = 0
+    for span, n in counted:
+        total += span * n
+        count += n
+    if count <= 0:
         return None
-    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    return (Decimal(total) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
 
 @dataclass(frozen=True, slots=True)
