@@ -15,6 +15,7 @@ from domain.insights.model import (
     Aging,
     Bucket,
     average_days,
+    average_days_counted,
     boundaries,
     bucket_by_due_date,
     bucket_for,
@@ -96,6 +97,11 @@ def test_dso_grows_with_receivables(a: int, b: int, sales: int) -> None:
 def test_average_days() -> None:
     assert average_days([]) is None
     assert average_days([10, 20, 31]) == Decimal("20.3")
+
+
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(1, 50)), max_size=20))
+def test_counted_spans_average_as_the_spans_they_stand_for(counted: list[tuple[int, int]]) -> None:
+    assert average_days_counted(counted) == average_days([span for span, n in counted for _ in range(n)])
 
 
 @given(
