@@ -26,6 +26,7 @@ from api.app import create_app
 from api.pagination import encode_cursor
 from domain.ids import new_id
 from domain.team.roles import Role
+from tests.approval_helpers import set_rules
 from tests.conftest import UNLIMITED, Tenant, make_tenant
 from tests.factories import charge_saved, make_customer, make_invoice, pay, save_test_method, token_for
 from tests.portal_helpers import portal_sign_in
@@ -49,6 +50,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/access-requests/{request_id}/approve"): {"new_customer": {"name": "Taken over"}},
     ("POST", "/v1/invoice-questions/{question_id}/resolve"): {"resolution": "Not yours"},
     ("POST", "/v1/invoices/{invoice_id}/write-off"): {"reason": "Not yours"},
+    ("POST", "/v1/approvals/{approval_id}/reject"): {"reason": "Not yours"},
     ("POST", "/v1/customers/{customer_id}/merge"): {"into_customer_id": "cus_00000000000000000000000000"},
 }
 
@@ -110,6 +112,7 @@ class World:
     scheduled_payment: dict[str, Any]  # scheduled from the portal: cancelable
     question: dict[str, Any]  # asked from the portal: resolvable
     imported: dict[str, Any] = dataclasses.field(default_factory=dict)  # a CSV import of customers, with its rows
+    approval: dict[str, Any] = dataclasses.field(default_factory=dict)  # a write-off of A's held for approval
     team: dict[str, str] = dataclasses.field(default_factory=dict)  # an admin's user and session ids, an invitation
     api_key_id: str = ""
 
@@ -128,6 +131,7 @@ class World:
             "scheduled_payment_id": [self.scheduled_payment["id"]],
             "question_id": [self.question["id"]],
             "import_id": [self.imported["id"]],
+            "approval_id": [self.approval["id"]] if self.approval else [],
         }[param]
 
 
@@ -290,6 +294,10 @@ async def seen_by(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
             r = await client.get(path)
             assert r.status_code == 200, r.text
             out[name] = r.json()
+    if world.approval:
+        r = await client.get(f"/v1/approvals/{world.approval['id']}")
+        assert r.status_code == 200, r.text
+        out["approval"] = r.json()
     out["lists"] = await lists(client)
     return out
 
@@ -307,6 +315,7 @@ async def lists(client: httpx.AsyncClient, **params: Any) -> dict[str, Any]:
         ("portal_users", "/v1/portal-users", {}),
         ("scheduled_payments", "/v1/scheduled-payments", {}),
         ("invoice_questions", "/v1/invoice-questions", {}),
+        ("approvals", "/v1/approvals", {}),
     ]:
         r = await client.get(path, params={"limit": 100, **extra, **params})
         assert r.status_code == 200, r.text
@@ -335,6 +344,15 @@ def all_ids(payload: Any) -> set[str]:
     if isinstance(payload, list):
         return set().union(*(all_ids(v) for v in payload)) if payload else set()
     return {payload} if isinstance(payload, str) else set()
+
+
+async def held_approval(partners: Partners, world: World) -> dict[str, Any]:
+    """A write-off of A's waiting for approval: A's rule is switched on for it, then off again."""
+    await set_rules(partners.container, partners.tenant_a, write_offs=True)
+    r = await partners.a.post(f"/v1/invoices/{world.unpaid['id']}/write-off", json={"reason": "Held"})
+    assert r.status_code == 202, r.text
+    await set_rules(partners.container, partners.tenant_a)
+    return dict(r.json())
 
 
 async def team_of(partners: Partners, tenant: Tenant) -> dict[str, str]:
@@ -368,6 +386,7 @@ def ids_of(world: World) -> set[str]:
 async def test_every_route_with_an_id_hides_other_partners_resources(partners: Partners) -> None:
     world_a = await make_world(partners.a, "A", partners.container)
     world_b = await make_world(partners.b, "B", partners.container)
+    world_a.approval = await held_approval(partners, world_a)
     a_before = await seen_by(partners.a, world_a)
     b_before = await seen_by(partners.b, world_b)
 
@@ -388,6 +407,7 @@ async def test_every_route_with_an_id_hides_other_partners_resources(partners: P
         "scheduled_payment_id",
         "question_id",
         "import_id",
+        "approval_id",
         "invitation_id",
         "session_id",
         "key_id",
