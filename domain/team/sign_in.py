@@ -234,10 +234,14 @@ async def check_code(
 
 
 async def send_sign_in_code(cmd: SendSignInCode, uow: TeamUnitOfWork, *, creds: Credentials, clock: Clock) -> None:
-    """Sent only to a person on some team; the caller answers the same whether or not one was sent."""
+    """Sent only to a person on some team, at most 5 an hour; the caller answers the same whether or not one was
+    sent (a refusal past the hourly limit would tell a known address from an unknown one)."""
     address = normalize_email(cmd.email)
     user = await uow.partner_users.by_email(address)
     if user is None or not await uow.partner_users.memberships(user.id):
+        return
+    since = clock.now() - timedelta(hours=1)
+    if await uow.dashboard_codes.sent_since(address, CodePurpose.SIGN_IN, since) >= SENDS_PER_HOUR_PER_EMAIL:
         return
     await send_code(address, CodePurpose.SIGN_IN, Template.DASHBOARD_SIGN_IN_CODE, uow, creds=creds, clock=clock)
 
