@@ -17,6 +17,7 @@ from domain.ids import new_id
 from domain.pagination import Page, PageRequest
 from domain.portal.ports import PortalSettingsRepository
 from domain.ports import UnitOfWork
+from domain.team.ports import PartnerUsers
 
 APPROVAL_TTL = timedelta(days=7)
 MAX_REASON = 500
@@ -160,3 +161,6 @@ class ApprovalsUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def portal_settings(self) -> PortalSettingsRepository: ...
+
+    @property
+    def partner_users(self) -> PartnerUsers: ...

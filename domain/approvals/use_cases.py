@@ -29,6 +29,8 @@ from domain.money import normalize_currency
 from domain.payments.model import CAPTURED, PaymentStatus
 from domain.ports import Checkpoint, PaymentProcessor
 from domain.refunds.use_cases import RefundPayment, refunded_so_far, start_refund, submit_refund
+from domain.team.people import PartnerUser
+from domain.team.roles import DECIDERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +161,13 @@ async def _requested(
         subject=approval.id,
         details={"action": action.value, "subject_id": subject_id, "amount": amount, "currency": currency},
     )
+    context = await _email_context(approval, uow)
     for address in await approver_emails(uow, besides=requester):
         await uow.emails.queue(
             Email(
                 to=address,
                 template=Template.APPROVAL_REQUESTED,
-                context={**_email_context(approval), "expires_on": approval.expires_at.date().isoformat()},
+                context={**context, "expires_on": approval.expires_at.date().isoformat()},
                 partner_id=uow.partner_id,
                 dedupe_key=f"approval.requested:{approval.id}:{address}",
             )
@@ -281,9 +284,9 @@ async def reject_request(cmd: RejectRequest, uow: ApprovalsUnitOfWork, *, clock:
 
 async def _tell_requester(approval: Approval, uow: ApprovalsUnitOfWork) -> None:
     context = {
-        **_email_context(approval),
+        **await _email_context(approval, uow),
         "decision": approval.status.value,
-        "decided_by": approval.decided_by,
+        "decided_by": await _who(uow, approval.decided_by),
         "reason": approval.reason,
         "failure": (approval.failure or {}).get("detail"),
     }
@@ -299,29 +302,43 @@ async def _tell_requester(approval: Approval, uow: ApprovalsUnitOfWork) -> None:
         )
 
 
-def _email_context(approval: Approval) -> dict[str, Any]:
+async def _email_context(approval: Approval, uow: ApprovalsUnitOfWork) -> dict[str, Any]:
     return {
         "approval_id": approval.id,
         "action": approval.action.value,
         "subject_id": approval.subject_id,
         "amount": approval.amount,
         "currency": approval.currency,
-        "requested_by": approval.requested_by,
+        "requested_by": await _who(uow, approval.requested_by),
     }
 
 
 async def approver_emails(uow: ApprovalsUnitOfWork, *, besides: str) -> list[str]:
-    """Who is asked to decide a request made by `besides`: the partner's admins and sub-admins but the requester.
-
-    Partner users (domain/team) do not exist yet: until they do, the partner's portal notification addresses,
-    else its support address, stand in for them. This is the one function to change when they land."""
-    return await _partner_addresses(uow)
+    """Who is asked to decide a request made by `besides`: the partner's admins and sub-admins but the requester;
+    with nobody else on the team, the partner's notification (else support) addresses."""
+    team = await uow.partner_users.team(uow.partner_id)
+    deciders = [user.email for user, member in team if member.role in DECIDERS and f"user:{user.id}" != besides]
+    return deciders or await _partner_addresses(uow)
 
 
 async def requester_emails(uow: ApprovalsUnitOfWork, requester: str) -> list[str]:
-    """Who hears the decision: the person who asked. An API key has no inbox, and a person's address is not known
-    here until partner users exist (domain/team): meanwhile the partner's notification or support addresses."""
-    return await _partner_addresses(uow)
+    """Who hears the decision: the person who asked; for an API key, which has no inbox (or a person no longer
+    found), the partner's notification (else support) addresses."""
+    user = await _person(uow, requester)
+    return [user.email] if user is not None else await _partner_addresses(uow)
+
+
+async def _person(uow: ApprovalsUnitOfWork, actor: str) -> PartnerUser | None:
+    kind, _, ident = actor.partition(":")
+    return await uow.partner_users.find(ident) if kind == "user" else None
+
+
+async def _who(uow: ApprovalsUnitOfWork, actor: str | None) -> str | None:
+    """An actor as people read it in an email: a person's address, else the actor (`api_key:key_…`)."""
+    if actor is None:
+        return None
+    user = await _person(uow, actor)
+    return user.email if user is not None else actor
 
 
 async def _partner_addresses(uow: ApprovalsUnitOfWork) -> list[str]:

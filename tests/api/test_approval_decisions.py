@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
-from adapters.db.tables import RefundRow
+from adapters.db.tables import EmailRow, RefundRow
 from domain.team.roles import Role
 from tests.approval_helpers import card_payment, check_payment
 from tests.conftest import Tenant
@@ -143,3 +143,42 @@ async def test_two_people_approving_at_once_make_one_refund(
         assert await _refunds(container, payment["id"]) == 1
         refunds = (await client.get(f"/v1/payments/{payment['id']}/refunds")).json()["data"]
         assert [(r["amount"], r["status"]) for r in refunds] == [(30_000, "succeeded")]
+
+
+async def _emailed(container: Container, tenant: Tenant, template: str) -> list[tuple[str, dict[str, object]]]:
+    async with container.sessions() as session:
+        rows = await session.scalars(
+            select(EmailRow)
+            .where(EmailRow.partner_id == tenant.partner_id, EmailRow.template == template)
+            .order_by(EmailRow.id)
+        )
+        return [(row.to_address, dict(row.context)) for row in rows]
+
+
+async def test_the_other_deciders_are_asked_and_the_requester_is_told(
+    client: httpx.AsyncClient, container: Container, tenant: Tenant
+) -> None:
+    app = app_of(client)
+    async with (
+        signed_in(app, container, tenant, Role.ADMIN) as admin,
+        signed_in(app, container, tenant, Role.SUB_ADMIN) as sub_admin,
+        signed_in(app, container, tenant, Role.MEMBER) as member,
+    ):
+        assert (await admin.client.patch("/v1/settings/approvals", json={"write_offs": True})).status_code == 200
+        customer = await make_customer(client)
+        invoice = await make_invoice(client, customer["id"], amount=10_000)
+        r = await admin.client.post(f"/v1/invoices/{invoice['id']}/write-off", json={"reason": "Gone"})
+        held = r.json()
+        asked = await _emailed(container, tenant, "approval_requested")
+        assert [to for to, _ in asked] == [sub_admin.email]  # not the requester, not a member
+        assert asked[0][1]["requested_by"] == admin.email
+        r = await sub_admin.client.post(f"/v1/approvals/{held['id']}/reject", json={"reason": "Call them first"})
+        assert r.status_code == 200, r.text
+        (told,) = await _emailed(container, tenant, "approval_decided")
+        assert told[0] == admin.email
+        assert (told[1]["decision"], told[1]["decided_by"], told[1]["reason"]) == (
+            "rejected",
+            sub_admin.email,
+            "Call them first",
+        )
+        assert member.email not in {to for to, _ in asked}
