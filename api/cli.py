@@ -17,6 +17,7 @@ from adapters.bootstrap import Container, build
 from adapters.settings import ConfigError, Settings, load_settings
 from domain.api_keys.model import KeyScope
 from domain.errors import DomainError
+from domain.team.roles import Role
 
 T = TypeVar("T")
 
@@ -26,10 +27,12 @@ app = typer.Typer(
     add_completion=False,
 )
 partner_app = typer.Typer(help="Manage partners.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage the people on partners' teams (dashboard users).", no_args_is_help=True)
 key_app = typer.Typer(help="Manage partner API keys.", no_args_is_help=True)
 ledger_app = typer.Typer(help="Check the invoice ledger.", no_args_is_help=True)
 app.add_typer(partner_app, name="partner")
 app.add_typer(key_app, name="api-key")
+app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 
 err = Console(stderr=True, soft_wrap=True)
@@ -111,6 +114,7 @@ def demo() -> None:
     state = "created" if result.created else "already present"
     err.print(f"Demo partner '{result.partner_slug}' {state}.")
     err.print(f"Demo API key (test mode): [bold]{result.api_key}[/bold]")
+    err.print(f"Dashboard admin: [bold]{result.admin_email}[/bold] / password [bold]{result.admin_password}[/bold]")
     err.print(f"Try: curl -H 'Authorization: Bearer {result.api_key}' {settings.base_url}/v1/invoices")
     err.print(f"API docs: {settings.base_url}/docs")
 
@@ -119,19 +123,80 @@ def demo() -> None:
 def partner_create(
     name: Annotated[str, typer.Option(help="Display name, e.g. 'Northwind IT'.")],
     slug: Annotated[str, typer.Option(help="Unique lower-case slug used in billing links.")],
+    admin_email: Annotated[
+        str | None, typer.Option(help="Make this person the partner's first admin (an activation link is printed).")
+    ] = None,
 ) -> None:
-    """Create a partner."""
+    """Create a partner, and optionally its first admin."""
     from domain.partners.use_cases import CreatePartner, create_partner
+    from domain.team.members import AddPerson, add_person
+    from domain.team.roles import Role
 
     async def go(c: Container) -> Any:
         async with c.uow() as uow:
             partner = await create_partner(CreatePartner(name, slug), uow, clock=c.clock)
+            added = None
+            if admin_email is not None:
+                person = AddPerson(partner.id, admin_email, Role.ADMIN)
+                added = await add_person(person, uow, creds=c.credentials, clock=c.clock)
             await uow.commit()
-            return partner
+            return partner, added
 
-    partner = _run(_with_container(_settings(), go))
+    partner, added = _run(_with_container(_settings(), go))
     typer.echo(partner.id)
     err.print(f"Created partner '{partner.name}' ({partner.slug}).")
+    if added is not None:
+        _print_added(admin_email or "", added)
+
+
+def _print_added(email: str, added: Any) -> None:
+    if added.invitation_url is not None:
+        err.print(f"Send {email} this single-use link to set a password (valid 7 days; also emailed):")
+        err.print(added.invitation_url, markup=False)
+    elif added.user is not None:
+        err.print(f"{email} ({added.user.id}) can sign in to the dashboard now.")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="The person's email: their login.")],
+    partner: Annotated[str, typer.Option(help="The partner's slug.")],
+    role: Annotated[
+        Role, typer.Option(help="admin, sub_admin (all but team, keys, security), member (AR clerk) or read_only.")
+    ] = Role.ADMIN,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read a password from stdin instead of printing a link.")
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="Their name, as the team sees it.")] = None,
+) -> None:
+    """Put a person on a partner's team. Without --password-stdin, prints a single-use activation link."""
+    from domain.team.members import AddPerson, add_person
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+
+    async def go(c: Container) -> Any:
+        async with c.uow() as uow:
+            p = await uow.partners.by_slug(partner)
+            person = AddPerson(p.id, email, role, password=password, name=name)
+            added = await add_person(person, uow, creds=c.credentials, clock=c.clock)
+            await uow.commit()
+            return added
+
+    _print_added(email, _run(_with_container(_settings(), go)))
+
+
+@user_app.command("list")
+def user_list(partner: Annotated[str, typer.Option(help="The partner's slug.")]) -> None:
+    """List a partner's team: id, email, role, whether two-step sign-in is on."""
+
+    async def go(c: Container) -> Any:
+        async with c.uow() as uow:
+            p = await uow.partners.by_slug(partner)
+            return await uow.partner_users.team(p.id)
+
+    for user, membership in _run(_with_container(_settings(), go)):
+        mfa = "mfa" if user.totp_enabled else "no-mfa"
+        typer.echo(f"{user.id}\t{user.email}\t{membership.role.value}\t{mfa}\t{user.name or ''}")
 
 
 @key_app.command("create")

@@ -24,8 +24,11 @@ from domain.payment_methods.use_cases import AttachMethod, attach_method
 from domain.payments.charges import PayInvoices, pay_invoices
 from domain.payments.model import Allocation, MethodType
 from domain.payments.offline import RecordOfflinePayment, record_offline_payment
+from domain.team.members import AddPerson, add_person
+from domain.team.roles import Role
 
 DEMO_SLUG = "northwind"
+DEMO_ADMIN_EMAIL = "admin@northwind.example"
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,17 @@ class DemoResult:
     partner_slug: str
     api_key: str
     created: bool
+    admin_email: str
+    admin_password: str
 
 
 def demo_key_body(secret_key: str) -> str:
     return derived_body(f"{secret_key}:demo-api-key".encode())
+
+
+def demo_admin_password(secret_key: str) -> str:
+    """Derived from the server's secret, like the demo key: the same on every run, different on every server."""
+    return derived_body(f"{secret_key}:demo-admin-password".encode())[:20]
 
 
 async def load_demo(container: Container) -> DemoResult:
@@ -53,10 +63,21 @@ async def load_demo(container: Container) -> DemoResult:
             to_charge = await _fill(uow.scope_to(partner.id), container)
         if await uow.api_keys.by_hash(hash_secret(secret)) is None:
             await create_api_key(CreateApiKey(DEMO_SLUG, name="demo", body=body), uow, clock=container.clock)
+        password = demo_admin_password(container.settings.resolved_secret_key())
+        await _demo_admin(uow, container, partner.id, password)
         await uow.commit()
     if to_charge:
         await _charge_saved_methods(container, partner.id, to_charge)
-    return DemoResult(DEMO_SLUG, secret, created)
+    return DemoResult(DEMO_SLUG, secret, created, DEMO_ADMIN_EMAIL, password)
+
+
+async def _demo_admin(uow: SqlUnitOfWork, container: Container, partner_id: str, password: str) -> None:
+    """The demo partner's admin, for signing in to the dashboard."""
+    existing = await uow.partner_users.by_email(DEMO_ADMIN_EMAIL)
+    if existing is not None and await uow.partner_users.membership(existing.id, partner_id) is not None:
+        return
+    person = AddPerson(partner_id, DEMO_ADMIN_EMAIL, Role.ADMIN, password=password, name="Demo Admin")
+    await add_person(person, uow, creds=container.credentials, clock=container.clock)
 
 
 async def _charge_saved_methods(container: Container, partner_id: str, targets: dict[str, str]) -> None:

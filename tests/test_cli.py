@@ -34,7 +34,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_help_lists_every_command(tmp_path: Path) -> None:
     result = remit(tmp_path, "--help")
     assert result.returncode == 0
-    for command in ("serve", "worker", "migrate", "demo", "partner", "api-key", "ledger", "openapi"):
+    for command in ("serve", "worker", "migrate", "demo", "partner", "api-key", "user", "ledger", "openapi"):
         assert command in result.stdout
     sub = remit(tmp_path, "api-key", "create", "--help")
     assert "--partner" in sub.stdout and "stdout" in sub.stdout
@@ -93,6 +93,70 @@ def test_demo_is_idempotent_and_the_ledger_verifies(workdir: Path) -> None:
     verified = remit(workdir, "ledger", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "holds" in verified.stderr
+    admins = [re.search(r"Dashboard admin: (\S+) / password (\S+)", out.stderr) for out in (first, second)]
+    assert admins[0] is not None and admins[1] is not None and admins[0].groups() == admins[1].groups()
+    assert admins[0].group(1) in remit(workdir, "user", "list", "--partner", "northwind").stdout
+
+
+def test_people_join_a_team_with_a_link_or_a_password(workdir: Path) -> None:
+    """`partner create --admin-email` and `user create` print an activation link; --password-stdin sets one; a
+    person on two teams is one login."""
+    created = remit(
+        workdir,
+        "partner",
+        "create",
+        "--name",
+        "Fabrikam",
+        "--slug",
+        "fabrikam",
+        "--admin-email",
+        "Ada@Fabrikam.example",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "/dashboard/accept-invitation#token=" in created.stderr
+    member = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "user",
+            "create",
+            "--email",
+            "bo@fabrikam.example",
+            "--partner",
+            "fabrikam",
+            "--role",
+            "member",
+            "--password-stdin",
+        ],
+        cwd=workdir,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("REMIT_")},
+            "REMIT_DATABASE_URL": f"sqlite:///{workdir / 'var' / 'cli.db'}",
+        },
+        input="a long enough passphrase\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert member.returncode == 0, member.stderr
+    assert "can sign in" in member.stderr
+    team = remit(workdir, "user", "list", "--partner", "fabrikam").stdout
+    assert "bo@fabrikam.example\tmember" in team
+    assert "ada@fabrikam.example" not in team  # invited: on the team once the link is used
+    again = remit(
+        workdir, "user", "create", "--email", "bo@fabrikam.example", "--partner", "contoso", "--role", "read_only"
+    )
+    assert again.returncode == 0, again.stderr
+    assert "bo@fabrikam.example\tread_only" in remit(workdir, "user", "list", "--partner", "contoso").stdout
+    db = sqlite3.connect(workdir / "var" / "cli.db")
+    assert db.execute("SELECT count(*) FROM partner_users WHERE email = 'bo@fabrikam.example'").fetchone()[0] == 1
+    hashes = [row[0] for row in db.execute("SELECT password_hash FROM partner_users WHERE password_hash IS NOT NULL")]
+    assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+    duplicate = remit(workdir, "user", "create", "--email", "bo@fabrikam.example", "--partner", "fabrikam")
+    assert duplicate.returncode == 1 and "already on this team" in duplicate.stderr
+    bad_role = remit(workdir, "user", "create", "--email", "x@y.example", "--partner", "fabrikam", "--role", "owner")
+    assert bad_role.returncode != 0 and "owner" in bad_role.stderr
 
 
 def test_ledger_verify_names_what_is_wrong(tmp_path: Path) -> None:
