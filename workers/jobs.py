@@ -18,6 +18,7 @@ JOBS: dict[str, Job] = {
     "scheduled_payments.run_due": scheduled_payments.run_due,
     "scheduled_payments.execute": scheduled_payments.execute,
     "imports.run": imports.run_import,
+    "imports.sweep": imports.sweep_imports,
 }
 
 EVERY_MINUTE = frozenset(range(60))
@@ -29,6 +30,7 @@ CRON: list[tuple[str, frozenset[int]]] = [
     ("emails.sweep", EVERY_MINUTE),
     ("outbox.notify", EVERY_MINUTE),
     ("scheduled_payments.run_due", frozenset({5})),
+    ("imports.sweep", EVERY_FIVE_MINUTES),
 ]
 # (job name, hour, minute) in UTC: jobs that run once a day; both runners read this table too.
 DAILY: list[tuple[str, int, int]] = [

@@ -3,6 +3,7 @@ customer and invoice use cases as the API, in batches; a dry run judges the same
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -73,11 +74,20 @@ async def start_import(cmd: StartImport, uow: ImportUnitOfWork, *, clock: Clock)
 
 
 async def run_import(
-    cmd: RunImport, uow: ImportUnitOfWork, *, clock: Clock, checkpoint: Checkpoint | None = None
+    cmd: RunImport,
+    uow: ImportUnitOfWork,
+    *,
+    clock: Clock,
+    checkpoint: Checkpoint | None = None,
+    budget_seconds: float | None = None,
 ) -> Import:
     """Judge every row not judged yet and record the results, a batch at a time (`checkpoint` commits each batch:
     a job taken over after a crash goes on where it stopped). Rows with errors are reported and not applied;
-    the others are applied. Running it again, or while another runner has it, changes nothing."""
+    the others are applied. Running it again, or while another runner has it, changes nothing.
+
+    With a budget, it stops after the batch that goes past it and returns the import still `running`, for the
+    caller to run again (a job stays well inside the queue's time limit however large the file)."""
+    started = time.monotonic()
     now = clock.now()
     imported = await uow.imports.claim(cmd.import_id, at=now, stale_before=now - timedelta(seconds=STALE_AFTER_SECONDS))
     if imported is None:
@@ -92,6 +102,8 @@ async def run_import(
             batch = []
             if checkpoint is not None:
                 await checkpoint(CheckpointReason.RECORDING_PROGRESS)
+            if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+                return imported
     await _record(imported, batch, uow, clock)
     imported.finish(clock.now())
     await uow.imports.save(imported)

@@ -3,6 +3,8 @@ large files as jobs, tenants."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,7 +13,10 @@ from sqlalchemy import func, select
 from adapters.bootstrap import Container
 from adapters.db.tables import AuditLogRow, CustomerRow, ImportRow, InvoiceRow, JournalEntryRow
 from api.app import create_app
+from domain.clock import FixedClock
 from tests.conftest import Tenant, make_tenant
+from workers.context import JobContext
+from workers.imports import run_import, sweep_imports
 from workers.queue import InProcessQueue
 
 CUSTOMERS = (
@@ -341,3 +346,28 @@ async def _upload_as(client: httpx.AsyncClient, headers: dict[str, str], text: s
     return dict(r.json())
 
 
+async def test_a_run_hands_on_past_its_budget_and_the_sweep_finds_lost_runs(
+    container: Container, tenant: Tenant, client: httpx.AsyncClient
+) -> None:
+    lines = ["external_id,name"] + [f"S-{i},Customer {i}" for i in range(700)]
+    r = await client.post("/v1/imports/customers", content="\n".join(lines), headers={"Content-Type": "text/csv"})
+    assert r.status_code == 202, r.text  # this app has no queue: the enqueue is lost, as when Redis is down
+    ident = r.json()["id"]
+    first = JobContext(container=container, queue=InProcessQueue(container))
+    assert await run_import(first, partner_id=tenant.partner_id, ident=ident, budget=0.0) == "running"
+    halfway = (await client.get(f"/v1/imports/{ident}")).json()
+    assert (halfway["status"], halfway["processed_rows"], halfway["counts"]["created"]) == ("running", 200, 200)
+
+    # Ten minutes later the run has not reported: the sweep hands it to a new job, which goes on from row 202.
+    later = dataclasses.replace(container, clock=FixedClock(datetime.now(UTC) + timedelta(minutes=10)))
+    queue = InProcessQueue(later)
+    assert await sweep_imports(queue.context) >= 1
+    await queue.drain()
+    done = (await client.get(f"/v1/imports/{ident}")).json()
+    assert done["status"] == "succeeded"
+    assert (done["processed_rows"], done["counts"]) == (
+        700,
+        {"created": 700, "updated": 0, "unchanged": 0, "failed": 0},
+    )
+    assert await _count(container, CustomerRow, tenant.partner_id) == 700
+    assert await sweep_imports(queue.context) == 0
