@@ -1161,6 +1161,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys
+         * @description Admins signed in to the dashboard only. Secrets are never shown again after creation.
+         */
+        get: operations["api_keys_list"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description Returns the secret once (a replay with the same Idempotency-Key answers without it). `read_only` keys read everything and change nothing. Audited.
+         */
+        post: operations["api_keys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{key_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an API key
+         * @description Effective at once; revoking a revoked key changes nothing. Audited.
+         */
+        post: operations["api_keys_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List approvals
+         * @description Newest first; filter by status. A pending request nobody decided within 7 days reads `expired`.
+         */
+        get: operations["approvals_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{approval_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an approval */
+        get: operations["approvals_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{approval_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a request
+         * @description Runs the held request once, with its original parameters, and answers the approval: `approved` with the `result` it made, or `failed` with the problem when it could no longer run (the payment was refunded meanwhile). Admins and sub-admins other than the requester (403 `self_approval`), never API keys; pending and unexpired requests only (409 `approval_not_pending`, `approval_expired`). Of two people approving at once, one runs it and the other gets 409.
+         */
+        post: operations["approvals_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{approval_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a request
+         * @description Nothing runs; the reason is emailed to whoever asked. Same deciders and states as approving.
+         */
+        post: operations["approvals_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-events": {
         parameters: {
             query?: never;
@@ -1181,6 +1302,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a team invitation
+         * @description Joins the team with the invited role and signs in. A new person chooses a name and password; someone with a Remit login already keeps theirs. The link works once, for 7 days.
+         */
+        post: operations["auth_invitation_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a password-reset link
+         * @description Always 202 with the same answer. The link works once, for one hour.
+         */
+        post: operations["auth_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a new password from a reset link
+         * @description Ends every other session of the person and signs in (asking for the second factor when on).
+         */
+        post: operations["auth_password_reset_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-in/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a one-time sign-in code
+         * @description Always 202 with the same answer, known address or not. 6 digits, 10 minutes, single use; a new code voids the previous one; at most 5 an hour per address.
+         */
+        post: operations["auth_sign_in_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-in/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish signing in with an authenticator or recovery code
+         * @description For a session in state `mfa_required`. Five wrong codes end the session. The session gets a new token (and CSRF token).
+         */
+        post: operations["auth_sign_in_mfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-in/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with email and password
+         * @description Opens a dashboard session (HttpOnly cookie). Five failures lock the account for a minute, growing to 15; an emailed code or a reset still works. Unknown emails answer exactly like wrong passwords.
+         */
+        post: operations["auth_sign_in_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-in/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with the emailed code
+         * @description Opens a dashboard session. Five wrong codes void the code.
+         */
+        post: operations["auth_sign_in_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Ends this session and clears its cookie.
+         */
+        post: operations["auth_sign_out"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign up: a new partner and its first admin
+         * @description Checks the password and the slug, then emails a code to prove the address; nothing exists until the code comes back to `/v1/auth/sign-up/verify`. Open unless the server sets `REMIT_SIGNUP=closed` (the default in production).
+         */
+        post: operations["auth_sign_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-up/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish signing up with the emailed code
+         * @description Creates the partner, makes the person its admin and signs them in.
+         */
+        post: operations["auth_sign_up_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers": {
         parameters: {
             query?: never;
@@ -1190,7 +1511,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description Newest first. Archived customers are left out unless `archived=true`.
+         * @description Newest first. Archived customers are left out unless `archived=true`; merged ones (archived too) unless `include_merged=true`, which adds them to whatever `archived` selects.
          */
         get: operations["customers_list"];
         put?: never;
@@ -1257,6 +1578,26 @@ export interface paths {
          * @description A single-use URL valid for 2 minutes that opens a read-only portal session with a banner: no payments, no method or credential changes. The session and each of its requests are audited.
          */
         post: operations["portal_users_impersonate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customer_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a duplicate customer into another
+         * @description Moves everything of this customer to `into_customer_id`, in one transaction: invoices (and with them what they are owed: the ledger is not rewritten, a customer's balance is the sum of its invoices'), payments, saved payment methods (still chargeable: the processor charges a method by its own id), scheduled payments, portal users' access, questions, contacts and tags. This customer stays readable, archived, with `merged_into` set; it is no longer listed unless `include_merged=true`, and any further change to it, or a merge into it, answers 409 `customer_merged`. Merging into itself answers 400 `customer_merge_into_self`; into an archived customer 409 `customer_archived`; into another partner's customer 404. Audited as `customer.merged` with the counts moved, and announced as `customer.merged`.
+         */
+        post: operations["customers_merge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1522,6 +1863,122 @@ export interface paths {
          *     Columns: `id`, `payment_id`, `kind`, `status`, `currency`, `amount`, `reason`, `processor_refund_id`, `failure_message`, `created_at`, `updated_at`.
          */
         get: operations["exports_refunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List imports
+         * @description Newest first.
+         */
+        get: operations["imports_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import customers from CSV
+         * @description Creates or updates customers, matched by `external_id` (unique per partner).
+         *
+         *     Columns: `external_id` and `name` (required), `email`, `language` (`en` or `fr`), `billing_terms` (`net_30`, …), and `metadata.<key>` for each metadata key (merged into the customer's metadata). A row whose `external_id` no customer has creates one; otherwise the customer is updated where the row differs, or left `unchanged`. An `external_id` on two rows of the file fails both.
+         *
+         *     Send the file as the request body with `Content-Type: text/csv`, or as the `file` field of a `multipart/form-data` form; UTF-8 (with or without a byte order mark), at most 10 MB, a header row naming the columns (in any order, case-insensitive; an unknown column refuses the file). Cells are read as text exactly as written: nothing is evaluated, so a cell such as `=1+1` is kept as those characters. An empty cell is not given: a new record takes the default, an existing one keeps its value.
+         *
+         *     Each row is judged with the same rules as the API (the same use cases) and reported as `created`, `updated`, `unchanged` or `failed` with its field errors (`row`, `field`, `code`, `message`; rows are numbered as in a spreadsheet, the header being row 1). **Rows with errors are reported and not applied; the valid rows are applied** (each row on its own, so one bad row never blocks the rest). Importing the same file again reports every row `unchanged` and changes nothing. With `dry_run=true` the rows are judged the same way and nothing is written but the report.
+         *
+         *     Files of at most 500 rows are imported at once: 201 with the report. Larger ones answer 202 with the import `queued`; it runs as a job, committing as it goes: follow it with `GET /v1/imports/{import_id}` and read its rows with `GET /v1/imports/{import_id}/rows`. Applied imports are recorded in the audit log (`import.applied`, with the counts).
+         */
+        post: operations["imports_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import invoices from CSV
+         * @description Creates open invoices (each with its `invoice_issued` ledger entry, as `POST /v1/invoices` does), matched by `number` (unique per partner).
+         *
+         *     One row per line; the consecutive rows with the same `number` make one invoice. Columns: `number`, `currency` and `description` (required); `customer_external_id` or `customer_id` (one of them); `unit_amount` (or `amount`), a decimal in the currency's unit (`1250.00`; a negative line is a credit, the total must be positive); `quantity` (default 1); `issue_date` and `due_date` as YYYY-MM-DD (default today and the customer's billing terms); `memo`. The invoice's own cells (customer, currency, dates, memo) may be left blank after its first row. An invoice is made whole or not at all: a row with errors fails the other rows of its invoice (`row_not_applied`). A number already used by an invoice with the same details is `unchanged`; with other details it fails (`invoice_number_taken`): an issued invoice is not changed by import. A number whose rows are not together in the file fails (`duplicate_key`).
+         *
+         *     Send the file as the request body with `Content-Type: text/csv`, or as the `file` field of a `multipart/form-data` form; UTF-8 (with or without a byte order mark), at most 10 MB, a header row naming the columns (in any order, case-insensitive; an unknown column refuses the file). Cells are read as text exactly as written: nothing is evaluated, so a cell such as `=1+1` is kept as those characters. An empty cell is not given: a new record takes the default, an existing one keeps its value.
+         *
+         *     Each row is judged with the same rules as the API (the same use cases) and reported as `created`, `updated`, `unchanged` or `failed` with its field errors (`row`, `field`, `code`, `message`; rows are numbered as in a spreadsheet, the header being row 1). **Rows with errors are reported and not applied; the valid rows are applied** (each row on its own, so one bad row never blocks the rest). Importing the same file again reports every row `unchanged` and changes nothing. With `dry_run=true` the rows are judged the same way and nothing is written but the report.
+         *
+         *     Files of at most 500 rows are imported at once: 201 with the report. Larger ones answer 202 with the import `queued`; it runs as a job, committing as it goes: follow it with `GET /v1/imports/{import_id}` and read its rows with `GET /v1/imports/{import_id}/rows`. Applied imports are recorded in the audit log (`import.applied`, with the counts).
+         */
+        post: operations["imports_invoices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve an import
+         * @description Its status, progress (`processed_rows` of `total_rows`) and counts; a running import's figures move as each batch of rows is committed.
+         */
+        get: operations["imports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{import_id}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an import's row results
+         * @description Each judged row's outcome and errors, in file order (rows are numbered as in a spreadsheet, the header being row 1). Rows appear as the import judges them.
+         */
+        get: operations["imports_rows"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1816,7 +2273,7 @@ export interface paths {
         put?: never;
         /**
          * Write off an invoice
-         * @description Gives up part or all of what is still due as bad debt: a balanced `invoice_written_off` ledger entry (write-off debited, receivable credited). Open and partially paid invoices only, never more than is due, however many requests race. When nothing remains due the invoice reads `written_off` and can no longer be paid; otherwise it stays payable for the rest and shows `amount_written_off`. Audited, and announced as `invoice.written_off`.
+         * @description Gives up part or all of what is still due as bad debt: a balanced `invoice_written_off` ledger entry (write-off debited, receivable credited). Open and partially paid invoices only, never more than is due, however many requests race. When nothing remains due the invoice reads `written_off` and can no longer be paid; otherwise it stays payable for the rest and shows `amount_written_off`. Audited, and announced as `invoice.written_off`. When the partner's approval rules hold write-offs (`/v1/settings/approvals`), it answers 202 with a pending `approval` instead, and nothing is written off until another person approves it.
          */
         post: operations["invoices_write_off"];
         delete?: never;
@@ -1839,6 +2296,147 @@ export interface paths {
         get: operations["ledger_entries_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is signed in
+         * @description The person, the teams they are on with their role in each, the current partner and the CSRF token.
+         */
+        get: operations["me_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up two-step sign-in
+         * @description Returns a new TOTP secret; it takes effect once confirmed with a first code.
+         */
+        post: operations["me_mfa_begin"];
+        /**
+         * Turn off two-step sign-in
+         * @description Needs a recent confirmation (POST /v1/me/step-up). Refused while a team you are on requires it. Ends your other sessions.
+         */
+        delete: operations["me_mfa_disable"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/mfa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm two-step sign-in with a first code
+         * @description Turns it on, returns 10 recovery codes (shown once) and ends your other sessions.
+         */
+        post: operations["me_mfa_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/partner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Work for another of your partners
+         * @description The session's token and CSRF token are replaced. If that team requires two-step sign-in and you have not set it up, the answer's state says so.
+         */
+        post: operations["me_switch_partner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your signed-in sessions */
+        get: operations["me_sessions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Sign out one of your sessions
+         * @description Another person's session id answers 404.
+         */
+        delete: operations["me_sessions_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/step-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm it is you before a sensitive change
+         * @description Your password or a current authenticator code opens a 10-minute window for turning off two-step sign-in. Signing in with a password or authenticator code opens the same window.
+         */
+        post: operations["me_step_up"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2021,7 +2619,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a payment
-         * @description Full (no amount) or partial; never more than captured minus what was already refunded, however many requests race. Refunding a bank debit that has not settled cancels it (kind `debit_cancellation`). A disputed payment cannot be refunded. The invoices stay paid.
+         * @description Full (no amount) or partial; never more than captured minus what was already refunded, however many requests race. Refunding a bank debit that has not settled cancels it (kind `debit_cancellation`). A disputed payment cannot be refunded. The invoices stay paid. When the partner's approval rules hold refunds above a threshold (`/v1/settings/approvals`), a larger one answers 202 with a pending `approval` and nothing is refunded until another person approves it.
          */
         post: operations["payments_refund"];
         delete?: never;
@@ -2198,6 +2796,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve approval rules */
+        get: operations["settings_approvals_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update approval rules
+         * @description Maker-checker: while a rule applies, the request it names answers 202 with a pending `approval` instead of acting, until an admin or sub-admin other than the requester approves it. Changes only the fields sent. People only (admins): API keys cannot change who checks them.
+         */
+        patch: operations["settings_approvals_update"];
+        trace?: never;
+    };
     "/v1/settings/branding/logo": {
         parameters: {
             query?: never;
@@ -2263,6 +2882,105 @@ export interface paths {
          * @description Changes only the fields sent (`null` clears an optional one). Changing `slug` keeps the old billing link working: it redirects to the new one. A custom domain must be unique across partners.
          */
         patch: operations["settings_portal_update"];
+        trace?: never;
+    };
+    "/v1/settings/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the security settings */
+        get: operations["security_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the security settings
+         * @description Admins in the dashboard only. Audited (before → after).
+         */
+        patch: operations["security_settings_update"];
+        trace?: never;
+    };
+    "/v1/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The team and pending invitations */
+        get: operations["team_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite someone to the team
+         * @description Emails a single-use link valid 7 days; a newer invitation to the same address replaces the older. Someone with a Remit login already joins with it. Audited.
+         */
+        post: operations["team_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invites/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a pending invitation */
+        delete: operations["team_invitation_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove someone from the team
+         * @description Their sessions working for this partner end at once; their login and other teams stay. The last admin cannot be removed. Audited.
+         */
+        delete: operations["team_member_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change someone's role
+         * @description Takes effect on their next request. The last admin cannot be demoted. Audited (before → after).
+         */
+        patch: operations["team_member_update"];
         trace?: never;
     };
     "/webhooks/{processor}": {
@@ -2460,6 +3178,264 @@ export interface components {
             /** Invoice Id */
             invoice_id: string;
         };
+        /** ApiKeyCreated */
+        ApiKeyCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Display
+             * @description The prefix and last 4 characters: enough to recognise the key.
+             */
+            display: string;
+            /** Id */
+            id: string;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Livemode */
+            livemode: boolean;
+            /** Name */
+            name: string | null;
+            /**
+             * Object
+             * @default api_key
+             */
+            object: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            scope: components["schemas"]["KeyScope"];
+            /**
+             * Secret
+             * @description The key itself, shown this once: it is stored only as a hash.
+             */
+            secret: string;
+        };
+        /** ApiKeyIn */
+        ApiKeyIn: {
+            /**
+             * Livemode
+             * @default false
+             */
+            livemode: boolean;
+            /** Name */
+            name: string;
+            /** @default full */
+            scope: components["schemas"]["KeyScope"];
+        };
+        /** ApiKeyList */
+        ApiKeyList: {
+            /** Data */
+            data: components["schemas"]["ApiKeyOut"][];
+            /**
+             * Object
+             * @default list
+             */
+            object: string;
+        };
+        /** ApiKeyOut */
+        ApiKeyOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Display
+             * @description The prefix and last 4 characters: enough to recognise the key.
+             */
+            display: string;
+            /** Id */
+            id: string;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Livemode */
+            livemode: boolean;
+            /** Name */
+            name: string | null;
+            /**
+             * Object
+             * @default api_key
+             */
+            object: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            scope: components["schemas"]["KeyScope"];
+        };
+        /**
+         * ApprovalAction
+         * @enum {string}
+         */
+        ApprovalAction: "refund" | "write_off" | "payout_destination_change";
+        /** ApprovalFailure */
+        ApprovalFailure: {
+            /**
+             * Code
+             * @description The problem's stable `code`, as the request would have answered it.
+             */
+            code: string;
+            /** Detail */
+            detail: string;
+        };
+        /**
+         * ApprovalOut
+         * @example {
+         *       "action": "refund",
+         *       "amount": 75000,
+         *       "created_at": "2026-11-21T09:00:00Z",
+         *       "currency": "USD",
+         *       "expires_at": "2026-11-28T09:00:00Z",
+         *       "id": "apr_01JD3MF0000000000000000000",
+         *       "object": "approval",
+         *       "params": {
+         *         "amount": 75000,
+         *         "payment_id": "pay_01JD3M9W4E0000000000000000"
+         *       },
+         *       "requested_by": "api_key:key_01JD3M0000000000000000000",
+         *       "status": "pending",
+         *       "subject_id": "pay_01JD3M9W4E0000000000000000"
+         *     }
+         */
+        ApprovalOut: {
+            action: components["schemas"]["ApprovalAction"];
+            /**
+             * Amount
+             * @description What the request moves, in minor units, as it was when asked.
+             */
+            amount: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            failure: components["schemas"]["ApprovalFailure"] | null;
+            /** Id */
+            id: string;
+            /**
+             * Object
+             * @default approval
+             */
+            object: string;
+            /**
+             * Params
+             * @description The original request's parameters, run as they are when approved; one asking for everything (no `amount`) runs for the `amount` shown here, and fails if less remains by then.
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * Reason
+             * @description Why it was rejected.
+             */
+            reason: string | null;
+            /**
+             * Requested By
+             * @description Who asked: `user:<id>` or `api_key:<id>`.
+             */
+            requested_by: string;
+            /**
+             * Result
+             * @description What approving made: `{"refund_id": …}` or `{"invoice_id": …}`.
+             */
+            result: {
+                [key: string]: string;
+            } | null;
+            /** @description `pending` until decided or `expired` (7 days); `approved` ran the request, `failed` means it was approved but could no longer run (see `failure`). */
+            status: components["schemas"]["ApprovalStatus"];
+            /**
+             * Subject Id
+             * @description The payment to refund or the invoice to write off.
+             */
+            subject_id: string | null;
+        };
+        /**
+         * ApprovalReject
+         * @example {
+         *       "reason": "The customer paid by wire yesterday."
+         *     }
+         */
+        ApprovalReject: {
+            /**
+             * Reason
+             * @description Why not; emailed to whoever asked.
+             */
+            reason: string;
+        };
+        /**
+         * ApprovalSettingsOut
+         * @example {
+         *       "object": "approval_settings",
+         *       "payout_destination_changes": true,
+         *       "refunds_above": {
+         *         "CAD": 65000,
+         *         "USD": 50000
+         *       },
+         *       "write_offs": true
+         *     }
+         */
+        ApprovalSettingsOut: {
+            /**
+             * Object
+             * @default approval_settings
+             */
+            object: string;
+            /**
+             * Payout Destination Changes
+             * @description Changing where payouts go needs approval.
+             */
+            payout_destination_changes: boolean;
+            /**
+             * Refunds Above
+             * @description Per currency, in minor units: a refund strictly above needs approval. Empty: none does.
+             */
+            refunds_above: {
+                [key: string]: number;
+            };
+            /**
+             * Write Offs
+             * @description Every write-off needs approval.
+             */
+            write_offs: boolean;
+        };
+        /**
+         * ApprovalSettingsUpdate
+         * @example {
+         *       "refunds_above": {
+         *         "USD": 50000
+         *       },
+         *       "write_offs": true
+         *     }
+         */
+        ApprovalSettingsUpdate: {
+            /** Payout Destination Changes */
+            payout_destination_changes?: boolean | null;
+            /**
+             * Refunds Above
+             * @description `{"USD": 50000}` (one threshold per currency), or one `{"amount": 50000, "currency": "USD"}`; replaces the thresholds. `null` switches the refund rule off.
+             */
+            refunds_above?: {
+                [key: string]: number;
+            } | components["schemas"]["RefundThreshold"] | null;
+            /** Write Offs */
+            write_offs?: boolean | null;
+        };
+        /**
+         * ApprovalStatus
+         * @enum {string}
+         */
+        ApprovalStatus: "pending" | "approved" | "rejected" | "expired" | "failed";
         /** Approve */
         Approve: {
             /**
@@ -2634,32 +3610,6 @@ export interface components {
              */
             object: string;
         };
-        /** CodeRequest */
-        CodeRequest: {
-            /**
-             * Email
-             * Format: email
-             */
-            email: string;
-            /**
-             * Language
-             * @description The language the person is reading the portal in: the email is written in it.
-             */
-            language?: ("en" | "fr") | null;
-        };
-        /** CodeVerify */
-        CodeVerify: {
-            /**
-             * Code
-             * @description The 6 digits from the email.
-             */
-            code: string;
-            /**
-             * Email
-             * Format: email
-             */
-            email: string;
-        };
         /**
          * CollectedOut
          * @example {
@@ -2748,6 +3698,17 @@ export interface components {
             /** Phone */
             phone: string | null;
         };
+        /** CountsOut */
+        CountsOut: {
+            /** Created */
+            created: number;
+            /** Failed */
+            failed: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
+        };
         /** CustomerAgingOut */
         CustomerAgingOut: {
             buckets: components["schemas"]["BucketsOut"];
@@ -2831,6 +3792,38 @@ export interface components {
             tags: string[];
         };
         /**
+         * CustomerMergeCreate
+         * @example {
+         *       "into_customer_id": "cus_01JD3M5Q8Z0000000000000001"
+         *     }
+         */
+        CustomerMergeCreate: {
+            /**
+             * Into Customer Id
+             * @description The customer that takes everything over: another, active customer of yours.
+             */
+            into_customer_id: string;
+        };
+        /** CustomerMergeOut */
+        CustomerMergeOut: {
+            /** @description The duplicate, now archived with `merged_into` set. */
+            customer: components["schemas"]["CustomerOut"];
+            /** @description The surviving customer, with the duplicate's contacts and tags added. */
+            into: components["schemas"]["CustomerOut"];
+            /**
+             * Moved
+             * @description How many of each kind changed hands: invoices, payments, payment_methods, scheduled_payments, invoice_questions, portal_memberships, portal_sessions, portal_links, access_requests, contacts, tags.
+             */
+            moved: {
+                [key: string]: number;
+            };
+            /**
+             * Object
+             * @default customer_merge
+             */
+            object: string;
+        };
+        /**
          * CustomerOut
          * @example {
          *       "archived": false,
@@ -2890,6 +3883,13 @@ export interface components {
              * @enum {string}
              */
             language: "en" | "fr";
+            /** Merged At */
+            merged_at: string | null;
+            /**
+             * Merged Into
+             * @description The customer this duplicate was merged into (it is then archived and changes no more); null for every other customer.
+             */
+            merged_into: string | null;
             /** Metadata */
             metadata: {
                 [key: string]: string;
@@ -3090,6 +4090,19 @@ export interface components {
             /** Phone */
             phone: string;
         };
+        /** EnrolmentOut */
+        EnrolmentOut: {
+            /**
+             * Otpauth Uri
+             * @description For a QR code.
+             */
+            otpauth_uri: string;
+            /**
+             * Secret
+             * @description For typing into an authenticator app by hand.
+             */
+            secret: string;
+        };
         /**
          * EntryOut
          * @example {
@@ -3144,7 +4157,7 @@ export interface components {
          *     document (`Problem.code`). A new code is added here first; nothing else spells one.
          * @enum {string}
          */
-        ErrorCode: "account_locked" | "already_has_access" | "already_scheduled" | "amount_exceeds_due" | "amount_exceeds_refundable" | "amount_too_large" | "api_key_revoked" | "authentication_required" | "bad_origin" | "card_expired" | "charge_disputed" | "charge_not_cancelable" | "charge_not_refundable" | "conflict" | "csrf_failed" | "currency_mismatch" | "currency_not_supported" | "customer_archived" | "database_unavailable" | "dispute_not_open" | "domain_error" | "domain_taken" | "due_before_issue" | "duplicate_allocation" | "email_in_use" | "expired_card" | "factor_required" | "http_error" | "idempotency_key_in_use" | "idempotency_key_required" | "idempotency_key_reused" | "impersonation_read_only" | "internal_error" | "invalid_account_holder_name" | "invalid_account_type" | "invalid_amount" | "invalid_api_key" | "invalid_characters" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "invalid_cvc" | "invalid_days" | "invalid_email" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_line" | "invalid_link" | "invalid_message" | "invalid_method_type" | "invalid_mfa_code" | "invalid_name" | "invalid_number" | "invalid_payment_method" | "invalid_permission" | "invalid_public_token" | "invalid_request" | "invalid_scheduled_date" | "invalid_setting" | "invalid_logo" | "logo_too_large" | "unsupported_media_type" | "invalid_signature" | "invalid_slug" | "invalid_state_transition" | "invalid_tag" | "invalid_token" | "invalid_total" | "invoice_customer_mismatch" | "invoice_has_balance" | "invoice_has_payments" | "invoice_not_draft" | "invoice_not_payable" | "invoice_not_reopenable" | "invoice_number_taken" | "malformed_json" | "mandate_required" | "method_in_use" | "method_not_allowed" | "method_not_enabled" | "method_not_saved" | "method_scheduled" | "mfa_disabled" | "mfa_enabled" | "mfa_not_pending" | "mfa_not_started" | "mfa_required" | "missing_field" | "missing_permission" | "no_access" | "no_allocations" | "not_a_test_number" | "not_authenticated" | "not_signed_in" | "nothing_due" | "own_membership" | "own_permissions" | "partial_payments_disabled" | "partial_refund_of_pending_debit" | "password_length" | "password_too_common" | "payload_too_large" | "payment_disputed" | "payment_method_detached" | "payment_method_required" | "payment_not_offline" | "payment_not_refundable" | "payment_not_retryable" | "permission_denied" | "forbidden_for_role" | "processor_unavailable" | "question_already_open" | "rate_limited" | "refund_exceeds_captured" | "resource_busy" | "resource_missing" | "route_not_found" | "sandbox_not_enabled" | "scheduled_payment_not_cancelable" | "session_expired" | "sign_in_required" | "slug_taken" | "step_up_required" | "team_invites_disabled" | "token_already_used" | "too_many_codes" | "unbalanced_entry" | "unknown_currency" | "validation_error";
+        ErrorCode: "account_locked" | "already_a_member" | "already_has_access" | "already_scheduled" | "amount_exceeds_due" | "amount_exceeds_refundable" | "amount_too_large" | "api_key_revoked" | "approval_expired" | "approval_not_pending" | "authentication_required" | "bad_origin" | "card_expired" | "charge_disputed" | "charge_not_cancelable" | "charge_not_refundable" | "conflict" | "csrf_failed" | "currency_mismatch" | "currency_not_supported" | "customer_archived" | "customer_merged" | "customer_merge_into_self" | "database_unavailable" | "dispute_not_open" | "domain_error" | "domain_taken" | "due_before_issue" | "duplicate_key" | "duplicate_allocation" | "email_in_use" | "expired_card" | "factor_required" | "http_error" | "idempotency_key_in_use" | "idempotency_key_required" | "idempotency_key_reused" | "impersonation_read_only" | "internal_error" | "invalid_account_holder_name" | "invalid_account_type" | "invalid_amount" | "invalid_api_key" | "invalid_characters" | "invalid_code" | "invalid_credentials" | "invalid_csv" | "invalid_cursor" | "invalid_cvc" | "invalid_date" | "invalid_days" | "invalid_email" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_line" | "invalid_link" | "invalid_message" | "invalid_method_type" | "invalid_mfa_code" | "invalid_name" | "invalid_number" | "invalid_payment_method" | "invalid_permission" | "invalid_public_token" | "invalid_request" | "invalid_role" | "invalid_scheduled_date" | "invalid_setting" | "invalid_logo" | "last_admin" | "logo_too_large" | "mfa_enrolment_required" | "not_a_member" | "sign_up_closed" | "unsupported_media_type" | "invalid_signature" | "invalid_slug" | "invalid_state_transition" | "invalid_tag" | "invalid_token" | "invalid_total" | "invoice_customer_mismatch" | "invoice_has_balance" | "invoice_has_payments" | "invoice_not_draft" | "invoice_not_payable" | "invoice_not_reopenable" | "invoice_number_taken" | "malformed_json" | "mandate_required" | "method_in_use" | "method_not_allowed" | "method_not_enabled" | "method_not_saved" | "method_scheduled" | "mfa_disabled" | "mfa_enabled" | "mfa_not_pending" | "mfa_not_started" | "mfa_required" | "missing_field" | "missing_permission" | "no_access" | "no_allocations" | "not_a_test_number" | "not_authenticated" | "not_signed_in" | "nothing_due" | "own_membership" | "own_permissions" | "partial_payments_disabled" | "partial_refund_of_pending_debit" | "password_length" | "password_too_common" | "payload_too_large" | "payment_disputed" | "payment_method_detached" | "payment_method_required" | "payment_not_offline" | "payment_not_refundable" | "payment_not_retryable" | "permission_denied" | "forbidden_for_role" | "processor_unavailable" | "question_already_open" | "rate_limited" | "refund_exceeds_captured" | "resource_busy" | "resource_missing" | "route_not_found" | "row_not_applied" | "sandbox_not_enabled" | "scheduled_payment_not_cancelable" | "self_approval" | "session_expired" | "sign_in_required" | "slug_taken" | "step_up_required" | "team_invites_disabled" | "token_already_used" | "too_many_codes" | "unbalanced_entry" | "unknown_currency" | "validation_error";
         /**
          * EvidenceIn
          * @example {
@@ -3420,6 +4433,134 @@ export interface components {
              */
             url: string;
         };
+        /**
+         * ImportKind
+         * @enum {string}
+         */
+        ImportKind: "customers" | "invoices";
+        /** ImportOut */
+        ImportOut: {
+            /** @description Rows by outcome so far. */
+            counts: components["schemas"]["CountsOut"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Dry Run
+             * @description Judged only: nothing was (or will be) written but this report.
+             */
+            dry_run: boolean;
+            /**
+             * Failure
+             * @description Why a `failed` import stopped.
+             */
+            failure: string | null;
+            /** Filename */
+            filename: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            kind: components["schemas"]["ImportKind"];
+            /**
+             * Object
+             * @default import
+             */
+            object: string;
+            /** Processed Rows */
+            processed_rows: number;
+            /** @description `queued`, `running`, then `succeeded` (every row judged: see `counts.failed`) or `failed` (the import itself stopped; rows judged before it stand). */
+            status: components["schemas"]["ImportStatus"];
+            /** Total Rows */
+            total_rows: number;
+        };
+        /** ImportReport */
+        ImportReport: {
+            /** @description Rows by outcome so far. */
+            counts: components["schemas"]["CountsOut"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Dry Run
+             * @description Judged only: nothing was (or will be) written but this report.
+             */
+            dry_run: boolean;
+            /**
+             * Failure
+             * @description Why a `failed` import stopped.
+             */
+            failure: string | null;
+            /** Filename */
+            filename: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            kind: components["schemas"]["ImportKind"];
+            /**
+             * Object
+             * @default import
+             */
+            object: string;
+            /** Processed Rows */
+            processed_rows: number;
+            /**
+             * Rows
+             * @description Every row's result, in file order.
+             */
+            rows: components["schemas"]["RowOut"][];
+            /** @description `queued`, `running`, then `succeeded` (every row judged: see `counts.failed`) or `failed` (the import itself stopped; rows judged before it stand). */
+            status: components["schemas"]["ImportStatus"];
+            /** Total Rows */
+            total_rows: number;
+        };
+        /**
+         * ImportStatus
+         * @enum {string}
+         */
+        ImportStatus: "queued" | "running" | "succeeded" | "failed";
+        /** InvitationAccept */
+        InvitationAccept: {
+            /** Name */
+            name?: string | null;
+            /**
+             * Password
+             * @description Required for a new person; someone who already has a Remit login may omit it.
+             */
+            password?: string | null;
+            /** Token */
+            token: string;
+        };
+        /** InvitationOut */
+        InvitationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: string;
+            /** Invited By */
+            invited_by: string | null;
+            /**
+             * Object
+             * @default team_invitation
+             */
+            object: string;
+            role: components["schemas"]["Role"];
+        };
         /** Invite */
         Invite: {
             /**
@@ -3434,6 +4575,15 @@ export interface components {
             name?: string | null;
             /** Permissions */
             permissions?: components["schemas"]["Permission"][];
+        };
+        /** InviteIn */
+        InviteIn: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            role: components["schemas"]["Role"];
         };
         /**
          * InvoiceCreate
@@ -3662,6 +4812,11 @@ export interface components {
          * @enum {string}
          */
         InvoiceStatus: "draft" | "open" | "partially_paid" | "paid" | "void" | "archived" | "written_off";
+        /**
+         * KeyScope
+         * @enum {string}
+         */
+        KeyScope: "full" | "read_only";
         /** LineIn */
         LineIn: {
             /** Description */
@@ -3703,6 +4858,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** ListOf[ApprovalOut] */
+        ListOf_ApprovalOut_: {
+            /** Data */
+            data: components["schemas"]["ApprovalOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** ListOf[AuditEventOut] */
         ListOf_AuditEventOut_: {
             /** Data */
@@ -3737,6 +4902,16 @@ export interface components {
         ListOf_EntryOut_: {
             /** Data */
             data: components["schemas"]["EntryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** ListOf[ImportOut] */
+        ListOf_ImportOut_: {
+            /** Data */
+            data: components["schemas"]["ImportOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -3807,6 +4982,16 @@ export interface components {
         ListOf_PortalUserOut_: {
             /** Data */
             data: components["schemas"]["PortalUserOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** ListOf[RowOut] */
+        ListOf_RowOut_: {
+            /** Data */
+            data: components["schemas"]["RowOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -3912,47 +5097,6 @@ export interface components {
              */
             object: string;
         };
-        /** MeOut */
-        MeOut: {
-            access_request: components["schemas"]["AccessRequestView"] | null;
-            /**
-             * Accounts
-             * @description Every customer this person can switch to.
-             */
-            accounts: components["schemas"]["AccountView"][];
-            /** Csrf Token */
-            csrf_token: string;
-            /**
-             * Customer Id
-             * @description The customer this session is working on.
-             */
-            customer_id: string | null;
-            /**
-             * Elevated Until
-             * @description Until when saving a bank account, auto-pay, team invitations and email changes are open without another factor.
-             */
-            elevated_until: string | null;
-            /** Email */
-            email: string;
-            /** Has Password */
-            has_password: boolean;
-            /**
-             * Impersonated
-             * @description A read-only view opened by the partner: show a banner, disable changes.
-             */
-            impersonated: boolean;
-            /** Impersonator */
-            impersonator: string | null;
-            /**
-             * Language
-             * @description The language this person chose for the portal and their emails; null until they choose one (the portal then saves the browser's).
-             */
-            language: ("en" | "fr") | null;
-            /** Mfa Enabled */
-            mfa_enabled: boolean;
-            /** @description `active`, `mfa_pending` or `no_access`. */
-            state: components["schemas"]["SessionState"];
-        };
         /** MeUpdate */
         MeUpdate: {
             /**
@@ -3988,6 +5132,40 @@ export interface components {
             /** Data */
             data: components["schemas"]["Member"][];
         };
+        /** MemberOut */
+        MemberOut: {
+            /** Email */
+            email: string;
+            /**
+             * Joined At
+             * Format: date-time
+             */
+            joined_at: string;
+            /** Mfa Enabled */
+            mfa_enabled: boolean;
+            /** Name */
+            name: string | null;
+            /**
+             * Object
+             * @default team_member
+             */
+            object: string;
+            role: components["schemas"]["Role"];
+            /** User Id */
+            user_id: string;
+        };
+        /** MembershipOut */
+        MembershipOut: {
+            /** Partner Id */
+            partner_id: string;
+            /** Partner Name */
+            partner_name: string;
+            /** Partner Slug */
+            partner_slug: string;
+            /** Require Mfa */
+            require_mfa: boolean;
+            role: components["schemas"]["Role"];
+        };
         /**
          * MethodType
          * @enum {string}
@@ -3997,6 +5175,36 @@ export interface components {
         MfaConfirm: {
             /** Code */
             code: string;
+        };
+        /** MfaConfirmIn */
+        MfaConfirmIn: {
+            /** Code */
+            code: string;
+        };
+        /** MfaConfirmed */
+        MfaConfirmed: {
+            /**
+             * Csrf Token
+             * @description Send it in `X-CSRF-Token` with every change made with this session.
+             */
+            csrf_token: string;
+            /**
+             * Object
+             * @default dashboard_session
+             */
+            object: string;
+            /**
+             * Partner Id
+             * @description The partner the session works for; switch with POST /v1/me/partner.
+             */
+            partner_id: string | null;
+            /**
+             * Recovery Codes
+             * @description 10 single-use codes, shown once: keep them somewhere safe.
+             */
+            recovery_codes: string[];
+            /** @description `active`: signed in. `mfa_required`: send an authenticator or recovery code to `/v1/auth/sign-in/mfa`. `mfa_enrolment_required`: the team requires two-step sign-in; set it up with `POST /v1/me/mfa` before anything else. */
+            state: components["schemas"]["SessionStateOut"];
         };
         /** MfaEnrolment */
         MfaEnrolment: {
@@ -4010,20 +5218,6 @@ export interface components {
              * @description Base32; for typing into an authenticator by hand.
              */
             secret: string;
-        };
-        /** MfaVerify */
-        MfaVerify: {
-            /**
-             * Code
-             * @description A 6-digit authenticator code, or a recovery code.
-             */
-            code: string;
-            /**
-             * Recovery
-             * @description True when `code` is one of the recovery codes.
-             * @default false
-             */
-            recovery: boolean;
         };
         /** NotificationsIn */
         NotificationsIn: {
@@ -4629,7 +5823,7 @@ export interface components {
         PortalInvoice: {
             /**
              * Amount Due
-             * @description What is still owed: total - paid - pending.
+             * @description What is still owed: total - paid - pending - written off.
              */
             amount_due: number;
             /**
@@ -4642,6 +5836,11 @@ export interface components {
              * @description Money on its way: bank debits not settled yet.
              */
             amount_pending: number;
+            /**
+             * Amount Written Off
+             * @description What the partner gave up as bad debt: neither paid nor owed.
+             */
+            amount_written_off: number;
             /** Currency */
             currency: string;
             /**
@@ -4698,7 +5897,7 @@ export interface components {
         PortalInvoiceDetail: {
             /**
              * Amount Due
-             * @description What is still owed: total - paid - pending.
+             * @description What is still owed: total - paid - pending - written off.
              */
             amount_due: number;
             /**
@@ -4711,6 +5910,11 @@ export interface components {
              * @description Money on its way: bank debits not settled yet.
              */
             amount_pending: number;
+            /**
+             * Amount Written Off
+             * @description What the partner gave up as bad debt: neither paid nor owed.
+             */
+            amount_written_off: number;
             /** Currency */
             currency: string;
             /**
@@ -5181,6 +6385,11 @@ export interface components {
              * @description What the invoices receive; a card fee, if any, is added on the day.
              */
             amount: number;
+            /**
+             * Cancel Reason
+             * @description Set when it was canceled for you: an invoice it pays was voided or written off meanwhile.
+             */
+            cancel_reason: string | null;
             /** Canceled At */
             canceled_at: string | null;
             /**
@@ -5514,19 +6723,85 @@ export interface components {
          * @enum {string}
          */
         RefundStatus: "pending" | "succeeded" | "failed";
-        /** ResetRequest */
-        ResetRequest: {
+        /** RefundThreshold */
+        RefundThreshold: {
+            /** Amount */
+            amount: number;
             /**
-             * Email
-             * Format: email
+             * Currency
+             * @description ISO 4217 code, case-insensitive (answered upper-case).
+             * @example USD
              */
-            email: string;
-            /**
-             * Language
-             * @description The language the person is reading the portal in: the email is written in it.
-             */
-            language?: ("en" | "fr") | null;
+            currency: string;
         };
+        /** ResetConfirm */
+        ResetConfirm: {
+            /** Password */
+            password: string;
+            /** Token */
+            token: string;
+        };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "admin" | "sub_admin" | "member" | "read_only";
+        /** RoleIn */
+        RoleIn: {
+            role: components["schemas"]["Role"];
+        };
+        /** RowErrorOut */
+        RowErrorOut: {
+            code: components["schemas"]["ErrorCode"];
+            /**
+             * Field
+             * @description The column; null when the row as a whole is refused.
+             */
+            field: string | null;
+            /** Message */
+            message: string;
+            /**
+             * Row
+             * @description The row as a spreadsheet numbers it: the header is row 1.
+             */
+            row: number;
+        };
+        /** RowOut */
+        RowOut: {
+            /**
+             * Errors
+             * @description Why a `failed` row was not applied; empty otherwise.
+             */
+            errors: components["schemas"]["RowErrorOut"][];
+            /**
+             * Key
+             * @description The row's `external_id` (customers) or `number` (invoices).
+             */
+            key: string | null;
+            /**
+             * Object
+             * @default import_row
+             */
+            object: string;
+            /** @description What became of the row; in a dry run, what would have. */
+            outcome: components["schemas"]["RowOutcome"];
+            /**
+             * Resource Id
+             * @description The customer or invoice made or matched; null when the row failed, or was to be created in a dry run.
+             */
+            resource_id: string | null;
+            /**
+             * Row
+             * @description The row as a spreadsheet numbers it: the header is row 1.
+             */
+            row: number;
+        };
+        /**
+         * RowOutcome
+         * @description What became of a row; in a dry run, what would have.
+         * @enum {string}
+         */
+        RowOutcome: "created" | "updated" | "unchanged" | "failed";
         /**
          * SandboxCaBankAccountIn
          * @example {
@@ -5849,9 +7124,17 @@ export interface components {
              * @description What the invoices receive; a card fee, if any, is added when it runs.
              */
             amount: number;
+            /**
+             * Cancel Reason
+             * @description Why the system canceled it on its day: an invoice it pays was voided or written off.
+             */
+            cancel_reason: string | null;
             /** Canceled At */
             canceled_at: string | null;
-            /** Canceled By */
+            /**
+             * Canceled By
+             * @description Who canceled it: the portal user, the partner's actor, or `system` (see `cancel_reason`).
+             */
             canceled_by: string | null;
             /**
              * Created At
@@ -5897,16 +7180,59 @@ export interface components {
          * @enum {string}
          */
         ScheduledStatus: "scheduled" | "processing" | "executed" | "failed" | "canceled";
-        /** SessionList */
-        SessionList: {
-            /** Data */
-            data: components["schemas"]["SessionView"][];
+        /** SecurityIn */
+        SecurityIn: {
+            /** Require Mfa */
+            require_mfa: boolean;
+        };
+        /** SecurityOut */
+        SecurityOut: {
+            /**
+             * Object
+             * @default security_settings
+             */
+            object: string;
+            /**
+             * Require Mfa
+             * @description Every team member must use two-step sign-in: one without it sets it up at their next sign-in before anything else.
+             */
+            require_mfa: boolean;
+        };
+        /** SessionOut */
+        SessionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current */
+            current: boolean;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: string;
+            /** Ip */
+            ip: string | null;
+            /** Last Seen At */
+            last_seen_at: string | null;
+            /**
+             * Object
+             * @default dashboard_session
+             */
+            object: string;
+            /** User Agent */
+            user_agent: string | null;
         };
         /**
          * SessionState
          * @enum {string}
          */
         SessionState: "active" | "mfa_pending" | "no_access";
+        /**
+         * SessionStateOut
+         * @enum {string}
+         */
+        SessionStateOut: "active" | "mfa_required" | "mfa_enrolment_required";
         /** SessionView */
         SessionView: {
             /**
@@ -5959,6 +7285,53 @@ export interface components {
          * @enum {string}
          */
         SignInStatus: "signed_in" | "mfa_required" | "no_access";
+        /** SignUpIn */
+        SignUpIn: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /** Partner Name */
+            partner_name: string;
+            /** Password */
+            password: string;
+            /**
+             * Slug
+             * @description The partner's address in billing links (`/pay/<slug>`): lowercase letters, digits and dashes.
+             */
+            slug: string;
+        };
+        /** SignUpVerify */
+        SignUpVerify: {
+            /** Code */
+            code: string;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
+        /** SignedIn */
+        SignedIn: {
+            /**
+             * Csrf Token
+             * @description Send it in `X-CSRF-Token` with every change made with this session.
+             */
+            csrf_token: string;
+            /**
+             * Object
+             * @default dashboard_session
+             */
+            object: string;
+            /**
+             * Partner Id
+             * @description The partner the session works for; switch with POST /v1/me/partner.
+             */
+            partner_id: string | null;
+            /** @description `active`: signed in. `mfa_required`: send an authenticator or recovery code to `/v1/auth/sign-in/mfa`. `mfa_enrolment_required`: the team requires two-step sign-in; set it up with `POST /v1/me/mfa` before anything else. */
+            state: components["schemas"]["SessionStateOut"];
+        };
         /**
          * Standing
          * @enum {string}
@@ -5975,6 +7348,16 @@ export interface components {
             password?: string | null;
             /** Totp */
             totp?: string | null;
+        };
+        /** StepUpIn */
+        StepUpIn: {
+            /**
+             * Code
+             * @description An authenticator code.
+             */
+            code?: string | null;
+            /** Password */
+            password?: string | null;
         };
         /**
          * SummaryOut
@@ -6055,6 +7438,26 @@ export interface components {
             /** Customer Id */
             customer_id: string;
         };
+        /** SwitchIn */
+        SwitchIn: {
+            /** Partner Id */
+            partner_id: string;
+        };
+        /** TeamOut */
+        TeamOut: {
+            /**
+             * Invitations
+             * @description Pending invitations (not used, revoked or expired).
+             */
+            invitations: components["schemas"]["InvitationOut"][];
+            /** Members */
+            members: components["schemas"]["MemberOut"][];
+            /**
+             * Object
+             * @default team
+             */
+            object: string;
+        };
         /** WebhookAck */
         WebhookAck: {
             /** Duplicate */
@@ -6083,6 +7486,142 @@ export interface components {
              */
             reason: string;
         };
+        /** MeOut */
+        api__portal__me__MeOut: {
+            access_request: components["schemas"]["AccessRequestView"] | null;
+            /**
+             * Accounts
+             * @description Every customer this person can switch to.
+             */
+            accounts: components["schemas"]["AccountView"][];
+            /** Csrf Token */
+            csrf_token: string;
+            /**
+             * Customer Id
+             * @description The customer this session is working on.
+             */
+            customer_id: string | null;
+            /**
+             * Elevated Until
+             * @description Until when saving a bank account, auto-pay, team invitations and email changes are open without another factor.
+             */
+            elevated_until: string | null;
+            /** Email */
+            email: string;
+            /** Has Password */
+            has_password: boolean;
+            /**
+             * Impersonated
+             * @description A read-only view opened by the partner: show a banner, disable changes.
+             */
+            impersonated: boolean;
+            /** Impersonator */
+            impersonator: string | null;
+            /**
+             * Language
+             * @description The language this person chose for the portal and their emails; null until they choose one (the portal then saves the browser's).
+             */
+            language: ("en" | "fr") | null;
+            /** Mfa Enabled */
+            mfa_enabled: boolean;
+            /** @description `active`, `mfa_pending` or `no_access`. */
+            state: components["schemas"]["SessionState"];
+        };
+        /** SessionList */
+        api__portal__me__SessionList: {
+            /** Data */
+            data: components["schemas"]["SessionView"][];
+        };
+        /** CodeRequest */
+        api__portal__sign_in__CodeRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /**
+             * Language
+             * @description The language the person is reading the portal in: the email is written in it.
+             */
+            language?: ("en" | "fr") | null;
+        };
+        /** CodeVerify */
+        api__portal__sign_in__CodeVerify: {
+            /**
+             * Code
+             * @description The 6 digits from the email.
+             */
+            code: string;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
+        /** MfaVerify */
+        api__portal__sign_in__MfaVerify: {
+            /**
+             * Code
+             * @description A 6-digit authenticator code, or a recovery code.
+             */
+            code: string;
+            /**
+             * Recovery
+             * @description True when `code` is one of the recovery codes.
+             * @default false
+             */
+            recovery: boolean;
+        };
+        /** ResetRequest */
+        api__portal__sign_in__ResetRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /**
+             * Language
+             * @description The language the person is reading the portal in: the email is written in it.
+             */
+            language?: ("en" | "fr") | null;
+        };
+        /** CodeRequest */
+        api__v1__auth__CodeRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
+        /** CodeVerify */
+        api__v1__auth__CodeVerify: {
+            /**
+             * Code
+             * @description The 6 digits from the email.
+             */
+            code: string;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
+        /** MfaVerify */
+        api__v1__auth__MfaVerify: {
+            /**
+             * Code
+             * @description A 6-digit authenticator code, or one of the recovery codes (`xxxxx-xxxxx`).
+             */
+            code: string;
+        };
+        /** ResetRequest */
+        api__v1__auth__ResetRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
         /** LineOut */
         api__v1__invoices__LineOut: {
             /** Amount */
@@ -6108,6 +7647,42 @@ export interface components {
             direction: "debit" | "credit";
             /** Invoice Id */
             invoice_id: string | null;
+        };
+        /** MeOut */
+        api__v1__me__MeOut: {
+            /** Csrf Token */
+            csrf_token: string;
+            /** Current Partner Id */
+            current_partner_id: string | null;
+            /** Email */
+            email: string;
+            /** Id */
+            id: string;
+            /** Memberships */
+            memberships: components["schemas"]["MembershipOut"][];
+            /** Mfa Enabled */
+            mfa_enabled: boolean;
+            /** Name */
+            name: string | null;
+            /**
+             * Object
+             * @default partner_user
+             */
+            object: string;
+            /** @description The role in the current partner. */
+            role: components["schemas"]["Role"] | null;
+            /** Session State */
+            session_state: string;
+        };
+        /** SessionList */
+        api__v1__me__SessionList: {
+            /** Data */
+            data: components["schemas"]["SessionOut"][];
+            /**
+             * Object
+             * @default list
+             */
+            object: string;
         };
     };
     responses: never;
@@ -6824,7 +8399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeOut"];
+                    "application/json": components["schemas"]["api__portal__me__MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -6887,7 +8462,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeOut"];
+                    "application/json": components["schemas"]["api__portal__me__MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -6959,7 +8534,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeOut"];
+                    "application/json": components["schemas"]["api__portal__me__MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -7119,7 +8694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeOut"];
+                    "application/json": components["schemas"]["api__portal__me__MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -7273,7 +8848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeOut"];
+                    "application/json": components["schemas"]["api__portal__me__MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -7649,7 +9224,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeOut"];
+                    "application/json": components["schemas"]["api__portal__me__MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -7723,7 +9298,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionList"];
+                    "application/json": components["schemas"]["api__portal__me__SessionList"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -7872,7 +9447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeOut"];
+                    "application/json": components["schemas"]["api__portal__me__MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -8122,7 +9697,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ResetRequest"];
+                "application/json": components["schemas"]["api__portal__sign_in__ResetRequest"];
             };
         };
         responses: {
@@ -8184,7 +9759,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CodeRequest"];
+                "application/json": components["schemas"]["api__portal__sign_in__CodeRequest"];
             };
         };
         responses: {
@@ -8326,7 +9901,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CodeVerify"];
+                "application/json": components["schemas"]["api__portal__sign_in__CodeVerify"];
             };
         };
         responses: {
@@ -10154,7 +11729,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MfaVerify"];
+                "application/json": components["schemas"]["api__portal__sign_in__MfaVerify"];
             };
         };
         responses: {
@@ -10993,6 +12568,540 @@ export interface operations {
             };
         };
     };
+    api_keys_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    api_keys_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    api_keys_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approvals_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page; omit for the first page. */
+                cursor?: string | null;
+                status?: components["schemas"]["ApprovalStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ApprovalOut_"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approvals_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                approval_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approvals_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                approval_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment processor or the database could not be reached; nothing was charged twice, retry later (after `Retry-After` seconds when given) with the same Idempotency-Key. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approvals_reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                approval_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalReject"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     audit_events_list: {
         parameters: {
             query?: {
@@ -11062,6 +13171,645 @@ export interface operations {
             };
         };
     };
+    auth_invitation_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAccept"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["api__v1__auth__ResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_password_reset_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_sign_in_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["api__v1__auth__CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_sign_in_mfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["api__v1__auth__MfaVerify"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_sign_in_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordSignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_sign_in_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["api__v1__auth__CodeVerify"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_sign_out: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_sign_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_sign_up_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpVerify"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     customers_list: {
         parameters: {
             query?: {
@@ -11072,6 +13820,7 @@ export interface operations {
                 email?: string | null;
                 tag?: string | null;
                 archived?: boolean;
+                include_merged?: boolean;
             };
             header?: never;
             path?: never;
@@ -11448,6 +14197,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImpersonationOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_merge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerMergeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerMergeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -12547,6 +15379,434 @@ export interface operations {
                      *     re_01JD3MB2ZD0000000000000000,pay_01JD3M9V4C0000000000000000,refund,succeeded,USD,250.00
                      */
                     "text/csv": string;
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page; omit for the first page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ImportOut_"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_customers: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description More than 500 rows: queued to run as a job. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The uploaded file (or the whole request body) is over its size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The uploaded file is not of a kind this route takes (see its Content-Type list). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_invoices: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description More than 500 rows: queued to run as a job. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The uploaded file (or the whole request body) is over its size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The uploaded file is not of a kind this route takes (see its Content-Type list). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_rows: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page; omit for the first page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_RowOut_"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -13717,6 +16977,15 @@ export interface operations {
                     "application/json": components["schemas"]["InvoiceOut"];
                 };
             };
+            /** @description Held for approval: nothing was written off yet; approving the approval does it. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
             /** @description The request breaks a business rule or is malformed. */
             400: {
                 headers: {
@@ -13818,6 +17087,553 @@ export interface operations {
             };
             /** @description No such resource for this partner. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api__v1__me__MeOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_mfa_begin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_mfa_disable: {
+        parameters: {
+            query?: {
+                enrolling?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_mfa_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaConfirmed"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_switch_partner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_sessions_list: {
+        parameters: {
+            query?: {
+                enrolling?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["api__v1__me__SessionList"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_sessions_end: {
+        parameters: {
+            query?: {
+                enrolling?: boolean;
+            };
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_step_up: {
+        parameters: {
+            query?: {
+                enrolling?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepUpIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14787,6 +18603,15 @@ export interface operations {
                     "application/json": components["schemas"]["RefundOut"];
                 };
             };
+            /** @description Held for approval: nothing was refunded yet; approving the approval refunds. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
             /** @description The request breaks a business rule or is malformed. */
             400: {
                 headers: {
@@ -15530,6 +19355,134 @@ export interface operations {
             };
         };
     };
+    settings_approvals_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSettingsOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    settings_approvals_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSettingsOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     settings_branding_logo_retrieve: {
         parameters: {
             query?: never;
@@ -15982,6 +19935,544 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    security_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    security_settings_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_invite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_invitation_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                invitation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_member_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_member_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID is ideal). Retrying with the same key and body replays the first response instead of acting twice; kept for at least 24 hours. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberOut"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this partner. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
