@@ -250,11 +250,13 @@ async def test_a_file_that_is_not_a_csv_with_a_header_is_refused(
 async def test_multipart_uploads_and_a_byte_order_mark_are_taken(client: httpx.AsyncClient) -> None:
     r = await client.post(
         "/v1/imports/customers",
-        files={"file": ("clients.csv", ("\ufeff" + CUSTOMERS).encode("utf-8"), "text/csv")},
+        files={"file": ("clients.csv", ("\ufeff" + CUSTOMERS.replace("Beta", "Crème Ünïcode")).encode(), "text/csv")},
     )
     assert r.status_code == 201, r.text
     assert r.json()["filename"] == "clients.csv"
     assert _outcomes(r.json()) == [(2, "created"), (3, "created")]
+    accented = (await client.get(f"/v1/customers/{r.json()['rows'][1]['resource_id']}")).json()
+    assert (accented["name"], accented["metadata"]) == ("Crème Ünïcode Clinics", {"region": "east"})
     missing = await client.post("/v1/imports/customers", files={"other": ("a.csv", b"x", "text/csv")})
     assert missing.status_code == 400 and missing.json()["code"] == "missing_field"
 
