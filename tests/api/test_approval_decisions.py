@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
 from adapters.db.tables import EmailRow, RefundRow
 from domain.team.roles import Role
-from tests.approval_helpers import card_payment, check_payment
+from tests.approval_helpers import card_payment, check_payment, set_rules
 from tests.conftest import Tenant
 from tests.factories import make_customer, make_invoice
-from tests.team_helpers import app_of, signed_in
+from tests.team_helpers import Person, app_of, signed_in
 
 
 async def _refunds(container: Container, payment_id: str) -> int:
@@ -182,3 +186,58 @@ async def test_the_other_deciders_are_asked_and_the_requester_is_told(
             "Call them first",
         )
         assert member.email not in {to for to, _ in asked}
+
+
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+    | st.sampled_from(["USD", "usd", "XXX", "", "1e3", "\u0000"])
+)
+KEYS = st.sampled_from(["USD", "cad", "amount", "currency", "x", ""]) | st.text(max_size=4)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(KEYS, kids, max_size=3),
+    max_leaves=6,
+)
+
+
+@pytest.fixture
+async def admin(client: httpx.AsyncClient, container: Container, tenant: Tenant) -> AsyncIterator[Person]:
+    async with signed_in(app_of(client), container, tenant, Role.ADMIN) as person:
+        yield person
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(field=st.sampled_from(["refunds_above", "write_offs", "payout_destination_changes"]), value=JSON_VALUES)
+async def test_any_json_for_the_rules_is_answered_without_a_server_error(
+    client: httpx.AsyncClient, admin: Person, field: str, value: object
+) -> None:
+    before = (await client.get("/v1/settings/approvals")).json()
+    r = await admin.client.patch("/v1/settings/approvals", json={field: value})
+    assert r.status_code < 500, f"{field}={value!r}: {r.text}"
+    if r.status_code != 200:
+        assert 400 <= r.status_code < 500 and r.headers["content-type"] == "application/problem+json"
+        assert (await client.get("/v1/settings/approvals")).json() == before, f"{field}={value!r} wrote"
+
+
+@pytest.mark.parametrize("reason", [None, 1, "", " ", "\u0000", "x" * 501, ["a"], {"a": 1}])
+async def test_a_rejection_without_a_usable_reason_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, container: Container, tenant: Tenant, reason: object
+) -> None:
+    await set_rules(container, tenant, write_offs=True)
+    customer = await make_customer(client)
+    invoice = await make_invoice(client, customer["id"], amount=10_000)
+    held = (await client.post(f"/v1/invoices/{invoice['id']}/write-off", json={"reason": "Gone"})).json()
+    async with signed_in(app_of(client), container, tenant, Role.SUB_ADMIN) as sub_admin:
+        r = await sub_admin.client.post(f"/v1/approvals/{held['id']}/reject", json={"reason": reason})
+    assert r.status_code in (400, 422), r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert (await client.get(f"/v1/approvals/{held['id']}")).json()["status"] == "pending"
