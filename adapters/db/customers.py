@@ -42,6 +42,7 @@ def _to_domain(row: CustomerRow) -> Customer:
         archived=row.archived,
         card_fee_exempt=row.card_fee_exempt,
         language=row.language,
+        external_id=row.external_id,
         merged_into=row.merged_into,
         merged_at=row.merged_at,
         created_at=row.created_at,

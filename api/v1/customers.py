@@ -104,6 +104,7 @@ class CustomerOut(BaseModel):
                     **_EXAMPLE,
                     "archived": False,
                     "card_fee_exempt": False,
+                    "external_id": "AR-10442",
                     "merged_into": None,
                     "merged_at": None,
                     "created_at": "2026-11-21T09:00:00Z",
@@ -124,6 +125,10 @@ class CustomerOut(BaseModel):
     archived: bool
     card_fee_exempt: bool
     language: CustomerLanguage
+    external_id: str | None = Field(
+        description="The key CSV imports (`POST /v1/imports/customers`) match this customer by, unique per partner; "
+        "null until an import names it."
+    )
     merged_into: str | None = Field(
         description="The customer this duplicate was merged into (it is then archived and changes no more); "
         "null for every other customer."

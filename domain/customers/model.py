@@ -48,6 +48,7 @@ class Customer:
     archived: bool = False
     card_fee_exempt: bool = False  # card fees are absorbed for this customer
     language: str = "en"  # of emails sent before anyone at the customer chose one in the portal
+    external_id: str | None = None  # the key CSV imports match it by, unique per partner; set by imports only
     merged_into: str | None = None  # the customer this duplicate was merged into; it then changes no more
     merged_at: datetime | None = None
     id: str = field(default_factory=lambda: new_id("cus"))

@@ -85,11 +85,12 @@ async def test_customers_are_created_then_unchanged_then_updated(
     assert _outcomes(first) == [(2, "created"), (3, "created")]
     assert first["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "failed": 0}
     acme = (await client.get(f"/v1/customers/{first['rows'][0]['resource_id']}")).json()
-    assert (acme["name"], acme["email"], acme["language"], acme["metadata"]) == (
+    assert (acme["name"], acme["email"], acme["language"], acme["metadata"], acme["external_id"]) == (
         "Acme Dental",
         "ap@acme.example",
         "en",
         {"region": "west"},
+        "C-1",
     )
 
     again = await _upload(client, "customers", CUSTOMERS)
