@@ -78,7 +78,7 @@ async def list_keys(ctx: ReadApiKeys) -> Response:
     "`read_only` keys read everything and change nothing. Audited.",
     status_code=201,
     response_model=ApiKeyCreated,
-    responses=problems(401, 403, 422),
+    responses=problems(401, 403, 409, 422),
 )
 async def create(body: ApiKeyIn, ctx: WriteApiKeys) -> Response:
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)
@@ -96,7 +96,7 @@ async def create(body: ApiKeyIn, ctx: WriteApiKeys) -> Response:
     summary="Revoke an API key",
     description="Effective at once; revoking a revoked key changes nothing. Audited.",
     response_model=ApiKeyOut,
-    responses=problems(401, 403, 404),
+    responses=problems(401, 403, 404, 409),
 )
 async def revoke(key_id: str, ctx: WriteApiKeys) -> Response:
     cmd = RevokeApiKey(key_id, partner_id=ctx.principal.partner_id, actor=ctx.principal.actor)

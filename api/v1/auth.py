@@ -23,7 +23,7 @@ from domain.errors import ErrorCode, PermissionDenied, TooManyAttempts
 from domain.portal.ports import Credentials
 from domain.team import accounts, sign_in
 
-router = APIRouter(prefix="/v1/auth", tags=["dashboard_access"])
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 SENDS = "sends"
 GUESSES = "guesses"
@@ -76,7 +76,7 @@ class SignedIn(BaseModel):
     partner_id: str | None = Field(description="The partner the session works for; switch with POST /v1/me/partner.")
 
 
-class Accepted(BaseModel):
+class DashboardAccepted(BaseModel):
     status: str = "accepted"
     detail: str
 
@@ -101,20 +101,20 @@ class PasswordSignIn(RequestModel):
     password: Password
 
 
-class CodeRequest(RequestModel):
+class DashboardCodeRequest(RequestModel):
     email: Email
 
 
-class CodeVerify(RequestModel):
+class DashboardCodeVerify(RequestModel):
     email: Email
     code: Code = Field(description="The 6 digits from the email.")
 
 
-class MfaVerify(RequestModel):
+class DashboardMfaVerify(RequestModel):
     code: Code = Field(description="A 6-digit authenticator code, or one of the recovery codes (`xxxxx-xxxxx`).")
 
 
-class ResetRequest(RequestModel):
+class DashboardResetRequest(RequestModel):
     email: Email
 
 
@@ -152,7 +152,7 @@ class SignUpVerify(RequestModel):
     description="Opens a dashboard session (HttpOnly cookie). Five failures lock the account for a minute, "
     "growing to 15; an emailed code or a reset still works. Unknown emails answer exactly like wrong passwords.",
     response_model=SignedIn,
-    responses=problems(401, 403, 422, 429),
+    responses=problems(401, 403, 409, 422, 429),
 )
 async def password(body: PasswordSignIn, uow: UoW, request: Request) -> Response:
     container = _guard(request, GUESSES, "sign-in attempts")
@@ -170,13 +170,13 @@ async def password(body: PasswordSignIn, uow: UoW, request: Request) -> Response
     description="Always 202 with the same answer, known address or not. 6 digits, 10 minutes, single use; a new "
     "code voids the previous one; at most 5 an hour per address.",
     status_code=202,
-    response_model=Accepted,
-    responses=problems(422, 429),
+    response_model=DashboardAccepted,
+    responses=problems(401, 422, 429),
 )
-async def send_code(body: CodeRequest, uow: UoW, request: Request) -> Accepted:
+async def send_code(body: DashboardCodeRequest, uow: UoW, request: Request) -> DashboardAccepted:
     container = _guard(request, SENDS, "sign-in codes")
     await sign_in.send_sign_in_code(sign_in.SendSignInCode(body.email), uow, creds=_creds(container), clock=uow.clock)
-    return Accepted(detail=ALWAYS_ACCEPTED)
+    return DashboardAccepted(detail=ALWAYS_ACCEPTED)
 
 
 @router.post(
@@ -187,7 +187,7 @@ async def send_code(body: CodeRequest, uow: UoW, request: Request) -> Accepted:
     response_model=SignedIn,
     responses=problems(401, 403, 422, 429),
 )
-async def verify_code(body: CodeVerify, uow: UoW, request: Request) -> Response:
+async def verify_code(body: DashboardCodeVerify, uow: UoW, request: Request) -> Response:
     container = _guard(request, GUESSES, "sign-in attempts")
     cmd = sign_in.SignInWithCode(body.email, body.code, client_ip(request), _agent(request))
     opened = await sign_in.sign_in_with_code(
@@ -203,9 +203,9 @@ async def verify_code(body: CodeVerify, uow: UoW, request: Request) -> Response:
     description="For a session in state `mfa_required`. Five wrong codes end the session. The session gets a new "
     "token (and CSRF token).",
     response_model=SignedIn,
-    responses=problems(401, 403, 422, 429),
+    responses=problems(401, 403, 409, 422, 429),
 )
-async def mfa(body: MfaVerify, uow: UoW, request: Request) -> Response:
+async def mfa(body: DashboardMfaVerify, uow: UoW, request: Request) -> Response:
     container = _guard(request, GUESSES, "sign-in attempts")
     live = await live_session(request, uow)
     DASHBOARD_COOKIE.check_csrf(request, container, live.token, request.headers.get("x-csrf-token"))
@@ -241,15 +241,15 @@ async def sign_out(uow: UoW, request: Request) -> Response:
     summary="Email a password-reset link",
     description="Always 202 with the same answer. The link works once, for one hour.",
     status_code=202,
-    response_model=Accepted,
-    responses=problems(422, 429),
+    response_model=DashboardAccepted,
+    responses=problems(401, 422, 429),
 )
-async def request_reset(body: ResetRequest, uow: UoW, request: Request) -> Accepted:
+async def request_reset(body: DashboardResetRequest, uow: UoW, request: Request) -> DashboardAccepted:
     container = _guard(request, SENDS, "reset emails")
     await accounts.request_password_reset(
         accounts.RequestPasswordReset(body.email), uow, creds=_creds(container), clock=uow.clock
     )
-    return Accepted(detail=ALWAYS_ACCEPTED)
+    return DashboardAccepted(detail=ALWAYS_ACCEPTED)
 
 
 @router.post(
@@ -258,7 +258,7 @@ async def request_reset(body: ResetRequest, uow: UoW, request: Request) -> Accep
     summary="Choose a new password from a reset link",
     description="Ends every other session of the person and signs in (asking for the second factor when on).",
     response_model=SignedIn,
-    responses=problems(400, 401, 422, 429),
+    responses=problems(400, 401, 409, 422, 429),
 )
 async def confirm_reset(body: ResetConfirm, uow: UoW, request: Request) -> Response:
     container = _guard(request, GUESSES, "attempts")
@@ -274,7 +274,7 @@ async def confirm_reset(body: ResetConfirm, uow: UoW, request: Request) -> Respo
     description="Joins the team with the invited role and signs in. A new person chooses a name and password; "
     "someone with a Remit login already keeps theirs. The link works once, for 7 days.",
     response_model=SignedIn,
-    responses=problems(400, 401, 422, 429),
+    responses=problems(400, 401, 409, 422, 429),
 )
 async def accept_invitation(body: InvitationAccept, uow: UoW, request: Request) -> Response:
     container = _guard(request, GUESSES, "attempts")
@@ -298,15 +298,15 @@ def _sign_up_open(container: Container) -> None:
     "the code comes back to `/v1/auth/sign-up/verify`. Open unless the server sets `REMIT_SIGNUP=closed` (the "
     "default in production).",
     status_code=202,
-    response_model=Accepted,
-    responses=problems(400, 403, 409, 422, 429),
+    response_model=DashboardAccepted,
+    responses=problems(400, 401, 403, 409, 422, 429),
 )
-async def sign_up(body: SignUpIn, uow: UoW, request: Request) -> Accepted:
+async def sign_up(body: SignUpIn, uow: UoW, request: Request) -> DashboardAccepted:
     container = _guard(request, SIGN_UPS, "sign-ups")
     _sign_up_open(container)
     cmd = accounts.SignUpForAccount(body.email, body.password, body.partner_name, body.slug)
     await accounts.sign_up(cmd, uow, creds=_creds(container), clock=uow.clock)
-    return Accepted(detail="Check your email for a 6-digit code to finish opening the account.")
+    return DashboardAccepted(detail="Check your email for a 6-digit code to finish opening the account.")
 
 
 @router.post(

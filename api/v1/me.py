@@ -17,7 +17,7 @@ from api.dashboard_session import DASHBOARD_COOKIE, LiveSession, check_change, l
 from api.deps import UoW, get_container, json_response
 from api.errors import problems
 from api.v1.auth import Code, Password, SessionStateOut, SignedIn, signed_in
-from api.v1.fields import RequestModel, ResourceId
+from api.v1.fields import EmailOut, RequestModel, ResourceId
 from domain.errors import ErrorCode, InvalidRequest, NotAuthenticated, PermissionDenied
 from domain.identity import lockout
 from domain.identity.second_factor import verify_second_factor
@@ -72,10 +72,10 @@ class MembershipOut(BaseModel):
     require_mfa: bool
 
 
-class MeOut(BaseModel):
+class PartnerUserOut(BaseModel):
     object: str = "partner_user"
     id: str
-    email: str
+    email: EmailOut
     name: str | None
     mfa_enabled: bool
     session_state: str
@@ -85,7 +85,7 @@ class MeOut(BaseModel):
     csrf_token: str
 
 
-async def _me_out(ctx: MeContext) -> MeOut:
+async def _me_out(ctx: MeContext) -> PartnerUserOut:
     memberships = []
     for m in await ctx.uow.partner_users.memberships(ctx.user.id):
         partner = await ctx.uow.partners.get(m.partner_id)
@@ -99,7 +99,7 @@ async def _me_out(ctx: MeContext) -> MeOut:
             )
         )
     current = ctx.live.session.partner_id
-    return MeOut(
+    return PartnerUserOut(
         id=ctx.user.id,
         email=ctx.user.email,
         name=ctx.user.name,
@@ -117,7 +117,7 @@ async def _me_out(ctx: MeContext) -> MeOut:
     operation_id="me_retrieve",
     summary="Who is signed in",
     description="The person, the teams they are on with their role in each, the current partner and the CSRF token.",
-    response_model=MeOut,
+    response_model=PartnerUserOut,
     responses=problems(401),
 )
 async def retrieve(ctx: MeEnrolling) -> Response:
@@ -135,7 +135,7 @@ class SwitchIn(RequestModel):
     description="The session's token and CSRF token are replaced. If that team requires two-step sign-in and you "
     "have not set it up, the answer's state says so.",
     response_model=SignedIn,
-    responses=problems(401, 403, 422),
+    responses=problems(401, 403, 409, 422),
 )
 async def switch_partner(body: SwitchIn, ctx: MeEnrolling) -> Response:
     opened = await accounts.switch_partner(
@@ -156,7 +156,7 @@ class StepUpIn(RequestModel):
     description="Your password or a current authenticator code opens a 10-minute window for turning off two-step "
     "sign-in. Signing in with a password or authenticator code opens the same window.",
     status_code=204,
-    responses=problems(400, 401, 429),
+    responses=problems(400, 401, 409, 429),
 )
 async def step_up(body: StepUpIn, ctx: Me) -> Response:
     now = ctx.uow.clock.now()
@@ -253,7 +253,7 @@ async def disable_mfa(ctx: Me) -> Response:
     return signed_in(ctx.request, opened)
 
 
-class SessionOut(BaseModel):
+class DashboardSessionOut(BaseModel):
     object: str = "dashboard_session"
     id: str
     current: bool
@@ -264,22 +264,22 @@ class SessionOut(BaseModel):
     expires_at: datetime | None
 
 
-class SessionList(BaseModel):
+class DashboardSessionList(BaseModel):
     object: str = "list"
-    data: list[SessionOut]
+    data: list[DashboardSessionOut]
 
 
 @router.get(
     "/sessions",
     operation_id="me_sessions_list",
     summary="Your signed-in sessions",
-    response_model=SessionList,
+    response_model=DashboardSessionList,
     responses=problems(401),
 )
 async def sessions(ctx: Me) -> Response:
     mine = await ctx.uow.dashboard_sessions.active_for_user(ctx.user.id, ctx.uow.clock.now())
     data = [
-        SessionOut(
+        DashboardSessionOut(
             id=s.id,
             current=s.id == ctx.live.session.id,
             ip=s.ip,
@@ -290,7 +290,7 @@ async def sessions(ctx: Me) -> Response:
         )
         for s in mine
     ]
-    return json_response(SessionList(data=data))
+    return json_response(DashboardSessionList(data=data))
 
 
 @router.delete(

@@ -27,7 +27,7 @@ class SecurityIn(RequestModel):
 
 @router.get(
     "",
-    operation_id="security_settings_retrieve",
+    operation_id="settings_security_retrieve",
     summary="Read the security settings",
     response_model=SecurityOut,
     responses=problems(401, 403),
@@ -39,11 +39,11 @@ async def retrieve(ctx: Read) -> Response:
 
 @router.patch(
     "",
-    operation_id="security_settings_update",
+    operation_id="settings_security_update",
     summary="Change the security settings",
     description="Admins in the dashboard only. Audited (before → after).",
     response_model=SecurityOut,
-    responses=problems(401, 403, 422),
+    responses=problems(401, 403, 409, 422),
 )
 async def update(body: SecurityIn, ctx: WriteSecurity) -> Response:
     partner = await ctx.uow.partners.get(ctx.principal.partner_id)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import Read, WriteTeam, get_container, json_response
 from api.errors import problems
-from api.v1.fields import Email, RequestModel
+from api.v1.fields import Email, EmailOut, RequestModel
 from domain.team import members
 from domain.team.people import Membership, PartnerUser, TeamLink
 from domain.team.roles import Role
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/team", tags=["team"])
 class MemberOut(BaseModel):
     object: str = "team_member"
     user_id: str
-    email: str
+    email: EmailOut
     name: str | None
     role: Role
     mfa_enabled: bool
@@ -42,7 +42,7 @@ class MemberOut(BaseModel):
 class InvitationOut(BaseModel):
     object: str = "team_invitation"
     id: str
-    email: str
+    email: EmailOut
     role: Role
     invited_by: str | None
     created_at: datetime
@@ -113,7 +113,7 @@ async def invite(body: InviteIn, ctx: WriteTeam, request: Request) -> Response:
     operation_id="team_invitation_revoke",
     summary="Withdraw a pending invitation",
     status_code=204,
-    responses=problems(401, 403, 404),
+    responses=problems(401, 403, 404, 409),
 )
 async def revoke_invitation(invitation_id: str, ctx: WriteTeam) -> Response:
     cmd = members.RevokeInvitation(ctx.principal.partner_id, invitation_id, ctx.principal.actor)

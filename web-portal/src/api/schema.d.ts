@@ -2892,7 +2892,7 @@ export interface paths {
             cookie?: never;
         };
         /** Read the security settings */
-        get: operations["security_settings_retrieve"];
+        get: operations["settings_security_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2902,7 +2902,7 @@ export interface paths {
          * Change the security settings
          * @description Admins in the dashboard only. Audited (before → after).
          */
-        patch: operations["security_settings_update"];
+        patch: operations["settings_security_update"];
         trace?: never;
     };
     "/v1/team": {
@@ -3610,6 +3610,32 @@ export interface components {
              */
             object: string;
         };
+        /** CodeRequest */
+        CodeRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /**
+             * Language
+             * @description The language the person is reading the portal in: the email is written in it.
+             */
+            language?: ("en" | "fr") | null;
+        };
+        /** CodeVerify */
+        CodeVerify: {
+            /**
+             * Code
+             * @description The 6 digits from the email.
+             */
+            code: string;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
         /**
          * CollectedOut
          * @example {
@@ -3839,6 +3865,7 @@ export interface components {
          *       ],
          *       "created_at": "2026-11-21T09:00:00Z",
          *       "email": "ap@acmedental.example",
+         *       "external_id": "AR-10442",
          *       "external_ids": {
          *         "connectwise": "10442"
          *       },
@@ -3871,6 +3898,11 @@ export interface components {
             created_at: string;
             /** Email */
             email: string | null;
+            /**
+             * External Id
+             * @description The key CSV imports (`POST /v1/imports/customers`) match this customer by, unique per partner; null until an import names it.
+             */
+            external_id: string | null;
             /** External Ids */
             external_ids: {
                 [key: string]: string;
@@ -3941,6 +3973,88 @@ export interface components {
             name?: string | null;
             /** Tags */
             tags?: string[] | null;
+        };
+        /** DashboardAccepted */
+        DashboardAccepted: {
+            /** Detail */
+            detail: string;
+            /**
+             * Status
+             * @default accepted
+             */
+            status: string;
+        };
+        /** DashboardCodeRequest */
+        DashboardCodeRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
+        /** DashboardCodeVerify */
+        DashboardCodeVerify: {
+            /**
+             * Code
+             * @description The 6 digits from the email.
+             */
+            code: string;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
+        /** DashboardMfaVerify */
+        DashboardMfaVerify: {
+            /**
+             * Code
+             * @description A 6-digit authenticator code, or one of the recovery codes (`xxxxx-xxxxx`).
+             */
+            code: string;
+        };
+        /** DashboardResetRequest */
+        DashboardResetRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
+        /** DashboardSessionList */
+        DashboardSessionList: {
+            /** Data */
+            data: components["schemas"]["DashboardSessionOut"][];
+            /**
+             * Object
+             * @default list
+             */
+            object: string;
+        };
+        /** DashboardSessionOut */
+        DashboardSessionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current */
+            current: boolean;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: string;
+            /** Ip */
+            ip: string | null;
+            /** Last Seen At */
+            last_seen_at: string | null;
+            /**
+             * Object
+             * @default dashboard_session
+             */
+            object: string;
+            /** User Agent */
+            user_agent: string | null;
         };
         /**
          * DisputeLostAction
@@ -4543,7 +4657,10 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /**
              * Expires At
@@ -5097,6 +5214,47 @@ export interface components {
              */
             object: string;
         };
+        /** MeOut */
+        MeOut: {
+            access_request: components["schemas"]["AccessRequestView"] | null;
+            /**
+             * Accounts
+             * @description Every customer this person can switch to.
+             */
+            accounts: components["schemas"]["AccountView"][];
+            /** Csrf Token */
+            csrf_token: string;
+            /**
+             * Customer Id
+             * @description The customer this session is working on.
+             */
+            customer_id: string | null;
+            /**
+             * Elevated Until
+             * @description Until when saving a bank account, auto-pay, team invitations and email changes are open without another factor.
+             */
+            elevated_until: string | null;
+            /** Email */
+            email: string;
+            /** Has Password */
+            has_password: boolean;
+            /**
+             * Impersonated
+             * @description A read-only view opened by the partner: show a banner, disable changes.
+             */
+            impersonated: boolean;
+            /** Impersonator */
+            impersonator: string | null;
+            /**
+             * Language
+             * @description The language this person chose for the portal and their emails; null until they choose one (the portal then saves the browser's).
+             */
+            language: ("en" | "fr") | null;
+            /** Mfa Enabled */
+            mfa_enabled: boolean;
+            /** @description `active`, `mfa_pending` or `no_access`. */
+            state: components["schemas"]["SessionState"];
+        };
         /** MeUpdate */
         MeUpdate: {
             /**
@@ -5134,7 +5292,10 @@ export interface components {
         };
         /** MemberOut */
         MemberOut: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /**
              * Joined At
@@ -5219,6 +5380,20 @@ export interface components {
              */
             secret: string;
         };
+        /** MfaVerify */
+        MfaVerify: {
+            /**
+             * Code
+             * @description A 6-digit authenticator code, or a recovery code.
+             */
+            code: string;
+            /**
+             * Recovery
+             * @description True when `code` is one of the recovery codes.
+             * @default false
+             */
+            recovery: boolean;
+        };
         /** NotificationsIn */
         NotificationsIn: {
             /**
@@ -5241,6 +5416,35 @@ export interface components {
              * @description Reminders before and after invoices fall due, for this customer. Receipts and outcomes of one's own payments (and of payments one scheduled) are always sent.
              */
             reminders: boolean;
+        };
+        /** PartnerUserOut */
+        PartnerUserOut: {
+            /** Csrf Token */
+            csrf_token: string;
+            /** Current Partner Id */
+            current_partner_id: string | null;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /** Id */
+            id: string;
+            /** Memberships */
+            memberships: components["schemas"]["MembershipOut"][];
+            /** Mfa Enabled */
+            mfa_enabled: boolean;
+            /** Name */
+            name: string | null;
+            /**
+             * Object
+             * @default partner_user
+             */
+            object: string;
+            /** @description The role in the current partner. */
+            role: components["schemas"]["Role"] | null;
+            /** Session State */
+            session_state: string;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -6741,6 +6945,19 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** ResetRequest */
+        ResetRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /**
+             * Language
+             * @description The language the person is reading the portal in: the email is written in it.
+             */
+            language?: ("en" | "fr") | null;
+        };
         /**
          * Role
          * @enum {string}
@@ -7198,30 +7415,10 @@ export interface components {
              */
             require_mfa: boolean;
         };
-        /** SessionOut */
-        SessionOut: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Current */
-            current: boolean;
-            /** Expires At */
-            expires_at: string | null;
-            /** Id */
-            id: string;
-            /** Ip */
-            ip: string | null;
-            /** Last Seen At */
-            last_seen_at: string | null;
-            /**
-             * Object
-             * @default dashboard_session
-             */
-            object: string;
-            /** User Agent */
-            user_agent: string | null;
+        /** SessionList */
+        SessionList: {
+            /** Data */
+            data: components["schemas"]["SessionView"][];
         };
         /**
          * SessionState
@@ -7486,142 +7683,6 @@ export interface components {
              */
             reason: string;
         };
-        /** MeOut */
-        api__portal__me__MeOut: {
-            access_request: components["schemas"]["AccessRequestView"] | null;
-            /**
-             * Accounts
-             * @description Every customer this person can switch to.
-             */
-            accounts: components["schemas"]["AccountView"][];
-            /** Csrf Token */
-            csrf_token: string;
-            /**
-             * Customer Id
-             * @description The customer this session is working on.
-             */
-            customer_id: string | null;
-            /**
-             * Elevated Until
-             * @description Until when saving a bank account, auto-pay, team invitations and email changes are open without another factor.
-             */
-            elevated_until: string | null;
-            /** Email */
-            email: string;
-            /** Has Password */
-            has_password: boolean;
-            /**
-             * Impersonated
-             * @description A read-only view opened by the partner: show a banner, disable changes.
-             */
-            impersonated: boolean;
-            /** Impersonator */
-            impersonator: string | null;
-            /**
-             * Language
-             * @description The language this person chose for the portal and their emails; null until they choose one (the portal then saves the browser's).
-             */
-            language: ("en" | "fr") | null;
-            /** Mfa Enabled */
-            mfa_enabled: boolean;
-            /** @description `active`, `mfa_pending` or `no_access`. */
-            state: components["schemas"]["SessionState"];
-        };
-        /** SessionList */
-        api__portal__me__SessionList: {
-            /** Data */
-            data: components["schemas"]["SessionView"][];
-        };
-        /** CodeRequest */
-        api__portal__sign_in__CodeRequest: {
-            /**
-             * Email
-             * Format: email
-             */
-            email: string;
-            /**
-             * Language
-             * @description The language the person is reading the portal in: the email is written in it.
-             */
-            language?: ("en" | "fr") | null;
-        };
-        /** CodeVerify */
-        api__portal__sign_in__CodeVerify: {
-            /**
-             * Code
-             * @description The 6 digits from the email.
-             */
-            code: string;
-            /**
-             * Email
-             * Format: email
-             */
-            email: string;
-        };
-        /** MfaVerify */
-        api__portal__sign_in__MfaVerify: {
-            /**
-             * Code
-             * @description A 6-digit authenticator code, or a recovery code.
-             */
-            code: string;
-            /**
-             * Recovery
-             * @description True when `code` is one of the recovery codes.
-             * @default false
-             */
-            recovery: boolean;
-        };
-        /** ResetRequest */
-        api__portal__sign_in__ResetRequest: {
-            /**
-             * Email
-             * Format: email
-             */
-            email: string;
-            /**
-             * Language
-             * @description The language the person is reading the portal in: the email is written in it.
-             */
-            language?: ("en" | "fr") | null;
-        };
-        /** CodeRequest */
-        api__v1__auth__CodeRequest: {
-            /**
-             * Email
-             * Format: email
-             */
-            email: string;
-        };
-        /** CodeVerify */
-        api__v1__auth__CodeVerify: {
-            /**
-             * Code
-             * @description The 6 digits from the email.
-             */
-            code: string;
-            /**
-             * Email
-             * Format: email
-             */
-            email: string;
-        };
-        /** MfaVerify */
-        api__v1__auth__MfaVerify: {
-            /**
-             * Code
-             * @description A 6-digit authenticator code, or one of the recovery codes (`xxxxx-xxxxx`).
-             */
-            code: string;
-        };
-        /** ResetRequest */
-        api__v1__auth__ResetRequest: {
-            /**
-             * Email
-             * Format: email
-             */
-            email: string;
-        };
         /** LineOut */
         api__v1__invoices__LineOut: {
             /** Amount */
@@ -7647,42 +7708,6 @@ export interface components {
             direction: "debit" | "credit";
             /** Invoice Id */
             invoice_id: string | null;
-        };
-        /** MeOut */
-        api__v1__me__MeOut: {
-            /** Csrf Token */
-            csrf_token: string;
-            /** Current Partner Id */
-            current_partner_id: string | null;
-            /** Email */
-            email: string;
-            /** Id */
-            id: string;
-            /** Memberships */
-            memberships: components["schemas"]["MembershipOut"][];
-            /** Mfa Enabled */
-            mfa_enabled: boolean;
-            /** Name */
-            name: string | null;
-            /**
-             * Object
-             * @default partner_user
-             */
-            object: string;
-            /** @description The role in the current partner. */
-            role: components["schemas"]["Role"] | null;
-            /** Session State */
-            session_state: string;
-        };
-        /** SessionList */
-        api__v1__me__SessionList: {
-            /** Data */
-            data: components["schemas"]["SessionOut"][];
-            /**
-             * Object
-             * @default list
-             */
-            object: string;
         };
     };
     responses: never;
@@ -8399,7 +8424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__portal__me__MeOut"];
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -8462,7 +8487,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__portal__me__MeOut"];
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -8534,7 +8559,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__portal__me__MeOut"];
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -8694,7 +8719,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__portal__me__MeOut"];
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -8848,7 +8873,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__portal__me__MeOut"];
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -9224,7 +9249,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__portal__me__MeOut"];
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -9298,7 +9323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__portal__me__SessionList"];
+                    "application/json": components["schemas"]["SessionList"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -9447,7 +9472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__portal__me__MeOut"];
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -9697,7 +9722,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["api__portal__sign_in__ResetRequest"];
+                "application/json": components["schemas"]["ResetRequest"];
             };
         };
         responses: {
@@ -9759,7 +9784,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["api__portal__sign_in__CodeRequest"];
+                "application/json": components["schemas"]["CodeRequest"];
             };
         };
         responses: {
@@ -9901,7 +9926,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["api__portal__sign_in__CodeVerify"];
+                "application/json": components["schemas"]["CodeVerify"];
             };
         };
         responses: {
@@ -11729,7 +11754,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["api__portal__sign_in__MfaVerify"];
+                "application/json": components["schemas"]["MfaVerify"];
             };
         };
         responses: {
@@ -12685,6 +12710,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -12757,6 +12791,15 @@ export interface operations {
             };
             /** @description No such resource for this partner. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13211,6 +13254,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -13240,7 +13292,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["api__v1__auth__ResetRequest"];
+                "application/json": components["schemas"]["DashboardResetRequest"];
             };
         };
         responses: {
@@ -13250,11 +13302,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Accepted"];
+                    "application/json": components["schemas"]["DashboardAccepted"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13322,6 +13383,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -13351,7 +13421,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["api__v1__auth__CodeRequest"];
+                "application/json": components["schemas"]["DashboardCodeRequest"];
             };
         };
         responses: {
@@ -13361,11 +13431,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Accepted"];
+                    "application/json": components["schemas"]["DashboardAccepted"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13402,7 +13481,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["api__v1__auth__MfaVerify"];
+                "application/json": components["schemas"]["DashboardMfaVerify"];
             };
         };
         responses: {
@@ -13435,6 +13514,15 @@ export interface operations {
             };
             /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13511,6 +13599,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -13540,7 +13637,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["api__v1__auth__CodeVerify"];
+                "application/json": components["schemas"]["DashboardCodeVerify"];
             };
         };
         responses: {
@@ -13682,11 +13779,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Accepted"];
+                    "application/json": components["schemas"]["DashboardAccepted"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17129,7 +17235,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__v1__me__MeOut"];
+                    "application/json": components["schemas"]["PartnerUserOut"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -17447,6 +17553,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload validation failed; `errors` lists each field. */
             422: {
                 headers: {
@@ -17484,7 +17599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__v1__me__SessionList"];
+                    "application/json": components["schemas"]["DashboardSessionList"];
                 };
             };
             /** @description The request breaks a business rule or is malformed. */
@@ -17634,6 +17749,15 @@ export interface operations {
             };
             /** @description Missing, invalid or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19971,7 +20095,7 @@ export interface operations {
             };
         };
     };
-    security_settings_retrieve: {
+    settings_security_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -20036,7 +20160,7 @@ export interface operations {
             };
         };
     };
-    security_settings_update: {
+    settings_security_update: {
         parameters: {
             query?: never;
             header?: {
@@ -20081,6 +20205,15 @@ export interface operations {
             };
             /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20304,6 +20437,15 @@ export interface operations {
             };
             /** @description No such resource for this partner. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
