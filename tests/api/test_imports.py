@@ -14,7 +14,9 @@ from adapters.bootstrap import Container
 from adapters.db.tables import AuditLogRow, CustomerRow, ImportRow, InvoiceRow, JournalEntryRow
 from api.app import create_app
 from domain.clock import FixedClock
+from domain.ids import new_id
 from tests.conftest import Tenant, make_tenant
+from tests.factories import make_customer
 from workers.context import JobContext
 from workers.imports import run_import, sweep_imports
 from workers.queue import InProcessQueue
@@ -374,3 +376,60 @@ async def test_a_run_hands_on_past_its_budget_and_the_sweep_finds_lost_runs(
     )
     assert await _count(container, CustomerRow, tenant.partner_id) == 700
     assert await sweep_imports(queue.context) == 0
+
+
+async def test_invoices_may_name_customers_by_id_and_give_one_amount_a_line(client: httpx.AsyncClient) -> None:
+    live = await make_customer(client, name="Live")
+    gone = await make_customer(client, name="Gone")
+    assert (await client.post(f"/v1/customers/{gone['id']}/archive")).status_code == 200
+    unknown = new_id("cus")
+    text = (
+        "Number,Customer_ID,Currency,Amount,Description,Issue_Date\r\n"
+        f"D-1,{live['id']},usd,10,Thing,2026-11-01\r\n"
+        f"D-2,{gone['id']},USD,10,Thing,\r\n"
+        f"D-3,{unknown},USD,10,Thing,\r\n"
+        f"D-4,{live['id']},USD,10,Thing,2026-11-01\r\n"
+        "D-4,,,5,Other thing,2026-11-02\r\n"
+    )
+    report = await _upload(client, "invoices", text)
+    assert _outcomes(report)[0] == (2, "created")
+    assert _errors(report) == {
+        3: [("customer_id", "customer_archived")],
+        4: [("customer_id", "resource_missing")],
+        6: [("issue_date", "invalid_request")],
+        5: [(None, "row_not_applied")],
+    }
+    invoice = (await client.get(f"/v1/invoices/{report['rows'][0]['resource_id']}")).json()
+    assert (invoice["customer_id"], invoice["currency"], invoice["total"], invoice["issue_date"]) == (
+        live["id"],
+        "USD",
+        1000,
+        "2026-11-01",
+    )
+    assert invoice["due_date"] == "2026-12-01"  # the customer's net 30
+
+
+async def test_a_large_dry_run_runs_as_a_job_and_writes_nothing(container: Container, tenant: Tenant) -> None:
+    queue = InProcessQueue(container)
+    container.queue = queue
+    try:
+        app = create_app(container)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://remit.test",
+            headers={"Authorization": f"Bearer {tenant.api_key}"},
+        ) as client:
+            lines = ["external_id,name"] + [f"R-{i},Customer {i}" for i in range(501)]
+            r = await client.post(
+                "/v1/imports/customers",
+                content="\n".join(lines),
+                headers={"Content-Type": "text/csv"},
+                params={"dry_run": "true"},
+            )
+            assert r.status_code == 202, r.text
+            await queue.drain()
+            done = (await client.get(f"/v1/imports/{r.json()['id']}")).json()
+    finally:
+        container.queue = None
+    assert (done["status"], done["dry_run"], done["counts"]["created"]) == ("succeeded", True, 501)
+    assert await _count(container, CustomerRow, tenant.partner_id) == 0
