@@ -18,7 +18,7 @@ from domain.approvals.model import MAX_REASON, ApprovalStatus
 from domain.audit import field_changes
 from domain.money import MAX_AMOUNT
 
-router = APIRouter(tags=["approvals"])
+router = APIRouter()  # each route names its tag: the rules are settings, the requests approvals
 
 Threshold = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT)]
 
@@ -89,7 +89,7 @@ async def retrieve_rules(ctx: Read) -> Response:
     "sent. People only (admins): API keys cannot change who checks them.",
     tags=["settings"],
     response_model=ApprovalSettingsOut,
-    responses=problems(400, 401, 403, 422),
+    responses=problems(400, 401, 403, 409, 422),
 )
 async def update_rules(body: ApprovalSettingsUpdate, ctx: WriteSecurity) -> Response:
     changes: dict[str, Any] = {}
@@ -114,6 +114,7 @@ async def update_rules(body: ApprovalSettingsUpdate, ctx: WriteSecurity) -> Resp
 @router.get(
     "/v1/approvals",
     operation_id="approvals_list",
+    tags=["approvals"],
     summary="List approvals",
     description="Newest first; filter by status. A pending request nobody decided within 7 days reads `expired`.",
     response_model=ListOf[ApprovalOut],
@@ -129,6 +130,7 @@ async def list_approvals(
 @router.get(
     "/v1/approvals/{approval_id}",
     operation_id="approvals_retrieve",
+    tags=["approvals"],
     summary="Retrieve an approval",
     response_model=ApprovalOut,
     responses=problems(401, 404),
@@ -141,6 +143,7 @@ async def retrieve(approval_id: str, ctx: Read) -> Response:
 @router.post(
     "/v1/approvals/{approval_id}/approve",
     operation_id="approvals_approve",
+    tags=["approvals"],
     summary="Approve a request",
     description="Runs the held request once, with its original parameters, and answers the approval: `approved` "
     "with the `result` it made, or `failed` with the problem when it could no longer run (the payment was refunded "
@@ -164,6 +167,7 @@ async def approve(approval_id: str, ctx: DecideApprovals, request: Request) -> R
 @router.post(
     "/v1/approvals/{approval_id}/reject",
     operation_id="approvals_reject",
+    tags=["approvals"],
     summary="Reject a request",
     description="Nothing runs; the reason is emailed to whoever asked. Same deciders and states as approving.",
     response_model=ApprovalOut,
