@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.clock import Clock
-from domain.errors import Conflict, ErrorCode, NotAuthenticated, NotFound, PermissionDenied
+from domain.errors import Conflict, ErrorCode, InvalidRequest, NotAuthenticated, NotFound, PermissionDenied
 from domain.identity import lockout
 from domain.identity.codes import CodePurpose
 from domain.identity.passwords import check_password
@@ -16,7 +16,7 @@ from domain.mail import Email, Template
 from domain.partners.model import Partner, normalize_slug
 from domain.portal.ports import Credentials
 from domain.portal.users import normalize_email
-from domain.ports import Checkpoint
+from domain.ports import Checkpoint, CheckpointReason
 from domain.team.people import (
     RESET_LIFETIME,
     SIGN_UP_LIFETIME,
@@ -33,6 +33,7 @@ from domain.team.sign_in import (
     Opened,
     OpenSession,
     check_code,
+    locked_out,
     open_session,
     renew,
     send_code,
@@ -150,6 +151,38 @@ async def set_password(
     await uow.dashboard_sessions.revoke_for_user(user.id, at=now)
 
 
+@dataclass(frozen=True, slots=True)
+class ChangePassword:
+    session: DashboardSession
+    current_password: str
+    password: str
+
+
+async def change_password(
+    cmd: ChangePassword, uow: TeamUnitOfWork, *, creds: Credentials, clock: Clock, checkpoint: Checkpoint
+) -> Opened:
+    """Needs the current password (a wrong one counts towards the lock); ends the person's other sessions and
+    gives this one a new token."""
+    now = clock.now()
+    user = await uow.partner_users.lock(cmd.session.user_id)
+    if user.locked(now):
+        raise locked_out(user, now)
+    if user.password_hash is None or not creds.passwords.verify(user.password_hash, cmd.current_password):
+        lockout.record_failure(user, now)
+        await uow.partner_users.save(user)
+        await checkpoint(CheckpointReason.COUNTING_FAILURE)
+        raise NotAuthenticated("Your current password is not right.", code=ErrorCode.INVALID_CREDENTIALS)
+    check_password(cmd.password, email=user.email)
+    user.password_hash = creds.passwords.hash(cmd.password)
+    user.password_changed_at = now
+    lockout.record_success(user, now)
+    await uow.partner_users.save(user)
+    await uow.dashboard_sessions.revoke_for_user(user.id, at=now, keep=cmd.session.id)
+    cmd.session.prove(Factor.PASSWORD, now)
+    await _audit_everywhere(uow, user, "user.password_changed")
+    return await renew(cmd.session, uow)
+
+
 async def reset_password(cmd: ResetPassword, uow: TeamUnitOfWork, *, creds: Credentials, clock: Clock) -> Opened:
     check_password(cmd.password, email="")  # before the link is spent, so a weak password can be corrected
     link = await _spend(cmd.token, LinkPurpose.PASSWORD_RESET, uow, clock=clock)
@@ -177,7 +210,7 @@ async def accept_invitation(cmd: AcceptInvitation, uow: TeamUnitOfWork, *, creds
     user = existing
     if user is None:
         if cmd.password is None:
-            raise NotAuthenticated(
+            raise InvalidRequest(
                 "Choose a password to create your account.", code=ErrorCode.MISSING_FIELD, field="password"
             )
         user = PartnerUser(email=link.email, created_at=now, updated_at=now, name=(cmd.name or "").strip() or None)
