@@ -3,6 +3,7 @@ and the audit log as stored."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,11 @@ from adapters.bootstrap import Container
 from adapters.db.tables import AuditLogRow, EmailRow
 from domain.clock import FixedClock
 from tests.portal_helpers import emailed_code, last_email
+
+
+def fresh(name: str) -> str:
+    """An address no other test (in this session's shared databases) uses."""
+    return f"{name}-{uuid.uuid4().hex[:8]}@team.example"
 
 
 def fixed_clock(container: Container) -> FixedClock:

@@ -21,6 +21,7 @@ from tests.dashboard_helpers import (
     emails_to,
     enrol_mfa,
     fixed_clock,
+    fresh,
     use_token,
 )
 from tests.portal_helpers import emailed_code
@@ -76,7 +77,7 @@ async def test_wrong_password_and_unknown_email_answer_alike(
     _, email = await add_member(container, tenant, Role.ADMIN)
     wrong = await anon.post("/v1/auth/sign-in/password", json={"email": email, "password": "not-the-password-1"})
     unknown = await anon.post(
-        "/v1/auth/sign-in/password", json={"email": "nobody-here@team.example", "password": "not-the-password-1"}
+        "/v1/auth/sign-in/password", json={"email": fresh("nobody-here"), "password": "not-the-password-1"}
     )
     assert refusal(wrong) == refusal(unknown)
     assert wrong.status_code == 401 and wrong.json()["code"] == "invalid_credentials"
@@ -112,7 +113,7 @@ async def test_emailed_code_is_always_accepted_and_sent_only_to_people(
     anon: httpx.AsyncClient, container: Container, tenant: Tenant
 ) -> None:
     user_id, email = await add_member(container, tenant, Role.MEMBER)
-    unknown = "nobody-at-all@team.example"
+    unknown = fresh("nobody-at-all")
     known_answer = await anon.post("/v1/auth/sign-in/code", json={"email": email})
     unknown_answer = await anon.post("/v1/auth/sign-in/code", json={"email": unknown})
     assert known_answer.status_code == unknown_answer.status_code == 202
@@ -145,7 +146,7 @@ async def test_at_most_five_codes_an_hour_and_the_answer_does_not_tell(
     anon: httpx.AsyncClient, container: Container, tenant: Tenant, clock: FixedClock
 ) -> None:
     _, email = await add_member(container, tenant, Role.MEMBER)
-    unknown = "nobody-either@team.example"
+    unknown = fresh("nobody-either")
     known = [await anon.post("/v1/auth/sign-in/code", json={"email": email}) for _ in range(6)]
     strangers = [await anon.post("/v1/auth/sign-in/code", json={"email": unknown}) for _ in range(6)]
     assert len(await emails_to(container, email, "dashboard_sign_in_code")) == 5
@@ -272,7 +273,7 @@ async def test_sign_up_creates_a_partner_with_the_person_as_admin(
     anon: httpx.AsyncClient, container: Container, tenant: Tenant
 ) -> None:
     assert container.settings.sign_up_open
-    email = "founder@new-partner.example"
+    email = fresh("founder")
     slug = f"new-{tenant.slug}"
     body = {"email": email, "password": PASSWORD, "partner_name": "New Partner", "slug": slug}
     r = await anon.post("/v1/auth/sign-up", json=body)
@@ -286,14 +287,14 @@ async def test_sign_up_creates_a_partner_with_the_person_as_admin(
     assert me["current_partner_id"] == r.json()["partner_id"] != tenant.partner_id
     assert (await anon.get("/v1/customers")).json()["data"] == []
 
-    taken = await anon.post("/v1/auth/sign-up", json={**body, "email": "second@new-partner.example"})
+    taken = await anon.post("/v1/auth/sign-up", json={**body, "email": fresh("second")})
     assert taken.status_code == 409 and taken.json()["code"] == "slug_taken", taken.text
     taken_existing = await anon.post("/v1/auth/sign-up", json={**body, "slug": tenant.slug})
     assert taken_existing.status_code == 409
 
 
 async def test_sign_up_refuses_a_weak_password(anon: httpx.AsyncClient, container: Container) -> None:
-    email = "weak@new-partner.example"
+    email = fresh("weak")
     for weak in ("short", "password", email):
         r = await anon.post(
             "/v1/auth/sign-up", json={"email": email, "password": weak, "partner_name": "Weak", "slug": "weak-pw-co"}
@@ -306,10 +307,11 @@ async def test_sign_up_closed(container: Container) -> None:
     container.settings = container.settings.model_copy(update={"signup": "closed"})
     assert not container.settings.sign_up_open
     async with browser(create_app(container)) as anon:
-        body = {"email": "closed@example.com", "password": PASSWORD, "partner_name": "Closed", "slug": "closed-co"}
+        email = fresh("closed")
+        body = {"email": email, "password": PASSWORD, "partner_name": "Closed", "slug": "closed-co"}
         r = await anon.post("/v1/auth/sign-up", json=body)
         assert r.status_code == 403 and r.json()["code"] == "sign_up_closed", r.text
-        r = await anon.post("/v1/auth/sign-up/verify", json={"email": "closed@example.com", "code": "123456"})
+        r = await anon.post("/v1/auth/sign-up/verify", json={"email": email, "code": "123456"})
         assert r.status_code == 403 and r.json()["code"] == "sign_up_closed"
 
 
@@ -325,3 +327,48 @@ async def test_code_sign_in_to_a_person_with_mfa_still_asks_for_it(
             assert (await b.get("/v1/customers")).status_code == 401
             r = await b.post("/v1/auth/sign-in/mfa", json={"code": totp.at(clock.now())})
             assert r.status_code == 200 and r.json()["state"] == "active"
+
+
+async def test_sign_in_from_a_foreign_page_is_refused(
+    anon: httpx.AsyncClient, container: Container, tenant: Tenant
+) -> None:
+    _, email = await add_member(container, tenant, Role.MEMBER)
+    r = await anon.post(
+        "/v1/auth/sign-in/password",
+        json={"email": email, "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert r.status_code == 403 and r.json()["code"] == "bad_origin", r.text
+    assert "remit_dashboard" not in anon.cookies
+
+
+async def test_a_new_code_voids_the_previous_one(anon: httpx.AsyncClient, container: Container, tenant: Tenant) -> None:
+    _, email = await add_member(container, tenant, Role.MEMBER)
+    assert (await anon.post("/v1/auth/sign-in/code", json={"email": email})).status_code == 202
+    first = await emailed_code(container, email, "dashboard_sign_in_code")
+    assert (await anon.post("/v1/auth/sign-in/code", json={"email": email})).status_code == 202
+    second = await emailed_code(container, email, "dashboard_sign_in_code")
+    if first != second:
+        r = await anon.post("/v1/auth/sign-in/verify", json={"email": email, "code": first})
+        assert r.status_code == 401 and r.json()["code"] == "invalid_code"
+    r = await anon.post("/v1/auth/sign-in/verify", json={"email": email, "code": second})
+    assert r.status_code == 200, r.text
+
+
+async def test_five_wrong_second_factors_end_the_waiting_session(
+    app: FastAPI, container: Container, tenant: Tenant, clock: FixedClock
+) -> None:
+    async with signed_in(app, container, tenant, Role.MEMBER) as person:
+        totp, _ = await enrol_mfa(person.client, clock)
+    async with browser(app) as b:
+        await sign_in(b, person.email)
+        for _ in range(5):
+            r = await b.post("/v1/auth/sign-in/mfa", json={"code": "000000"})
+            assert r.status_code == 401 and r.json()["code"] == "invalid_mfa_code", r.text
+        late = await b.post("/v1/auth/sign-in/mfa", json={"code": totp.at(clock.now())})
+        assert late.status_code == 401 and late.json()["code"] == "session_expired", late.text
+    async with browser(app) as b:
+        locked = await b.post("/v1/auth/sign-in/password", json={"email": person.email, "password": PASSWORD})
+        assert locked.status_code == 429 and locked.json()["code"] == "account_locked", "they count towards the lock"
+    failed = [r for r in await audit_rows(container, tenant.partner_id) if r.action == "user.sign_in_failed"]
+    assert [r.details["reason"] for r in failed] == ["wrong_second_factor"] * 5
