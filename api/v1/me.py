@@ -25,6 +25,7 @@ from domain.team import accounts
 from domain.team.people import PartnerUser
 from domain.team.roles import Role
 from domain.team.sessions import Factor, SessionState
+from domain.team.sign_in import locked_out, renew
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 
@@ -154,8 +155,9 @@ class StepUpIn(RequestModel):
     operation_id="me_step_up",
     summary="Confirm it is you before a sensitive change",
     description="Your password or a current authenticator code opens a 10-minute window for turning off two-step "
-    "sign-in. Signing in with a password or authenticator code opens the same window.",
-    status_code=204,
+    "sign-in, and gives the session a new token (and CSRF token). Signing in with a password or authenticator code "
+    "opens the same window. Wrong answers count towards the account lock.",
+    response_model=SignedIn,
     responses=problems(400, 401, 409, 429),
 )
 async def step_up(body: StepUpIn, ctx: Me) -> Response:
@@ -163,16 +165,12 @@ async def step_up(body: StepUpIn, ctx: Me) -> Response:
     creds = ctx.container.credentials
     user = await ctx.uow.partner_users.lock(ctx.user.id)
     if user.locked(now):
-        raise NotAuthenticated(
-            "This account is locked for a while after too many failures.", code=ErrorCode.ACCOUNT_LOCKED
-        )
+        raise locked_out(user, now)
     if body.password is not None and user.password_hash is not None:
         ok, factor = creds.passwords.verify(user.password_hash, body.password), Factor.PASSWORD
     elif body.code is not None:
-        ok, factor = (
-            verify_second_factor(user, body.code, totp=creds.totp, box=creds.box, clock=ctx.uow.clock),
-            Factor.TOTP,
-        )
+        verified = verify_second_factor(user, body.code, totp=creds.totp, box=creds.box, clock=ctx.uow.clock)
+        ok, factor = verified, Factor.TOTP
     else:
         raise InvalidRequest(
             "Send your password or an authenticator code.", code=ErrorCode.MISSING_FIELD, field="password"
@@ -180,12 +178,33 @@ async def step_up(body: StepUpIn, ctx: Me) -> Response:
     if not ok:
         lockout.record_failure(user, now)
         await ctx.uow.partner_users.save(user)
-        await ctx.uow.commit()
+        await ctx.uow.commit()  # the failure counts even though the request fails
         raise NotAuthenticated("That is not right.", code=ErrorCode.INVALID_CREDENTIALS)
+    lockout.record_success(user, now)
     await ctx.uow.partner_users.save(user)
     ctx.live.session.prove(factor, now)
-    await ctx.uow.dashboard_sessions.save(ctx.live.session)
-    return Response(status_code=204)
+    return signed_in(ctx.request, await renew(ctx.live.session, ctx.uow))
+
+
+class PasswordChangeIn(RequestModel):
+    current_password: Password
+    password: Password = Field(description="8 to 256 characters, not a common password, not your email.")
+
+
+@router.post(
+    "/password",
+    operation_id="me_password_change",
+    summary="Change your password",
+    description="Needs the current password. Ends your other sessions; this one gets a new token.",
+    response_model=SignedIn,
+    responses=problems(400, 401, 409, 422, 429),
+)
+async def change_password(body: PasswordChangeIn, ctx: Me) -> Response:
+    cmd = accounts.ChangePassword(ctx.live.session, body.current_password, body.password)
+    opened = await accounts.change_password(
+        cmd, ctx.uow, creds=ctx.container.credentials, clock=ctx.uow.clock, checkpoint=ctx.uow.checkpoint
+    )
+    return signed_in(ctx.request, opened)
 
 
 class EnrolmentOut(BaseModel):
