@@ -204,3 +204,88 @@ def test_the_rollup_agrees_with_the_journal(database: str, request: pytest.Fixtu
         asyncio.run(_scenario(url, steps, days))
 
     check()
+
+
+async def test_racing_writers_lose_nothing(pg_url: str) -> None:
+    """Forty entries posted at once from parallel connections on PostgreSQL, all on one day, to invoices that
+    share due dates and each other: every rollup row they share adds every one of them."""
+    container = build(Settings(database_url=pg_url, env="test", db_pool_size=25))
+    clock = FixedClock(at(0, 9))
+    container.clock = clock
+    try:
+        tenant = await make_tenant(container)
+        app = create_app(container)
+        headers = {"Authorization": f"Bearer {tenant.api_key}"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers) as c:
+            customer = (await make_customer(c))["id"]
+            # The first and last end fully paid by the racing entries (1,180 and 1,210 after the 100 below).
+            invoices = [
+                (await make_invoice(c, customer, total, issue_date=str(START), due_date=str(START)))["id"]
+                for total in (1_280, 100_000, 100_000, 1_210)
+            ]
+            r = await pay(c, customer, [(invoices[0], 100)])
+            assert r.status_code == 201, r.text
+            payment = r.json()["id"]
+
+        async def post(n: int) -> None:
+            kind = ("applied", "pending", "written_off", "applied")[n % 4]
+            entry = _entry(tenant.partner_id, kind, invoices[n % 4], 100 + n, at(5, n % 24), payment)
+            async with container.uow() as uow:
+                uow.scope_to(tenant.partner_id)
+                await uow.ledger.add(entry)
+                await uow.commit()
+
+        await asyncio.gather(*(post(n) for n in range(40)))
+        async with container.uow() as uow:
+            uow.scope_to(tenant.partner_id)
+            rolled = SqlInsights(uow.session, tenant.partner_id)
+            journal = JournalInsights(uow.session, tenant.partner_id)
+            assert sorted(await rolled.paid_spans("USD", cutoff(START), cutoff(START + timedelta(days=5)))) == [(5, 2)]
+            for offset in (0, 5, 30):
+                await _compare(rolled, journal, START + timedelta(days=offset))
+            await _compare_backfill(uow.session, tenant.partner_id)
+    finally:
+        await container.close()
+
+
+async def test_a_second_writer_on_the_same_invoice_waits_for_the_first(pg_url: str) -> None:
+    """The paid state of an invoice is recomputed from its days: a writer that read them while another had not
+    committed would undo the other's change. It waits for the invoice's row instead."""
+    container = build(Settings(database_url=pg_url, env="test", db_pool_size=5))
+    container.clock = FixedClock(at(0, 9))
+    try:
+        tenant = await make_tenant(container)
+        app = create_app(container)
+        headers = {"Authorization": f"Bearer {tenant.api_key}"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers) as c:
+            customer = (await make_customer(c))["id"]
+            invoice = (await make_invoice(c, customer, 5_000, issue_date=str(START), due_date=str(START)))["id"]
+            r = await pay(c, customer, [(invoice, 100)])
+            assert r.status_code == 201, r.text
+            payment = r.json()["id"]
+        paying = _entry(tenant.partner_id, "applied", invoice, 4_900, at(5), payment)
+        refund = _entry(tenant.partner_id, "refund", invoice, 700, at(6), payment)
+        async with container.uow() as first:
+            first.scope_to(tenant.partner_id)
+            await first.ledger.add(paying)
+
+            async def second() -> None:
+                async with container.uow() as uow:
+                    uow.scope_to(tenant.partner_id)
+                    await uow.ledger.add(refund)
+                    await uow.commit()
+
+            waiting = asyncio.create_task(second())
+            await asyncio.sleep(0.5)
+            assert not waiting.done()
+            await first.commit()
+        await waiting
+        async with container.uow() as uow:
+            uow.scope_to(tenant.partner_id)
+            rolled = SqlInsights(uow.session, tenant.partner_id)
+            journal = JournalInsights(uow.session, tenant.partner_id)
+            for offset in (5, 6):
+                await _compare(rolled, journal, START + timedelta(days=offset))
+            await _compare_backfill(uow.session, tenant.partner_id)
+    finally:
+        await container.close()
