@@ -12,7 +12,7 @@ from api.app import create_app
 from domain.clock import FixedClock
 from domain.team.roles import Role
 from tests.conftest import Tenant
-from tests.dashboard_helpers import advance, audit_rows, fixed_clock, fresh, link_token, use_token
+from tests.dashboard_helpers import advance, audit_rows, enrol_mfa, fixed_clock, fresh, link_token, use_token
 from tests.team_helpers import PASSWORD, add_member, browser, sign_in, signed_in
 
 NEW_PASSWORD = "a brand new passphrase for me"
@@ -221,3 +221,23 @@ async def test_a_second_sign_in_by_the_same_person_replays_their_key(
         b = await phone.post("/v1/customers", json=body, headers={"Idempotency-Key": "mine-1"})
         assert a.status_code == b.status_code == 201 and a.json()["id"] == b.json()["id"]
         assert await customer_names(laptop) == ["Once"]
+
+
+async def test_a_reset_link_lasts_an_hour_and_still_asks_for_the_second_factor(
+    app: FastAPI, container: Container, tenant: Tenant, clock: FixedClock
+) -> None:
+    async with signed_in(app, container, tenant, Role.MEMBER) as person:
+        await enrol_mfa(person.client, clock)
+    async with browser(app) as b:
+        assert (await b.post("/v1/auth/password-reset", json={"email": person.email})).status_code == 202
+        stale = await link_token(container, person.email, "dashboard_password_reset")
+        advance(clock, hours=1, seconds=1)
+        r = await b.post("/v1/auth/password-reset/confirm", json={"token": stale, "password": NEW_PASSWORD})
+        assert r.status_code == 401 and r.json()["code"] == "invalid_link", r.text
+
+        assert (await b.post("/v1/auth/password-reset", json={"email": person.email})).status_code == 202
+        token = await link_token(container, person.email, "dashboard_password_reset")
+        r = await b.post("/v1/auth/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD})
+        assert r.status_code == 200 and r.json()["state"] == "mfa_required", r.text
+        use_token(b, r.json())
+        assert (await b.get("/v1/customers")).status_code == 401

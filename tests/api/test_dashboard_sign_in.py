@@ -223,7 +223,9 @@ async def test_turning_mfa_on_ends_the_other_sessions_and_off_needs_step_up(
         assert (await person.client.get("/v1/me")).json()["mfa_enabled"] is True
         wrong = await person.client.post("/v1/me/step-up", json={"password": "not-my-password"})
         assert wrong.status_code == 401
-        assert (await person.client.post("/v1/me/step-up", json={"password": PASSWORD})).status_code == 204
+        up = await person.client.post("/v1/me/step-up", json={"password": PASSWORD})
+        assert up.status_code == 200, up.text
+        use_token(person.client, up.json())
         off = await person.client.delete("/v1/me/mfa")
         assert off.status_code == 200, off.text
         use_token(person.client, off.json())
@@ -372,3 +374,30 @@ async def test_five_wrong_second_factors_end_the_waiting_session(
         assert locked.status_code == 429 and locked.json()["code"] == "account_locked", "they count towards the lock"
     failed = [r for r in await audit_rows(container, tenant.partner_id) if r.action == "user.sign_in_failed"]
     assert [r.details["reason"] for r in failed] == ["wrong_second_factor"] * 5
+
+
+async def test_step_up_guesses_lock_the_account_like_sign_in_guesses(
+    app: FastAPI, container: Container, tenant: Tenant
+) -> None:
+    async with signed_in(app, container, tenant, Role.MEMBER) as person:
+        for i in range(5):
+            r = await person.client.post("/v1/me/step-up", json={"password": f"step-up-guess-{i}"})
+            assert r.status_code in (401, 429), r.text
+        locked = await person.client.post("/v1/me/step-up", json={"password": PASSWORD})
+        assert locked.status_code == 429 and locked.json()["code"] == "account_locked", locked.text
+        assert int(locked.headers["Retry-After"]) > 0
+        assert (await person.client.get("/v1/me")).status_code == 200, "the session itself goes on"
+
+
+async def test_mfa_cannot_be_turned_off_while_the_team_requires_it(
+    app: FastAPI, container: Container, tenant: Tenant, clock: FixedClock
+) -> None:
+    async with signed_in(app, container, tenant, Role.ADMIN) as admin:
+        await enrol_mfa(admin.client, clock)
+        assert (await admin.client.patch("/v1/settings/security", json={"require_mfa": True})).status_code == 200
+        up = await admin.client.post("/v1/me/step-up", json={"password": PASSWORD})
+        assert up.status_code == 200, up.text
+        use_token(admin.client, up.json())
+        r = await admin.client.delete("/v1/me/mfa")
+        assert r.status_code == 409 and r.json()["code"] == "mfa_required", r.text
+        assert (await admin.client.get("/v1/me")).json()["mfa_enabled"] is True
