@@ -183,3 +183,16 @@ async def test_another_partners_approval_is_not_found(
     r = await client.get(f"/v1/approvals/{held['id']}", headers=theirs)
     assert r.status_code == 404 and r.json()["code"] == "resource_missing", r.text
     assert (await client.get("/v1/approvals", headers=theirs)).json()["data"] == []
+
+
+async def test_a_retried_request_replays_its_approval_instead_of_holding_another(
+    client: httpx.AsyncClient, container: Container, tenant: Tenant
+) -> None:
+    await set_rules(container, tenant, refunds_above={"USD": 100})
+    payment = await check_payment(client, 5_000)
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = await client.post(f"/v1/payments/{payment['id']}/refunds", json={"amount": 200}, headers=key)
+    again = await client.post(f"/v1/payments/{payment['id']}/refunds", json={"amount": 200}, headers=key)
+    assert first.status_code == again.status_code == 202, again.text
+    assert again.json() == first.json()
+    assert len((await client.get("/v1/approvals")).json()["data"]) == 1
