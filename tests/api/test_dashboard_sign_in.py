@@ -3,6 +3,7 @@ that requires MFA, and self-service sign-up. Both databases."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -401,3 +402,29 @@ async def test_mfa_cannot_be_turned_off_while_the_team_requires_it(
         r = await admin.client.delete("/v1/me/mfa")
         assert r.status_code == 409 and r.json()["code"] == "mfa_required", r.text
         assert (await admin.client.get("/v1/me")).json()["mfa_enabled"] is True
+
+
+async def test_guesses_sent_at_once_are_all_counted(
+    anon: httpx.AsyncClient, container: Container, tenant: Tenant
+) -> None:
+    """Racing guesses cannot outrun the counts: the code and the account are locked while one is checked."""
+    _, email = await add_member(container, tenant, Role.MEMBER)
+    assert (await anon.post("/v1/auth/sign-in/code", json={"email": email})).status_code == 202
+    code = await emailed_code(container, email, "dashboard_sign_in_code")
+    wrong = [f"{(int(code) + i) % 1_000_000:06d}" for i in range(1, 9)]
+    answers = await asyncio.gather(
+        *(anon.post("/v1/auth/sign-in/verify", json={"email": email, "code": w}) for w in wrong)
+    )
+    assert all(a.status_code == 401 for a in answers)
+    r = await anon.post("/v1/auth/sign-in/verify", json={"email": email, "code": code})
+    assert r.status_code == 401, "eight wrong codes at once voided it all the same"
+
+    answers = await asyncio.gather(
+        *(
+            anon.post("/v1/auth/sign-in/password", json={"email": email, "password": f"racing-guess-{i}"})
+            for i in range(8)
+        )
+    )
+    assert sorted({a.status_code for a in answers}) == [401, 429]
+    r = await anon.post("/v1/auth/sign-in/password", json={"email": email, "password": PASSWORD})
+    assert r.status_code == 429 and r.json()["code"] == "account_locked"

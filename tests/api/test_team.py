@@ -287,3 +287,22 @@ async def test_a_withdrawn_invitation_no_longer_works(app: FastAPI, container: C
             assert r.status_code == 401 and r.json()["code"] == "invalid_link", r.text
         member = await admin.client.post("/v1/team/invites", json={"email": admin.email, "role": "member"})
         assert member.status_code == 409 and member.json()["code"] == "already_a_member"
+
+
+async def test_an_invitation_accepted_twice_at_once_joins_one_person(
+    app: FastAPI, container: Container, tenant: Tenant
+) -> None:
+    email = fresh("eager")
+    async with signed_in(app, container, tenant, Role.ADMIN) as admin:
+        assert (await admin.client.post("/v1/team/invites", json={"email": email, "role": "member"})).status_code == 201
+        token = await link_token(container, email, INVITE)
+        async with browser(app) as one, browser(app) as two:
+            answers = await asyncio.gather(
+                *(
+                    b.post("/v1/auth/invitations/accept", json={"token": token, "password": NEW_PERSON_PASSWORD})
+                    for b in (one, two)
+                )
+            )
+        assert sorted(a.status_code for a in answers) == [200, 401], [a.text for a in answers]
+        members = [m for m in (await admin.client.get("/v1/team")).json()["members"] if m["email"] == email]
+        assert len(members) == 1
