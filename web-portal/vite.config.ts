@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react'
+import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 
 // The app is served by the API at /pay/{slug}/…; its files live under /portal-assets/ so that no
@@ -30,6 +31,8 @@ function compileHints(): Plugin {
 export default defineConfig({
   plugins: [react(), compileHints()],
   base: '/',
+  // What the dashboard shares with the portal (formatting, problems, the client's CSRF): web-shared/src.
+  resolve: { alias: { '@shared': fileURLToPath(new URL('../web-shared/src', import.meta.url)) } },
   build: {
     assetsDir: 'portal-assets',
     target: 'es2022',

@@ -1,34 +1,16 @@
 // English and French. The browser's language decides at first, the language menu after that.
 // Each feature keeps its own messages next to its code: `const t = useMessages(messages)`.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { type Locale, type Messages, type Vars, detectLocale as detectStored, intlTag, translate } from '@shared/i18n'
 
-export const LOCALES = ['en', 'fr'] as const
-export type Locale = (typeof LOCALES)[number]
-export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français' }
-
-type Vars = Record<string, string | number>
-type Message = string | ((vars: Vars) => string)
-export type Messages<K extends string> = { en: Record<K, Message>; fr: Record<K, Message> }
-
-/** Declare a feature's messages; French must have every English key (checked by the compiler). */
-export function defineMessages<K extends string>(m: { en: Record<K, Message>; fr: Record<NoInfer<K>, Message> }): Messages<K> {
-  return m
-}
+// The message tables' core is shared with the dashboard (web-shared/src/i18n.ts); the provider is the portal's.
+export { LOCALES, LOCALE_NAMES, defineMessages, intlTag, translate } from '@shared/i18n'
+export type { Locale, Messages } from '@shared/i18n'
 
 const STORAGE_KEY = 'remit.locale'
 
-export function detectLocale(languages: readonly string[] = navigator.languages ?? [navigator.language]): Locale {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY)
-    if (saved === 'en' || saved === 'fr') return saved
-  } catch {
-    // storage may be blocked (private mode, third-party frame): the browser language still applies
-  }
-  for (const tag of languages) {
-    const base = tag.toLowerCase().split('-')[0]
-    if (base === 'fr' || base === 'en') return base
-  }
-  return 'en'
+export function detectLocale(languages?: readonly string[]): Locale {
+  return detectStored(STORAGE_KEY, languages)
 }
 
 interface I18n {
@@ -39,12 +21,6 @@ interface I18n {
 }
 
 const I18nContext = createContext<I18n | null>(null)
-
-/** The BCP 47 tag for Intl formatting in this language: the browser's own tag for it when it has one. */
-export function intlTag(locale: Locale): string {
-  const match = (navigator.languages ?? []).find((tag) => tag.toLowerCase().startsWith(locale))
-  return match ?? (locale === 'fr' ? 'fr-CA' : 'en-US')
-}
 
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Locale }) {
   const [locale, setLocaleState] = useState<Locale>(() => initial ?? detectLocale())
@@ -70,12 +46,6 @@ export function useI18n(): I18n {
 }
 
 export type Translate<K extends string> = (key: K, vars?: Vars) => string
-
-export function translate<K extends string>(messages: Messages<K>, locale: Locale, key: K, vars: Vars = {}): string {
-  const message = messages[locale][key] ?? messages.en[key]
-  if (typeof message === 'function') return message(vars)
-  return message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
-}
 
 export function useMessages<K extends string>(messages: Messages<K>): Translate<K> {
   const { locale } = useI18n()
