@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 VAR_DIR = Path("var")
 # The customer portal's built web app (`make web`); Docker images copy it to the same place.
 WEB_PORTAL_DIST = Path(__file__).resolve().parents[1] / "web-portal" / "dist"
+# The partner dashboard's built web app (`make web`), served at /dashboard.
+WEB_PARTNER_DIST = Path(__file__).resolve().parents[1] / "web-partner" / "dist"
 
 
 class ConfigError(Exception):
@@ -41,6 +43,7 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     mail_from: str = "Remit <no-reply@remit.local>"
     web_portal_dir: Path = WEB_PORTAL_DIST
+    web_partner_dir: Path = WEB_PARTNER_DIST
     # The load balancers and reverse proxies in front (addresses or CIDR networks, comma-separated) whose
     # X-Forwarded-For and X-Forwarded-Proto are believed. None by default: the connection's own peer and scheme.
     trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.bootstrap import Container, build
 from adapters.settings import load_settings
-from api import dev_mailbox, errors, pay_button, processor_webhooks, sandbox, web_portal
+from api import dev_mailbox, errors, pay_button, processor_webhooks, sandbox, web_dashboard, web_portal
 from api.auth import Limits, RateLimited
 from api.idempotency import Replay
 from api.portal import routes as portal_routes
@@ -242,6 +242,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(branding.router)
     app.include_router(branding.public)  # /branding/logos/{hash}: partners' logos, for anyone
     web_portal.install(app, settings.web_portal_dir)
+    web_dashboard.install(app, settings.web_partner_dir)  # /dashboard: the partners' SPA
 
     @app.exception_handler(PartnerMoved)
     async def _moved(_: Request, exc: PartnerMoved) -> Response:

@@ -39,7 +39,7 @@ The portal API itself works: see <a href="/docs">/docs</a>.</p>
 </body></html>"""
 
 
-class _ImmutableFiles(StaticFiles):
+class ImmutableFiles(StaticFiles):
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
         if response.status_code == 200:
@@ -136,7 +136,7 @@ async def first_paint(request: Request, path: str) -> FirstPaint | None:
     )
 
 
-class _Index:
+class IndexFile:
     """index.html, read again only when a rebuild changed it (so `make web` needs no restart)."""
 
     def __init__(self, path: Path) -> None:
@@ -155,10 +155,10 @@ class _Index:
 
 def install(app: FastAPI, dist: Path) -> None:
     """Serve the built app from `dist`, or a page saying how to build it."""
-    index = _Index(dist / "index.html")
+    index = IndexFile(dist / "index.html")
     assets = dist / ASSETS
     if assets.is_dir():
-        app.mount(f"/{ASSETS}", _ImmutableFiles(directory=assets), name=ASSETS)
+        app.mount(f"/{ASSETS}", ImmutableFiles(directory=assets), name=ASSETS)
     router = APIRouter(include_in_schema=False)
 
     async def page(request: Request) -> Response:
