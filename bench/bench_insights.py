@@ -4,8 +4,10 @@ It loads `--customers` customers and `--invoices` open invoices as `bench_api.py
 the last 180 days, each with its `invoice_issued` entry), then pays about 40 % of the invoices issued more than 5
 days ago in full, offline (check, cash or bank transfer), 5 to 44 days after issue and never in the future: one
 payment, its allocation, its `payment_applied` entry and 2 lines each, written by INSERT … SELECT in one
-transaction (the ledger's balance triggers check them at commit), and the invoices marked paid. Then it serves the
-app under uvicorn and measures each endpoint, one at a time, at each concurrency in `--clients` (default 1):
+transaction (the ledger's balance triggers check them at commit), and the invoices marked paid. Both loads COPY and
+INSERT journal lines past the repository that keeps the insights rollup, so the script then fills the rollup from
+the journal with the migration's own backfill (adapters/db/insights_rollup.backfill). Then it serves the app under
+uvicorn and measures each endpoint, one at a time, at each concurrency in `--clients` (default 1):
 
 * summary     GET /v1/insights/summary?currency=USD (today);
 * summary_past  the same as of 60 days ago (the as-of cut in every sum);
@@ -13,8 +15,17 @@ app under uvicorn and measures each endpoint, one at a time, at each concurrency
 * collected   GET /v1/insights/collected?currency=USD&from=<12 months ago>;
 * dso         GET /v1/insights/dso?currency=USD&from=<12 months ago>.
 
+How they are fast: they never read journal lines. Every journal write also adds its per-invoice lines to a rollup
+by day of creation (UTC) in the same transaction: sums per (day, due date, payment method), per (invoice, day),
+and the changes of each invoice's "fully paid" state. As every insight cuts at a midnight, a figure as of any past
+day is the sum of the rollup's days up to it: aging and pending read about one row per day and due date, the
+series one per day and method, days to pay one per (paid day, issue date) of the last 90 days, and an aging page
+walks its customers' invoices (ix_invoices_partner_id_customer_id_id) and their days. A few thousand rows, however
+large the journal.
+
 It prints req/s and p50/p95/p99 latency for each, the target (p50 < 300 ms at 1 client), and EXPLAIN (ANALYZE,
-BUFFERS) of the statements behind the summary, captured through the app's own repository. Not a test: run it as
+BUFFERS) of the statements behind the summary and an aging page, captured through the app's own repository. Not a
+test: run it as
 `.venv/bin/python bench/bench_insights.py --invoices 100000 --customers 1000 --duration 10`.
 """
 
@@ -117,8 +128,33 @@ def workloads(today: date) -> dict[str, Callable[[HttpPool], Op]]:
     }
 
 
+async def roll_up(url: str) -> float:
+    """Fill the insights rollup from the journal, as the migration does: the bulk loads COPY journal lines past
+    the repository that keeps it. Returns the seconds it took."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from adapters.db.insights_rollup import FLOWS, INVOICE_DAYS, PAID, backfill
+
+    engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://"))
+    started = time.perf_counter()
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("SET LOCAL work_mem = '256MB'"))
+            for table in (PAID, INVOICE_DAYS, FLOWS):
+                await conn.execute(table.delete())
+            for statement in backfill("postgresql"):
+                await conn.execute(statement)
+        async with engine.begin() as conn:  # committed: ANALYZE in a rolled-back transaction keeps no statistics
+            for table in (FLOWS, INVOICE_DAYS, PAID):
+                await conn.execute(text(f"ANALYZE {table.name}"))
+    finally:
+        await engine.dispose()
+    return time.perf_counter() - started
+
+
 async def explain_summary(url: str, partner_id: str) -> list[str]:
-    """EXPLAIN ANALYZE of each statement the summary runs, captured from the repository itself."""
+    """EXPLAIN ANALYZE of each statement the summary and the aging page run, captured from the repository."""
     from sqlalchemy import event
     from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -131,7 +167,7 @@ async def explain_summary(url: str, partner_id: str) -> list[str]:
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _grab(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             statements.append((statement, parameters))
 
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -140,10 +176,10 @@ async def explain_summary(url: str, partner_id: str) -> list[str]:
         today = datetime.now(UTC).date()
         end = cutoff(today)
         insights = SqlInsights(session, partner_id)
-        await insights.tune()
-        await insights.position("USD", today, end)
+        await insights.position("USD", today)
         await insights.flows("USD", [end - timedelta(days=30), end], since=end - timedelta(days=90))
         await insights.paid_spans("USD", end - timedelta(days=90), end)
+        await insights.aging_by_customer("USD", today, before_customer=None, limit=20)
         raw = await (await session.connection()).get_raw_connection()
         driver = raw.driver_connection
         for statement, parameters in statements:
@@ -168,6 +204,8 @@ def bench(opts: Options, name: str, url: str) -> dict[str, Any]:
     started = time.perf_counter()
     paid = run(pay_some(url, tenant.partner_id))
     console.print(f"Paid {paid:,} invoices in {time.perf_counter() - started:.1f}s")
+    rollup_seconds = run(roll_up(url))
+    console.print(f"Rolled the journal up for insights in {rollup_seconds:.1f}s")
     samples: list[Sample] = []
     today = datetime.now(UTC).date()
     with serve_api(url, name="api-1w", workers=1) as server:
@@ -188,6 +226,7 @@ def bench(opts: Options, name: str, url: str) -> dict[str, Any]:
         "customers": opts.customers,
         "paid": paid,
         "load_seconds": round(load_seconds, 1),
+        "rollup_seconds": round(rollup_seconds, 1),
         "samples": [s.__dict__ for s in samples],
         "plans": plans,
         "target_p50_ms": P50_TARGET_MS,
