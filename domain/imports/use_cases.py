@@ -162,10 +162,7 @@ async def _customer_row(
         if fields.external_id in repeated:
             message = f"external_id '{fields.external_id}' is on more than one row of the file."
             raise RowErrors([FieldError(record.row, "external_id", ErrorCode.DUPLICATE_KEY, message)])
-        async with uow.savepoint() as savepoint:
-            outcome, customer_id = await _apply_customer(fields, uow, clock)
-            if dry_run:
-                savepoint.discard()
+        outcome, customer_id = await _apply_customer(fields, uow, clock, dry_run=dry_run)
     except RowErrors as exc:
         return RowResult(record.row, RowOutcome.FAILED, key=key, errors=tuple(exc.errors))
     except DomainError as exc:
@@ -175,35 +172,45 @@ async def _customer_row(
     return RowResult(record.row, outcome, key=key, resource_id=None if made_up else customer_id)
 
 
-async def _apply_customer(fields: CustomerFields, uow: ImportUnitOfWork, clock: Clock) -> tuple[RowOutcome, str]:
+async def _apply_customer(
+    fields: CustomerFields, uow: ImportUnitOfWork, clock: Clock, *, dry_run: bool
+) -> tuple[RowOutcome, str]:
     found = await uow.imports.customer_by_external_id(fields.external_id)
-    if found is None:
-        created = await create_customer(
-            CreateCustomer(
-                name=fields.name,
-                email=fields.email,
-                billing_terms=fields.billing_terms or BillingTerms.NET_30,
-                metadata=fields.metadata,
-                language=fields.language or "en",
-            ),
-            uow,
-            clock=clock,
-        )
-        await uow.imports.set_external_id(created.id, fields.external_id)
-        return RowOutcome.CREATED, created.id
-    customer = await uow.customers.get(found)
-    wanted: dict[str, object] = {
-        "name": fields.name,
-        "email": fields.email,
-        "language": fields.language,
-        "billing_terms": fields.billing_terms,
-        "metadata": {**customer.metadata, **fields.metadata},
-    }
-    changes = {name: value for name, value in wanted.items() if value is not None and value != getattr(customer, name)}
-    if not changes:
-        return RowOutcome.UNCHANGED, customer.id
-    await update_customer(UpdateCustomer(customer_id=customer.id, changes=changes), uow, clock=clock)
-    return RowOutcome.UPDATED, customer.id
+    customer = None if found is None else await uow.customers.get(found)
+    changes: dict[str, object] = {}
+    if customer is not None:
+        wanted: dict[str, object] = {
+            "name": fields.name,
+            "email": fields.email,
+            "language": fields.language,
+            "billing_terms": fields.billing_terms,
+            "metadata": {**customer.metadata, **fields.metadata},
+        }
+        changes = {n: v for n, v in wanted.items() if v is not None and v != getattr(customer, n)}
+        if not changes:
+            return RowOutcome.UNCHANGED, customer.id
+    # Only writes need a savepoint: a row refused midway, or a dry run's, undoes its own and nothing else.
+    async with uow.savepoint() as savepoint:
+        if customer is None:
+            created = await create_customer(
+                CreateCustomer(
+                    name=fields.name,
+                    email=fields.email,
+                    billing_terms=fields.billing_terms or BillingTerms.NET_30,
+                    metadata=fields.metadata,
+                    language=fields.language or "en",
+                ),
+                uow,
+                clock=clock,
+            )
+            await uow.imports.set_external_id(created.id, fields.external_id)
+            outcome, ident = RowOutcome.CREATED, created.id
+        else:
+            await update_customer(UpdateCustomer(customer_id=customer.id, changes=changes), uow, clock=clock)
+            outcome, ident = RowOutcome.UPDATED, customer.id
+        if dry_run:
+            savepoint.discard()
+    return outcome, ident
 
 
 # Invoices: consecutive rows with the same number, one per line, matched by number.
@@ -248,10 +255,7 @@ async def _invoice_rows(
     except RowErrors as exc:
         return _failed(group, exc.errors)
     try:
-        async with uow.savepoint() as savepoint:
-            outcome, invoice_id = await _apply_invoice(fields, uow, clock)
-            if dry_run:
-                savepoint.discard()
+        outcome, invoice_id = await _apply_invoice(fields, uow, clock, dry_run=dry_run)
     except RowErrors as exc:
         return _failed(group, exc.errors)
     except DomainError as exc:
@@ -262,7 +266,9 @@ async def _invoice_rows(
     ]
 
 
-async def _apply_invoice(fields: InvoiceFields, uow: ImportUnitOfWork, clock: Clock) -> tuple[RowOutcome, str]:
+async def _apply_invoice(
+    fields: InvoiceFields, uow: ImportUnitOfWork, clock: Clock, *, dry_run: bool
+) -> tuple[RowOutcome, str]:
     customer_id = fields.customer_id
     if fields.customer_external_id is not None:
         customer_id = await uow.imports.customer_by_external_id(fields.customer_external_id)
@@ -282,19 +288,22 @@ async def _apply_invoice(fields: InvoiceFields, uow: ImportUnitOfWork, clock: Cl
             "currency, dates, lines or memo); an issued invoice is not changed by import."
         )
         raise RowErrors([FieldError(r, "number", ErrorCode.INVOICE_NUMBER_TAKEN, message) for r in fields.rows])
-    invoice = await create_invoice(
-        CreateInvoice(
-            customer_id=customer_id,
-            currency=fields.currency,
-            lines=fields.lines,
-            issue_date=fields.issue_date,
-            due_date=fields.due_date,
-            number=fields.number,
-            memo=fields.memo,
-        ),
-        uow,
-        clock=clock,
-    )
+    async with uow.savepoint() as savepoint:
+        invoice = await create_invoice(
+            CreateInvoice(
+                customer_id=customer_id,
+                currency=fields.currency,
+                lines=fields.lines,
+                issue_date=fields.issue_date,
+                due_date=fields.due_date,
+                number=fields.number,
+                memo=fields.memo,
+            ),
+            uow,
+            clock=clock,
+        )
+        if dry_run:
+            savepoint.discard()
     return RowOutcome.CREATED, invoice.id
 
 
