@@ -241,3 +241,16 @@ async def test_a_reset_link_lasts_an_hour_and_still_asks_for_the_second_factor(
         assert r.status_code == 200 and r.json()["state"] == "mfa_required", r.text
         use_token(b, r.json())
         assert (await b.get("/v1/customers")).status_code == 401
+
+
+async def test_the_session_list_leaves_out_idle_ones(
+    app: FastAPI, container: Container, tenant: Tenant, clock: FixedClock
+) -> None:
+    async with signed_in(app, container, tenant, Role.MEMBER) as person, browser(app) as forgotten_tab:
+        await sign_in(forgotten_tab, person.email)
+        assert len((await person.client.get("/v1/me/sessions")).json()["data"]) == 2
+        advance(clock, minutes=20)
+        assert (await person.client.get("/v1/customers")).status_code == 200
+        advance(clock, minutes=20)
+        listed = (await person.client.get("/v1/me/sessions")).json()["data"]
+        assert [s["current"] for s in listed] == [True]

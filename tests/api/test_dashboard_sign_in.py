@@ -13,8 +13,9 @@ from fastapi import FastAPI
 from adapters.bootstrap import Container
 from api.app import create_app
 from domain.clock import FixedClock
+from domain.team.members import AddPerson, add_person
 from domain.team.roles import Role
-from tests.conftest import Tenant
+from tests.conftest import Tenant, make_tenant
 from tests.dashboard_helpers import (
     advance,
     audit_rows,
@@ -428,3 +429,42 @@ async def test_guesses_sent_at_once_are_all_counted(
     assert sorted({a.status_code for a in answers}) == [401, 429]
     r = await anon.post("/v1/auth/sign-in/password", json={"email": email, "password": PASSWORD})
     assert r.status_code == 429 and r.json()["code"] == "account_locked"
+
+
+async def test_a_locked_account_still_signs_in_with_an_emailed_code(
+    app: FastAPI, container: Container, tenant: Tenant
+) -> None:
+    _, email = await add_member(container, tenant, Role.MEMBER)
+    async with browser(app) as b:
+        for i in range(5):
+            await b.post("/v1/auth/sign-in/password", json={"email": email, "password": f"locking-guess-{i}"})
+        locked = await b.post("/v1/auth/sign-in/password", json={"email": email, "password": PASSWORD})
+        assert locked.status_code == 429
+        r = await code_sign_in(b, container, email)
+        assert r.status_code == 200 and r.json()["state"] == "active", r.text
+        use_token(b, r.json())
+        assert (await b.get("/v1/customers")).status_code == 200
+
+
+async def test_switching_into_a_team_that_requires_mfa_asks_for_enrolment(
+    app: FastAPI, container: Container, tenant: Tenant, clock: FixedClock
+) -> None:
+    strict = await make_tenant(container, "Strict")
+    async with signed_in(app, container, strict, Role.ADMIN) as strict_admin:
+        assert (await strict_admin.client.patch("/v1/settings/security", json={"require_mfa": True})).status_code == 200
+    async with signed_in(app, container, tenant, Role.MEMBER) as person:
+        async with container.uow() as uow:
+            await add_person(
+                AddPerson(strict.partner_id, person.email, Role.MEMBER),
+                uow,
+                creds=container.credentials,
+                clock=container.clock,
+            )
+            await uow.commit()
+        r = await person.client.post("/v1/me/partner", json={"partner_id": strict.partner_id})
+        assert r.status_code == 200 and r.json()["state"] == "mfa_enrolment_required", r.text
+        use_token(person.client, r.json())
+        refused = await person.client.get("/v1/customers")
+        assert refused.status_code == 401 and refused.json()["code"] == "mfa_enrolment_required"
+        await enrol_mfa(person.client, clock)
+        assert (await person.client.get("/v1/customers")).status_code == 200
