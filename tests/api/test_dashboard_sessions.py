@@ -254,3 +254,21 @@ async def test_the_session_list_leaves_out_idle_ones(
         advance(clock, minutes=20)
         listed = (await person.client.get("/v1/me/sessions")).json()["data"]
         assert [s["current"] for s in listed] == [True]
+
+
+async def test_over_https_the_cookie_is_host_only_and_secure(
+    app: FastAPI, container: Container, tenant: Tenant
+) -> None:
+    _, email = await add_member(container, tenant, Role.MEMBER)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://remit.test") as b:
+        r = await b.post("/v1/auth/sign-in/password", json={"email": email, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        cookie = r.headers["set-cookie"]
+        assert cookie.startswith("__Host-remit_dashboard=") and "Secure" in cookie and "Path=/" in cookie
+        use_token(b, r.json())
+        assert (await b.get("/v1/customers")).status_code == 200
+        assert (await b.post("/v1/customers", json={"name": "Over https"})).status_code == 201
+        r = await b.post("/v1/auth/sign-out")
+        assert r.status_code == 204 and "__Host-remit_dashboard" in r.headers["set-cookie"]
+        assert (await b.get("/v1/customers")).status_code == 401
