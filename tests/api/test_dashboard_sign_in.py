@@ -290,6 +290,10 @@ async def test_sign_up_creates_a_partner_with_the_person_as_admin(
     assert me["role"] == "admin" and me["memberships"][0]["partner_slug"] == slug
     assert me["current_partner_id"] == r.json()["partner_id"] != tenant.partner_id
     assert (await anon.get("/v1/customers")).json()["data"] == []
+    rows = await audit_rows(container, r.json()["partner_id"])
+    assert "partner.signed_up" in {row.action for row in rows}
+    for row in rows:
+        assert PASSWORD not in repr(row.details) and code not in repr(row.details), row.details
 
     taken = await anon.post("/v1/auth/sign-up", json={**body, "email": fresh("second")})
     assert taken.status_code == 409 and taken.json()["code"] == "slug_taken", taken.text
@@ -468,3 +472,36 @@ async def test_switching_into_a_team_that_requires_mfa_asks_for_enrolment(
         assert refused.status_code == 401 and refused.json()["code"] == "mfa_enrolment_required"
         await enrol_mfa(person.client, clock)
         assert (await person.client.get("/v1/customers")).status_code == 200
+
+
+async def test_someone_on_a_team_signs_up_another_partner_keeping_their_password(
+    anon: httpx.AsyncClient, container: Container, tenant: Tenant
+) -> None:
+    user_id, email = await add_member(container, tenant, Role.MEMBER)
+    slug = f"second-{tenant.slug}"
+    body = {"email": email, "password": "another passphrase here", "partner_name": "My Second", "slug": slug}
+    assert (await anon.post("/v1/auth/sign-up", json=body)).status_code == 202
+    code = await emailed_code(container, email, "sign_up_code")
+    r = await anon.post("/v1/auth/sign-up/verify", json={"email": email, "code": code})
+    assert r.status_code == 201, r.text
+    use_token(anon, r.json())
+    me = (await anon.get("/v1/me")).json()
+    assert me["id"] == user_id and me["role"] == "admin"
+    assert {m["partner_id"]: m["role"] for m in me["memberships"]} == {
+        tenant.partner_id: "member",
+        r.json()["partner_id"]: "admin",
+    }
+    again = await anon.post("/v1/auth/sign-up/verify", json={"email": email, "code": code})
+    assert again.status_code == 401, "the code worked once"
+    async with browser(create_app(container)) as b:
+        await sign_in(b, email, PASSWORD)
+
+
+async def test_sign_up_checks_the_slug_and_name(anon: httpx.AsyncClient, container: Container) -> None:
+    email = fresh("bad-slug")
+    for slug in ("Not A Slug!", "-leading", "x" * 64):
+        r = await anon.post(
+            "/v1/auth/sign-up", json={"email": email, "password": PASSWORD, "partner_name": "Bad", "slug": slug}
+        )
+        assert r.status_code in (400, 422), (slug, r.text)
+    assert await emails_to(container, email) == []
