@@ -1,11 +1,18 @@
-# One image for the API (`remit serve`) and the worker (`remit worker`), with the portal web app built in.
+# One image for the API (`remit serve`) and the worker (`remit worker`), with the portal and dashboard web apps built in.
 FROM node:20-slim AS web
-WORKDIR /web
+# The apps import ../web-shared and ../openapi: keep the repository's layout under /web.
+WORKDIR /web/web-portal
 COPY web-portal/package.json web-portal/package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY web-portal ./
-COPY openapi /openapi
-RUN npm run build
+WORKDIR /web/web-partner
+COPY web-partner/package.json web-partner/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+WORKDIR /web
+COPY openapi ./openapi
+COPY web-shared ./web-shared
+COPY web-portal ./web-portal
+COPY web-partner ./web-partner
+RUN cd web-portal && npm run build && cd ../web-partner && npm run build
 
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -19,7 +26,8 @@ COPY adapters ./adapters
 COPY workers ./workers
 COPY migrations ./migrations
 COPY openapi ./openapi
-COPY --from=web /web/dist ./web-portal/dist
+COPY --from=web /web/web-portal/dist ./web-portal/dist
+COPY --from=web /web/web-partner/dist ./web-partner/dist
 COPY web-portal/pay-button ./web-portal/pay-button
 RUN pip install --no-cache-dir --no-deps -e . && useradd --create-home remit && mkdir -p var && chown remit var
 USER remit

@@ -12,8 +12,9 @@ PORT ?= 8000
 help:
 	@echo "make run        install, migrate the embedded SQLite database, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test       install test tools and run linters, type checks and the whole test suite"
-	@echo "make web        build the customer portal web app (web-portal/, needs Node 20+ and npm)"
-	@echo "make openapi    regenerate openapi/openapi.json (and the portal's typed client) from the app"
+	@echo "make web        build the portal and dashboard web apps (web-portal/, web-partner/; Node 20+ and npm)"
+	@echo "make web-test   run both web apps' unit tests"
+	@echo "make openapi    regenerate openapi/openapi.json (and both web apps' typed clients) from the app"
 	@echo "make lock       re-resolve requirements*.lock from pyproject.toml"
 	@echo "make bench      run the API benchmark against PostgreSQL (see bench/README.md)"
 
@@ -41,24 +42,38 @@ demo: migrate
 	$(BIN)/remit demo
 
 WEB := web-portal
+PARTNER := web-partner
+SHARED_SOURCES := $(shell find web-shared/src -type f 2>/dev/null)
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public $(WEB)/scripts -type f 2>/dev/null) $(WEB)/index.html \
-	$(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.app.json openapi/openapi.json
+	$(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.app.json openapi/openapi.json $(SHARED_SOURCES)
+PARTNER_SOURCES := $(shell find $(PARTNER)/src $(PARTNER)/public $(PARTNER)/scripts -type f 2>/dev/null) \
+	$(PARTNER)/index.html $(PARTNER)/vite.config.ts $(PARTNER)/tsconfig.json $(PARTNER)/tsconfig.app.json \
+	openapi/openapi.json $(SHARED_SOURCES)
 
 $(WEB)/node_modules/.installed: $(WEB)/package.json $(WEB)/package-lock.json
 	@command -v npm >/dev/null || { echo "The portal web app needs Node.js 20+ and npm on the PATH"; exit 1; }
 	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(PARTNER)/node_modules/.installed: $(PARTNER)/package.json $(PARTNER)/package-lock.json
+	@command -v npm >/dev/null || { echo "The dashboard web app needs Node.js 20+ and npm on the PATH"; exit 1; }
+	cd $(PARTNER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(WEB)/dist/index.html: $(WEB)/node_modules/.installed $(WEB_SOURCES)
 	cd $(WEB) && npm run --silent build
 
-web: $(WEB)/dist/index.html
+$(PARTNER)/dist/index.html: $(PARTNER)/node_modules/.installed $(PARTNER_SOURCES)
+	cd $(PARTNER) && npm run --silent build
 
-web-test: $(WEB)/node_modules/.installed
+web: $(WEB)/dist/index.html $(PARTNER)/dist/index.html
+
+web-test: $(WEB)/node_modules/.installed $(PARTNER)/node_modules/.installed
 	cd $(WEB) && npm run --silent test
+	cd $(PARTNER) && npm run --silent test
 
 run: demo web
-	@echo "Serving Remit on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs, stop with Ctrl-C)"
+	@echo "Serving Remit on http://$(HOST):$(PORT)  (dashboard: /dashboard, API docs: /docs, stop with Ctrl-C)"
 	$(BIN)/remit serve --host $(HOST) --port $(PORT)
 
 lint: install-dev
@@ -71,9 +86,10 @@ typecheck: install-dev
 test: install-dev lint typecheck web web-test
 	$(BIN)/python -m pytest
 
-openapi: install $(WEB)/node_modules/.installed
+openapi: install $(WEB)/node_modules/.installed $(PARTNER)/node_modules/.installed
 	$(BIN)/remit openapi
 	cd $(WEB) && npm run --silent generate
+	cd $(PARTNER) && npm run --silent generate
 
 lock: | $(UV)
 	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml -o requirements.lock
@@ -83,4 +99,5 @@ bench: install-dev
 	$(BIN)/python bench/bench_api.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules $(WEB)/dist
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules $(WEB)/dist $(PARTNER)/node_modules \
+		$(PARTNER)/dist

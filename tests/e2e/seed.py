@@ -155,3 +155,27 @@ async def new_partner(container: Container, base_url: str, name: str = "Northwin
         await uow.commit()
     api = httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {secret}"}, timeout=30)
     return Partner(name=name, slug=slug, partner_id=created.id, api_key=secret, base_url=base_url, api=api)
+
+
+async def add_dashboard_person(
+    container: Container,
+    partner: Partner,
+    email: str,
+    *,
+    role: str = "admin",
+    password: str | None = "correct horse battery staple",
+    name: str | None = None,
+) -> None:
+    """A person on the partner's dashboard team at once (with a password), the way `remit user create` and the demo
+    do it (domain/team/members.py add_person)."""
+    from domain.team.members import AddPerson, add_person
+    from domain.team.roles import Role
+
+    async with container.uow() as uow:
+        await add_person(
+            AddPerson(partner.partner_id, email, Role(role), password=password, name=name),
+            uow,
+            creds=container.credentials,
+            clock=container.clock,
+        )
+        await uow.commit()

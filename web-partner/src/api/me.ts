@@ -19,8 +19,11 @@ export async function fetchSession(): Promise<Session> {
     return { kind: 'signed_in', me }
   } catch (error) {
     if (error instanceof Problem && error.status === 401) {
+      // Half-way through signing in, the session's CSRF token (from the sign-in answer) is still needed for the
+      // MFA step; with no session at all there is nothing to protect.
+      if (error.code === 'mfa_required') return { kind: 'mfa_required' }
       setCsrfToken(null)
-      return error.code === 'mfa_required' ? { kind: 'mfa_required' } : { kind: 'none' }
+      return { kind: 'none' }
     }
     throw error
   }
