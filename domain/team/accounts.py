@@ -260,7 +260,7 @@ async def sign_up(cmd: SignUpForAccount, uow: TeamUnitOfWork, *, creds: Credenti
         uow,
         creds=creds,
         clock=clock,
-        context={"partner_name": probe.name},
+        context={"team_name": probe.name},
     )
 
 
