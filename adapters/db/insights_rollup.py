@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import (
     Date,
     Executable,
+    FromClause,
     Integer,
     Select,
     String,
@@ -87,32 +88,36 @@ def _collected() -> ColumnElement[Any]:
     return func.sum(case((_LINES.c.account.in_(_OPEN), -_LINES.c.amount), else_=0))
 
 
-def paid_changes(*conditions: ColumnElement[bool], sign: ColumnElement[int] | None = None) -> Select[Any]:
-    """The paid-state changes of the invoices whose days match `conditions`, summed per (partner, currency, paid
-    day, day, issue date), times the bound `sign` when given one.
+_DAY_COLUMNS = [
+    "invoice_id",
+    "currency",
+    "day",
+    "partner_id",
+    "receivable",
+    "pending",
+    "voids",
+    "write_offs",
+    "paid_day",
+]
+
+
+def _state_changes(days: FromClause, name: str, sign: int) -> list[Select[Any]]:
+    """The paid-state changes of the invoices in `days` (rows shaped as insight_invoice_days), times `sign`.
 
     Running sums over each invoice's days give its state at the end of each day: paid (last on `paid_day`) when
     nothing is open, nothing voided or written off, and a payment came; a change is a day whose state differs
     from the day before, counted -1 for the state it leaves and +1 for the one it enters."""
-    d = INVOICE_DAYS
-    by_invoice, by_day = [d.c.invoice_id, d.c.currency], d.c.day
-    running = (
-        select(
-            d.c.partner_id,
-            d.c.currency,
-            d.c.invoice_id,
-            d.c.day,
-            func.sum(d.c.receivable + d.c.pending)
-            .over(partition_by=by_invoice, order_by=by_day, rows=(None, 0))
-            .label("open"),
-            func.sum(d.c.voids + d.c.write_offs)
-            .over(partition_by=by_invoice, order_by=by_day, rows=(None, 0))
-            .label("closed"),
-            func.max(d.c.paid_day).over(partition_by=by_invoice, order_by=by_day, rows=(None, 0)).label("paid_day"),
-        )
-        .where(*conditions)
-        .cte("running")
-    )
+    d = days.c
+    by_invoice, by_day = [d.invoice_id, d.currency], d.day
+    running = select(
+        d.partner_id,
+        d.currency,
+        d.invoice_id,
+        d.day,
+        func.sum(d.receivable + d.pending).over(partition_by=by_invoice, order_by=by_day, rows=(None, 0)).label("open"),
+        func.sum(d.voids + d.write_offs).over(partition_by=by_invoice, order_by=by_day, rows=(None, 0)).label("closed"),
+        func.max(d.paid_day).over(partition_by=by_invoice, order_by=by_day, rows=(None, 0)).label("paid_day"),
+    ).cte(f"{name}_running")
     r = running.c
     keyed = select(
         r.partner_id,
@@ -120,7 +125,7 @@ def paid_changes(*conditions: ColumnElement[bool], sign: ColumnElement[int] | No
         r.invoice_id,
         r.day,
         case((and_(r.open == 0, r.closed == 0), r.paid_day)).label("paid_day"),
-    ).cte("keyed")
+    ).cte(f"{name}_keyed")
     k = keyed.c
     states = select(
         k.partner_id,
@@ -129,21 +134,31 @@ def paid_changes(*conditions: ColumnElement[bool], sign: ColumnElement[int] | No
         k.day,
         k.paid_day,
         func.lag(k.paid_day).over(partition_by=[k.invoice_id, k.currency], order_by=k.day).label("was"),
-    ).cte("states")
+    ).cte(f"{name}_states")
     s = states.c
-    gains = select(s.partner_id, s.currency, s.invoice_id, s.day, s.paid_day, literal_column("1").label("change"))
+    gains = select(s.partner_id, s.currency, s.invoice_id, s.day, s.paid_day, literal_column(str(sign)).label("change"))
     gains = gains.where(s.paid_day.is_not(None), or_(s.was.is_(None), s.was != s.paid_day))
-    losses = select(s.partner_id, s.currency, s.invoice_id, s.day, s.was, literal_column("-1"))
+    losses = select(s.partner_id, s.currency, s.invoice_id, s.day, s.was, literal_column(str(-sign)))
     losses = losses.where(s.was.is_not(None), or_(s.paid_day.is_(None), s.paid_day != s.was))
-    changes = union_all(gains, losses).subquery("changes")
+    return [gains, losses]  # for one flat UNION ALL: SQLite takes no parenthesised compound selects
+
+
+def _per_paid_day(changes: FromClause) -> Select[Any]:
+    """Changes summed per (partner, currency, paid day, day, issue date): the rows of insight_paid."""
     c = changes.c
-    total = func.sum(c.change) if sign is None else func.sum(c.change) * sign
+    total = func.sum(c.change)
     return (
         select(c.partner_id, c.currency, c.paid_day, c.day, _INVOICES.c.issue_date, total.label("invoices"))
         .select_from(changes.join(_INVOICES, _INVOICES.c.id == c.invoice_id))
         .where(true())  # SQLite reads ON CONFLICT after a join's ON as part of it without a WHERE
         .group_by(c.partner_id, c.currency, c.paid_day, c.day, _INVOICES.c.issue_date)
+        .having(total != 0)
     )
+
+
+def paid_changes() -> Select[Any]:
+    """Every invoice's paid-state changes (the backfill)."""
+    return _per_paid_day(union_all(*_state_changes(INVOICE_DAYS, "all", 1)).subquery("changes"))
 
 
 _PAID_COLUMNS = ["partner_id", "currency", "paid_day", "day", "issue_date", "invoices"]
@@ -191,22 +206,23 @@ class Writes:
             set_={n: FLOWS.c[n] + flows.excluded[n] for n in ("receivable", "pending", "revenue", "collected")},
         )
 
-        days = dialect_insert(INVOICE_DAYS).from_select(
-            ["invoice_id", "currency", "day", "partner_id", "receivable", "pending", "voids", "write_offs", "paid_day"],
+        # What the entry adds to each invoice's day: the rows the invoice-days upsert adds up.
+        self.entry_days = (
             select(
                 lines.invoice_id,
                 lines.currency,
-                day,
+                day.label("day"),
                 lines.partner_id,
-                _sum_of(Account.RECEIVABLE),
-                _sum_of(Account.PENDING),
-                func.count() * bindparam("voided", type_=Integer),
-                _sum_of(Account.WRITE_OFF, literal_column("1")),
-                bindparam("paid_day", type_=Date),
+                _sum_of(Account.RECEIVABLE).label("receivable"),
+                _sum_of(Account.PENDING).label("pending"),
+                (func.count() * bindparam("voided", type_=Integer)).label("voids"),
+                _sum_of(Account.WRITE_OFF, literal_column("1")).label("write_offs"),
+                bindparam("paid_day", type_=Date).label("paid_day"),
             )
             .where(*entry, lines.invoice_id.is_not(None))
-            .group_by(lines.invoice_id, lines.currency, lines.partner_id),
+            .group_by(lines.invoice_id, lines.currency, lines.partner_id)
         )
+        days = dialect_insert(INVOICE_DAYS).from_select(_DAY_COLUMNS, self.entry_days)
         old, new = INVOICE_DAYS.c.paid_day, days.excluded.paid_day
         self.invoice_days = days.on_conflict_do_update(
             index_elements=["invoice_id", "currency", "day"],
@@ -216,13 +232,30 @@ class Writes:
             },
         )
 
-        # The changes times `sign`: -1 takes an invoice's changes back out, +1 puts them in.
-        changes = paid_changes(
-            INVOICE_DAYS.c.partner_id == bindparam("partner"),
-            INVOICE_DAYS.c.invoice_id.in_(bindparam("ids", expanding=True)),
-            sign=bindparam("sign", type_=Integer),
+        # The paid-state changes the entry makes, read before its days are added: those of the invoices' days
+        # with the entry's rows added in, less those of the days as they stand.
+        d = INVOICE_DAYS.c
+        before = (
+            select(*(d[n] for n in _DAY_COLUMNS))
+            .where(d.partner_id == bindparam("partner"), d.invoice_id.in_(bindparam("ids", expanding=True)))
+            .cte("days_before")
         )
-        paid = dialect_insert(PAID).from_select(_PAID_COLUMNS, changes)
+        both = union_all(select(before), select(self.entry_days.cte("entry_days"))).subquery("both_days")
+        b = both.c
+        after = (
+            select(
+                b.invoice_id,
+                b.currency,
+                b.day,
+                b.partner_id,
+                *(func.sum(b[n]).label(n) for n in ("receivable", "pending", "voids", "write_offs")),
+                func.max(b.paid_day).label("paid_day"),
+            )
+            .group_by(b.invoice_id, b.currency, b.day, b.partner_id)
+            .cte("days_after")
+        )
+        net = union_all(*_state_changes(after, "after", 1), *_state_changes(before, "before", -1))
+        paid = dialect_insert(PAID).from_select(_PAID_COLUMNS, _per_paid_day(net.subquery("changes")))
         self.paid = paid.on_conflict_do_update(
             index_elements=["partner_id", "currency", "paid_day", "day", "issue_date"],
             set_={"invoices": PAID.c.invoices + paid.excluded.invoices},
@@ -232,6 +265,12 @@ class Writes:
 @cache
 def writes(dialect_insert: Callable[..., Any]) -> Writes:
     return Writes(dialect_insert)
+
+
+# What each statement of `Writes` binds, in a fixed order (PostgreSQL's prepared statements are keyed on it).
+PAID_PARAMS = ("day", "voided", "paid_day", "partner", "entry")
+DAYS_PARAMS = ("day", "voided", "paid_day", "partner", "entry")
+FLOWS_PARAMS = ("day", "partner", "payment", "no_method", "collecting", "entry")
 
 
 def entry_params(entry: JournalEntry) -> dict[str, Any]:

@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.insights_rollup import Writes, entry_params, flows_touched, touched_invoices, writes
+from adapters.db.insights_rollup import (
+    DAYS_PARAMS,
+    FLOWS_PARAMS,
+    PAID_PARAMS,
+    Writes,
+    entry_params,
+    flows_touched,
+    touched_invoices,
+    writes,
+)
 from adapters.db.paging import fetch_page
 from adapters.db.statements import Statements
 from adapters.db.tables import JournalEntryRow, JournalLineRow, core
@@ -73,20 +82,14 @@ class SqlLedger(Statements):
             await self._roll_up(entry, invoice_ids, rollup)
 
     async def _roll_up(self, entry: JournalEntry, invoice_ids: list[str], rollup: Writes) -> None:
-        """Keep the insights rollup (adapters/db/insights_rollup.py) equal to the journal, in this transaction."""
+        """Keep the insights rollup (adapters/db/insights_rollup.py) equal to the journal, in this transaction:
+        the paid-state changes first (they read the invoices' days before the entry's are added), then the days
+        and the flows."""
         params = entry_params(entry)
-        ids = {"partner": entry.partner_id, "ids": invoice_ids}
-        await self._execute(rollup.paid, {**ids, "sign": -1})
-        await self._execute(
-            rollup.invoice_days,
-            {k: params[k] for k in ("day", "voided", "paid_day", "partner", "entry")},
-        )
-        await self._execute(rollup.paid, {**ids, "sign": 1})
+        await self._execute(rollup.paid, {**{k: params[k] for k in PAID_PARAMS}, "ids": invoice_ids})
+        await self._execute(rollup.invoice_days, {k: params[k] for k in DAYS_PARAMS})
         if flows_touched(entry):
-            await self._execute(
-                rollup.flows,
-                {k: params[k] for k in ("day", "partner", "payment", "no_method", "collecting", "entry")},
-            )
+            await self._execute(rollup.flows, {k: params[k] for k in FLOWS_PARAMS})
 
     async def balances(self, invoices: Sequence[Invoice]) -> dict[str, InvoiceBalance]:
         if not invoices:
