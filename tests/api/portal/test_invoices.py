@@ -90,6 +90,7 @@ async def test_filters_show_what_each_word_means_and_never_drafts(portals: Porta
         "amount_paid",
         "amount_pending",
         "amount_due",
+        "amount_written_off",
         "overdue",
         "questioned",
         "pay_allowed",
