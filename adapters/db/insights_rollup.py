@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import (
@@ -261,6 +261,12 @@ class Writes:
             set_={"invoices": PAID.c.invoices + paid.excluded.invoices},
         )
 
+    @cached_property
+    def in_one(self) -> Executable:
+        """The three writes as one statement, for PostgreSQL (data-modifying CTEs, which SQLite lacks): all of
+        them see the rows as they stood before it, as the paid-state changes must; each writes its own table."""
+        return self.flows.add_cte(self.paid.cte("paid_written"), self.invoice_days.cte("days_written"))  # type: ignore[no-any-return]
+
 
 @cache
 def writes(dialect_insert: Callable[..., Any]) -> Writes:
@@ -271,6 +277,7 @@ def writes(dialect_insert: Callable[..., Any]) -> Writes:
 PAID_PARAMS = ("day", "voided", "paid_day", "partner", "entry")
 DAYS_PARAMS = ("day", "voided", "paid_day", "partner", "entry")
 FLOWS_PARAMS = ("day", "partner", "payment", "no_method", "collecting", "entry")
+IN_ONE_PARAMS = ("day", "voided", "paid_day", "partner", "entry", "payment", "no_method", "collecting")
 
 
 def entry_params(entry: JournalEntry) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from adapters.db.customers import SqlCustomers
 from adapters.db.emails import SqlEmails
 from adapters.db.idempotency import SqlIdempotency
+from adapters.db.insights_rollup import IN_ONE_PARAMS, Writes, entry_params
 from adapters.db.invoices import SqlInvoices
 from adapters.db.ledger import SqlLedger
 from adapters.db.outbox import SqlOutbox
@@ -24,6 +25,7 @@ from adapters.db.portal_settings import SqlPortalSettings
 from adapters.db.portal_users import SqlPortalUsers
 from adapters.db.processor_events import SqlProcessorInbox
 from adapters.db.repositories import Repositories
+from domain.ledger.model import JournalEntry
 
 
 class PgPartners(PgStatements, SqlPartners):
@@ -63,7 +65,10 @@ class PgPayments(PgStatements, SqlPayments):
 
 
 class PgLedger(PgStatements, SqlLedger):
-    pass
+    async def _roll_up(self, entry: JournalEntry, invoice_ids: list[str], rollup: Writes) -> None:
+        """The insights rollup's three writes in one round trip (adapters/db/insights_rollup.py)."""
+        params = entry_params(entry)
+        await self._execute(rollup.in_one, {**{k: params[k] for k in IN_ONE_PARAMS}, "ids": invoice_ids})
 
 
 class PgPaymentSettings(PgStatements, SqlPaymentSettings):
