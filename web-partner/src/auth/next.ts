@@ -3,7 +3,7 @@
 export const HOME = '/dashboard'
 
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/dashboard') || next.startsWith('//')) return HOME
+  if (!next || !/^\/dashboard(?:[/?#]|$)/.test(next)) return HOME
   if (/^\/dashboard\/(sign-in|sign-up|forgot-password|reset-password|accept-invitation)/.test(next)) return HOME
   return next
 }
