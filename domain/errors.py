@@ -82,6 +82,7 @@ class ErrorCode(StrEnum):
     LAST_ADMIN = "last_admin"
     LOGO_TOO_LARGE = "logo_too_large"
     MFA_ENROLMENT_REQUIRED = "mfa_enrolment_required"
+    MFA_REQUIRED_BY_TEAM = "mfa_required_by_team"  # cannot be turned off while a team requires it
     NOT_A_MEMBER = "not_a_member"
     SIGN_UP_CLOSED = "sign_up_closed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"

@@ -239,6 +239,14 @@ class SqlTeamLinks:
         row = await self.session.scalar(stmt.with_for_update() if lock else stmt)
         return None if row is None else _link(row)
 
+    async def created_since(self, purpose: LinkPurpose, email: str, since: datetime) -> int:
+        count = await self.session.scalar(
+            select(func.count()).where(
+                TeamLinkRow.purpose == purpose.value, TeamLinkRow.email == email, TeamLinkRow.created_at >= since
+            )
+        )
+        return int(count or 0)
+
     async def pending_invitations(self, partner_id: str, now: datetime) -> builtins.list[TeamLink]:
         rows = await self.session.scalars(
             select(TeamLinkRow)

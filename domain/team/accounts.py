@@ -4,6 +4,7 @@ partner, signing out and ending sessions. Changing the password or MFA ends the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from domain.clock import Clock
 from domain.errors import Conflict, ErrorCode, InvalidRequest, NotAuthenticated, NotFound, PermissionDenied
@@ -41,6 +42,7 @@ from domain.team.sign_in import (
 )
 
 INVALID_LINK = "This link is not valid any more. Ask for a new one."
+RESETS_PER_HOUR = 5  # reset emails to one address
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,9 @@ async def request_password_reset(
     if user is None:
         return
     now = clock.now()
+    sent = await uow.team_links.created_since(LinkPurpose.PASSWORD_RESET, address, now - timedelta(hours=1))
+    if sent >= RESETS_PER_HOUR:  # quietly: the answer must not differ from an unknown address's
+        return
     await uow.team_links.revoke_unused(LinkPurpose.PASSWORD_RESET, address, at=now, partner_id=None)
     token = new_token()
     link = TeamLink(
@@ -380,7 +385,8 @@ async def disable_mfa(session: DashboardSession, uow: TeamUnitOfWork, *, clock: 
     for membership in await uow.partner_users.memberships(user.id):
         if (await uow.partners.get(membership.partner_id)).require_mfa:
             raise Conflict(
-                "A team you are on requires two-step sign-in, so it cannot be turned off.", code=ErrorCode.MFA_REQUIRED
+                "A team you are on requires two-step sign-in, so it cannot be turned off.",
+                code=ErrorCode.MFA_REQUIRED_BY_TEAM,
             )
     now = clock.now()
     user.totp_enabled = False

@@ -6,8 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
 
 from adapters.bootstrap import Container
+from adapters.db.tables import EmailRow
 from api.app import create_app
 from domain.clock import FixedClock
 from domain.team.roles import Role
@@ -272,3 +274,20 @@ async def test_over_https_the_cookie_is_host_only_and_secure(
         r = await b.post("/v1/auth/sign-out")
         assert r.status_code == 204 and "__Host-remit_dashboard" in r.headers["set-cookie"]
         assert (await b.get("/v1/customers")).status_code == 401
+
+
+async def test_reset_emails_to_one_address_stop_after_five_an_hour_with_the_same_answer(
+    app: FastAPI, container: Container, tenant: Tenant
+) -> None:
+    _, email = await add_member(container, tenant, Role.MEMBER)
+    async with browser(app) as asker:
+        answers = [await asker.post("/v1/auth/password-reset", json={"email": email}) for _ in range(7)]
+        unknown = await asker.post("/v1/auth/password-reset", json={"email": fresh("nobody-reset")})
+    assert {(r.status_code, r.text) for r in answers} == {(unknown.status_code, unknown.text)}
+    async with container.sessions() as session:
+        sent = await session.scalar(
+            select(func.count())
+            .select_from(EmailRow)
+            .where(EmailRow.to_address == email, EmailRow.template == "dashboard_password_reset")
+        )
+    assert sent == 5

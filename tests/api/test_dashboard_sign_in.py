@@ -405,7 +405,7 @@ async def test_mfa_cannot_be_turned_off_while_the_team_requires_it(
         assert up.status_code == 200, up.text
         use_token(admin.client, up.json())
         r = await admin.client.delete("/v1/me/mfa")
-        assert r.status_code == 409 and r.json()["code"] == "mfa_required", r.text
+        assert r.status_code == 409 and r.json()["code"] == "mfa_required_by_team", r.text
         assert (await admin.client.get("/v1/me")).json()["mfa_enabled"] is True
 
 
