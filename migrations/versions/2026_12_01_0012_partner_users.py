@@ -136,13 +136,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_team_links_email", "team_links", ["email", "purpose"], unique=False)
     op.create_index("ix_team_links_partner_id", "team_links", ["partner_id"], unique=False)
-    with op.batch_alter_table("partners", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("require_mfa", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ALTER TABLE on both databases: a batch rebuild of `partners` would trip every foreign key to it.
+    op.add_column("partners", sa.Column("require_mfa", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("partners", schema=None) as batch_op:
-        batch_op.drop_column("require_mfa")
+    op.drop_column("partners", "require_mfa")  # SQLite 3.35+ drops a column in place
     op.drop_index("ix_team_links_partner_id", table_name="team_links")
     op.drop_index("ix_team_links_email", table_name="team_links")
     op.drop_table("team_links")
