@@ -252,7 +252,9 @@ async def _currency(insights: SqlInsights, currency: str | None) -> str:
     held = await insights.currencies()
     if len(held) > 1:
         raise InvalidRequest(
-            f"This account has invoices in {', '.join(held)}: name one with `currency`.", field="currency"
+            f"This account has invoices in {', '.join(held)}: name one with `currency`.",
+            field="currency",
+            currencies=",".join(held),  # for a client's currency picker (the dashboard's Home)
         )
     return held[0] if held else DEFAULT_CURRENCY
 

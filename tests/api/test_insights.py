@@ -204,6 +204,7 @@ async def test_currency_is_required_when_there_are_several(client: httpx.AsyncCl
     r = await client.get("/v1/insights/summary")
     assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
     assert "CAD, USD" in r.json()["detail"]
+    assert r.json()["context"]["currencies"] == "CAD,USD"  # what a client offers to choose from
     cad = (await client.get("/v1/insights/summary", params={"currency": "cad"})).json()
     assert (cad["currency"], cad["outstanding"]) == ("CAD", 7_000)
 

@@ -119,8 +119,23 @@ async def test_create_an_api_key_see_its_secret_once_and_revoke_it(
 ) -> None:
     require_dashboard()
     await add_dashboard_person(remit_container, partner, partner.email("owner"), name="Dana Owner")
+    customer = await partner.create_customer("Acme Dental")
+    await partner.create_invoice(customer["id"], 5_000)
+    await partner.create_invoice(customer["id"], 7_000, currency="CAD")
     await sign_in_with_password(page, partner.email("owner"))
     await expect(page.get_by_role("heading", level=1)).to_have_text("Home")
+
+    # Home: a team billing in two currencies chooses one; the choice is kept in the address.
+    await expect(
+        page.get_by_text("This team bills in several currencies: choose one to see its figures.")
+    ).to_be_visible()
+    await page.get_by_label("Currency").select_option("CAD")
+    await expect(page).to_have_url(re.compile(r"/dashboard\?currency=CAD$"))
+    outstanding = page.locator(".figure").filter(has=page.get_by_text("Outstanding", exact=True))
+    await expect(outstanding).to_contain_text("CA$70.00")
+    await page.get_by_label("Currency").select_option("USD")
+    await expect(outstanding).to_contain_text("$50.00")
+
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="API keys").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("API keys")
 

@@ -3,6 +3,8 @@ import { defineMessages } from '../i18n/i18n'
 export const messages = defineMessages({
   en: {
     title: 'Home',
+    currency: 'Currency',
+    chooseCurrency: 'This team bills in several currencies: choose one to see its figures.',
     welcome: 'Receivables of {team} at a glance.',
     asOf: 'Figures as of {date}.',
     outstanding: 'Outstanding',
@@ -26,6 +28,8 @@ export const messages = defineMessages({
   },
   fr: {
     title: 'Accueil',
+    currency: 'Devise',
+    chooseCurrency: 'Cette équipe facture en plusieurs devises : choisissez-en une pour voir ses chiffres.',
     welcome: 'Les comptes clients de {team} en un coup d’œil.',
     asOf: 'Chiffres au {date}.',
     outstanding: 'À recevoir',
