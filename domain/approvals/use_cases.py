@@ -87,7 +87,9 @@ async def request_refund(
         return None
     payment = await uow.payments.get(cmd.payment_id)  # another partner's payment: 404 here
     if payment.status is PaymentStatus.PENDING:
-        amount = payment.amount  # a pending bank debit is canceled whole
+        if cmd.amount is not None and cmd.amount != payment.amount:
+            return None  # a pending bank debit is canceled whole: refused as usual
+        amount = payment.amount
     elif payment.status in CAPTURED:
         refundable = payment.amount - refunded_so_far(await uow.refunds.for_payment(payment.id))
         amount = refundable if cmd.amount is None else cmd.amount

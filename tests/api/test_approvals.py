@@ -14,7 +14,7 @@ from adapters.db.tables import EmailRow, RefundRow
 from domain.clock import FixedClock
 from tests.approval_helpers import ALICE, approve, card_payment, check_payment, reject, set_rules
 from tests.conftest import Tenant, make_tenant
-from tests.factories import make_customer, make_invoice
+from tests.factories import charge_saved, make_customer, make_invoice, save_test_method
 
 PROBLEM = "application/problem+json"
 
@@ -196,3 +196,24 @@ async def test_a_retried_request_replays_its_approval_instead_of_holding_another
     assert first.status_code == again.status_code == 202, again.text
     assert again.json() == first.json()
     assert len((await client.get("/v1/approvals")).json()["data"]) == 1
+
+
+async def test_canceling_a_pending_bank_debit_is_held_whole_and_a_partial_one_refused(
+    client: httpx.AsyncClient, container: Container, tenant: Tenant
+) -> None:
+    await set_rules(container, tenant, refunds_above={"USD": 5_000})
+    customer = await make_customer(client)
+    invoice = await make_invoice(client, customer["id"], amount=10_000)
+    bank = await save_test_method(client, customer["id"], "settles")
+    r = await charge_saved(client, customer["id"], bank["id"], [(invoice["id"], 10_000)])
+    payment = r.json()
+    assert payment["status"] == "pending", r.text
+
+    partial = await client.post(f"/v1/payments/{payment['id']}/refunds", json={"amount": 100})
+    assert (partial.status_code, partial.json()["code"]) == (400, "partial_refund_of_pending_debit")
+    r = await client.post(f"/v1/payments/{payment['id']}/refunds", json={})
+    assert r.status_code == 202 and r.json()["amount"] == 10_000, r.text
+
+    done = await approve(container, tenant, r.json()["id"])
+    assert done.status.value == "approved", done
+    assert (await client.get(f"/v1/payments/{payment['id']}")).json()["status"] == "canceled"
