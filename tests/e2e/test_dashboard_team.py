@@ -58,6 +58,14 @@ async def test_read_only_sees_disabled_controls_and_the_api_refuses(
     await assert_accessible(page)
     await screenshot(page, "dashboard/10-api-keys-read-only")
 
+    # The session ends behind the page's back (here: signed out by another request): the next page that asks the
+    # API sends the person to sign in, and back there afterwards.
+    status, _ = await dashboard_fetch(page, "POST", "/v1/auth/sign-out")
+    assert status == 204
+    await page.get_by_role("link", name="Customers").click()
+    await expect(page).to_have_url(re.compile(r"/dashboard/sign-in\?next=%2Fdashboard%2Fcustomers$"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to your dashboard")
+
 
 async def test_invite_a_member_who_accepts_from_the_email(
     page: Page, new_page: Callable[..., Awaitable[Page]], partner: Partner, remit_container: Container, inbox: Inbox
