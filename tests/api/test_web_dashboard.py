@@ -110,3 +110,19 @@ async def test_the_app_serves_the_dashboard(app_client: httpx.AsyncClient) -> No
     response = await app_client.get("/dashboard/settings/team")
     assert response.status_code in (200, 503)
     assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_the_app_serves_the_real_build_when_present() -> None:
+    """The built dashboard (make web): its page names only scripts that are served, as JavaScript."""
+    if not (WEB_PARTNER_DIST / "index.html").is_file():
+        pytest.skip("web-partner/dist is not built (make web)")
+    async with _client(WEB_PARTNER_DIST) as client:
+        page = await client.get("/dashboard/customers")
+        assert page.status_code == 200
+        scripts = [part.split('"')[1] for part in page.text.split("src=")[1:]]
+        assert any(src.startswith("/dashboard-assets/") for src in scripts)
+        for src in scripts:
+            if src.startswith("/dashboard-assets/"):
+                asset = await client.get(src)
+                assert asset.status_code == 200, src
+                assert "javascript" in asset.headers["content-type"]
