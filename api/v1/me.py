@@ -39,9 +39,8 @@ class MeContext:
     request: Request
 
 
-async def _me(request: Request, uow: UoW, *, enrolling: bool = False) -> MeContext:
+async def _me_in(request: Request, uow: UoW, allowed: set[SessionState]) -> MeContext:
     live = await live_session(request, uow)
-    allowed = {SessionState.ACTIVE, SessionState.MFA_ENROLMENT_REQUIRED} if enrolling else {SessionState.ACTIVE}
     if live.session.state not in allowed:
         code = (
             ErrorCode.MFA_REQUIRED
@@ -57,8 +56,12 @@ async def _me(request: Request, uow: UoW, *, enrolling: bool = False) -> MeConte
     return MeContext(uow, live, user, container, request)
 
 
+async def _me(request: Request, uow: UoW) -> MeContext:
+    return await _me_in(request, uow, {SessionState.ACTIVE})
+
+
 async def _me_enrolling(request: Request, uow: UoW) -> MeContext:
-    return await _me(request, uow, enrolling=True)
+    return await _me_in(request, uow, {SessionState.ACTIVE, SessionState.MFA_ENROLMENT_REQUIRED})
 
 
 Me = Annotated[MeContext, Depends(_me, scope="function")]
