@@ -41,6 +41,7 @@ class CustomerQuery:
     tag: str | None = None
     archived: bool | None = False
     include_merged: bool = False  # merged customers are left out unless asked for (they are archived too)
+    search: str | None = None  # see customer_matches
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, text, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -67,6 +67,19 @@ def _fill(row: CustomerRow, c: Customer) -> None:
     row.merged_into = c.merged_into
     row.merged_at = c.merged_at
     row.updated_at = c.updated_at
+
+
+def _matching(term: str) -> ColumnElement[bool]:
+    """domain.customers.model.customer_matches in SQL: a prefix of the name, of a word of it, of the email or of
+    the external id, case-insensitive (LIKE wildcards in the term are taken literally)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    name = func.lower(CustomerRow.name)
+    return or_(
+        name.like(f"{escaped}%", escape="\\"),
+        name.like(f"% {escaped}%", escape="\\"),
+        func.lower(CustomerRow.email).like(f"{escaped}%", escape="\\"),
+        func.lower(CustomerRow.external_id).like(f"{escaped}%", escape="\\"),
+    )
 
 
 class SqlCustomers(Statements):
@@ -177,6 +190,8 @@ class SqlCustomers(Statements):
             stmt = stmt.where(CustomerRow.merged_into.is_(None))
         if query.email is not None:
             stmt = stmt.where(CustomerRow.email == query.email)
+        if query.search is not None:
+            stmt = stmt.where(_matching(query.search))
         if query.tag is not None:
             # Case-insensitive membership in the JSON tag array.
             tags = self.json_texts.format(column="customers.tags", alias="t")

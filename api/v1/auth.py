@@ -283,6 +283,22 @@ async def accept_invitation(body: InvitationAccept, uow: UoW, request: Request) 
     return signed_in(request, opened)
 
 
+class AuthConfig(BaseModel):
+    object: str = "auth_config"
+    sign_up_open: bool = Field(description="Whether `POST /v1/auth/sign-up` may open a new partner on this server.")
+
+
+@router.get(
+    "/config",
+    operation_id="auth_config",
+    summary="What the sign-in pages may offer",
+    description="Public: no credential needed. Tells the dashboard whether to offer self-service sign-up.",
+    response_model=AuthConfig,
+)
+async def config(request: Request) -> AuthConfig:
+    return AuthConfig(sign_up_open=get_container(request).settings.sign_up_open)
+
+
 def _sign_up_open(container: Container) -> None:
     if not container.settings.sign_up_open:
         raise PermissionDenied(

@@ -14,7 +14,7 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, ListOf, page_of, page_request
 from api.v1.fields import Email, EmailOut, Flag, Metadata, Name, QueryFlag, RequestModel, ShortText
 from domain.customers import use_cases
-from domain.customers.model import BillingTerms, Contact
+from domain.customers.model import BillingTerms, Contact, search_terms
 from domain.ports import CustomerQuery
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
@@ -218,9 +218,18 @@ async def list_customers(
     tag: Annotated[str | None, Query(max_length=50)] = None,
     archived: QueryFlag = False,
     include_merged: QueryFlag = False,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Search: customers whose name (or a word of it), email or external id starts with this, "
+            "ignoring case.",
+        ),
+    ] = None,
 ) -> Response:
+    search = search_terms(q) if q is not None else None
     page = await ctx.uow.customers.list(
-        CustomerQuery(email=email, tag=tag, archived=archived, include_merged=include_merged),
+        CustomerQuery(email=email, tag=tag, archived=archived, include_merged=include_merged, search=search),
         page_request(limit, cursor),
     )
     return json_response(page_of(page, [CustomerOut.model_validate(c) for c in page.items]))

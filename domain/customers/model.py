@@ -112,3 +112,23 @@ def normalize_tags(tags: list[str]) -> list[str]:
         if tag.lower() not in (t.lower() for t in out):
             out.append(tag)
     return out
+
+
+def search_terms(raw: str) -> str:
+    """A search as typed: trimmed and lower-cased; at least one character."""
+    term = raw.strip().lower()
+    if not term:
+        raise InvalidRequest("Type something to search for.", code=ErrorCode.INVALID_REQUEST, field="q")
+    return term
+
+
+def customer_matches(customer: Customer, term: str) -> bool:
+    """A customer matches a search when its name or a word of it, its email, or its external id starts with the
+    (lower-cased) term: what a person types into a search box to find a company."""
+    name = customer.name.lower()
+    return (
+        name.startswith(term)
+        or any(word.startswith(term) for word in name.split())
+        or (customer.email or "").lower().startswith(term)
+        or (customer.external_id or "").lower().startswith(term)
+    )

@@ -80,3 +80,15 @@ async def test_bad_cursor_is_a_clear_400(client: httpx.AsyncClient) -> None:
     assert r.status_code == 400
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["code"] == "invalid_cursor"
+
+
+async def test_customers_are_searched_by_name_word_or_email_prefix(client: httpx.AsyncClient) -> None:
+    for name, email in (("Acme Dental", "ap@acme.example"), ("North Acme", None), ("Zeta", "zeta@acme.example")):
+        assert (await client.post("/v1/customers", json={"name": name, "email": email})).status_code == 201
+    found = await client.get("/v1/customers", params={"q": " ACME "})
+    assert found.status_code == 200 and {c["name"] for c in found.json()["data"]} == {"Acme Dental", "North Acme"}
+    assert [c["name"] for c in (await client.get("/v1/customers", params={"q": "zeta@"})).json()["data"]] == ["Zeta"]
+    assert (await client.get("/v1/customers", params={"q": "%"})).json()["data"] == []
+    blank = await client.get("/v1/customers", params={"q": "  "})
+    assert blank.status_code == 400 and blank.json()["code"] == "invalid_request"
+    assert (await client.get("/v1/customers", params={"q": "x" * 101})).status_code == 422

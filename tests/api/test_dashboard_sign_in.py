@@ -4,6 +4,7 @@ that requires MFA, and self-service sign-up. Both databases."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 
 import httpx
@@ -505,3 +506,12 @@ async def test_sign_up_checks_the_slug_and_name(anon: httpx.AsyncClient, contain
         )
         assert r.status_code in (400, 422), (slug, r.text)
     assert await emails_to(container, email) == []
+
+
+async def test_the_sign_in_pages_learn_whether_sign_up_is_open(container: Container) -> None:
+    for signup, expected in ((None, True), ("closed", False), ("open", True)):
+        settings = container.settings.model_copy(update={"signup": signup})
+        app = create_app(dataclasses.replace(container, settings=settings))
+        async with browser(app) as anyone:
+            r = await anyone.get("/v1/auth/config")
+        assert r.status_code == 200 and r.json() == {"object": "auth_config", "sign_up_open": expected}

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from domain.customers.model import Customer
+from domain.customers.model import Customer, customer_matches
 from domain.errors import NotFound
 from domain.invoices.model import PAYABLE, Invoice, InvoiceStatus
 from domain.ledger.balances import AccountSums, InvoiceBalance, balance_of
@@ -56,6 +56,8 @@ class FakeCustomers(Repo):
             if query.archived is not None and c.archived is not query.archived:
                 return False
             if query.email is not None and c.email != query.email:
+                return False
+            if query.search is not None and not customer_matches(c, query.search):
                 return False
             return query.tag is None or query.tag.strip().lower() in (t.lower() for t in c.tags)
 
