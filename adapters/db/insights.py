@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.insights_rollup import FLOWS, INVOICE_DAYS, NO_METHOD, PAID
@@ -17,6 +17,17 @@ from adapters.db.tables import CustomerRow, InvoiceRow, core
 from domain.insights.model import Aging, Bucket, due_date_floors
 
 _INVOICES = core(InvoiceRow)
+_CURRENCIES = text(
+    """
+    WITH RECURSIVE held(currency) AS (
+        SELECT MIN(currency) FROM invoices WHERE partner_id = :partner
+        UNION ALL
+        SELECT (SELECT MIN(i.currency) FROM invoices i WHERE i.partner_id = :partner AND i.currency > held.currency)
+        FROM held WHERE held.currency IS NOT NULL
+    )
+    SELECT currency FROM held
+    """
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +75,11 @@ class SqlInsights:
         return [FLOWS.c.partner_id == self.partner_id, FLOWS.c.currency == currency]
 
     async def currencies(self) -> list[str]:
-        rows = await self.session.scalars(
-            select(InvoiceRow.currency).where(InvoiceRow.partner_id == self.partner_id).distinct()
-        )
-        return sorted(rows)
+        """The currencies of the partner's invoices (drafts too), one index probe each: a recursive walk that
+        asks ix_invoices_partner_id_currency for the next currency after the last, where a DISTINCT would read
+        every invoice."""
+        rows = await self.session.scalars(_CURRENCIES, {"partner": self.partner_id})
+        return sorted(c for c in rows if c is not None)
 
     async def position(self, currency: str, as_of: date) -> Position:
         """Aging by due date and pending, as known at the end of `as_of`: the days up to it."""
@@ -105,21 +117,24 @@ class SqlInsights:
             .having(func.sum(d.receivable) != 0)
             .order_by(i.customer_id.desc())
             .limit(limit + 1)
+            .cte("page")
         )
-        ids = list(await self.session.scalars(page))
-        has_more = len(ids) > limit
-        ids = ids[:limit]
-        if not ids:
-            return [], False
+        # One statement: the page's customers, then their invoices' days by bucket (a list of ids bound instead of
+        # the CTE let PostgreSQL hash-join every invoice day of the partner).
         bucket = _bucket(i.due_date, as_of)
         rows = (
             await self.session.execute(
                 select(i.customer_id, bucket, func.sum(d.receivable))
-                .select_from(joined)
-                .where(*where, i.customer_id.in_(ids))
+                .select_from(joined.join(page, page.c.customer_id == i.customer_id))
+                .where(*where)
                 .group_by(i.customer_id, bucket)
             )
         ).all()
+        found = sorted({customer_id for customer_id, _, _ in rows}, reverse=True)
+        has_more = len(found) > limit
+        ids = found[:limit]
+        if not ids:
+            return [], False
         names = dict(
             (
                 await self.session.execute(
@@ -131,7 +146,7 @@ class SqlInsights:
         )
         amounts: dict[str, dict[Bucket, int]] = {c: {} for c in ids}
         for customer_id, b, amount in rows:
-            if amount:
+            if amount and customer_id in amounts:
                 amounts[customer_id][Bucket(b)] = int(amount)
         return [CustomerAging(c, names.get(c, ""), Aging(amounts[c])) for c in ids], has_more
 

@@ -106,6 +106,7 @@ class InvoiceRow(TenantScoped, Base):
         Index("ix_invoices_partner_id_id", "partner_id", "id"),
         Index("ix_invoices_partner_id_customer_id_id", "partner_id", "customer_id", "id"),
         Index("ix_invoices_partner_id_status_id", "partner_id", "status", "id"),
+        Index("ix_invoices_partner_id_currency", "partner_id", "currency"),  # the insights' currencies, skipped through
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     customer_id: Mapped[str] = mapped_column(ID, ForeignKey("customers.id"))

@@ -1,5 +1,6 @@
 """Insights read a daily rollup kept beside the journal (adapters/db/insights_rollup.py), filled here from the
-journal so an upgraded database answers at once.
+journal so an upgraded database answers at once; and an index that lists a partner's invoice currencies without
+reading its invoices.
 
 Revision ID: 0008
 Revises: 0007
@@ -65,12 +66,14 @@ def upgrade() -> None:
             "partner_id", "currency", "paid_day", "day", "issue_date", name=op.f("pk_insight_paid")
         ),
     )
+    op.create_index("ix_invoices_partner_id_currency", "invoices", ["partner_id", "currency"])
     dialect = op.get_bind().dialect.name
     for statement in backfill(dialect):
         op.execute(statement)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_invoices_partner_id_currency", table_name="invoices")
     op.drop_table("insight_paid")
     op.drop_table("insight_invoice_days")
     op.drop_table("insight_flows")
