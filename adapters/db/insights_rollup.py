@@ -12,13 +12,14 @@ Every insight cuts at midnight UTC after `as_of` (domain.insights.model.cutoff),
   invoice (so a customer merge moves them along).
 * `insight_paid`: the changes of each invoice's "fully paid, last on `paid_day`" state, dated by the day they
   happen. The days-to-pay average as of a day sums the changes up to that day: it holds exactly the invoices paid
-  then, even if a later return, void or write-off reopened them. The changes are recomputed from the invoice's
-  days whenever an entry touches it: retracted before the new lines are added, added again after; entries may
-  arrive in any order of `created_at`.
+  then, even if a later return, void or write-off reopened them. When an entry touches an invoice, the changes it
+  makes are recomputed from the invoice's days: those of the days with the entry's rows added in, less those of
+  the days as they stand. Entries may arrive in any order of `created_at`.
 
 Amounts only ever add up (`INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`), so concurrent writers to the
 same row lose nothing; the recomputation of paid states holds the invoices' rows (FOR NO KEY UPDATE, which the
-journal lines' foreign-key checks do not wait for). `backfill` rebuilds all three from the journal: the migration
+journal lines' foreign-key checks do not wait for). SQLite sends the three writes one by one, paid-state changes
+first; PostgreSQL as one statement (`Writes.in_one`). `backfill` rebuilds all three from the journal: the migration
 that creates them runs it, and so do bulk loaders that COPY journal lines past the repository.
 """
 
