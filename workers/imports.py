@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from adapters.db.imports import due_imports
 from domain.imports import use_cases as imports
 from domain.imports.model import STALE_AFTER_SECONDS
 from workers.context import JobContext
@@ -57,8 +56,7 @@ async def sweep_imports(ctx: JobContext) -> int:
     now = ctx.container.clock.now()
     return await fan_out(
         ctx,
-        lambda uow, after: due_imports(
-            uow.session,
+        lambda uow, after: uow.sweeps.lost_imports(
             queued_before=now - QUEUED_GRACE,
             stale_before=now - timedelta(seconds=STALE_AFTER_SECONDS),
             after_id=after,

@@ -208,22 +208,13 @@ class SqlImports:
         )
 
 
-async def due_imports(
-    session: AsyncSession, *, queued_before: datetime, stale_before: datetime, after_id: str = "", limit: int = 100
-) -> list[tuple[str, str]]:
-    """(partner id, import id) of imports whose job was lost, across partners (for the sweep): queued before the
-    first cutoff, or running without a report since the second."""
-    lost = or_(
+def import_lost(*, queued_before: datetime, stale_before: datetime) -> ColumnElement[bool]:
+    """Imports whose job was lost: queued before the first cutoff (the enqueue never reached the queue), or running
+    without a report since the second (the worker died)."""
+    return or_(
         and_(ImportRow.status == ImportStatus.QUEUED.value, ImportRow.created_at < queued_before),
         and_(
             ImportRow.status == ImportStatus.RUNNING.value,
             or_(ImportRow.heartbeat_at.is_(None), ImportRow.heartbeat_at < stale_before),
         ),
     )
-    rows = await session.execute(
-        select(ImportRow.partner_id, ImportRow.id)
-        .where(lost, ImportRow.id > after_id)
-        .order_by(ImportRow.id)
-        .limit(limit)
-    )
-    return [(partner_id, ident) for partner_id, ident in rows]

@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.emails import email_due
-from adapters.db.tables import EmailRow, PaymentRow, RefundRow, ScheduledPaymentRow
+from adapters.db.imports import import_lost
+from adapters.db.tables import EmailRow, ImportRow, PaymentRow, RefundRow, ScheduledPaymentRow
 from domain.mail import EmailStatus
 from domain.payments.model import IN_FLIGHT
 from domain.scheduled_payments.model import ScheduledStatus
@@ -49,6 +50,14 @@ class SqlSweeps:
         """Queued emails whose first attempt or next retry is due (no partner: a platform email)."""
         queued = EmailRow.status == EmailStatus.QUEUED.value
         return await self._batch(EmailRow, after_id, limit, queued, email_due(now))
+
+    async def lost_imports(
+        self, *, queued_before: datetime, stale_before: datetime, after_id: str = "", limit: int = 100
+    ) -> list[tuple[str, str]]:
+        """Imports whose job was lost (never enqueued, or its worker died), to be run again from their last batch."""
+        return await self._batch(
+            ImportRow, after_id, limit, import_lost(queued_before=queued_before, stale_before=stale_before)
+        )
 
     async def _batch(self, row: Any, after_id: str, limit: int, *where: ColumnElement[bool]) -> list[Any]:
         """The next keyset batch of (partner id, id) of `row`'s table matching `where`, in id order."""
