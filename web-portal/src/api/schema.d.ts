@@ -1302,6 +1302,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the sign-in pages may offer
+         * @description Public: no credential needed. Tells the dashboard whether to offer self-service sign-up.
+         */
+        get: operations["auth_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/invitations/accept": {
         parameters: {
             query?: never;
@@ -2386,6 +2406,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your password
+         * @description Needs the current password. Ends your other sessions; this one gets a new token.
+         */
+        post: operations["me_password_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/sessions": {
         parameters: {
             query?: never;
@@ -2434,7 +2474,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm it is you before a sensitive change
-         * @description Your password or a current authenticator code opens a 10-minute window for turning off two-step sign-in. Signing in with a password or authenticator code opens the same window.
+         * @description Your password or a current authenticator code opens a 10-minute window for turning off two-step sign-in, and gives the session a new token (and CSRF token). Signing in with a password or authenticator code opens the same window. Wrong answers count towards the account lock.
          */
         post: operations["me_step_up"];
         delete?: never;
@@ -3499,6 +3539,19 @@ export interface components {
              */
             subject: string | null;
         };
+        /** AuthConfig */
+        AuthConfig: {
+            /**
+             * Object
+             * @default auth_config
+             */
+            object: string;
+            /**
+             * Sign Up Open
+             * @description Whether `POST /v1/auth/sign-up` may open a new partner on this server.
+             */
+            sign_up_open: boolean;
+        };
         /**
          * BillingTerms
          * @enum {string}
@@ -4271,7 +4324,7 @@ export interface components {
          *     document (`Problem.code`). A new code is added here first; nothing else spells one.
          * @enum {string}
          */
-        ErrorCode: "account_locked" | "already_a_member" | "already_has_access" | "already_scheduled" | "amount_exceeds_due" | "amount_exceeds_refundable" | "amount_too_large" | "api_key_revoked" | "approval_expired" | "approval_not_pending" | "authentication_required" | "bad_origin" | "card_expired" | "charge_disputed" | "charge_not_cancelable" | "charge_not_refundable" | "conflict" | "csrf_failed" | "currency_mismatch" | "currency_not_supported" | "customer_archived" | "customer_merged" | "customer_merge_into_self" | "database_unavailable" | "dispute_not_open" | "domain_error" | "domain_taken" | "due_before_issue" | "duplicate_key" | "duplicate_allocation" | "email_in_use" | "expired_card" | "factor_required" | "http_error" | "idempotency_key_in_use" | "idempotency_key_required" | "idempotency_key_reused" | "impersonation_read_only" | "internal_error" | "invalid_account_holder_name" | "invalid_account_type" | "invalid_amount" | "invalid_api_key" | "invalid_characters" | "invalid_code" | "invalid_credentials" | "invalid_csv" | "invalid_cursor" | "invalid_cvc" | "invalid_date" | "invalid_days" | "invalid_email" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_line" | "invalid_link" | "invalid_message" | "invalid_method_type" | "invalid_mfa_code" | "invalid_name" | "invalid_number" | "invalid_payment_method" | "invalid_permission" | "invalid_public_token" | "invalid_request" | "invalid_role" | "invalid_scheduled_date" | "invalid_setting" | "invalid_logo" | "last_admin" | "logo_too_large" | "mfa_enrolment_required" | "not_a_member" | "sign_up_closed" | "unsupported_media_type" | "invalid_signature" | "invalid_slug" | "invalid_state_transition" | "invalid_tag" | "invalid_token" | "invalid_total" | "invoice_customer_mismatch" | "invoice_has_balance" | "invoice_has_payments" | "invoice_not_draft" | "invoice_not_payable" | "invoice_not_reopenable" | "invoice_number_taken" | "malformed_json" | "mandate_required" | "method_in_use" | "method_not_allowed" | "method_not_enabled" | "method_not_saved" | "method_scheduled" | "mfa_disabled" | "mfa_enabled" | "mfa_not_pending" | "mfa_not_started" | "mfa_required" | "missing_field" | "missing_permission" | "no_access" | "no_allocations" | "not_a_test_number" | "not_authenticated" | "not_signed_in" | "nothing_due" | "own_membership" | "own_permissions" | "partial_payments_disabled" | "partial_refund_of_pending_debit" | "password_length" | "password_too_common" | "payload_too_large" | "payment_disputed" | "payment_method_detached" | "payment_method_required" | "payment_not_offline" | "payment_not_refundable" | "payment_not_retryable" | "permission_denied" | "forbidden_for_role" | "processor_unavailable" | "question_already_open" | "rate_limited" | "refund_exceeds_captured" | "resource_busy" | "resource_missing" | "route_not_found" | "row_not_applied" | "sandbox_not_enabled" | "scheduled_payment_not_cancelable" | "self_approval" | "session_expired" | "sign_in_required" | "slug_taken" | "step_up_required" | "team_invites_disabled" | "token_already_used" | "too_many_codes" | "unbalanced_entry" | "unknown_currency" | "validation_error";
+        ErrorCode: "account_locked" | "already_a_member" | "already_has_access" | "already_scheduled" | "amount_exceeds_due" | "amount_exceeds_refundable" | "amount_too_large" | "api_key_revoked" | "approval_expired" | "approval_not_pending" | "authentication_required" | "bad_origin" | "card_expired" | "charge_disputed" | "charge_not_cancelable" | "charge_not_refundable" | "conflict" | "csrf_failed" | "currency_mismatch" | "currency_not_supported" | "customer_archived" | "customer_merged" | "customer_merge_into_self" | "database_unavailable" | "dispute_not_open" | "domain_error" | "domain_taken" | "due_before_issue" | "duplicate_key" | "duplicate_allocation" | "email_in_use" | "expired_card" | "factor_required" | "http_error" | "idempotency_key_in_use" | "idempotency_key_required" | "idempotency_key_reused" | "impersonation_read_only" | "internal_error" | "invalid_account_holder_name" | "invalid_account_type" | "invalid_amount" | "invalid_api_key" | "invalid_characters" | "invalid_code" | "invalid_credentials" | "invalid_csv" | "invalid_cursor" | "invalid_cvc" | "invalid_date" | "invalid_days" | "invalid_email" | "invalid_expiry_month" | "invalid_expiry_year" | "invalid_line" | "invalid_link" | "invalid_message" | "invalid_method_type" | "invalid_mfa_code" | "invalid_name" | "invalid_number" | "invalid_payment_method" | "invalid_permission" | "invalid_public_token" | "invalid_request" | "invalid_role" | "invalid_scheduled_date" | "invalid_setting" | "invalid_logo" | "last_admin" | "logo_too_large" | "mfa_enrolment_required" | "mfa_required_by_team" | "not_a_member" | "sign_up_closed" | "unsupported_media_type" | "invalid_signature" | "invalid_slug" | "invalid_state_transition" | "invalid_tag" | "invalid_token" | "invalid_total" | "invoice_customer_mismatch" | "invoice_has_balance" | "invoice_has_payments" | "invoice_not_draft" | "invoice_not_payable" | "invoice_not_reopenable" | "invoice_number_taken" | "malformed_json" | "mandate_required" | "method_in_use" | "method_not_allowed" | "method_not_enabled" | "method_not_saved" | "method_scheduled" | "mfa_disabled" | "mfa_enabled" | "mfa_not_pending" | "mfa_not_started" | "mfa_required" | "missing_field" | "missing_permission" | "no_access" | "no_allocations" | "not_a_test_number" | "not_authenticated" | "not_signed_in" | "nothing_due" | "own_membership" | "own_permissions" | "partial_payments_disabled" | "partial_refund_of_pending_debit" | "password_length" | "password_too_common" | "payload_too_large" | "payment_disputed" | "payment_method_detached" | "payment_method_required" | "payment_not_offline" | "payment_not_refundable" | "payment_not_retryable" | "permission_denied" | "forbidden_for_role" | "processor_unavailable" | "question_already_open" | "rate_limited" | "refund_exceeds_captured" | "resource_busy" | "resource_missing" | "route_not_found" | "row_not_applied" | "sandbox_not_enabled" | "scheduled_payment_not_cancelable" | "self_approval" | "session_expired" | "sign_in_required" | "slug_taken" | "step_up_required" | "team_invites_disabled" | "token_already_used" | "too_many_codes" | "unbalanced_entry" | "unknown_currency" | "validation_error";
         /**
          * EvidenceIn
          * @example {
@@ -5455,6 +5508,16 @@ export interface components {
             current_password?: string | null;
             /** New Password */
             new_password: string;
+        };
+        /** PasswordChangeIn */
+        PasswordChangeIn: {
+            /** Current Password */
+            current_password: string;
+            /**
+             * Password
+             * @description 8 to 256 characters, not a common password, not your email.
+             */
+            password: string;
         };
         /** PasswordSet */
         PasswordSet: {
@@ -13214,6 +13277,26 @@ export interface operations {
             };
         };
     };
+    auth_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfig"];
+                };
+            };
+        };
+    };
     auth_invitation_accept: {
         parameters: {
             query?: never;
@@ -13927,6 +14010,8 @@ export interface operations {
                 tag?: string | null;
                 archived?: boolean;
                 include_merged?: boolean;
+                /** @description Search: customers whose name (or a word of it), email or external id starts with this, ignoring case. */
+                q?: string | null;
             };
             header?: never;
             path?: never;
@@ -17352,9 +17437,7 @@ export interface operations {
     };
     me_mfa_disable: {
         parameters: {
-            query?: {
-                enrolling?: boolean;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -17582,11 +17665,78 @@ export interface operations {
             };
         };
     };
+    me_password_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description The request breaks a business rule or is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload validation failed; `errors` lists each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me_sessions_list: {
         parameters: {
-            query?: {
-                enrolling?: boolean;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -17642,9 +17792,7 @@ export interface operations {
     };
     me_sessions_end: {
         parameters: {
-            query?: {
-                enrolling?: boolean;
-            };
+            query?: never;
             header?: never;
             path: {
                 session_id: string;
@@ -17718,9 +17866,7 @@ export interface operations {
     };
     me_step_up: {
         parameters: {
-            query?: {
-                enrolling?: boolean;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -17732,11 +17878,13 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
             };
             /** @description The request breaks a business rule or is malformed. */
             400: {
@@ -19580,6 +19728,15 @@ export interface operations {
             };
             /** @description Signed in, but not allowed: a missing permission, a read-only (impersonated) session, a second factor needed first, or a CSRF check that failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state, an idempotency key reused with another body or still in flight, or another request changing the same records (`resource_busy`: retry after `Retry-After` seconds). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
