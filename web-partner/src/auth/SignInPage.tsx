@@ -1,6 +1,6 @@
 // Sign-in: with a password, or with a code emailed to the address. Either may lead to the MFA step.
 import { valibotResolver } from '@hookform/resolvers/valibot'
-import { useMutation } from '@tanstack/react-query'
+import { useMutation, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useForm } from 'react-hook-form'
 import { Link } from 'react-router'
@@ -89,6 +89,12 @@ function CodeForm() {
 export default function SignInPage() {
   const t = useMessages(messages)
   const [method, setMethod] = useState<'password' | 'code'>('password')
+  // The sign-up link only when the API takes sign-ups (GET /v1/auth/config, public); none while it is unknown.
+  const config = useQuery({
+    queryKey: ['auth-config'],
+    queryFn: () => unwrap(api.GET('/v1/auth/config')),
+    staleTime: 5 * 60_000,
+  })
   return (
     <Page title={t('signInTitle')}>
       <div className="tabs" role="group" aria-label={t('signInMethod')}>
@@ -102,7 +108,7 @@ export default function SignInPage() {
       {method === 'password' ? <PasswordForm /> : <CodeForm />}
       <div className="links">
         <Link to="/dashboard/forgot-password">{t('forgotPassword')}</Link>
-        <Link to="/dashboard/sign-up">{t('noAccount')}</Link>
+        {config.data?.sign_up_open && <Link to="/dashboard/sign-up">{t('noAccount')}</Link>}
       </div>
     </Page>
   )

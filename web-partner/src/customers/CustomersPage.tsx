@@ -2,12 +2,13 @@
 // screen, and each name a link to the customer's detail.
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table'
-import { useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { Link, useLocation, useNavigate } from 'react-router'
 import { formatDate } from '@shared/dates'
 import { api, unwrap, type Schemas } from '../api/client'
 import { common } from '../i18n/common'
 import { useI18n, useMessages } from '../i18n/i18n'
+import { useDebounced } from '../lib/useDebounced'
 import { Button, Empty, ErrorState, Loading, Page, TextField } from '../ui/ui'
 import { apiQuery, EMPTY, listSearch, nextPage, parseListState, previousPage, withFilters, type ListState } from './listState'
 import { messages } from './messages'
@@ -56,6 +57,22 @@ function Filters({ state, onApply }: { state: ListState; onApply: (next: ListSta
   )
 }
 
+/** The search box: the address follows the typing once it pauses (replacing, not adding, a history entry). */
+function Search({ state, onSearch }: { state: ListState; onSearch: (q: string) => void }) {
+  const t = useMessages(messages)
+  const [text, setText] = useState(state.q)
+  const settled = useDebounced(text.trim(), 300)
+  useEffect(() => {
+    if (settled !== state.q) onSearch(settled)
+    // only a pause in the typing searches: not a change of `state` or `onSearch`
+  }, [settled])
+  return (
+    <div className="card" role="search" aria-label={t('search')}>
+      <TextField label={t('search')} type="search" hint={t('searchHint')} value={text} maxLength={100} onChange={(e) => setText(e.target.value)} />
+    </div>
+  )
+}
+
 export default function CustomersPage() {
   const t = useMessages(messages)
   const tc = useMessages(common)
@@ -63,7 +80,7 @@ export default function CustomersPage() {
   const location = useLocation()
   const navigate = useNavigate()
   const state = useMemo(() => parseListState(location.search), [location.search])
-  const go = (next: ListState) => navigate({ search: listSearch(next) })
+  const go = (next: ListState, replace = false) => navigate({ search: listSearch(next) }, { replace })
   const terms = useTermsLabel()
   const query = useQuery({
     queryKey: ['customers', apiQuery(state)],
@@ -84,11 +101,12 @@ export default function CustomersPage() {
     [t, terms, intlLocale],
   )
   const table = useReactTable({ data: query.data?.data ?? [], columns, getCoreRowModel: getCoreRowModel() })
-  const filtered = Boolean(state.email || state.tag || state.archived)
+  const filtered = Boolean(state.q || state.email || state.tag || state.archived)
   const pageNumber = state.back.length + 1
   return (
     <Page title={t('title')} wide>
-      <Filters key={location.search} state={state} onApply={go} />
+      <Search state={state} onSearch={(q) => go(withFilters(state, { q }), true)} />
+      <Filters key={location.search} state={state} onApply={(next) => go({ ...next, q: state.q })} />
       {query.isPending && <Loading />}
       {query.isError && <ErrorState error={query.error} onRetry={() => query.refetch()} />}
       {query.data && query.data.data.length === 0 && <Empty>{filtered ? t('noMatch') : t('none')}</Empty>}

@@ -3,8 +3,8 @@ import { apiQuery, EMPTY, listSearch, nextPage, parseListState, previousPage, wi
 
 describe('customer list state ↔ URL', () => {
   it('round-trips filters and page', () => {
-    const state = { email: 'ap@acme.example', tag: 'vip', archived: true, cursor: 'abc_1', back: ['-'] }
-    expect(listSearch(state)).toBe('?email=ap%40acme.example&tag=vip&archived=1&page=abc_1&back=-')
+    const state = { q: 'acme', email: 'ap@acme.example', tag: 'vip', archived: true, cursor: 'abc_1', back: ['-'] }
+    expect(listSearch(state)).toBe('?q=acme&email=ap%40acme.example&tag=vip&archived=1&page=abc_1&back=-')
     expect(parseListState(listSearch(state))).toEqual(state)
   })
   it('reads an empty address as the first unfiltered page', () => {
@@ -26,15 +26,20 @@ describe('customer list state ↔ URL', () => {
     expect(previousPage(first)).toEqual(first)
     expect(parseListState(listSearch(third))).toEqual(third)
   })
+  it('keeps the search text trimmed and bounded', () => {
+    expect(parseListState('?q=%20%20north%20').q).toBe('north')
+    expect(parseListState(`?q=${'x'.repeat(300)}`).q).toHaveLength(100)
+  })
   it('starts again at the first page when a filter changes', () => {
     const paged = nextPage(EMPTY, 'c2')
     expect(withFilters(paged, { email: 'x@y.example' })).toEqual({ ...EMPTY, email: 'x@y.example' })
   })
   it('asks the API for exactly the filters set', () => {
     expect(apiQuery(EMPTY)).toEqual({ limit: 25 })
-    expect(apiQuery({ email: 'a@b.example', tag: 't', archived: true, cursor: 'c', back: ['-'] }, 10)).toEqual({
+    expect(apiQuery({ q: 'nor', email: 'a@b.example', tag: 't', archived: true, cursor: 'c', back: ['-'] }, 10)).toEqual({
       limit: 10,
       cursor: 'c',
+      q: 'nor',
       email: 'a@b.example',
       tag: 't',
       archived: true,

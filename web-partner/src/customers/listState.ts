@@ -1,8 +1,10 @@
-// The customer list's filters and page live in the address (`?email=…&tag=…&archived=1&page=…`), so a view can be
+// The customer list's filters and page live in the address (`?q=…&email=…&tag=…&archived=1&page=…`), so a view can be
 // bookmarked, shared and reloaded. Pages are the API's cursors: `page` is the current one, `back` the ones before it
 // (so Previous needs no request), both absent on the first page. A change of filter starts again at the first page.
 
 export interface ListState {
+  /** The search box: the API matches a name, a word of it, an email or an external id by prefix. */
+  q: string
   email: string
   tag: string
   archived: boolean
@@ -13,7 +15,7 @@ export interface ListState {
 const CURSOR = /^[A-Za-z0-9_-]{1,200}$/
 const FIRST = '-' // in `back`: the first page, which has no cursor
 
-export const EMPTY: ListState = { email: '', tag: '', archived: false, cursor: null, back: [] }
+export const EMPTY: ListState = { q: '', email: '', tag: '', archived: false, cursor: null, back: [] }
 
 export function parseListState(search: string): ListState {
   const params = new URLSearchParams(search)
@@ -21,6 +23,7 @@ export function parseListState(search: string): ListState {
   const back = (params.get('back') ?? '').split('.').filter((c) => c === FIRST || CURSOR.test(c))
   const valid = cursor !== null && CURSOR.test(cursor)
   return {
+    q: (params.get('q') ?? '').trim().slice(0, 100),
     email: (params.get('email') ?? '').trim().slice(0, 320),
     tag: (params.get('tag') ?? '').trim().slice(0, 50),
     archived: params.get('archived') === '1',
@@ -31,6 +34,7 @@ export function parseListState(search: string): ListState {
 
 export function listSearch(state: ListState): string {
   const params = new URLSearchParams()
+  if (state.q) params.set('q', state.q)
   if (state.email) params.set('email', state.email)
   if (state.tag) params.set('tag', state.tag)
   if (state.archived) params.set('archived', '1')
@@ -42,7 +46,7 @@ export function listSearch(state: ListState): string {
   return text ? `?${text}` : ''
 }
 
-export function withFilters(state: ListState, filters: Partial<Pick<ListState, 'email' | 'tag' | 'archived'>>): ListState {
+export function withFilters(state: ListState, filters: Partial<Pick<ListState, 'q' | 'email' | 'tag' | 'archived'>>): ListState {
   return { ...state, ...filters, cursor: null, back: [] }
 }
 
@@ -61,6 +65,7 @@ export function apiQuery(state: ListState, limit = 25) {
   return {
     limit,
     ...(state.cursor ? { cursor: state.cursor } : {}),
+    ...(state.q ? { q: state.q } : {}),
     ...(state.email ? { email: state.email } : {}),
     ...(state.tag ? { tag: state.tag } : {}),
     ...(state.archived ? { archived: true } : {}),

@@ -4,6 +4,8 @@ export const messages = defineMessages({
   en: {
     title: 'Customers',
     filters: 'Filter customers',
+    search: 'Search customers',
+    searchHint: 'The start of a name, of a word in it, of an email address or of your own ID for the customer.',
     email: 'Email address',
     emailHint: 'The customer’s exact primary address.',
     tag: 'Tag',
@@ -36,6 +38,8 @@ export const messages = defineMessages({
   fr: {
     title: 'Clients',
     filters: 'Filtrer les clients',
+    search: 'Rechercher des clients',
+    searchHint: 'Le début d’un nom, d’un mot de ce nom, d’une adresse courriel ou de votre propre identifiant du client.',
     email: 'Adresse courriel',
     emailHint: 'L’adresse principale exacte du client.',
     tag: 'Étiquette',
