@@ -3,6 +3,7 @@ large files as jobs, tenants."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +15,10 @@ from adapters.bootstrap import Container
 from adapters.db.tables import AuditLogRow, CustomerRow, ImportRow, InvoiceRow, JournalEntryRow
 from api.app import create_app
 from domain.clock import FixedClock
+from domain.errors import ErrorCode
 from domain.ids import new_id
+from domain.imports import use_cases
+from domain.imports.model import ImportKind, RowOutcome
 from tests.conftest import Tenant, make_tenant
 from tests.factories import make_customer
 from workers.context import JobContext
@@ -433,3 +437,38 @@ async def test_a_large_dry_run_runs_as_a_job_and_writes_nothing(container: Conta
         container.queue = None
     assert (done["status"], done["dry_run"], done["counts"]["created"]) == ("succeeded", True, 501)
     assert await _count(container, CustomerRow, tenant.partner_id) == 0
+
+
+async def test_two_imports_racing_make_each_customer_once(container: Container, tenant: Tenant) -> None:
+    ids = []
+    for _ in range(2):
+        async with container.uow() as uow:
+            cmd = use_cases.StartImport(ImportKind.CUSTOMERS, CUSTOMERS.encode(), dry_run=False, actor="test")
+            started = await use_cases.start_import(cmd, uow.scope_to(tenant.partner_id), clock=container.clock)
+            ids.append(started.id)
+            await uow.commit()
+
+    async def second_run() -> None:
+        async with container.uow() as second:
+            await use_cases.run_import(
+                use_cases.RunImport(ids[1]), second.scope_to(tenant.partner_id), clock=container.clock
+            )
+            await second.commit()
+
+    async with container.uow() as first:
+        await use_cases.run_import(
+            use_cases.RunImport(ids[0]), first.scope_to(tenant.partner_id), clock=container.clock
+        )
+        racing = asyncio.create_task(second_run())
+        await asyncio.sleep(0.5)  # the second waits for the first: its rows (PostgreSQL) or its transaction (SQLite)
+        await first.commit()
+    await racing
+    assert await _count(container, CustomerRow, tenant.partner_id) == 2
+    async with container.uow() as uow:
+        page = await uow.scope_to(tenant.partner_id).imports.results(ids[1], after_row=None, limit=10)
+    # The database settles it: the later import finds the customers (SQLite serialises writers) or is refused by
+    # the unique index (PostgreSQL); never a second customer with the same external_id.
+    for result in page.items:
+        assert result.outcome in (RowOutcome.UNCHANGED, RowOutcome.FAILED)
+        if result.outcome is RowOutcome.FAILED:
+            assert [(e.field, e.code) for e in result.errors] == [("external_id", ErrorCode.CONFLICT)]
