@@ -116,6 +116,9 @@ export function Shell() {
           <li>
             <NavLink to="/dashboard/customers">{t('navCustomers')}</NavLink>
           </li>
+          <li>
+            <NavLink to="/dashboard/invoices">{t('navInvoices')}</NavLink>
+          </li>
         </ul>
         <p className="nav-group" aria-hidden="true">
           {t('navSettings')}
