@@ -44,6 +44,18 @@ class CustomerAging:
 
 
 @dataclass(frozen=True, slots=True)
+class OwedInvoice:
+    """An invoice with something owed at the end of a day, and how much (what the aging counts)."""
+
+    invoice_id: str
+    number: str
+    customer_id: str
+    currency: str
+    due_date: date
+    amount_due: int
+
+
+@dataclass(frozen=True, slots=True)
 class Flows:
     """Per segment (see domain.insights.model.segment_of): receivable + pending movements, net sales, and
     collections by payment method."""
@@ -199,3 +211,35 @@ class SqlInsights:
         )
         rows = (await self.session.execute(stmt)).all()
         return [((paid - issued).days, int(n)) for paid, issued, n in rows]
+
+    async def owed_invoices(
+        self,
+        as_of: date,
+        *,
+        currency: str | None,
+        customer_id: str | None,
+        before_invoice: str | None,
+        limit: int,
+    ) -> list[OwedInvoice]:
+        """The invoices the aging counts at the end of `as_of` (what was owed on them then), newest first, `limit`
+        at a time after the keyset cursor: each invoice's rollup days up to `as_of`, not today's balance."""
+        d, i = INVOICE_DAYS.c, _INVOICES.c
+        where = [i.partner_id == self.partner_id, d.partner_id == self.partner_id, d.day <= as_of]
+        if currency is not None:
+            where.append(d.currency == currency)
+        if customer_id is not None:
+            where.append(i.customer_id == customer_id)
+        if before_invoice is not None:
+            where.append(i.id < before_invoice)
+        owed = func.sum(d.receivable)
+        stmt = (
+            select(i.id, i.number, i.customer_id, d.currency, i.due_date, owed)
+            .select_from(_INVOICES.join(INVOICE_DAYS, d.invoice_id == i.id))
+            .where(*where)
+            .group_by(i.id, i.number, i.customer_id, d.currency, i.due_date)
+            .having(owed != 0)
+            .order_by(i.id.desc())
+            .limit(limit)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [OwedInvoice(r[0], r[1], r[2], r[3], r[4], int(r[5])) for r in rows]

@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from adapters.db.insights import OwedInvoice, SqlInsights
 from adapters.db.unit_of_work import SqlUnitOfWork
 from api.csv_stream import Columns, keyset, money, read_ahead, write_csv, zone
 from api.deps import Read, ReadContext, get_container
@@ -93,9 +94,12 @@ class InvoiceRow:
 
 @dataclass(frozen=True, slots=True)
 class AgingRow:
-    invoice: Invoice
-    amount_due: int
+    invoice: OwedInvoice
     days_past_due: int
+
+    @property
+    def amount_due(self) -> int:
+        return self.invoice.amount_due
 
     @property
     def bucket(self) -> Bucket:
@@ -200,7 +204,7 @@ DISPUTE_COLUMNS = Columns[Dispute](
 
 AGING_COLUMNS = Columns[AgingRow](
     {
-        "invoice_id": lambda r: r.invoice.id,
+        "invoice_id": lambda r: r.invoice.invoice_id,
         "number": lambda r: r.invoice.number,
         "customer_id": lambda r: r.invoice.customer_id,
         "currency": lambda r: r.invoice.currency,
@@ -212,6 +216,7 @@ AGING_COLUMNS = Columns[AgingRow](
 )
 
 
+AGING_BATCH = 1000
 Batches = Callable[[SqlUnitOfWork], AsyncIterator[Sequence[T]]]
 
 
@@ -500,9 +505,10 @@ async def export_disputes(
     operation_id="exports_aging",
     summary="Export the aging report as CSV",
     description=_describe(
-        "One row per invoice still owed (open or partially paid, with an amount due, issued by `as_of`): how many "
-        "days past its due date it is at `as_of` (default today) and its bucket, as `GET /v1/insights/aging` "
-        "counts them: `current`, `1_30`, `31_60`, `61_90` or `over_90`. The amount due is today's, from the ledger.",
+        "One row per invoice owed at the end of `as_of` (default today), newest first: how many days past its due "
+        "date it was then, its bucket (`current`, `1_30`, `31_60`, `61_90` or `over_90`) and what was owed on it "
+        "then, exactly as `GET /v1/insights/aging` counts them (an invoice paid since still appears for a past "
+        "day; one issued after it does not).",
         AGING_COLUMNS,
     ),
     response_class=StreamingResponse,
@@ -526,19 +532,17 @@ async def export_aging(
     currency = normalize_currency(currency) if currency is not None else None
     if customer_id is not None:
         await ctx.uow.customers.get(customer_id)
-    query = InvoiceQuery(customer_id=customer_id, payable=True)
 
     async def batches(uow: SqlUnitOfWork) -> AsyncIterator[Sequence[AgingRow]]:
-        async for page in keyset(lambda page: uow.invoices.list(query, page)):
-            owed = [i for i in page if i.issue_date <= day and (currency is None or i.currency == currency)]
-            balances = await uow.ledger.balances(owed)
-            rows = [
-                AgingRow(inv, balances[inv.id].amount_due, (day - inv.due_date).days)
-                for inv in owed
-                if balances[inv.id].amount_due > 0
-            ]
-            if rows:
-                yield rows
+        insights, before = SqlInsights(uow.session, uow.partner_id), None
+        while True:
+            owed = await insights.owed_invoices(
+                day, currency=currency, customer_id=customer_id, before_invoice=before, limit=AGING_BATCH
+            )
+            if not owed:
+                return
+            yield [AgingRow(o, (day - o.due_date).days) for o in owed]
+            before = owed[-1].invoice_id
 
     return await _export(
         ctx,

@@ -120,7 +120,8 @@ async def test_customer_payment_refund_and_dispute_exports_match_their_lists(cli
 
 
 async def test_aging_buckets_days_past_due_at_as_of(client: httpx.AsyncClient) -> None:
-    as_of = date(2026, 6, 30)
+    """The export counts as `GET /v1/insights/aging` does: what was owed at the end of `as_of`, as known then."""
+    as_of = datetime.now(UTC).date()
     customer = await make_customer(client)
     due = {days: as_of - timedelta(days=days) for days in (-5, 0, 1, 30, 31, 60, 61, 90, 91, 400)}
     made = {
@@ -131,7 +132,6 @@ async def test_aging_buckets_days_past_due_at_as_of(client: httpx.AsyncClient) -
     assert (await pay(client, customer["id"], [(part["id"], 2_500)])).status_code == 201
     settled = await make_invoice(client, customer["id"], issue_date="2025-01-01", due_date="2026-01-01")
     assert (await pay(client, customer["id"], [(settled["id"], 10_000)])).status_code == 201
-    await make_invoice(client, customer["id"], issue_date="2026-07-01", due_date="2026-07-31")  # after as_of
     await make_invoice(client, customer["id"], currency="CAD", issue_date="2025-01-01", due_date="2026-06-01")
 
     rows = {r["invoice_id"]: r for r in await _export(client, "aging", as_of=str(as_of), currency="usd")}
@@ -154,6 +154,14 @@ async def test_aging_buckets_days_past_due_at_as_of(client: httpx.AsyncClient) -
         assert (row["bucket"], row["days_past_due"]) == (expected[days], str(max(days, 0))), days
     assert rows[part["id"]]["amount_due"] == "75.00"
     assert len(await _export(client, "aging", as_of=str(as_of))) == len(made) + 1  # and the CAD one
+    # the day before, none of it was known yet: the export and the insight agree that nothing was owed
+    yesterday = str(as_of - timedelta(days=1))
+    assert await _export(client, "aging", as_of=yesterday) == []
+    insight = (await client.get("/v1/insights/aging", params={"currency": "USD", "as_of": yesterday})).json()
+    assert insight["data"] == [] and insight["total"]["total"] == 0
+    totals = (await client.get("/v1/insights/aging", params={"currency": "USD", "as_of": str(as_of)})).json()
+    exported_total = sum(round(float(r["amount_due"]) * 100) for r in rows.values())
+    assert exported_total == totals["total"]["total"], totals
 
 
 async def test_columns_choose_and_order_time_zone_and_bom(client: httpx.AsyncClient) -> None:
