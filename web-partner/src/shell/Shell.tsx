@@ -119,6 +119,12 @@ export function Shell() {
           <li>
             <NavLink to="/dashboard/invoices">{t('navInvoices')}</NavLink>
           </li>
+          <li>
+            <NavLink to="/dashboard/payments">{t('navPayments')}</NavLink>
+          </li>
+          <li>
+            <NavLink to="/dashboard/approvals">{t('navApprovals')}</NavLink>
+          </li>
         </ul>
         <p className="nav-group" aria-hidden="true">
           {t('navSettings')}
