@@ -123,7 +123,13 @@ export function Shell() {
             <NavLink to="/dashboard/payments">{t('navPayments')}</NavLink>
           </li>
           <li>
+            <NavLink to="/dashboard/disputes">{t('navDisputes')}</NavLink>
+          </li>
+          <li>
             <NavLink to="/dashboard/approvals">{t('navApprovals')}</NavLink>
+          </li>
+          <li>
+            <NavLink to="/dashboard/access-requests">{t('navAccessRequests')}</NavLink>
           </li>
         </ul>
         <p className="nav-group" aria-hidden="true">
