@@ -11,7 +11,7 @@ from domain.errors import Conflict, ErrorCode, InvalidRequest, NotAuthenticated,
 from domain.identity import lockout
 from domain.identity.codes import CodePurpose
 from domain.identity.passwords import check_password
-from domain.identity.second_factor import hash_recovery_code, new_recovery_codes, verify_second_factor
+from domain.identity.second_factor import Enrolment, confirm_enrolment, start_enrolment, turn_off
 from domain.identity.tokens import hash_token, new_token
 from domain.mail import Email, Template
 from domain.partners.model import Partner, normalize_slug
@@ -334,43 +334,19 @@ async def end_session(cmd: EndSession, uow: TeamUnitOfWork, *, clock: Clock) -> 
 # MFA ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Enrolment:
-    secret: str
-    otpauth_uri: str
-
-
 async def begin_mfa(session: DashboardSession, uow: TeamUnitOfWork, *, creds: Credentials, clock: Clock) -> Enrolment:
     user = await uow.partner_users.lock(session.user_id)
-    if user.totp_enabled:
-        raise Conflict(
-            "Two-step sign-in is already on. Turn it off first to set up a new device.", code=ErrorCode.MFA_ENABLED
-        )
-    secret = creds.totp.new_secret()
-    user.totp_secret = creds.box.seal(secret)
-    user.totp_last_step = None
-    user.updated_at = clock.now()
+    enrolment = start_enrolment(user, totp=creds.totp, box=creds.box, now=clock.now(), issuer="Remit")
     await uow.partner_users.save(user)
-    return Enrolment(secret, creds.totp.provisioning_uri(secret, account=user.email, issuer="Remit"))
+    return enrolment
 
 
 async def confirm_mfa(
     session: DashboardSession, code: str, uow: TeamUnitOfWork, *, creds: Credentials, clock: Clock
 ) -> tuple[Opened, list[str]]:
     user = await uow.partner_users.lock(session.user_id)
-    if user.totp_enabled:
-        raise Conflict("Two-step sign-in is already on.", code=ErrorCode.MFA_ENABLED)
-    if user.totp_secret is None:
-        raise Conflict("Start the set-up first.", code=ErrorCode.MFA_NOT_STARTED)
-    user.totp_enabled = True  # provisionally, so the code is checked like any sign-in code
-    if not verify_second_factor(user, code, totp=creds.totp, box=creds.box, clock=clock):
-        raise NotAuthenticated(
-            "That code is not right. Check the time on your device and try again.", code=ErrorCode.INVALID_MFA_CODE
-        )
-    codes = new_recovery_codes()
-    user.recovery_codes = [hash_recovery_code(c) for c in codes]
+    codes = confirm_enrolment(user, code, totp=creds.totp, box=creds.box, clock=clock)
     now = clock.now()
-    user.updated_at = now
     await uow.partner_users.save(user)
     await uow.dashboard_sessions.revoke_for_user(user.id, at=now, keep=session.id)
     session.state = SessionState.ACTIVE
@@ -389,11 +365,7 @@ async def disable_mfa(session: DashboardSession, uow: TeamUnitOfWork, *, clock: 
                 code=ErrorCode.MFA_REQUIRED_BY_TEAM,
             )
     now = clock.now()
-    user.totp_enabled = False
-    user.totp_secret = None
-    user.totp_last_step = None
-    user.recovery_codes = []
-    user.updated_at = now
+    turn_off(user, now)
     await uow.partner_users.save(user)
     await uow.dashboard_sessions.revoke_for_user(user.id, at=now, keep=session.id)
     await _audit_everywhere(uow, user, "user.mfa_disabled")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.identity.sessions import SessionPolicy, elevated
 from domain.ids import new_id
 
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -14,6 +15,7 @@ ABSOLUTE_TIMEOUT = timedelta(hours=12)
 ELEVATION = timedelta(minutes=10)
 TOUCH_INTERVAL = timedelta(seconds=60)
 MAX_MFA_FAILURES = 5
+POLICY = SessionPolicy(IDLE_TIMEOUT, ABSOLUTE_TIMEOUT, ELEVATION)
 
 
 class SessionState(StrEnum):
@@ -48,20 +50,16 @@ class DashboardSession:
     id: str = field(default_factory=lambda: new_id("dss"))
 
     def __post_init__(self) -> None:
-        if self.last_seen_at is None:
-            self.last_seen_at = self.created_at
-        if self.expires_at is None:
-            self.expires_at = self.created_at + ABSOLUTE_TIMEOUT
+        POLICY.start(self)
 
     def alive(self, now: datetime) -> bool:
-        assert self.expires_at is not None and self.last_seen_at is not None
-        return self.revoked_at is None and now < self.expires_at and now - self.last_seen_at < IDLE_TIMEOUT
+        return POLICY.alive(self, now)
 
     def elevated(self, now: datetime) -> bool:
-        return self.elevated_until is not None and now < self.elevated_until
+        return elevated(self, now)
 
     def prove(self, factor: Factor, now: datetime) -> None:
         """A password, TOTP or recovery code elevates the session for a few minutes; an emailed code does not."""
         self.factors.append(factor)
         if factor is not Factor.CODE:
-            self.elevated_until = now + ELEVATION
+            POLICY.elevate(self, now)
