@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from adapters.bootstrap import Container
 from tests.e2e.browser import assert_accessible, screenshot
-from tests.e2e.dashboard import require_dashboard, sign_in_with_password
+from tests.e2e.dashboard import dashboard_fetch, require_dashboard, sign_in_with_password
 from tests.e2e.seed import Partner, add_dashboard_person
 
 READ_ONLY_REASON = "Your role (Read-only) cannot do this. Ask an admin of this team."
@@ -67,6 +67,17 @@ async def test_create_finalize_record_a_check_and_see_the_timeline(
     await expect(timeline.get_by_role("listitem").nth(1)).to_contain_text("$150.00")
     await assert_accessible(page)
     await screenshot(page, "dashboard/32-invoice-detail")
+
+    # With write-offs under approval, writing off the rest is held: the page says so and nothing changes yet.
+    status, body = await dashboard_fetch(page, "PATCH", "/v1/settings/approvals", {"write_offs": True})
+    assert status == 200, body
+    write_off = page.get_by_role("region", name="Write off")
+    await write_off.get_by_label("Reason").fill("Clinic closed")
+    await write_off.get_by_role("button", name="Write off…").click()
+    dialog = page.get_by_role("dialog", name=re.compile(r"^Write off invoice .+\?$"))
+    await dialog.get_by_role("button", name="Write off").click()
+    await expect(page.get_by_text("This needs an approval from someone else on the team")).to_be_visible()
+    await expect(page.get_by_test_id("invoice-due")).to_have_text("$250.00")
 
     # The list finds it by its status, and the filter stays in the address.
     await page.get_by_role("link", name="Back to invoices").click()
