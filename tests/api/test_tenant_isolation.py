@@ -64,6 +64,7 @@ PUBLIC_ROUTES = {
     ("POST", "/webhooks/{processor}"),
     ("GET", "/pay/{slug}"),
     ("GET", "/pay/{slug}/{rest:path}"),
+    ("GET", "/dashboard/{rest:path}"),  # the dashboard app's pages: the same index.html for everyone
     ("GET", "/branding/logos/{name}"),  # logos are public, named by their content's hash
 }
 
