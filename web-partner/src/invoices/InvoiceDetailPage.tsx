@@ -51,13 +51,22 @@ function Timeline({ invoice }: { invoice: Invoice }) {
               <time dateTime={event.at}>{formatDateTime(event.at, intlLocale)}</time>
               <strong>{t(`event.${event.kind}`)}</strong>
               <Money amount={event.amount} currency={event.currency || invoice.currency} />
-              {event.paymentId && <span className="hint">{t('viewPayment', { id: event.paymentId })}</span>}
+              {event.paymentId && <Link to={`/dashboard/payments/${encodeURIComponent(event.paymentId)}`}>{t('viewPayment', { id: event.paymentId })}</Link>}
             </li>
           ))}
         </ol>
       )}
     </section>
   )
+}
+
+/** The customer's name, linked (their id until it loads, or if it cannot). */
+function CustomerName({ id }: { id: string }) {
+  const query = useQuery({
+    queryKey: ['customer', id],
+    queryFn: () => unwrap(api.GET('/v1/customers/{customer_id}', { params: { path: { customer_id: id } } })),
+  })
+  return <Link to={`/dashboard/customers/${encodeURIComponent(id)}`}>{query.data?.name ?? id}</Link>
 }
 
 function RecordPayment({ invoice }: { invoice: Invoice }) {
@@ -335,7 +344,7 @@ export default function InvoiceDetailPage() {
           </dd>
           <dt>{t('customer')}</dt>
           <dd>
-            <Link to={`/dashboard/customers/${encodeURIComponent(inv.customer_id)}`}>{inv.customer_id}</Link>
+            <CustomerName id={inv.customer_id} />
           </dd>
           <dt>{t('issued')}</dt>
           <dd>{formatDate(inv.issue_date, intlLocale)}</dd>
