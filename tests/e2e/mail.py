@@ -50,7 +50,7 @@ class Inbox:
         *,
         after: int = 0,
         match: str | Callable[[EmailMessage], bool] | None = None,
-        timeout: float = 10,  # noqa: ASYNC109 - reads best in tests
+        timeout: float = 20,  # noqa: ASYNC109 - reads best in tests; generous for a busy 2-core machine
     ) -> EmailMessage:
         """The newest email to `to` beyond the first `after`, whose subject or text contains `match` (or for which
         `match(message)` is true), waiting up to `timeout` seconds."""
@@ -76,7 +76,7 @@ class Inbox:
                 )
             await asyncio.sleep(0.05)
 
-    async def code(self, to: str, *, after: int = 0, timeout: float = 10) -> str:  # noqa: ASYNC109
+    async def code(self, to: str, *, after: int = 0, timeout: float = 20) -> str:  # noqa: ASYNC109
         """The 6-digit code in the newest email to `to` that carries one."""
         message = await self.latest(
             to, after=after, match=lambda m: CODE.search(text_of(m)) is not None, timeout=timeout
