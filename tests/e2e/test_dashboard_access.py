@@ -1,8 +1,11 @@
 """The dashboard's access requests queue in a real browser: a person who asked for portal access is approved into an
-existing customer found by searching, and another request is dismissed after a confirmation; the disputes screen
-shows its empty state."""
+existing customer found by searching, and another request is dismissed after a confirmation; a disputed card payment
+shows on the disputes screen with its deadline, and the evidence is sent from there."""
 
 from __future__ import annotations
+
+import re
+import uuid
 
 from playwright.async_api import Page, expect
 
@@ -41,11 +44,34 @@ async def test_approve_into_an_existing_customer_and_dismiss_another(
     await _file_request(remit_container, partner, partner.email("spam"), "Nobody Inc")
     await add_dashboard_person(remit_container, partner, partner.email("owner"), name="Dana Owner")
 
+    # A card that the sandbox disputes a day after the charge.
+    invoice = await partner.create_invoice(customer["id"], 10_000)
+    card = await partner.save_test_method(customer["id"], "disputed")
+    paid = await partner.api.post(
+        "/v1/payments",
+        json={
+            "customer_id": customer["id"],
+            "payment_method_id": card["id"],
+            "allocations": [{"invoice_id": invoice["id"], "amount": 10_000}],
+        },
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert paid.status_code == 201, paid.text
+    await partner.advance_clock(1)
+
     await sign_in_with_password(page, partner.email("owner"), path="/dashboard/disputes")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Disputes")
-    await expect(page.get_by_text("No dispute needs a response.")).to_be_visible()
+    dispute = page.get_by_role("article")
+    await expect(dispute).to_have_count(1)
+    await expect(dispute).to_contain_text("Needs a response")
+    await expect(dispute).to_contain_text(re.compile(r"\d+ d \d+ h left"))
     await assert_accessible(page)
-    await screenshot(page, "dashboard/50-disputes-empty")
+    await screenshot(page, "dashboard/50-disputes")
+    await dispute.get_by_label("Evidence").fill("Signed statement of work and delivery receipt.")
+    await dispute.get_by_role("button", name="Send the evidence").click()
+    await expect(page.get_by_text("Evidence sent; the network now reviews the dispute.")).to_be_visible()
+    await page.get_by_role("button", name="All").click()
+    await expect(page.get_by_role("article")).to_contain_text("Under review")
 
     await page.get_by_role("link", name="Requesting access").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Requesting access")

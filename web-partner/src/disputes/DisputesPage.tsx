@@ -45,7 +45,7 @@ function useNow(): Date {
   return now
 }
 
-function Evidence({ dispute }: { dispute: Dispute }) {
+function Evidence({ dispute, onSent }: { dispute: Dispute; onSent: () => void }) {
   const t = useMessages(messages)
   const can = useCan('disputes')
   const client = useQueryClient()
@@ -55,10 +55,12 @@ function Evidence({ dispute }: { dispute: Dispute }) {
   const send = useMutation({
     mutationFn: (text: string) =>
       unwrap(api.POST('/v1/disputes/{dispute_id}/evidence', { params: { path: { dispute_id: dispute.id } }, body: { text } })),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['disputes'] }),
+    onSuccess: async () => {
+      onSent() // said above the list: the dispute leaves the "needing a response" view
+      await client.invalidateQueries({ queryKey: ['disputes'] })
+    },
   })
   const error = form.formState.errors.text?.message
-  if (send.isSuccess) return <Alert tone="success">{t('sent')}</Alert>
   return (
     <form noValidate onSubmit={form.handleSubmit(({ text }) => send.mutate(text))}>
       <ProblemAlert error={send.error} />
@@ -88,7 +90,7 @@ function Evidence({ dispute }: { dispute: Dispute }) {
   )
 }
 
-function DisputeCard({ dispute, now }: { dispute: Dispute; now: Date }) {
+function DisputeCard({ dispute, now, onSent }: { dispute: Dispute; now: Date; onSent: () => void }) {
   const t = useMessages(messages)
   const { intlLocale } = useI18n()
   const left = deadline(dispute.evidence_due_by, now)
@@ -124,7 +126,7 @@ function DisputeCard({ dispute, now }: { dispute: Dispute; now: Date }) {
         )}
       </dl>
       {dispute.evidence_submitted_at && <p>{t('submittedAt', { date: formatDateTime(dispute.evidence_submitted_at, intlLocale) })}</p>}
-      {NEEDS_RESPONSE.has(dispute.status) && !dispute.evidence_submitted_at && <Evidence dispute={dispute} />}
+      {NEEDS_RESPONSE.has(dispute.status) && !dispute.evidence_submitted_at && <Evidence dispute={dispute} onSent={onSent} />}
     </article>
   )
 }
@@ -143,20 +145,25 @@ export default function DisputesPage() {
     placeholderData: keepPreviousData,
   })
   const list = query.data?.data ?? []
+  const [sent, setSent] = useState(false)
   return (
     <Page title={t('title')} wide>
       <div className="tabs" role="group" aria-label={t('view')}>
         {(['open', 'all'] as const).map((view) => (
-          <Button key={view} variant="secondary" aria-pressed={state.view === view} onClick={() => go({ view, cursor: null, back: [] })}>
+          <Button key={view} variant="secondary" aria-pressed={state.view === view} onClick={() => {
+              setSent(false)
+              go({ view, cursor: null, back: [] })
+            }}>
             {t(view)}
           </Button>
         ))}
       </div>
+      {sent && <Alert tone="success">{t('sent')}</Alert>}
       {query.isPending && <Loading />}
       {query.isError && <ErrorState error={query.error} onRetry={() => query.refetch()} />}
       {query.data && list.length === 0 && <Empty>{state.view === 'open' ? t('none') : t('noneAll')}</Empty>}
       {list.map((dispute) => (
-        <DisputeCard key={dispute.id} dispute={dispute} now={now} />
+        <DisputeCard key={dispute.id} dispute={dispute} now={now} onSent={() => setSent(true)} />
       ))}
       {query.data && (state.cursor || query.data.next_cursor) && (
         <Pager state={state} next={query.data.next_cursor} label={t('pageOf', { n: state.back.length + 1 })} go={go} />
