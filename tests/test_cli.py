@@ -181,6 +181,28 @@ def test_ledger_verify_names_what_is_wrong(tmp_path: Path) -> None:
     assert "unbalanced_entry" in result.stdout
 
 
+def test_ledger_verify_proves_the_insights_rollup(tmp_path: Path) -> None:
+    """One rollup row changed behind the repository's back: verify names its partner, table and key."""
+    assert remit(tmp_path, "migrate").returncode == 0
+    assert remit(tmp_path, "demo").returncode == 0
+    db = sqlite3.connect(tmp_path / "var" / "cli.db")
+    partner, invoice, currency, day = db.execute(
+        "SELECT partner_id, invoice_id, currency, day FROM insight_invoice_days WHERE receivable != 0 "
+        "ORDER BY invoice_id, day LIMIT 1"
+    ).fetchone()
+    db.execute(
+        "UPDATE insight_invoice_days SET receivable = receivable + 1 WHERE invoice_id = ? AND day = ?", (invoice, day)
+    )
+    db.commit()
+    result = remit(tmp_path, "ledger", "verify")
+    assert result.returncode == 1, result.stdout + result.stderr
+    offenders = [line.split("\t") for line in result.stdout.splitlines()]
+    assert offenders == [
+        ["rollup_mismatch", f"{partner} insight_invoice_days {invoice}/{currency}/{day}", offenders[0][2]]
+    ]
+    assert "receivable" in offenders[0][2]
+
+
 def test_bad_configuration_is_one_clear_line(tmp_path: Path) -> None:
     result = remit(tmp_path, "migrate", env={"REMIT_ENV": "production"})
     assert result.returncode == 2

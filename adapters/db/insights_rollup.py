@@ -377,3 +377,21 @@ def backfill(dialect_name: str) -> list[Executable]:
     )
     paid = insert(PAID).from_select(_PAID_COLUMNS, paid_changes())
     return [flows, invoice_days, paid]
+
+
+# The figures of each table past its key; a row whose figures are all zero (or NULL) is as good as none, since a
+# write adds to a row and may leave it summing to nothing.
+FIGURES = {
+    FLOWS.name: ("receivable", "pending", "revenue", "collected"),
+    INVOICE_DAYS.name: ("receivable", "pending", "voids", "write_offs", "paid_day"),
+    PAID.name: ("invoices",),
+}
+
+
+def rebuilt(dialect_name: str) -> list[tuple[Any, Select[Any]]]:
+    """Each rollup table with the rows the backfill computes for it from the journal alone: the backfill's SELECTs,
+    the paid-state changes read from the rebuilt invoice days rather than the kept ones."""
+    flows, invoice_days, _paid = backfill(dialect_name)
+    days = invoice_days.select.cte("rebuilt_days")  # type: ignore[attr-defined]
+    paid = _per_paid_day(union_all(*_state_changes(days, "rebuilt", 1)).subquery("changes"))
+    return [(FLOWS, flows.select), (INVOICE_DAYS, invoice_days.select), (PAID, paid)]  # type: ignore[attr-defined]

@@ -159,3 +159,30 @@ def check_processor_capture(
             Violation("capture_mismatch", charge_id, f"processor {charge_amount}, payment {payment_status} {amount}")
         ]
     return []
+
+
+RollupKey = tuple[str, ...]  # the partner, then the rest of the row's key, as text
+Figures = tuple[tuple[str, object], ...]  # (column, value) past the key
+
+
+def check_rollup(table: str, kept: dict[RollupKey, Figures], journal: dict[RollupKey, Figures]) -> list[Violation]:
+    """The rows of one insights rollup table that differ from what the journal gives, given only the rows found
+    on one side and not the other (kept rows the journal does not give, rows the journal gives that are not kept)."""
+    out: list[Violation] = []
+    for key in sorted(kept.keys() | journal.keys()):
+        partner, rest = key[0], "/".join(key[1:])
+        subject = f"{partner} {table} {rest}"
+        ours, theirs = kept.get(key), journal.get(key)
+        if ours is None:
+            out.append(Violation("rollup_missing", subject, f"the journal gives {_figures(theirs)}; no row kept"))
+        elif theirs is None:
+            out.append(Violation("rollup_extra", subject, f"kept {_figures(ours)}; the journal gives nothing"))
+        else:
+            out.append(
+                Violation("rollup_mismatch", subject, f"kept {_figures(ours)}, the journal gives {_figures(theirs)}")
+            )
+    return out
+
+
+def _figures(figures: Figures | None) -> str:
+    return ", ".join(f"{name} {value}" for name, value in figures or ())
