@@ -12,7 +12,6 @@ from xml.etree import ElementTree
 
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
-from PIL import Image, UnidentifiedImageError
 
 from domain.errors import ContentTooLarge, ErrorCode, InvalidRequest, UnsupportedMediaType
 
@@ -140,6 +139,8 @@ def prepare_logo(data: bytes, content_type: str) -> PreparedLogo:
 
 
 def _reencode(data: bytes, extension: str) -> tuple[bytes, int, int]:
+    from PIL import Image, UnidentifiedImageError  # loaded with the first upload, not at start (about 5 MB)
+
     fmt = "PNG" if extension == "png" else "JPEG"
     try:
         with Image.open(io.BytesIO(data)) as image:

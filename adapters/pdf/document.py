@@ -22,7 +22,6 @@ import io
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,10 +30,10 @@ import segno
 from fpdf import FPDF, ViewerPreferences
 
 from adapters.pdf import words as w
+from adapters.pdf.content import PartnerContact as PartnerContact  # re-exported for the renderers
 from domain import written_dates
 from domain.money import display_amount
 from domain.portal.settings import COLOR_RE, DEFAULT_PRIMARY_COLOR, PortalSettings, readable_text_color
-from domain.portal.support import support_contact
 
 FONT = "helvetica"
 ENCODING = "cp1252"  # what the built-in fonts draw (PDF WinAnsiEncoding)
@@ -97,28 +96,6 @@ def amount(value: int, currency: str, language: str = "en") -> str:
 
 def long_date(day: date, language: str = "en") -> str:
     return written_dates.long_date(day, language)
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerContact:
-    """How a customer reaches the partner, as printed on its documents."""
-
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    url: str | None = None
-    address: tuple[str, ...] = ()  # postal address lines, when the partner gave one
-
-    @classmethod
-    def of(cls, name: str, settings: PortalSettings) -> PartnerContact:
-        """The same way to reach the partner its emails and the portal give (domain/portal/support.py): the support
-        details it set, else the address it is notified at."""
-        support = support_contact(settings)
-        lines = tuple(line.strip() for line in (settings.business_address or "").splitlines() if line.strip())
-        return cls(name=name, email=support.email, phone=support.phone, url=support.url, address=lines)
-
-    def ways(self) -> list[str]:
-        return [way for way in (self.email, self.phone) if way]
 
 
 def qr_png(data: str) -> io.BytesIO:

@@ -4,40 +4,20 @@ the reader's language."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from adapters.pdf.document import FONT, INK, MUTED, BrandedPdf, PartnerContact, pdf_text
+from adapters.pdf.content import AppliedPayment, HowToPay, PartnerContact
+from adapters.pdf.document import FONT, INK, MUTED, BrandedPdf, pdf_text
 from adapters.pdf.words import words
 from domain.invoices.model import Invoice, InvoiceStatus
 from domain.invoices.standing import standing_of
 from domain.ledger.balances import InvoiceBalance
 from domain.money import display_amount
-from domain.payments.model import PaymentStatus
 from domain.payments.standing import NOTHING_TAKEN, payment_standing, payment_words
 from domain.portal.settings import PortalSettings
 from domain.written_dates import long_date
 
 QR_SIZE = 34.0
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedPayment:
-    """One payment as this invoice received it: `amount` is the part applied to this invoice."""
-
-    received_on: date
-    method_label: str
-    amount: int
-    status: PaymentStatus
-
-
-@dataclass(frozen=True, slots=True)
-class HowToPay:
-    """Where the invoice is paid online. `guest`: anyone holding the link can pay (a pay link); else the customer
-    signs in first (the portal's page for the invoice)."""
-
-    url: str
-    guest: bool = True
 
 
 def render_invoice_pdf(

@@ -4,9 +4,8 @@ owes, and any card fee, in the partner's colours and the reader's language."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from adapters.pdf.document import FONT, INK, MUTED, BrandedPdf, PartnerContact, pdf_text
+from adapters.pdf.content import InvoiceNow, PartnerContact
+from adapters.pdf.document import FONT, INK, MUTED, BrandedPdf, pdf_text
 from adapters.pdf.words import words
 from domain.invoices.standing import STANDING_WORDS
 from domain.money import display_amount
@@ -16,15 +15,6 @@ from domain.portal.settings import PortalSettings
 
 P = PaymentStanding
 ON_ITS_WAY = frozenset({P.PENDING, P.PROCESSING})
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceNow:
-    """An invoice the payment is for, as it stands now."""
-
-    number: str
-    amount_due: int
-    amount_pending: int = 0
 
 
 def render_receipt_pdf(

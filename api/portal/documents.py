@@ -17,9 +17,7 @@ from typing import Annotated, Literal
 from fastapi import Query
 
 from adapters.db.unit_of_work import SqlUnitOfWork
-from adapters.pdf.document import PartnerContact
-from adapters.pdf.invoice import AppliedPayment, HowToPay, render_invoice_pdf
-from adapters.pdf.receipt import InvoiceNow, render_receipt_pdf
+from adapters.pdf.content import AppliedPayment, HowToPay, InvoiceNow, PartnerContact
 from api.portal.deps import PortalContext, pay_link_key
 from domain.customers.model import Customer
 from domain.invoices.model import PAYABLE, Invoice
@@ -65,6 +63,8 @@ async def invoice_document(
     partner = await uow.partners.get(uow.partner_id)
     settings = await uow.portal_settings.get()
     payable = invoice.status in PAYABLE and balance.amount_due > 0
+    from adapters.pdf.invoice import render_invoice_pdf  # the PDF library loads with the first PDF, not at start
+
     return render_invoice_pdf(
         partner=PartnerContact.of(partner.name, settings),
         branding=settings,
@@ -88,6 +88,8 @@ async def receipt_document(
     ids = [only.id] if only else sorted({a.invoice_id for a in payment.allocations})
     invoices = await uow.invoices.get_many(ids) if ids else []
     balances = await uow.ledger.balances(invoices) if invoices else {}
+    from adapters.pdf.receipt import render_receipt_pdf  # the PDF library loads with the first PDF
+
     return render_receipt_pdf(
         partner=PartnerContact.of(partner.name, settings),
         branding=settings,

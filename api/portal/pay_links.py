@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from adapters.db.unit_of_work import SqlUnitOfWork
-from adapters.pdf.invoice import HowToPay
+from adapters.pdf.content import HowToPay
 from api.deps import UoW, get_container, processors_of, write_context
 from api.errors import problems
 from api.portal import documents

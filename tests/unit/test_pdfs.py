@@ -4,6 +4,8 @@ built-in fonts lack. Rendered uncompressed here so the text can be found in the 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 
 import pytest
@@ -221,3 +223,10 @@ def test_compressed_by_default() -> None:
     )
     assert pdf.startswith(b"%PDF-") and b"/FlateDecode" in pdf and b"(Transaction ID) Tj" not in pdf
     assert _invoice_pdf(_invoice(status=InvoiceStatus.PAID), compress=True).startswith(b"%PDF-")
+
+
+def test_starting_the_app_loads_no_pdf_or_image_library() -> None:
+    """fpdf with its fonts and Pillow add about 25 MB to every process: they load with the first PDF or logo."""
+    code = "import sys, api.main; print(sorted(m for m in ('fpdf', 'fontTools', 'PIL') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
