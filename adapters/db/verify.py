@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import except_, func, or_, select
@@ -212,19 +213,28 @@ async def _rollup(session: AsyncSession) -> list[verify.Violation]:
         keys = ["partner_id", *(c.name for c in table.primary_key.columns if c.name != "partner_id")]
         names = [*keys, *figures]
         journal = select_journal.subquery(f"journal_{table.name}")
-
-        def rows(source: Any, names: list[str] = names, figures: tuple[str, ...] = figures) -> Any:
-            nonzero = [source.c[n].is_not(None) if n == "paid_day" else source.c[n] != 0 for n in figures]
-            return select(*(source.c[n] for n in names)).where(or_(*nonzero))
-
+        kept, journal_rows = _rows(table, names, figures), _rows(journal, names, figures)
         found: list[dict[verify.RollupKey, verify.Figures]] = []
-        for ours, theirs in ((rows(table), rows(journal)), (rows(journal), rows(table))):
+        for ours, theirs in ((kept, journal_rows), (journal_rows, kept)):
             only = except_(ours, theirs).subquery("only")
             found.append(
                 {
-                    tuple(str(v) for v in row[: len(keys)]): tuple(zip(figures, row[len(keys) :], strict=True))
+                    tuple(str(v) for v in row[: len(keys)]): tuple(
+                        zip(figures, map(_plain, row[len(keys) :]), strict=True)
+                    )
                     for row in await session.execute(select(only))
                 }
             )
         out += verify.check_rollup(table.name, found[0], found[1])
     return out
+
+
+def _rows(source: Any, names: list[str], figures: tuple[str, ...]) -> Any:
+    """The named columns of `source`, rows whose figures are all zero (or NULL) left out."""
+    nonzero = [source.c[n].is_not(None) if n == "paid_day" else source.c[n] != 0 for n in figures]
+    return select(*(source.c[n] for n in names)).where(or_(*nonzero))
+
+
+def _plain(value: Any) -> Any:
+    """PostgreSQL sums integers as numeric: shown as the integers they are."""
+    return int(value) if isinstance(value, Decimal) else value
