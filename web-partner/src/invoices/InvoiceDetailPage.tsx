@@ -3,7 +3,7 @@
 // approval: said so), record a check or other offline payment, and issue, copy or revoke a pay link.
 import { valibotResolver } from '@hookform/resolvers/valibot'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useForm } from 'react-hook-form'
 import { Link, useParams } from 'react-router'
 import * as v from 'valibot'
@@ -19,6 +19,9 @@ import { statusTone } from './status'
 import { timeline } from './timeline'
 
 type Invoice = Schemas['InvoiceOut']
+/** What the last change did, said at the top of the page: the form that made it may leave once the invoice is paid. */
+type Notice = { tone: 'success' | 'info'; text: string }
+type Notify = (notice: Notice) => void
 const OFFLINE_METHODS = ['check', 'cash', 'bank_transfer', 'other'] as const
 
 function useRefresh(invoiceId: string) {
@@ -69,7 +72,7 @@ function CustomerName({ id }: { id: string }) {
   return <Link to={`/dashboard/customers/${encodeURIComponent(id)}`}>{query.data?.name ?? id}</Link>
 }
 
-function RecordPayment({ invoice }: { invoice: Invoice }) {
+function RecordPayment({ invoice, notify }: { invoice: Invoice; notify: Notify }) {
   const t = useMessages(messages)
   const { intlLocale } = useI18n()
   const can = useCan('payments')
@@ -87,7 +90,6 @@ function RecordPayment({ invoice }: { invoice: Invoice }) {
   })
   type Values = v.InferOutput<typeof schema>
   const form = useForm<Values>({ resolver: valibotResolver(schema), defaultValues: { method: 'check', amount: '', reference: '', receivedOn: '' } })
-  const [done, setDone] = useState<string | null>(null)
   const record = useMutation({
     mutationFn: (values: Values) =>
       unwrap(
@@ -103,7 +105,7 @@ function RecordPayment({ invoice }: { invoice: Invoice }) {
         }),
       ),
     onSuccess: async (payment) => {
-      setDone(t('recorded', { amount: formatMoney(payment.amount, payment.currency, intlLocale) }))
+      notify({ tone: 'success', text: t('recorded', { amount: formatMoney(payment.amount, payment.currency, intlLocale) }) })
       form.reset()
       await refresh()
     },
@@ -112,7 +114,6 @@ function RecordPayment({ invoice }: { invoice: Invoice }) {
   return (
     <section className="card" aria-labelledby="record">
       <h2 id="record">{t('recordPayment')}</h2>
-      {done && <Alert tone="success">{done}</Alert>}
       <ProblemAlert error={record.error} />
       <form noValidate onSubmit={form.handleSubmit((values) => record.mutate(values))}>
         <fieldset disabled={!can.allowed} className="plain">
@@ -184,14 +185,13 @@ function PayLink({ invoice }: { invoice: Invoice }) {
   )
 }
 
-function WriteOff({ invoice }: { invoice: Invoice }) {
+function WriteOff({ invoice, notify }: { invoice: Invoice; notify: Notify }) {
   const t = useMessages(messages)
   const { intlLocale } = useI18n()
   const can = useCan('write_offs')
   const refresh = useRefresh(invoice.id)
   const due = formatMoney(invoice.amount_due, invoice.currency, intlLocale)
   const [open, setOpen] = useState(false)
-  const [outcome, setOutcome] = useState<'done' | 'held' | null>(null)
   const schema = v.object({
     amount: v.pipe(
       v.string(),
@@ -214,7 +214,7 @@ function WriteOff({ invoice }: { invoice: Invoice }) {
     },
     onSuccess: async (result) => {
       setOpen(false)
-      setOutcome(result)
+      notify(result === 'held' ? { tone: 'info', text: t('heldForApproval') } : { tone: 'success', text: t('writtenOff') })
       form.reset()
       await refresh()
     },
@@ -223,8 +223,6 @@ function WriteOff({ invoice }: { invoice: Invoice }) {
   return (
     <section className="card" aria-labelledby="write-off">
       <h2 id="write-off">{t('writeOff')}</h2>
-      {outcome === 'held' && <Alert tone="info">{t('heldForApproval')}</Alert>}
-      {outcome === 'done' && <Alert tone="success">{t('writtenOff')}</Alert>}
       <form noValidate onSubmit={form.handleSubmit(() => setOpen(true))}>
         <fieldset disabled={!can.allowed} className="plain">
           <div className="row">
@@ -312,6 +310,8 @@ export default function InvoiceDetailPage() {
   const t = useMessages(messages)
   const { intlLocale } = useI18n()
   const { invoiceId = '' } = useParams()
+  const [notice, setNotice] = useState<Notice | null>(null)
+  useEffect(() => setNotice(null), [invoiceId])
   const query = useQuery({
     queryKey: ['invoice', invoiceId],
     queryFn: () => unwrap(api.GET('/v1/invoices/{invoice_id}', { params: { path: { invoice_id: invoiceId } } })),
@@ -334,6 +334,7 @@ export default function InvoiceDetailPage() {
   return (
     <Page title={t('detailTitle', { number: inv.number })}>
       {back}
+      {notice && <Alert tone={notice.tone}>{notice.text}</Alert>}
       <section className="card" aria-labelledby="figures">
         <h2 id="figures">{t('figures')}</h2>
         <dl className="facts">
@@ -397,9 +398,9 @@ export default function InvoiceDetailPage() {
       <Timeline invoice={inv} />
       {payable && (
         <>
-          <RecordPayment invoice={inv} />
+          <RecordPayment invoice={inv} notify={setNotice} />
           <PayLink invoice={inv} />
-          <WriteOff invoice={inv} />
+          <WriteOff invoice={inv} notify={setNotice} />
         </>
       )}
     </Page>
