@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
+from bulk_load import roll_up
 from cpu_meter import CpuMeter
 from harness import report
 from harness.database import in_fresh_database, load_phase
@@ -126,31 +127,6 @@ def workloads(today: date) -> dict[str, Callable[[HttpPool], Op]]:
         "collected": get("/v1/insights/collected", {**usd, "from": year_ago}),
         "dso": get("/v1/insights/dso", {**usd, "from": year_ago}),
     }
-
-
-async def roll_up(url: str) -> float:
-    """Fill the insights rollup from the journal, as the migration does: the bulk loads COPY journal lines past
-    the repository that keeps it. Returns the seconds it took."""
-    from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    from adapters.db.insights_rollup import FLOWS, INVOICE_DAYS, PAID, backfill
-
-    engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://"))
-    started = time.perf_counter()
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("SET LOCAL work_mem = '256MB'"))
-            for table in (PAID, INVOICE_DAYS, FLOWS):
-                await conn.execute(table.delete())
-            for statement in backfill("postgresql"):
-                await conn.execute(statement)
-        async with engine.begin() as conn:  # committed: ANALYZE in a rolled-back transaction keeps no statistics
-            for table in (FLOWS, INVOICE_DAYS, PAID):
-                await conn.execute(text(f"ANALYZE {table.name}"))
-    finally:
-        await engine.dispose()
-    return time.perf_counter() - started
 
 
 async def explain_summary(url: str, partner_id: str) -> list[str]:

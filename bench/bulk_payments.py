@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
-from bulk_load import JOURNAL_LINE_COLUMNS, IdFactory
+from bulk_load import JOURNAL_LINE_COLUMNS, IdFactory, roll_up
 
 from adapters.bootstrap import Container
 from adapters.processors.sandbox.network import ACH_DAYS
@@ -225,7 +225,8 @@ async def sandbox_today(conn: asyncpg.Connection, account: str) -> date:
 async def load_debits(
     url: str, gen: DebitGenerator, picks: list[tuple[str, str]], batch_size: int = 5_000
 ) -> tuple[list[str], float]:
-    """COPY one pending debit per pick, `batch_size` per transaction; their payment ids and the seconds taken."""
+    """COPY one pending debit per pick, `batch_size` per transaction, then rebuild the insights rollup from the
+    journal (`bulk_load.roll_up`); their payment ids and the seconds taken."""
     started = time.perf_counter()
     payment_ids: list[str] = []
     conn = await asyncpg.connect(url)
@@ -234,6 +235,7 @@ async def load_debits(
             batch = gen.batch(picks[start : start + batch_size])
             await gen.copy(conn, batch)
             payment_ids += batch.payment_ids
+        await roll_up(url)
         await conn.execute(
             "ANALYZE payments, allocations, journal_entries, journal_lines, invoices, sandbox_charges, outbox_events"
         )

@@ -99,7 +99,10 @@ def load_phase(opts: Options, url: str, slug: str) -> tuple[Tenant, bulk_load.Lo
     started = time.perf_counter()
     tenant, loaded = run(prepare(url, opts, slug))
     total = time.perf_counter() - started
-    console.print(f"Loaded in {total:.1f}s (COPY {loaded.copy_seconds:.1f}s, ANALYZE {loaded.analyze_seconds:.1f}s)")
+    console.print(
+        f"Loaded in {total:.1f}s (COPY {loaded.copy_seconds:.1f}s, insights rollup {loaded.rollup_seconds:.1f}s, "
+        f"ANALYZE {loaded.analyze_seconds:.1f}s)"
+    )
     return tenant, loaded, total
 
 
