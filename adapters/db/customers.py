@@ -104,19 +104,37 @@ class SqlCustomers(Statements):
     async def get(self, customer_id: str) -> Customer:
         return _to_domain(await self._row(customer_id))
 
-    async def lock(self, customer_id: str) -> Customer:
+    async def _locked(self, customer_id: str, *, read: bool) -> Customer:
+        # FOR SHARE to hold, FOR NO KEY UPDATE to change: the merge never changes a key, so a payment's or an
+        # invoice's foreign-key check (FOR KEY SHARE) does not wait for it while it waits for their invoice locks.
+        # SQLite has neither and serialises writers already.
         row = await self.session.scalar(
             select(CustomerRow)
             .where(CustomerRow.partner_id == self.partner_id, CustomerRow.id == customer_id)
-            .with_for_update()
+            .with_for_update(read=read, key_share=not read)
             .execution_options(populate_existing=True)
         )
         if row is None:
             raise NotFound("customer", customer_id)
         return _to_domain(row)
 
+    async def hold(self, customer_id: str) -> Customer:
+        return await self._locked(customer_id, read=True)
+
+    async def lock(self, customer_id: str) -> Customer:
+        return await self._locked(customer_id, read=False)
+
     async def move_records(self, from_customer_id: str, into_customer_id: str) -> dict[str, int]:
         moved: dict[str, int] = {}
+        # Every invoice of the duplicate is locked first, in id order as payments lock them: a payment holding one
+        # finishes (and its row moves below); one that comes after reads the invoice again and finds it is the
+        # survivor's, a customer mismatch.
+        await self.session.execute(
+            select(InvoiceRow.id)
+            .where(InvoiceRow.partner_id == self.partner_id, InvoiceRow.customer_id == from_customer_id)
+            .order_by(InvoiceRow.id)
+            .with_for_update()
+        )
 
         async def move(kind: str, table: Any, *where: Any, column: str = "customer_id") -> None:
             stmt = (

@@ -111,7 +111,8 @@ class MergingCustomers(CustomerRepository, Protocol):
 
     async def move_records(self, from_customer_id: str, into_customer_id: str) -> dict[str, int]:
         """Hand every row that belongs to one customer (invoices, payments, saved methods, schedules, portal
-        access, questions) to another; the counts moved, by kind. The ledger is not touched: its lines name
+        access, questions) to another; the counts moved, by kind. The duplicate's invoices are locked first, in id
+        order, so a payment holding one finishes before anything moves. The ledger is not touched: its lines name
         invoices, and the invoices now belong to the survivor."""
         ...
 

@@ -65,7 +65,7 @@ class WriteOffInvoice:
 async def create_invoice(cmd: CreateInvoice, uow: UnitOfWork, *, clock: Clock) -> Invoice:
     currency = normalize_currency(cmd.currency)
     lines_total(cmd.lines)
-    customer = await uow.customers.get(cmd.customer_id)
+    customer = await uow.customers.hold(cmd.customer_id)  # a merge of it waits for this invoice (decision 0015)
     customer.ensure_active()
     issue_date = cmd.issue_date or clock.today()
     due_date = cmd.due_date or issue_date + timedelta(days=customer.billing_terms.days)

@@ -30,7 +30,7 @@ async def attach_method(
     cmd: AttachMethod, uow: UnitOfWork, *, processor: PaymentProcessor, clock: Clock, checkpoint: Checkpoint
 ) -> PaymentMethod:
     """Exchange a single-use token for a saved method."""
-    customer = await uow.customers.get(cmd.customer_id)
+    customer = await uow.customers.hold(cmd.customer_id)
     customer.ensure_active()
     existing = await uow.payment_methods.for_customer(customer.id)
     await checkpoint(CheckpointReason.CALLING_PROCESSOR)  # the processor keeps its own books
@@ -41,6 +41,13 @@ async def attach_method(
             field="mandate",
         )
     details = await processor.attach_method(account=uow.partner_id, token=cmd.token, customer_id=customer.id)
+    # The checkpoint ended the transaction: hold the customer again so a merge waits for this method. One that
+    # committed during the processor call took the customer's methods to the survivor; this one follows them.
+    customer = await uow.customers.hold(customer.id)
+    if customer.merged_into is not None:
+        customer = await uow.customers.hold(customer.merged_into)
+        existing = await uow.payment_methods.for_customer(customer.id)
+    customer.ensure_active()
     now = clock.now()
     method = PaymentMethod.from_details(
         details, partner_id=uow.partner_id, customer_id=customer.id, processor=processor.name, at=now

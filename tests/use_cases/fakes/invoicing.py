@@ -44,6 +44,10 @@ class FakeCustomers(Repo):
     async def get(self, customer_id: str) -> Customer:
         return copy.deepcopy(self._row(customer_id))
 
+    async def hold(self, customer_id: str) -> Customer:
+        # One coroutine at a time touches the fake: nothing can merge the customer while it is held.
+        return await self.get(customer_id)
+
     async def save(self, customer: Customer) -> None:
         row = self._row(customer.id)
         # SqlCustomers._fill rewrites every mutable column but never id, partner_id or created_at.
