@@ -2,7 +2,7 @@
 // means the refund is held for an approval: said so, with a link to the approval.
 import { valibotResolver } from '@hookform/resolvers/valibot'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useForm } from 'react-hook-form'
 import { Link, useParams } from 'react-router'
 import * as v from 'valibot'
@@ -19,13 +19,12 @@ import { refundable } from './refunds'
 type Payment = Schemas['PaymentOut']
 type Outcome = { kind: 'refunded'; amount: number } | { kind: 'held'; approval: Schemas['ApprovalOut'] }
 
-function RefundForm({ payment, left }: { payment: Payment; left: number }) {
+function RefundForm({ payment, left, onOutcome }: { payment: Payment; left: number; onOutcome: (outcome: Outcome) => void }) {
   const t = useMessages(messages)
   const { intlLocale } = useI18n()
   const can = useCan('refunds')
   const client = useQueryClient()
   const [open, setOpen] = useState(false)
-  const [outcome, setOutcome] = useState<Outcome | null>(null)
   const max = formatMoney(left, payment.currency, intlLocale)
   const amountOf = (text: string) => (text.trim() ? parseAmount(text, payment.currency, intlLocale) : left)
   const schema = v.object({
@@ -53,7 +52,7 @@ function RefundForm({ payment, left }: { payment: Payment; left: number }) {
     },
     onSuccess: async (result) => {
       setOpen(false)
-      setOutcome(result)
+      onOutcome(result) // said at the top: a full refund leaves nothing to refund, and this form goes
       form.reset()
       await Promise.all([
         client.invalidateQueries({ queryKey: ['payment', payment.id] }),
@@ -68,12 +67,6 @@ function RefundForm({ payment, left }: { payment: Payment; left: number }) {
   return (
     <section className="card" aria-labelledby="refund">
       <h2 id="refund">{t('refund')}</h2>
-      {outcome?.kind === 'refunded' && <Alert tone="success">{t('refunded', { amount: formatMoney(outcome.amount, payment.currency, intlLocale) })}</Alert>}
-      {outcome?.kind === 'held' && (
-        <Alert tone="info">
-          {t('held')} <Link to={`/dashboard/approvals?show=${encodeURIComponent(outcome.approval.id)}`}>{t('seeApproval')}</Link>
-        </Alert>
-      )}
       <form noValidate onSubmit={form.handleSubmit(() => setOpen(true))}>
         <fieldset disabled={!can.allowed} className="plain">
           <div className="row">
@@ -104,6 +97,8 @@ export default function PaymentDetailPage() {
   const t = useMessages(messages)
   const { intlLocale } = useI18n()
   const { paymentId = '' } = useParams()
+  const [outcome, setOutcome] = useState<Outcome | null>(null)
+  useEffect(() => setOutcome(null), [paymentId])
   const query = useQuery({
     queryKey: ['payment', paymentId],
     queryFn: () => unwrap(api.GET('/v1/payments/{payment_id}', { params: { path: { payment_id: paymentId } } })),
@@ -131,6 +126,12 @@ export default function PaymentDetailPage() {
   return (
     <Page title={t('detailTitle', { id: p.transaction_id })}>
       {back}
+      {outcome?.kind === 'refunded' && <Alert tone="success">{t('refunded', { amount: formatMoney(outcome.amount, p.currency, intlLocale) })}</Alert>}
+      {outcome?.kind === 'held' && (
+        <Alert tone="info">
+          {t('held')} <Link to={`/dashboard/approvals?show=${encodeURIComponent(outcome.approval.id)}`}>{t('seeApproval')}</Link>
+        </Alert>
+      )}
       <section className="card" aria-labelledby="facts">
         <h2 id="facts">{t('facts')}</h2>
         <dl className="facts">
@@ -217,7 +218,7 @@ export default function PaymentDetailPage() {
           </div>
         )}
       </section>
-      {refunds.data && (left > 0 ? <RefundForm payment={p} left={left} /> : <p>{t('notRefundable')}</p>)}
+      {refunds.data && (left > 0 ? <RefundForm payment={p} left={left} onOutcome={setOutcome} /> : <p>{t('notRefundable')}</p>)}
     </Page>
   )
 }
