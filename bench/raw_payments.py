@@ -24,6 +24,7 @@ from adapters.processors.sandbox import network, payloads, signing
 from domain.ids import new_id
 from domain.invoices.model import PAYABLE, status_for
 from domain.ledger.balances import AccountSums, balance_of
+from domain.ledger.model import Account, JournalEntry, JournalLine, Reason
 from domain.payments.fees import FeeContext, card_fee
 from domain.payments.model import DEBIT_CURRENCY, MethodType, new_transaction_id
 from domain.payments.processing import ChargeStatus, Funding
@@ -161,6 +162,10 @@ async def _two_line_entry(
         second[1],
         second[2],
     )
+    lines = tuple(
+        JournalLine(Account(account), amount, currency, invoice) for account, invoice, amount in (first, second)
+    )
+    await raw_sql.roll_up_entry(conn, JournalEntry(partner_id, Reason(reason), lines, now, payment_id, id=entry_id))
 
 
 # ------------------------------------------------------------------------------------------------ a payment

@@ -10,13 +10,18 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, TypeAlias
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
+from adapters.db.insights_rollup import IN_ONE_PARAMS, entry_params, touched_invoices, writes
 from domain.ids import new_id
 from domain.invoices.model import InvoiceStatus, status_for
 from domain.ledger.balances import AccountSums, balance_of
+from domain.ledger.model import Account, JournalEntry, JournalLine, Reason
 from domain.payments.model import new_transaction_id
 
 if TYPE_CHECKING:
@@ -176,7 +181,33 @@ async def _write_payment(conn: Conn, key: Key, req: PaymentRequest, currency: st
     await conn.execute(
         INSERT_ENTRY_LINES, new_id("jl"), pid, entry_id, currency, req.amount, new_id("jl"), req.invoice_id, -req.amount
     )
+    lines = (
+        JournalLine(Account.CASH, req.amount, currency),
+        JournalLine(Account.RECEIVABLE, -req.amount, currency, req.invoice_id),
+    )
+    await roll_up_entry(conn, JournalEntry(pid, Reason.PAYMENT_APPLIED, lines, now, payment_id, id=entry_id))
     return payment_id, transaction_id
+
+
+@cache
+def _rollup_sql(invoices: int) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """The statement the app's PostgreSQL ledger sends with every journal entry to keep the insights rollup
+    (adapters.db.insights_rollup.Writes.in_one) for `invoices` invoices, compiled for asyncpg: its SQL, the
+    order of its parameters and their constant values."""
+    compiled = writes(pg_insert).in_one.compile(dialect=asyncpg_dialect())
+    state = compiled.construct_expanded_state({**dict.fromkeys(IN_ONE_PARAMS), "ids": [""] * invoices})
+    return state.statement, tuple(state.positiontup or ()), dict(state.parameters)
+
+
+async def roll_up_entry(conn: Conn, entry: JournalEntry) -> None:
+    """The insights rollup rows the app adds with `entry` (whose lines are written), in one statement as it does:
+    COPY and raw SQL write the journal past the repository, and `remit ledger verify` checks the rollup."""
+    invoice_ids = touched_invoices(entry)
+    if not invoice_ids:
+        return
+    sql, order, constants = _rollup_sql(len(invoice_ids))
+    values = {**constants, **entry_params(entry), **{f"ids_{i}": v for i, v in enumerate(invoice_ids, 1)}}
+    await conn.execute(sql, *(values[name] for name in order))
 
 
 async def insert_outbox(conn: Conn, pid: str, events: list[tuple[str, dict[str, object]]], now: datetime) -> None:
