@@ -255,9 +255,11 @@ def api_key_list(partner: Annotated[str, typer.Option(help="The partner's slug."
 
 @ledger_app.command("verify")
 def ledger_verify() -> None:
-    """Check every journal entry balances and every invoice and payment agrees with the ledger.
+    """Check every journal entry balances, every invoice and payment agrees with the ledger, and the insights
+    rollup equals what the journal gives.
 
-    Exits 0 when the ledger holds; otherwise lists the offending entries, invoices and payments and exits 1.
+    Exits 0 when the ledger holds; otherwise lists the offending entries, invoices, payments and rollup rows
+    (partner, table, key) and exits 1.
     """
     from adapters.db.verify import count_subjects, verify_ledger
 
@@ -281,7 +283,10 @@ def ledger_verify() -> None:
             typer.echo(f"{v.kind}\t{v.subject}\t{v.detail}")
         err.print(f"[red]Ledger check failed: {len(violations)} problem(s).[/red]")
         raise typer.Exit(1)
-    err.print(f"[green]Ledger holds[/green]: every entry balances; {total} invoices and payments agree.")
+    err.print(
+        f"[green]Ledger holds[/green]: every entry balances; {total} invoices and payments agree; "
+        "the insights rollup matches the journal."
+    )
 
 
 @app.command()
