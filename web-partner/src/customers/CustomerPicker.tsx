@@ -6,7 +6,7 @@ import { api, unwrap } from '../api/client'
 import { useMessages } from '../i18n/i18n'
 import { useDebounced } from '../lib/useDebounced'
 import { SelectField, TextField } from '../ui/ui'
-import { messages } from '../invoices/messages'
+import { messages } from './messages'
 
 export function CustomerPicker({
   value,
