@@ -1756,7 +1756,7 @@ export interface paths {
         };
         /**
          * Export the aging report as CSV
-         * @description One row per invoice still owed (open or partially paid, with an amount due, issued by `as_of`): how many days past its due date it is at `as_of` (default today) and its bucket, as `GET /v1/insights/aging` counts them: `current`, `1_30`, `31_60`, `61_90` or `over_90`. The amount due is today's, from the ledger.
+         * @description One row per invoice owed at the end of `as_of` (default today), newest first: how many days past its due date it was then, its bucket (`current`, `1_30`, `31_60`, `61_90` or `over_90`) and what was owed on it then, exactly as `GET /v1/insights/aging` counts them (an invoice paid since still appears for a past day; one issued after it does not).
          *
          *     UTF-8, comma-separated, one header row, CRLF line ends. Amounts are decimal strings in the currency's unit (`1234.56`) beside a `currency` column, never floats; dates are ISO 8601. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`. Streamed: any size downloads in constant memory. Each export is recorded in the audit log.
          *
