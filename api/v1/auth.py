@@ -20,7 +20,6 @@ from api.session_cookies import check_origin
 from api.trusted_proxies import client_ip
 from api.v1.fields import Email, Name, RequestModel
 from domain.errors import ErrorCode, PermissionDenied, TooManyAttempts
-from domain.portal.ports import Credentials
 from domain.team import accounts, sign_in
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -49,10 +48,6 @@ def _guard(request: Request, kind: str, what: str) -> Container:
     if wait := buckets.take(client_ip(request)):
         raise TooManyAttempts(f"Too many {what} from this network. Try again later.", retry_after=max(1, int(wait)))
     return container
-
-
-def _creds(container: Container) -> Credentials:
-    return container.credentials
 
 
 def _agent(request: Request) -> str | None:
@@ -158,7 +153,7 @@ async def password(body: PasswordSignIn, uow: UoW, request: Request) -> Response
     container = _guard(request, GUESSES, "sign-in attempts")
     cmd = sign_in.SignInWithPassword(body.email, body.password, client_ip(request), _agent(request))
     opened = await sign_in.sign_in_with_password(
-        cmd, uow, creds=_creds(container), clock=uow.clock, checkpoint=uow.checkpoint
+        cmd, uow, creds=container.credentials, clock=uow.clock, checkpoint=uow.checkpoint
     )
     return signed_in(request, opened)
 
@@ -175,7 +170,9 @@ async def password(body: PasswordSignIn, uow: UoW, request: Request) -> Response
 )
 async def send_code(body: DashboardCodeRequest, uow: UoW, request: Request) -> DashboardAccepted:
     container = _guard(request, SENDS, "sign-in codes")
-    await sign_in.send_sign_in_code(sign_in.SendSignInCode(body.email), uow, creds=_creds(container), clock=uow.clock)
+    await sign_in.send_sign_in_code(
+        sign_in.SendSignInCode(body.email), uow, creds=container.credentials, clock=uow.clock
+    )
     return DashboardAccepted(detail=ALWAYS_ACCEPTED)
 
 
@@ -191,7 +188,7 @@ async def verify_code(body: DashboardCodeVerify, uow: UoW, request: Request) -> 
     container = _guard(request, GUESSES, "sign-in attempts")
     cmd = sign_in.SignInWithCode(body.email, body.code, client_ip(request), _agent(request))
     opened = await sign_in.sign_in_with_code(
-        cmd, uow, creds=_creds(container), clock=uow.clock, checkpoint=uow.checkpoint
+        cmd, uow, creds=container.credentials, clock=uow.clock, checkpoint=uow.checkpoint
     )
     return signed_in(request, opened)
 
@@ -212,7 +209,7 @@ async def mfa(body: DashboardMfaVerify, uow: UoW, request: Request) -> Response:
     opened = await sign_in.complete_mfa(
         sign_in.CompleteMfa(live.session, body.code),
         uow,
-        creds=_creds(container),
+        creds=container.credentials,
         clock=uow.clock,
         checkpoint=uow.checkpoint,
     )
@@ -247,7 +244,7 @@ async def sign_out(uow: UoW, request: Request) -> Response:
 async def request_reset(body: DashboardResetRequest, uow: UoW, request: Request) -> DashboardAccepted:
     container = _guard(request, SENDS, "reset emails")
     await accounts.request_password_reset(
-        accounts.RequestPasswordReset(body.email), uow, creds=_creds(container), clock=uow.clock
+        accounts.RequestPasswordReset(body.email), uow, creds=container.credentials, clock=uow.clock
     )
     return DashboardAccepted(detail=ALWAYS_ACCEPTED)
 
@@ -263,7 +260,7 @@ async def request_reset(body: DashboardResetRequest, uow: UoW, request: Request)
 async def confirm_reset(body: ResetConfirm, uow: UoW, request: Request) -> Response:
     container = _guard(request, GUESSES, "attempts")
     cmd = accounts.ResetPassword(body.token, body.password, client_ip(request), _agent(request))
-    opened = await accounts.reset_password(cmd, uow, creds=_creds(container), clock=uow.clock)
+    opened = await accounts.reset_password(cmd, uow, creds=container.credentials, clock=uow.clock)
     return signed_in(request, opened)
 
 
@@ -279,7 +276,7 @@ async def confirm_reset(body: ResetConfirm, uow: UoW, request: Request) -> Respo
 async def accept_invitation(body: InvitationAccept, uow: UoW, request: Request) -> Response:
     container = _guard(request, GUESSES, "attempts")
     cmd = accounts.AcceptInvitation(body.token, body.name, body.password, client_ip(request), _agent(request))
-    opened = await accounts.accept_invitation(cmd, uow, creds=_creds(container), clock=uow.clock)
+    opened = await accounts.accept_invitation(cmd, uow, creds=container.credentials, clock=uow.clock)
     return signed_in(request, opened)
 
 
@@ -321,7 +318,7 @@ async def sign_up(body: SignUpIn, uow: UoW, request: Request) -> DashboardAccept
     container = _guard(request, SIGN_UPS, "sign-ups")
     _sign_up_open(container)
     cmd = accounts.SignUpForAccount(body.email, body.password, body.partner_name, body.slug)
-    await accounts.sign_up(cmd, uow, creds=_creds(container), clock=uow.clock)
+    await accounts.sign_up(cmd, uow, creds=container.credentials, clock=uow.clock)
     return DashboardAccepted(detail="Check your email for a 6-digit code to finish opening the account.")
 
 
@@ -339,7 +336,7 @@ async def verify_sign_up(body: SignUpVerify, uow: UoW, request: Request) -> Resp
     _sign_up_open(container)
     cmd = accounts.VerifySignUp(body.email, body.code, client_ip(request), _agent(request))
     _partner, opened = await accounts.verify_sign_up(
-        cmd, uow, creds=_creds(container), clock=uow.clock, checkpoint=uow.checkpoint
+        cmd, uow, creds=container.credentials, clock=uow.clock, checkpoint=uow.checkpoint
     )
     response = signed_in(request, opened)
     response.status_code = 201

@@ -18,14 +18,11 @@ from api.deps import UoW, get_container, json_response
 from api.errors import problems
 from api.v1.auth import Code, Password, SessionStateOut, SignedIn, signed_in
 from api.v1.fields import EmailOut, RequestModel, ResourceId
-from domain.errors import ErrorCode, InvalidRequest, NotAuthenticated, PermissionDenied
-from domain.identity import lockout
-from domain.identity.second_factor import verify_second_factor
+from domain.errors import ErrorCode, NotAuthenticated, PermissionDenied
 from domain.team import accounts
 from domain.team.people import PartnerUser
 from domain.team.roles import Role
-from domain.team.sessions import Factor, SessionState
-from domain.team.sign_in import locked_out, renew
+from domain.team.sessions import SessionState
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 
@@ -164,29 +161,11 @@ class StepUpIn(RequestModel):
     responses=problems(400, 401, 409, 429),
 )
 async def step_up(body: StepUpIn, ctx: Me) -> Response:
-    now = ctx.uow.clock.now()
-    creds = ctx.container.credentials
-    user = await ctx.uow.partner_users.lock(ctx.user.id)
-    if user.locked(now):
-        raise locked_out(user, now)
-    if body.password is not None and user.password_hash is not None:
-        ok, factor = creds.passwords.verify(user.password_hash, body.password), Factor.PASSWORD
-    elif body.code is not None:
-        verified = verify_second_factor(user, body.code, totp=creds.totp, box=creds.box, clock=ctx.uow.clock)
-        ok, factor = verified, Factor.TOTP
-    else:
-        raise InvalidRequest(
-            "Send your password or an authenticator code.", code=ErrorCode.MISSING_FIELD, field="password"
-        )
-    if not ok:
-        lockout.record_failure(user, now)
-        await ctx.uow.partner_users.save(user)
-        await ctx.uow.commit()  # the failure counts even though the request fails
-        raise NotAuthenticated("That is not right.", code=ErrorCode.INVALID_CREDENTIALS)
-    lockout.record_success(user, now)
-    await ctx.uow.partner_users.save(user)
-    ctx.live.session.prove(factor, now)
-    return signed_in(ctx.request, await renew(ctx.live.session, ctx.uow))
+    cmd = accounts.StepUp(ctx.live.session, body.password, body.code)
+    opened = await accounts.step_up(
+        cmd, ctx.uow, creds=ctx.container.credentials, clock=ctx.uow.clock, checkpoint=ctx.uow.checkpoint
+    )
+    return signed_in(ctx.request, opened)
 
 
 class PasswordChangeIn(RequestModel):

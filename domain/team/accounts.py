@@ -11,7 +11,13 @@ from domain.errors import Conflict, ErrorCode, InvalidRequest, NotAuthenticated,
 from domain.identity import lockout
 from domain.identity.codes import CodePurpose
 from domain.identity.passwords import check_password
-from domain.identity.second_factor import Enrolment, confirm_enrolment, start_enrolment, turn_off
+from domain.identity.second_factor import (
+    Enrolment,
+    confirm_enrolment,
+    start_enrolment,
+    turn_off,
+    verify_second_factor,
+)
 from domain.identity.tokens import hash_token, new_token
 from domain.mail import Email, Template
 from domain.partners.model import Partner, normalize_slug
@@ -185,6 +191,41 @@ async def change_password(
     await uow.dashboard_sessions.revoke_for_user(user.id, at=now, keep=cmd.session.id)
     cmd.session.prove(Factor.PASSWORD, now)
     await _audit_everywhere(uow, user, "user.password_changed")
+    return await renew(cmd.session, uow)
+
+
+@dataclass(frozen=True, slots=True)
+class StepUp:
+    session: DashboardSession
+    password: str | None = None
+    code: str | None = None  # an authenticator code
+
+
+async def step_up(
+    cmd: StepUp, uow: TeamUnitOfWork, *, creds: Credentials, clock: Clock, checkpoint: Checkpoint
+) -> Opened:
+    """A password or a current authenticator code opens the elevation window and renews the token; a wrong one
+    counts towards the account lock, durably."""
+    now = clock.now()
+    user = await uow.partner_users.lock(cmd.session.user_id)
+    if user.locked(now):
+        raise locked_out(user, now)
+    if cmd.password is not None and user.password_hash is not None:
+        ok, factor = creds.passwords.verify(user.password_hash, cmd.password), Factor.PASSWORD
+    elif cmd.code is not None:
+        ok, factor = verify_second_factor(user, cmd.code, totp=creds.totp, box=creds.box, clock=clock), Factor.TOTP
+    else:
+        raise InvalidRequest(
+            "Send your password or an authenticator code.", code=ErrorCode.MISSING_FIELD, field="password"
+        )
+    if not ok:
+        lockout.record_failure(user, now)
+        await uow.partner_users.save(user)
+        await checkpoint(CheckpointReason.COUNTING_FAILURE)
+        raise NotAuthenticated("That is not right.", code=ErrorCode.INVALID_CREDENTIALS)
+    lockout.record_success(user, now)
+    await uow.partner_users.save(user)
+    cmd.session.prove(factor, now)
     return await renew(cmd.session, uow)
 
 

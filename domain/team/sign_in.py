@@ -137,17 +137,15 @@ async def renew(session: DashboardSession, uow: TeamUnitOfWork) -> Opened:
     return Opened(session, token)
 
 
-async def _refuse(
-    uow: TeamUnitOfWork, address: str, reason: str, checkpoint: Checkpoint, *, user: PartnerUser | None = None
-) -> None:
-    """Failed sign-ins are audited (for each partner of a known person) and made durable before the refusal."""
-    partners = [m.partner_id for m in await uow.partner_users.memberships(user.id)] if user else []
-    for partner_id in partners:
+async def _refuse(uow: TeamUnitOfWork, user: PartnerUser, reason: str, checkpoint: Checkpoint) -> None:
+    """A known person's failed sign-in is audited for each of their partners and made durable before the refusal
+    (unknown emails have no partner to audit for)."""
+    for membership in await uow.partner_users.memberships(user.id):
         await uow.audit(
-            actor=f"user:{user.id}" if user else "anonymous",
+            actor=f"user:{user.id}",
             action="user.sign_in_failed",
-            subject=user.id if user else None,
-            partner_id=partner_id,
+            subject=user.id,
+            partner_id=membership.partner_id,
             details={"reason": reason},
         )
     await checkpoint(CheckpointReason.COUNTING_FAILURE)
@@ -169,7 +167,7 @@ async def sign_in_with_password(
     if not creds.passwords.verify(user.password_hash, cmd.password):
         lockout.record_failure(user, now)
         await uow.partner_users.save(user)
-        await _refuse(uow, address, "wrong_password", checkpoint, user=user)
+        await _refuse(uow, user, "wrong_password", checkpoint)
         if user.locked(now):
             raise locked_out(user, now)
         raise NotAuthenticated(WRONG_PASSWORD, code=ErrorCode.INVALID_CREDENTIALS)
@@ -282,7 +280,7 @@ async def complete_mfa(
         session.revoked_at = now
     await uow.partner_users.save(user)
     await uow.dashboard_sessions.save(session)
-    await _refuse(uow, user.email, "wrong_second_factor", checkpoint, user=user)
+    await _refuse(uow, user, "wrong_second_factor", checkpoint)
     raise NotAuthenticated("That code is not right.", code=ErrorCode.INVALID_MFA_CODE)
 
 
